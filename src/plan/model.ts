@@ -1,0 +1,181 @@
+/**
+ * The plan: a serialisable, deterministic description of every step to run,
+ * on which store, in which order, and why. `planMigration()` builds it; the
+ * executor, diff and renderers only read it. The same input gives
+ * byte-identical `JSON.stringify(plan)`.
+ */
+import type { Diagnostic } from '../errors.js';
+import type { EngineName, ObjectKind } from '../sql/effects.js';
+
+export type Phase = 'expand' | 'migrate' | 'contract';
+
+export type StepKind =
+  /** Statements of one migration file that go to one store, consecutive. */
+  | 'sql'
+  /** Synthetic: create the store's database. */
+  | 'create_database'
+  /** Synthetic: create an extension a store uses but no migration creates there. */
+  | 'create_extension'
+  /** Synthetic: copy rows of a renamed table into its new table. */
+  | 'copy_rows'
+  /** Synthetic: drop an object the plan must drop (e.g. a superseded definition never dropped). */
+  | 'drop';
+
+/** Where a step's SQL comes from: file, statements and lines. */
+export interface StepSource {
+  /** Migration set name and file (relative to the topology root). */
+  readonly set: string;
+  readonly file: string;
+  /** 0-based statement indices in the file, inclusive. */
+  readonly firstStatement: number;
+  readonly lastStatement: number;
+  /** 1-based lines. */
+  readonly line: number;
+  readonly endLine: number;
+  /** UTF-8 byte range in the file. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A one-line account of what a step does to one object, for plan output and diffs. */
+export interface StepChange {
+  readonly action: 'create' | 'alter' | 'drop' | 'rename' | 'copy' | 'write';
+  readonly kind: ObjectKind;
+  /** Qualified name, e.g. `public.shares`, `feature_store.features`. */
+  readonly name: string;
+  /** For rename/copy: the target. */
+  readonly to?: string;
+}
+
+export interface Step {
+  /** Stable id: `store:set/file#first-last` or `store:kind:object` for synthetic steps. */
+  readonly id: string;
+  readonly kind: StepKind;
+  readonly store: string;
+  readonly engine: EngineName;
+  readonly database: string;
+  /** Owning service (for sql steps of a service set, or the owner the statements were routed by). */
+  readonly service?: string;
+  readonly source?: StepSource;
+  /** Statements to execute, one per entry, each without trailing `;` (ClickHouse takes one per request). */
+  readonly statements: readonly string[];
+  /** False when the step must run outside a transaction. */
+  readonly transactional: boolean;
+  readonly nonTransactionalReason?: string;
+  readonly phase: Phase;
+  /** True when it drops a table that may hold data: the executor backs it up first. */
+  readonly destructive: boolean;
+  /** Tables this step drops that may hold data (qualified names), for the backup. */
+  readonly dropsData: readonly string[];
+  /** SHA-256 (hex) of the statements joined by `;\n`: the ledger compares it. */
+  readonly checksum: string;
+  /** 0-based wave: every dependency of a step is in an earlier wave. */
+  readonly wave: number;
+  readonly dependsOn: readonly string[];
+  readonly changes: readonly StepChange[];
+  /** Why this step exists or was changed (a rewrite, a synthetic step), shown in the plan. */
+  readonly notes: readonly string[];
+  /**
+   * Present when the step's service keeps an sqlx ledger: the executor also writes the
+   * file's `_sqlx_migrations` row (in the same transaction) when `completesFile` is true.
+   */
+  readonly sqlx?: { readonly version: string; readonly description: string; readonly checksumSha384: string; readonly completesFile: boolean };
+  /** For copy_rows: what the executor reports (rows moved). */
+  readonly copy?: { readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly targetColumns: readonly string[] };
+}
+
+export interface Edge {
+  readonly from: string;
+  readonly to: string;
+  /** Every reason this dependency exists, e.g. `foreign key messages.conversation_id → conversations`. */
+  readonly reasons: readonly string[];
+}
+
+/** A statement that is in the migrations but not in the plan, and why. */
+export interface SkippedStatement {
+  readonly set: string;
+  readonly file: string;
+  readonly statement: number;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export type ConflictKind =
+  | 'duplicate_create'
+  | 'missing_object'
+  | 'renamed_object'
+  | 'cascade_drop'
+  | 'cross_store_foreign_key'
+  | 'cross_store_reference'
+  | 'missing_extension'
+  | 'drop_after_create'
+  | 'unowned_object'
+  | 'ambiguous_owner'
+  | 'cycle';
+
+/** A place a conflict points at. */
+export interface ConflictSource {
+  readonly file: string;
+  readonly line: number;
+  readonly set?: string;
+  readonly store?: string;
+}
+
+export interface Conflict {
+  readonly kind: ConflictKind;
+  /** The object it is about, e.g. `table public.shares`. */
+  readonly object: string;
+  readonly message: string;
+  /** Both (or all) sources involved. */
+  readonly sources: readonly ConflictSource[];
+  /** How it was resolved, or undefined if unresolved (then the plan has an error diagnostic). */
+  readonly resolution?: string;
+  /** YAML that would resolve it, when unresolved or resolved by a default. */
+  readonly hint?: string;
+  readonly severity: 'error' | 'warning' | 'info';
+}
+
+/** Every object the plan creates, who owns it and where it lives. */
+export interface PlannedObject {
+  readonly kind: ObjectKind;
+  readonly name: string;
+  readonly owner?: string;
+  /** Stores the object exists in at the end of the plan (several for shared functions/extensions). */
+  readonly stores: readonly string[];
+  /** Where its surviving definition is: file:line. */
+  readonly definedAt?: string;
+  readonly shared?: boolean;
+}
+
+export interface PlanStore {
+  readonly name: string;
+  readonly engine: EngineName;
+  readonly database: string;
+  readonly urlTemplate?: string;
+}
+
+export interface PlanService {
+  readonly name: string;
+  readonly stores: Readonly<Partial<Record<EngineName, string>>>;
+  readonly ledger: 'topoplan' | 'sqlx';
+  readonly env: string;
+  readonly sets: readonly string[];
+}
+
+export interface Plan {
+  readonly format: 'topoplan-plan/1';
+  readonly topology: string;
+  readonly file: string;
+  readonly stores: readonly PlanStore[];
+  readonly services: readonly PlanService[];
+  /** Steps in deterministic topological order: by wave, store, service, file, statement. */
+  readonly steps: readonly Step[];
+  /** Step ids per wave. */
+  readonly waves: readonly (readonly string[])[];
+  readonly edges: readonly Edge[];
+  readonly objects: readonly PlannedObject[];
+  readonly conflicts: readonly Conflict[];
+  readonly skipped: readonly SkippedStatement[];
+  readonly diagnostics: readonly Diagnostic[];
+  readonly expectations: readonly import('../topology/model.js').Expectation[];
+}

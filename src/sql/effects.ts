@@ -1,0 +1,158 @@
+/**
+ * The engine-neutral description of what a migration statement does.
+ *
+ * Every parser (PostgreSQL through libpg-query, ClickHouse through our splitter,
+ * Cypher) turns a file into {@link ParsedStatement}s whose {@link Effect}s the
+ * planner reads; the planner never looks at SQL text itself.
+ *
+ * @example
+ * // CREATE INDEX CONCURRENTLY idx_messages_conv ON messages (conversation_id)
+ * // → effects: [{ action: 'create', object: { kind: 'index', name: 'idx_messages_conv', schema: 'public' } },
+ * //             { action: 'reference', object: { kind: 'table', name: 'messages', schema: 'public' }, via: 'index_table' }]
+ * //   transactional: false, nonTransactionalReason: 'CREATE INDEX CONCURRENTLY'
+ */
+
+export type EngineName = 'postgres' | 'clickhouse' | 'neo4j';
+
+export type ObjectKind =
+  | 'database'
+  | 'schema'
+  | 'extension'
+  | 'table'
+  | 'view'
+  | 'materialized_view'
+  | 'index'
+  | 'sequence'
+  | 'type'
+  | 'function'
+  | 'trigger'
+  | 'graph_constraint'
+  | 'graph_index';
+
+/**
+ * A database object. Names are stored unquoted and as PostgreSQL folds them
+ * (lowercase unless quoted). `schema` is the PostgreSQL schema (default `public`)
+ * or the ClickHouse database (when the statement names one); `table` is set for
+ * triggers (PostgreSQL trigger names are per table).
+ */
+export interface ObjectRef {
+  readonly kind: ObjectKind;
+  readonly name: string;
+  readonly schema?: string;
+  readonly table?: string;
+}
+
+export type EffectAction = 'create' | 'alter' | 'drop' | 'rename' | 'reference' | 'write';
+
+/** Why a statement references an object; becomes the edge reason in the DAG. */
+export type ReferenceVia =
+  | 'foreign_key'
+  | 'trigger_table'
+  | 'trigger_function'
+  | 'index_table'
+  | 'view_source'
+  | 'mv_target'
+  | 'mv_source'
+  | 'function_call'
+  | 'type_usage'
+  | 'sequence_usage'
+  | 'extension_function'
+  | 'schema'
+  | 'data'
+  | 'alter_target'
+  | 'comment'
+  | 'grant';
+
+export interface Effect {
+  readonly action: EffectAction;
+  readonly object: ObjectRef;
+  /** For `reference`: what kind of dependency. */
+  readonly via?: ReferenceVia;
+  /** For `rename`: the new name (same kind and schema). */
+  readonly renameTo?: string;
+  /** `CREATE ... IF NOT EXISTS` / `DROP ... IF EXISTS`. */
+  readonly ifNotExists?: boolean;
+  readonly ifExists?: boolean;
+  /** `CREATE OR REPLACE`. */
+  readonly orReplace?: boolean;
+  /** `DROP ... CASCADE`. */
+  readonly cascade?: boolean;
+  /** For foreign keys: the referencing column(s) and the referenced column(s). */
+  readonly columns?: readonly string[];
+  readonly refColumns?: readonly string[];
+  /** For a `reference` with via `extension_function`: the function name that implied it. */
+  readonly detail?: string;
+}
+
+/** A column as written in CREATE TABLE, used to compare two definitions of one table. */
+export interface ColumnShape {
+  readonly name: string;
+  /** Normalised type, e.g. `uuid`, `bigint`, `varchar(255)`, `timestamptz`. */
+  readonly type: string;
+  readonly notNull: boolean;
+  /** Deparsed default expression, if any. */
+  readonly default?: string;
+  readonly primaryKey?: boolean;
+  readonly unique?: boolean;
+  /** `table(column)` this column references, if any. */
+  readonly references?: string;
+}
+
+export interface TableShape {
+  readonly columns: readonly ColumnShape[];
+  /** Table constraints normalised to text, e.g. `primary key (a, b)`, `unique (x)`. */
+  readonly constraints: readonly string[];
+}
+
+/** One statement of a migration file with its place and effects. */
+export interface ParsedStatement {
+  /** 0-based index of the statement in its file. */
+  readonly index: number;
+  readonly engine: EngineName;
+  /** The statement's text exactly as in the file (trimmed of surrounding white space, no trailing `;`). */
+  readonly sql: string;
+  /** UTF-8 byte offsets of `sql` in the file: [start, end). */
+  readonly start: number;
+  readonly end: number;
+  /** 1-based line and column where the statement starts, and the line where it ends. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  /** Parser node type or keyword, e.g. `CreateStmt`, `IndexStmt`, `CREATE TABLE`, `CREATE CONSTRAINT`. */
+  readonly kind: string;
+  readonly effects: readonly Effect[];
+  /** False when the statement must run outside a transaction. */
+  readonly transactional: boolean;
+  readonly nonTransactionalReason?: string;
+  /** A normalised form of the statement (whitespace, case and comments folded) to compare two definitions. */
+  readonly normalized: string;
+  /** For CREATE TABLE: columns and constraints, to say how two definitions differ. */
+  readonly shape?: TableShape;
+}
+
+/** A whole migration file after parsing. */
+export interface ParsedFile {
+  /** Path relative to the topology root, with `/` separators. */
+  readonly file: string;
+  readonly engine: EngineName;
+  /** How the engine was decided. */
+  readonly engineSource: 'declared' | 'extension' | 'detected' | 'default';
+  /** SHA-256 of the file bytes, hex. */
+  readonly checksum: string;
+  readonly statements: readonly ParsedStatement[];
+  readonly diagnostics: readonly import('../errors.js').Diagnostic[];
+}
+
+/** Canonical key of an object: `kind:schema.name` (triggers: `trigger:schema.table.name`). */
+export function objectKey(o: ObjectRef): string {
+  const schema = o.schema ?? (o.kind === 'database' || o.kind === 'extension' || o.kind === 'schema' ? '' : 'public');
+  const prefix = schema ? `${schema}.` : '';
+  const table = o.kind === 'trigger' && o.table ? `${o.table}.` : '';
+  return `${o.kind}:${prefix}${table}${o.name}`;
+}
+
+/** Human label: `table "public.shares"`. */
+export function objectLabel(o: ObjectRef): string {
+  const key = objectKey(o);
+  return `${o.kind.replace('_', ' ')} "${key.slice(key.indexOf(':') + 1)}"`;
+}

@@ -1,0 +1,128 @@
+/**
+ * A validated, resolved topology: defaults filled in, `extends` merged,
+ * `${VAR:-default}` expanded, directories made absolute and every migration
+ * file listed. Produced by `loadTopology()`; read-only from then on.
+ */
+import type { EngineName } from '../sql/effects.js';
+
+/** Where a resolved value came from in the YAML, for diagnostics. */
+export interface SourcePos {
+  /** Topology file, relative to the current working directory or as given. */
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+export interface Store {
+  readonly name: string;
+  readonly engine: EngineName;
+  readonly database: string;
+  /** Expanded URL, or undefined when empty (embedded engine at apply time). */
+  readonly url?: string;
+  /** The URL as written, e.g. `${NOVA_PG_URL:-}`, for diff and status output. */
+  readonly urlTemplate?: string;
+  readonly pos: SourcePos;
+}
+
+export interface MigrationFile {
+  /** Path relative to the topology root, `/` separated (stable in plans). */
+  readonly file: string;
+  /** Absolute path on disk. */
+  readonly absPath: string;
+  /** Name within the set's directory. */
+  readonly name: string;
+  /** Engine declared by the set's `engines` globs, or by extension; undefined = decide by parsing. */
+  readonly declaredEngine?: EngineName;
+}
+
+export interface MigrationSet {
+  readonly name: string;
+  readonly dir: string;
+  readonly absDir: string;
+  readonly shared: boolean;
+  /** The service that lists this set; undefined for shared sets. */
+  readonly service?: string;
+  /** Files in the author's order (sorted by name, as sqlx does). */
+  readonly files: readonly MigrationFile[];
+  readonly pos: SourcePos;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly stores: Readonly<Partial<Record<EngineName, string>>>;
+  readonly sets: readonly string[];
+  readonly owns: readonly string[];
+  readonly ledger: 'topoplan' | 'sqlx';
+  readonly env: string;
+  readonly pos: SourcePos;
+}
+
+export interface Rename {
+  readonly from: string;
+  readonly to: string;
+  readonly owner: string;
+  readonly kind: 'table';
+  readonly columns: Readonly<Record<string, string>>;
+  readonly reason?: string;
+  readonly pos: SourcePos;
+}
+
+export interface Supersession {
+  readonly objects: readonly string[];
+  readonly by: string;
+  /** Superseded sets; empty means every set but the winner's. */
+  readonly sets: readonly string[];
+  readonly reason?: string;
+  readonly pos: SourcePos;
+}
+
+export interface Skip {
+  readonly set: string;
+  readonly file: string;
+  /** 1-based inclusive statement range, or line range; neither = whole file. */
+  readonly statements?: readonly [number, number];
+  readonly lines?: readonly [number, number];
+  readonly reason: string;
+  readonly pos: SourcePos;
+}
+
+export interface ForeignKeyResolution {
+  readonly from: string;
+  readonly to: string;
+  readonly resolution: 'drop' | 'replica' | 'colocate';
+  readonly reason?: string;
+  readonly pos: SourcePos;
+}
+
+export interface Accept {
+  readonly conflict: string;
+  readonly object: string;
+  readonly reason: string;
+  readonly pos: SourcePos;
+}
+
+export type Expectation =
+  | { readonly kind: 'tables'; readonly store: string; readonly present: readonly string[]; readonly absent: readonly string[]; readonly after: 'apply' | 'contract'; readonly pos: SourcePos }
+  | { readonly kind: 'triggers' | 'indexes'; readonly store: string; readonly like: string; readonly count: number; readonly after: 'apply' | 'contract'; readonly pos: SourcePos }
+  | { readonly kind: 'rows'; readonly store: string; readonly table: string; readonly min?: number; readonly equals?: number; readonly after: 'apply' | 'contract'; readonly pos: SourcePos };
+
+export interface Topology {
+  readonly name: string;
+  readonly description?: string;
+  /** The topology file as given (relative path kept for output), and its chain of `extends`. */
+  readonly file: string;
+  readonly extendsChain: readonly string[];
+  /** Absolute root directory of migration sets. */
+  readonly root: string;
+  readonly stores: ReadonlyMap<string, Store>;
+  readonly sets: ReadonlyMap<string, MigrationSet>;
+  readonly services: ReadonlyMap<string, Service>;
+  readonly renames: readonly Rename[];
+  readonly supersessions: readonly Supersession[];
+  readonly shared: readonly string[];
+  readonly external: readonly string[];
+  readonly skips: readonly Skip[];
+  readonly foreignKeys: readonly ForeignKeyResolution[];
+  readonly accepts: readonly Accept[];
+  readonly expectations: readonly Expectation[];
+}

@@ -1,0 +1,131 @@
+/**
+ * The topology file as the user writes it (YAML), before validation and
+ * resolution. `schemas/topology.schema.json` is the authority on this shape;
+ * these types mirror it for the loader. Parsed, defaulted and path-resolved
+ * settings live in {@link ./model.ts} (a different type on purpose: raw input is
+ * never trusted past the validator).
+ *
+ * @example
+ * topoplan: 1
+ * name: nova-plan-a
+ * root: ../examples/nova
+ * stores:
+ *   nova: { engine: postgres, database: nova, url: "${NOVA_PG_URL:-}" }
+ * sets:
+ *   social: { dir: social-service/migrations }
+ * services:
+ *   social-service: { stores: { postgres: nova }, sets: [social], owns: [likes, shares] }
+ */
+
+export interface RawTopology {
+  /** Format version, always 1. */
+  topoplan: 1;
+  name: string;
+  description?: string;
+  /** Another topology file (relative to this one) whose settings this one overrides. Maps merge deeply, lists replace, `null` removes. */
+  extends?: string;
+  /** Directory that migration `dir`s are relative to; relative to this file. Default: this file's directory. */
+  root?: string;
+  stores: Record<string, RawStore>;
+  sets: Record<string, RawSet>;
+  services: Record<string, RawService>;
+  renames?: RawRename[];
+  supersessions?: RawSupersession[];
+  /** Objects that several stores may each create (trigger functions, types, extensions): not owned by one service. */
+  shared?: string[];
+  /** Objects that exist already, created outside the migrations (no "referenced but never created" error). */
+  external?: string[];
+  skip?: RawSkip[];
+  foreignKeys?: RawForeignKeyResolution[];
+  /** Conflicts accepted on purpose (e.g. a CASCADE drop), each with a reason shown in the plan. */
+  accept?: RawAccept[];
+  expectations?: RawExpectation[];
+}
+
+export interface RawStore {
+  engine: 'postgres' | 'clickhouse' | 'neo4j';
+  /** Database name (PostgreSQL database, ClickHouse database, Neo4j database). */
+  database: string;
+  /** Server URL; `${VAR}` and `${VAR:-default}` are expanded. Empty means: use the embedded engine (PostgreSQL, ClickHouse). */
+  url?: string;
+}
+
+export interface RawSet {
+  /** Directory relative to the topology root. */
+  dir: string;
+  /** Globs of file names (relative to dir) to take; default `["*.sql", "*.cypher", "*.cql"]`. */
+  include?: string[];
+  exclude?: string[];
+  /** True for a legacy set that belongs to no service: each statement goes to the store of the owner of what it touches. */
+  shared?: boolean;
+  /** Engine of files by glob, when a directory mixes engines. Otherwise: `.cypher`/`.cql` is neo4j, a file the PostgreSQL parser rejects but ClickHouse syntax explains is clickhouse. */
+  engines?: Record<string, 'postgres' | 'clickhouse' | 'neo4j'>;
+}
+
+export interface RawService {
+  description?: string;
+  /** Store used for each engine. */
+  stores: Partial<Record<'postgres' | 'clickhouse' | 'neo4j', string>>;
+  /** Migration sets this service runs, in order. */
+  sets?: string[];
+  /** Objects this service owns: names or globs, optionally `kind:` prefixed (`function:set_updated_at`, `feature_store.*`). */
+  owns?: string[];
+  /** `sqlx`: also record this service's files in `_sqlx_migrations` as sqlx does. Default `topoplan`. */
+  ledger?: 'topoplan' | 'sqlx';
+  /** Environment variable holding the service's connection string (for diff and cut-over). Default `DATABASE_URL`. */
+  env?: string;
+}
+
+export interface RawRename {
+  from: string;
+  to: string;
+  /** Service that owns both the old and the new object. */
+  owner: string;
+  kind?: 'table';
+  /** Old column name → new column name, where they differ. */
+  columns?: Record<string, string>;
+  reason?: string;
+}
+
+export interface RawSupersession {
+  objects: string[];
+  /** The service whose definitions win. */
+  by: string;
+  /** Sets whose definitions are superseded (default: every set but the winner's). */
+  sets?: string[];
+  reason?: string;
+}
+
+export interface RawSkip {
+  set: string;
+  /** File name or glob within the set. */
+  file: string;
+  /** 1-based statement numbers, `"3"` or `"2-5"`; or `lines: "10-24"`. Omit both to skip the whole file. */
+  statements?: string;
+  lines?: string;
+  reason: string;
+}
+
+export interface RawForeignKeyResolution {
+  /** Referencing table (glob), optionally `table.column`. */
+  from: string;
+  /** Referenced table (glob). */
+  to: string;
+  /** `drop`: remove the constraint and enforce it in the service; `replica`: keep a replica table; `colocate`: keep the tables together (an error if they are not). */
+  resolution: 'drop' | 'replica' | 'colocate';
+  reason?: string;
+}
+
+export interface RawAccept {
+  /** Conflict code without the `plan.` prefix, e.g. `cascade_drop`. */
+  conflict: string;
+  /** Object name or glob the acceptance covers. */
+  object: string;
+  reason: string;
+}
+
+export type RawExpectation =
+  | { store: string; tables: { present?: string[]; absent?: string[] }; after?: 'apply' | 'contract' }
+  | { store: string; triggers: { like: string; count: number }; after?: 'apply' | 'contract' }
+  | { store: string; indexes: { like: string; count: number }; after?: 'apply' | 'contract' }
+  | { store: string; rows: { table: string; min?: number; equals?: number }; after?: 'apply' | 'contract' };
