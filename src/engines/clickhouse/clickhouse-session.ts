@@ -1,0 +1,111 @@
+/**
+ * A ClickHouse store session. Nothing is transactional: each step leaves a
+ * `started` ledger row, runs its statements one request each, then an
+ * `applied` row, so a step interrupted midway is visible as `started`.
+ *
+ * @example
+ * const session = await clickhouseEngine.connect({ store: 'analytics', database: 'analytics', url: 'chdb:///var/lib/topoplan/ch' })
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerEntry, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { Step } from '../../plan/model.js';
+import { TopoplanError } from '../../errors.js';
+import { toStatementError } from '../statement-error.js';
+import type { ClickHouseConnection } from './clickhouse-connection.js';
+import { ensureLedger, ledgerWriteFor, readLedgerRows, writeLedgerRow } from './clickhouse-ledger.js';
+import { acquireTableLock } from './clickhouse-lock.js';
+import { inspectClickHouse } from './clickhouse-inspect.js';
+import { chTable } from './clickhouse-sql.js';
+
+export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false };
+
+export class ClickHouseSession implements EngineSession {
+  readonly capabilities = CLICKHOUSE_CAPABILITIES;
+
+  constructor(private readonly conn: ClickHouseConnection, private readonly options: ConnectOptions) {}
+
+  lock(options: LockOptions): Promise<() => Promise<void>> {
+    return acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
+  }
+
+  readLedger(): Promise<LedgerEntry[]> {
+    return readLedgerRows(this.conn, this.options.database);
+  }
+
+  async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+    const db = this.options.database;
+    const creates = step.kind === 'create_database';
+    if (!creates) {
+      await ensureLedger(this.conn, db);
+      await writeLedgerRow(this.conn, db, ledgerWriteFor(step, 'started', 0));
+    }
+    const started = performance.now();
+    let rows = 0;
+    for (const [i, sql] of step.statements.entries()) {
+      try {
+        // CREATE DATABASE runs before its database exists, so it cannot run "in" it.
+        rows += (await this.conn.command(sql, creates ? undefined : db)).writtenRows ?? 0;
+      } catch (e) {
+        throw toStatementError(step.id, i, sql, withPosition(e));
+      }
+    }
+    const durationMs = performance.now() - started;
+    if (creates) await ensureLedger(this.conn, db);
+    await writeLedgerRow(this.conn, db, ledgerWriteFor(step, 'applied', durationMs));
+    return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}) };
+  }
+
+  async rerecord(step: Step): Promise<void> {
+    const current = (await this.readLedger()).find((e) => e.stepId === step.id);
+    if (!current) {
+      throw new TopoplanError('apply.rerecord_missing', `apply: store "${this.options.store}" has no ledger row for step "${step.id}" to re-record`);
+    }
+    await writeLedgerRow(this.conn, this.options.database, {
+      ...ledgerWriteFor(step, current.status, current.durationMs),
+      appliedAtMs: Date.parse(current.appliedAt),
+    });
+  }
+
+  async backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]> {
+    await mkdir(dir, { recursive: true });
+    const files: BackupFile[] = [];
+    for (const table of tables) {
+      const file = path.join(dir, `${safeName(this.options.store)}.${safeName(table)}.csv`);
+      const rows = await this.countRows(table);
+      const stream = await this.conn.stream(`SELECT * FROM ${chTable(table, this.options.database)} FORMAT CSVWithNames`);
+      await pipeline(stream, createWriteStream(file));
+      files.push({ table, path: file, rows });
+    }
+    return files;
+  }
+
+  inspect(): Promise<SchemaSnapshot> {
+    return inspectClickHouse(this.conn, this.options.database);
+  }
+
+  async countRows(table: string): Promise<number> {
+    const r = await this.conn.rows<{ n: string | number }>(`SELECT count() AS n FROM ${chTable(table, this.options.database)}`);
+    return Number(r[0]?.n ?? 0);
+  }
+
+  close(): Promise<void> {
+    return this.conn.close();
+  }
+}
+
+/** ClickHouse reports syntax errors as "failed at position N" in the message; lift it into `position`. */
+function withPosition(e: unknown): unknown {
+  const err = e as { message?: string; position?: unknown; type?: string };
+  const m = typeof err?.message === 'string' ? /failed at position (\d+)/.exec(err.message) : null;
+  if (m && err.position === undefined) {
+    try { Object.assign(err as object, { position: Number(m[1]) }); } catch { /* frozen error: keep it as is */ }
+  }
+  return e;
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}

@@ -1,0 +1,18 @@
+/**
+ * The store URL of an embedded ClickHouse (chdb) keeping its data in `dir`.
+ * It checks chdb loads now, so a missing optional dependency is reported when
+ * the URL is made rather than at the first statement.
+ *
+ * @example
+ * const url = await embeddedClickHouseUrl('.topoplan/ch')   // 'chdb:///home/me/app/.topoplan/ch'
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { loadChdb } from '../clickhouse/chdb-registry.js';
+
+export async function embeddedClickHouseUrl(dir: string): Promise<string> {
+  await loadChdb();
+  const absolute = path.resolve(dir);
+  await mkdir(absolute, { recursive: true });
+  return `chdb://${absolute}`;
+}

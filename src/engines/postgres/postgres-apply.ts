@@ -1,0 +1,90 @@
+/**
+ * How a step runs on PostgreSQL: transactional steps commit their statements,
+ * ledger row and sqlx row together; non-transactional steps (CREATE INDEX
+ * CONCURRENTLY, ALTER TYPE ... ADD VALUE on old servers) leave a `started` row
+ * first so an interrupted run is visible; CREATE DATABASE runs from the
+ * maintenance database and is skipped when the database already exists.
+ *
+ * @example
+ * const outcome = await applyTransactional(client, step)
+ */
+import type pg from 'pg';
+import type { StepOutcome } from '../engine.js';
+import type { Step } from '../../plan/model.js';
+import { toStatementError } from '../statement-error.js';
+import { ensureLedger, markApplied, writeLedgerRow } from './postgres-ledger.js';
+import { writeSqlxRow } from './postgres-sqlx.js';
+
+/** Runs each statement on its own; returns rows inserted (for copy steps). Errors name the statement. */
+export async function runStatements(client: pg.ClientBase, step: Step): Promise<number> {
+  let inserted = 0;
+  for (const [i, sql] of step.statements.entries()) {
+    try {
+      const r = await client.query(sql);
+      for (const one of Array.isArray(r) ? r : [r]) if (one.command === 'INSERT') inserted += one.rowCount ?? 0;
+    } catch (e) {
+      throw toStatementError(step.id, i, sql, e);
+    }
+  }
+  return inserted;
+}
+
+function sqlxNeeded(step: Step): step is Step & { sqlx: NonNullable<Step['sqlx']> } {
+  return step.sqlx !== undefined && step.sqlx.completesFile;
+}
+
+/** BEGIN; statements; ledger row; sqlx row; COMMIT — or nothing at all. */
+export async function applyTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
+  // The ledger is created outside the step's transaction: a concurrent creation error would abort it.
+  await ensureLedger(client);
+  const started = process.hrtime.bigint();
+  await client.query('BEGIN');
+  try {
+    const rows = await runStatements(client, step);
+    const elapsed = process.hrtime.bigint() - started;
+    await writeLedgerRow(client, step, 'applied', Number(elapsed / 1_000_000n));
+    if (sqlxNeeded(step)) await writeSqlxRow(client, step.sqlx, elapsed);
+    await client.query('COMMIT');
+    return { durationMs: Number(process.hrtime.bigint() - started) / 1e6, ...(step.kind === 'copy_rows' ? { rows } : {}) };
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** `started` row (committed), statements in autocommit, then `applied`. */
+export async function applyNonTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
+  await ensureLedger(client);
+  await writeLedgerRow(client, step, 'started', 0);
+  const started = process.hrtime.bigint();
+  const rows = await runStatements(client, step);
+  const elapsed = process.hrtime.bigint() - started;
+  if (sqlxNeeded(step)) await writeSqlxRow(client, step.sqlx, elapsed);
+  await markApplied(client, step.id, Number(elapsed / 1_000_000n));
+  return { durationMs: Number(elapsed) / 1e6, ...(step.kind === 'copy_rows' ? { rows } : {}) };
+}
+
+/**
+ * Runs CREATE DATABASE from the maintenance connection unless the database exists,
+ * then records the step in the new database's own ledger.
+ */
+export async function applyCreateDatabase(
+  maintenance: pg.ClientBase,
+  openTarget: () => Promise<pg.ClientBase>,
+  step: Step,
+): Promise<StepOutcome> {
+  const started = process.hrtime.bigint();
+  const exists = await maintenance.query('SELECT 1 FROM pg_database WHERE datname = $1', [step.database]);
+  if (exists.rowCount === 0) {
+    try { await runStatements(maintenance, step); }
+    catch (e) {
+      // Another apply may have created it between our check and our statement.
+      if ((e as { cause?: { code?: string } }).cause?.code !== '42P04') throw e;
+    }
+  }
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+  const target = await openTarget();
+  await ensureLedger(target);
+  await writeLedgerRow(target, step, 'applied', elapsed);
+  return { durationMs: elapsed };
+}

@@ -1,0 +1,77 @@
+/**
+ * The migration lock of a PostgreSQL store: a session-level advisory lock
+ * taken with `pg_try_advisory_lock` on a dedicated connection to the
+ * maintenance database (the store's own database may not exist yet), keyed
+ * by the store's database name. It is polled, never awaited, so a stuck
+ * holder produces a clear error instead of a hung apply, and it vanishes
+ * with the connection if the process dies.
+ *
+ * @example
+ * const release = await acquireAdvisoryLock({ url, store: 'nova', database: 'nova', timeoutMs: 30_000 })
+ * try { ... } finally { await release() }
+ */
+import pg from 'pg';
+import { TopoplanError } from '../../errors.js';
+import { MAINTENANCE_DATABASE, databaseUrl } from './postgres-url.js';
+
+/** First half of the two-int advisory key: "topo" in ASCII, so other users of advisory locks do not collide. */
+const LOCK_NAMESPACE = 0x746f706f;
+
+export interface AdvisoryLockRequest {
+  readonly url: string;
+  readonly store: string;
+  readonly database: string;
+  readonly timeoutMs: number;
+  readonly pollMs?: number;
+}
+
+/** Takes the lock or throws `apply: store "x" is locked by another apply (pid N since T); waited 30s`. */
+export async function acquireAdvisoryLock(req: AdvisoryLockRequest): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: databaseUrl(req.url, MAINTENANCE_DATABASE), application_name: `topoplan lock ${req.store}` });
+  client.on('error', () => undefined);
+  await client.connect();
+  const key = [LOCK_NAMESPACE, `topoplan:${req.database}`];
+  const deadline = Date.now() + req.timeoutMs;
+  try {
+    for (;;) {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', key);
+      if (r.rows[0]?.ok) break;
+      if (Date.now() >= deadline) throw new TopoplanError('apply.locked', await lockedMessage(client, req));
+      await sleep(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())));
+    }
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw e;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    try { await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', key); }
+    finally { await client.end().catch(() => undefined); }
+  };
+}
+
+async function lockedMessage(client: pg.Client, req: AdvisoryLockRequest): Promise<string> {
+  const r = await client.query<{ pid: number; since: Date | null; app: string | null; addr: string | null }>(
+    `SELECT a.pid, a.backend_start AS since, a.application_name AS app, a.client_addr::text AS addr
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2
+      LIMIT 1`,
+    [LOCK_NAMESPACE, `topoplan:${req.database}`],
+  );
+  const holder = r.rows[0];
+  const who = holder
+    ? `pid ${holder.pid}${holder.since ? ` since ${holder.since.toISOString()}` : ''}${holder.app ? `, "${holder.app}"` : ''}${holder.addr ? ` from ${holder.addr}` : ''}`
+    : 'holder not visible to this user';
+  return `apply: store "${req.store}" is locked by another apply (${who}); waited ${formatWait(req.timeoutMs)}`;
+}
+
+function formatWait(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,131 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
+import { StatementError } from '../../../src/engines/statement-error.js';
+import type { EngineSession } from '../../../src/engines/engine.js';
+import { startTestClickHouse, tempDir, type TestEngine } from '../../helpers/engines.js';
+import { makeStep } from '../../helpers/steps.js';
+
+const DB = 'analytics';
+let server: TestEngine;
+let session: EngineSession;
+let workDir: string;
+
+const step = (id: string, statements: string[], extra: Partial<Parameters<typeof makeStep>[0]> = {}) =>
+  makeStep({ id: `ch:${id}`, statements, store: 'analytics', engine: 'clickhouse', database: DB, transactional: false, ...extra });
+
+beforeAll(async () => {
+  server = await startTestClickHouse();
+  workDir = await tempDir('ch-work');
+  session = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('clickhouse engine', () => {
+  it('creates the database, a ReplacingMergeTree with a bloom filter and TTL, and a materialized view', async () => {
+    expect(await session.readLedger()).toEqual([]);
+    const steps = [
+      step('create_database', [`CREATE DATABASE IF NOT EXISTS ${DB}`], { kind: 'create_database' }),
+      step('001', [
+        `CREATE TABLE events (id UInt64, user_id String, at DateTime, version UInt32,
+           INDEX idx_user user_id TYPE bloom_filter(0.01) GRANULARITY 1)
+         ENGINE = ReplacingMergeTree(version) ORDER BY id TTL at + INTERVAL 30 DAY`,
+        `CREATE TABLE daily (day Date, n UInt64) ENGINE = SummingMergeTree ORDER BY day`,
+        `CREATE MATERIALIZED VIEW daily_mv TO daily AS SELECT toDate(at) AS day, count() AS n FROM events GROUP BY day`,
+      ]),
+      step('002', [`INSERT INTO events VALUES (1, 'u1', now(), 1), (2, 'u2', now(), 1), (3, 'u,"3"', now(), 1)`]),
+    ];
+    for (const s of steps) await session.applyStep(s, { workDir });
+    const ledger = await session.readLedger();
+    expect(ledger.map((e) => [e.stepId, e.status, e.checksum])).toEqual(steps.map((s) => [s.id, 'applied', s.checksum]));
+    const snap = await session.inspect();
+    expect(snap.tables).toEqual([`${DB}.daily`, `${DB}.events`]);
+    expect(snap.views).toEqual([`${DB}.daily_mv`]);
+    expect(snap.indexes).toEqual([`${DB}.events.idx_user`]);
+    expect(snap.definitions[`table ${DB}.events`]).toMatch(/ReplacingMergeTree\(version\).*TTL at \+ toIntervalDay\(30\)/s);
+    expect(snap.definitions[`index ${DB}.events.idx_user`]).toBe('bloom_filter(0.01) ON events (user_id) GRANULARITY 1');
+    expect(await session.countRows('events')).toBe(3);
+    expect(await session.countRows(`${DB}.daily`)).toBeGreaterThan(0);
+  });
+
+  it('leaves a started row and names the statement when a statement fails', async () => {
+    const s = step('003', ['CREATE TABLE ok_table (id UInt8) ENGINE = MergeTree ORDER BY id', 'SELEC 1']);
+    const error = await session.applyStep(s, { workDir }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StatementError);
+    expect((error as StatementError).statementIndex).toBe(1);
+    expect((error as StatementError).code).toBe('62');
+    expect((error as StatementError).message).toMatch(/Syntax error/);
+    // ClickHouse reports "failed at position 7 ('1')": 1-based, at the token after the unknown keyword.
+    expect((error as StatementError).position).toBe(7);
+    expect([(error as StatementError).line, (error as StatementError).column]).toEqual([1, 7]);
+    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.status).toBe('started');
+  });
+
+  it('re-records a step with a new checksum and keeps its status', async () => {
+    const s = step('001', ['-- same step, edited']);
+    await session.rerecord(s);
+    const entry = (await session.readLedger()).find((e) => e.stepId === s.id);
+    expect(entry).toMatchObject({ checksum: s.checksum, status: 'applied' });
+  });
+
+  it('backs up a table as CSV with a header', async () => {
+    const [file] = await session.backupTables(['events'], path.join(workDir, 'backup'));
+    expect(file).toMatchObject({ table: 'events', rows: 3 });
+    const lines = (await readFile(file!.path, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('"id","user_id","at","version"');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
+    expect(lines[3]).toContain('"u,""3"""');
+  });
+
+  it('lets one apply hold the lock and names the holder to the other', async () => {
+    const other = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+    try {
+      const release = await session.lock({ timeoutMs: 1_000 });
+      await expect(other.lock({ timeoutMs: 500, pollMs: 100 })).rejects.toThrow(/apply: store "analytics" is locked by another apply \(.* pid \d+ .* since .*\); waited 0\.5s/);
+      await release();
+      const releaseOther = await other.lock({ timeoutMs: 1_000, pollMs: 50 });
+      await releaseOther();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('hands the lock to a waiting apply once it is released', async () => {
+    const other = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+    try {
+      const release = await session.lock({ timeoutMs: 1_000 });
+      const waiting = other.lock({ timeoutMs: 5_000, pollMs: 50 });
+      await new Promise((r) => setTimeout(r, 200));
+      await release();
+      const releaseOther = await waiting;
+      await expect(session.lock({ timeoutMs: 200, pollMs: 50 })).rejects.toThrow(/locked by another apply/);
+      await releaseOther();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('keeps two stores on one server apart, each running unqualified statements in its own database', async () => {
+    const other = await clickhouseEngine.connect({ store: 'metrics', database: 'metrics', url: server.url });
+    try {
+      const mk = (id: string, statements: string[], kind: 'sql' | 'create_database' = 'sql') =>
+        makeStep({ id: `metrics:${id}`, statements, kind, store: 'metrics', engine: 'clickhouse', database: 'metrics', transactional: false });
+      await other.applyStep(mk('create_database', ['CREATE DATABASE IF NOT EXISTS metrics'], 'create_database'), { workDir });
+      await other.applyStep(mk('001', ['CREATE TABLE samples (v Float64) ENGINE = MergeTree ORDER BY tuple()']), { workDir });
+      await session.applyStep(step('004', ['CREATE TABLE samples (id UInt8) ENGINE = MergeTree ORDER BY id']), { workDir });
+      expect((await other.inspect()).tables).toEqual(['metrics.samples']);
+      expect((await session.inspect()).tables).toContain(`${DB}.samples`);
+      expect((await other.readLedger()).map((e) => e.stepId)).toEqual(['metrics:create_database', 'metrics:001']);
+    } finally {
+      await other.close();
+    }
+    // Closing one store must not close the embedded client the other still uses.
+    expect(await session.countRows('events')).toBe(3);
+  });
+});

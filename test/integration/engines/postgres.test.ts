@@ -1,0 +1,170 @@
+import { readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresEngine } from '../../../src/engines/postgres/postgres-engine.js';
+import { StatementError } from '../../../src/engines/statement-error.js';
+import type { EngineSession } from '../../../src/engines/engine.js';
+import { startTestPostgres, tempDir, type TestEngine } from '../../helpers/engines.js';
+import { makeStep } from '../../helpers/steps.js';
+
+const DB = 'engine_test';
+let server: TestEngine;
+let session: EngineSession;
+let workDir: string;
+
+const step = (id: string, statements: string[], extra: Parameters<typeof makeStep>[0] extends infer P ? Partial<P> : never = {}) =>
+  makeStep({ id: `pg:${id}`, statements, store: 'nova', database: DB, ...extra });
+
+async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const url = new URL(server.url);
+  url.pathname = `/${DB}`;
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  try { return (await c.query<T>(sql, params)).rows; } finally { await c.end(); }
+}
+
+beforeAll(async () => {
+  server = await startTestPostgres();
+  workDir = await tempDir('pg-work');
+  session = await postgresEngine.connect({ store: 'nova', database: DB, url: server.url });
+});
+
+afterAll(async () => {
+  await session?.close();
+  await server?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
+
+describe('postgres engine', () => {
+  it('reads an empty ledger and snapshot before its database exists, then creates it idempotently', async () => {
+    expect(await session.readLedger()).toEqual([]);
+    expect((await session.inspect()).tables).toEqual([]);
+    const create = step('create_database', [`CREATE DATABASE ${DB}`], { kind: 'create_database', transactional: false });
+    await session.applyStep(create, { workDir });
+    await session.applyStep(create, { workDir });
+    const ledger = await session.readLedger();
+    expect(ledger.map((e) => [e.stepId, e.status])).toEqual([['pg:create_database', 'applied']]);
+  });
+
+  it('commits statements and the ledger row together', async () => {
+    const s = step('001', ['CREATE TABLE conversations (id bigint PRIMARY KEY, title text NOT NULL)', `INSERT INTO conversations VALUES (1, 'a'), (2, 'b,"c"'), (3, '')`]);
+    const outcome = await session.applyStep(s, { workDir });
+    expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
+    const entry = (await session.readLedger()).find((e) => e.stepId === s.id);
+    expect(entry).toMatchObject({ status: 'applied', checksum: s.checksum, phase: 'expand', statements: '0-1', file: s.source!.file });
+    expect(entry?.sql).toBe(s.statements.join(';\n'));
+    expect(await session.countRows('public.conversations')).toBe(3);
+  });
+
+  it('leaves nothing behind when the second statement fails, and names the statement', async () => {
+    const s = step('002', ['CREATE TABLE doomed (id int)', 'INSERT INTO doomed VALUES (1, 2, no_such_column)']);
+    const error = await session.applyStep(s, { workDir }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StatementError);
+    const se = error as StatementError;
+    expect(se.statementIndex).toBe(1);
+    expect(se.stepId).toBe(s.id);
+    expect(se.message).toMatch(/no_such_column|more expressions than target columns/);
+    expect(se.code).toMatch(/^42/);
+    expect(se.position).toBeGreaterThan(0);
+    expect(se.sql).toBe(s.statements[1]);
+    expect(await query(`SELECT to_regclass('public.doomed') AS t`)).toEqual([{ t: null }]);
+    expect((await session.readLedger()).some((e) => e.stepId === s.id)).toBe(false);
+  });
+
+  it('records a non-transactional step as started, then applied', async () => {
+    const failing = step('003-bad', ['CREATE INDEX CONCURRENTLY idx_missing ON no_such_table (id)'], { transactional: false });
+    await expect(session.applyStep(failing, { workDir })).rejects.toBeInstanceOf(StatementError);
+    expect((await session.readLedger()).find((e) => e.stepId === failing.id)?.status).toBe('started');
+
+    const ok = step('003', ['CREATE INDEX CONCURRENTLY idx_conversations_title ON conversations (title)'], { transactional: false });
+    await session.applyStep(ok, { workDir });
+    expect((await session.readLedger()).find((e) => e.stepId === ok.id)?.status).toBe('applied');
+    expect((await session.inspect()).indexes).toContain('public.idx_conversations_title');
+  });
+
+  it('writes the sqlx row with the file checksum', async () => {
+    // SHA-384 of the ASCII bytes "SELECT 1;\n", from `printf 'SELECT 1;\n' | openssl dgst -sha384`.
+    const sha384 = '24454095d8d7876ca8e842f34296ca645c83e0f7b50f048c99db4b2ff4da659267afc4ef3e994f3d74e18c741165d931';
+    const s = step('sqlx', ['SELECT 1'], { sqlx: { version: '20240105120000', description: 'create things', checksumSha384: sha384, completesFile: true } });
+    await session.applyStep(s, { workDir });
+    const rows = await query<{ version: string; description: string; success: boolean; hex: string; len: number; execution_time: string }>(
+      `SELECT version, description, success, encode(checksum, 'hex') AS hex, octet_length(checksum) AS len, execution_time FROM _sqlx_migrations`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ version: '20240105120000', description: 'create things', success: true, hex: sha384, len: 48 });
+    expect(BigInt(rows[0]!.execution_time)).toBeGreaterThan(0n);
+    const columns = await query<{ column_name: string; data_type: string; is_nullable: string }>(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_name = '_sqlx_migrations' ORDER BY ordinal_position`,
+    );
+    expect(columns.map((c) => `${c.column_name} ${c.data_type} ${c.is_nullable}`)).toEqual([
+      'version bigint NO', 'description text NO', 'installed_on timestamp with time zone NO',
+      'success boolean NO', 'checksum bytea NO', 'execution_time bigint NO',
+    ]);
+    expect((await session.inspect()).tables).not.toContain('public._sqlx_migrations');
+  });
+
+  it('reports rows moved by a copy step', async () => {
+    await session.applyStep(step('004', ['CREATE TABLE chats (id bigint PRIMARY KEY, title text NOT NULL)']), { workDir });
+    const copy = step('copy', ['INSERT INTO chats (id, title) SELECT id, title FROM conversations'], {
+      kind: 'copy_rows',
+      copy: { from: 'public.conversations', to: 'public.chats', columns: ['id', 'title'], targetColumns: ['id', 'title'] },
+    });
+    expect((await session.applyStep(copy, { workDir })).rows).toBe(3);
+  });
+
+  it('re-records a step without running it', async () => {
+    const s = step('001', ['CREATE TABLE conversations (id bigint PRIMARY KEY, title text NOT NULL)', '-- changed']);
+    await session.rerecord(s);
+    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.checksum).toBe(s.checksum);
+    await expect(session.rerecord(step('never-applied', ['SELECT 1']))).rejects.toThrow(/no ledger row for step "pg:never-applied"/);
+  });
+
+  it('lets one apply hold the lock and names the holder to the other', async () => {
+    const other = await postgresEngine.connect({ store: 'nova', database: DB, url: server.url });
+    try {
+      const release = await session.lock({ timeoutMs: 1_000 });
+      const started = Date.now();
+      await expect(other.lock({ timeoutMs: 600, pollMs: 100 })).rejects.toThrow(/apply: store "nova" is locked by another apply \(pid \d+ since .*\); waited 0\.6s/);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(550);
+      await release();
+      const releaseOther = await other.lock({ timeoutMs: 1_000 });
+      await releaseOther();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('backs up a table to a file with its rows', async () => {
+    const [file] = await session.backupTables(['public.conversations'], path.join(workDir, 'backup'));
+    expect(file).toMatchObject({ table: 'public.conversations', rows: 3 });
+    const text = await readFile(file!.path, 'utf8');
+    if (file!.path.endsWith('.csv')) {
+      expect(text).toBe('"id","title"\n"1","a"\n"2","b,""c"""\n"3",""\n');
+    } else {
+      expect(text).toContain('CREATE TABLE public.conversations');
+      expect(text).toContain('b,"c"');
+    }
+  });
+
+  it('inspects what was created', async () => {
+    await session.applyStep(step('005', [
+      `CREATE TYPE mood AS ENUM ('sad', 'ok')`,
+      'CREATE VIEW titles AS SELECT title FROM conversations',
+      `CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$`,
+      'CREATE TRIGGER conversations_touch BEFORE UPDATE ON conversations FOR EACH ROW EXECUTE FUNCTION touch()',
+      'CREATE EXTENSION IF NOT EXISTS pgcrypto',
+    ]), { workDir });
+    const snap = await session.inspect();
+    expect(snap.tables).toEqual(['public.chats', 'public.conversations']);
+    expect(snap.views).toEqual(['public.titles']);
+    expect(snap.types).toEqual(['public.mood']);
+    expect(snap.functions).toEqual(['public.touch()']);
+    expect(snap.triggers).toEqual(['public.conversations.conversations_touch']);
+    expect(snap.extensions).toEqual(['pgcrypto']);
+    expect(snap.indexes).toEqual(['public.chats_pkey', 'public.conversations_pkey', 'public.idx_conversations_title']);
+    expect(snap.definitions['table public.conversations']).toBe('id bigint not null\ntitle text not null');
+    expect(snap.definitions['type public.mood']).toBe(`enum 'sad', 'ok'`);
+    expect(snap.definitions['index public.idx_conversations_title']).toMatch(/CREATE INDEX idx_conversations_title ON public.conversations USING btree \(title\)/);
+  });
+});
