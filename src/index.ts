@@ -1,0 +1,20 @@
+/**
+ * topoplan: plan and apply database migrations for a whole system of services.
+ *
+ * @example
+ * import { planMigration, applyPlan } from 'topoplan';
+ * const plan = await planMigration('topologies/nova-plan-b.yaml');
+ * console.log(plan.waves.length, 'waves');
+ */
+export { TopoplanError, formatDiagnostic, hasErrors, type Diagnostic, type Severity } from './errors.js';
+export type * from './sql/effects.js';
+export type * from './topology/model.js';
+export type * from './topology/raw.js';
+export type * from './plan/model.js';
+export type * from './engines/engine.js';
+export { planMigration, planTopology, PlanError, type PlanOptions } from './plan/plan-migration.js';
+export { renderPlanText } from './render/plan-text.js';
+export { renderPlanDot, renderPlanMermaid } from './render/plan-graph.js';
+export { engineFor } from './engines/registry.js';
+export { startEmbeddedPostgres } from './engines/embedded/start-embedded-postgres.js';
+export { embeddedClickHouseUrl } from './engines/embedded/embedded-clickhouse-url.js';

@@ -1,0 +1,53 @@
+/**
+ * Stores that call an extension's functions (or use its types) without any
+ * migration creating the extension there get a synthetic
+ * `CREATE EXTENSION IF NOT EXISTS` step. This happens when a per-service
+ * database no longer shares the legacy set's `CREATE EXTENSION "uuid-ossp"`.
+ */
+import type { ConflictLog } from './conflict-log.js';
+import type { Synth } from './nodes.js';
+import { unitPlace, type Unit } from './units.js';
+
+export function missingExtensions(units: readonly Unit[], log: ConflictLog): Synth[] {
+  const created = new Set<string>();
+  const needed = new Map<string, { unit: Unit; detail?: string }>();
+  for (const u of units) {
+    if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
+    for (const e of u.stmt.effects) {
+      if (e.object.kind !== 'extension') continue;
+      const k = `${u.store}|${e.object.name}`;
+      if (e.action === 'create') created.add(k);
+      else if (e.action === 'reference' && !needed.has(k)) needed.set(k, { unit: u, detail: e.detail });
+    }
+  }
+  const out: Synth[] = [];
+  for (const [k, { unit, detail }] of [...needed].sort(([a], [b]) => a.localeCompare(b))) {
+    if (created.has(k)) continue;
+    const [store, ext] = [k.slice(0, k.indexOf('|')), k.slice(k.indexOf('|') + 1)];
+    log.add({
+      kind: 'missing_extension',
+      object: `extension ${ext}`,
+      objectName: ext,
+      message: `plan: "${unitPlace(unit)}" uses ${detail ? `${detail}() from ` : ''}extension "${ext}", which no migration creates in store "${store}"`,
+      sources: [{ file: unit.file.file, line: unit.stmt.line, set: unit.set.name, store }],
+      severity: 'warning',
+      resolution: `the plan creates it: CREATE EXTENSION IF NOT EXISTS "${ext}" in "${store}"`,
+      hint: `add CREATE EXTENSION IF NOT EXISTS "${ext}"; to the service's first migration`,
+    });
+    out.push({
+      synth: true,
+      kind: 'create_extension',
+      name: `extension:${ext}`,
+      store,
+      seq: -1,
+      statements: [`CREATE EXTENSION IF NOT EXISTS "${ext.replace(/"/g, '""')}"`],
+      transactional: true,
+      changes: [{ action: 'create', kind: 'extension', name: ext }],
+      notes: [`used by "${unitPlace(unit)}"${detail ? ` (${detail})` : ''} but created by no migration in this store`],
+      creates: [{ kind: 'extension', name: ext }],
+      destructive: false,
+      dropsData: [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,175 @@
+/**
+ * The step graph: dependency edges with their reasons, the author's order
+ * inside each set and store, a database-creation step per store, cycle
+ * reports, waves (longest path from the roots) and phases.
+ */
+import { Graph, alg } from '@dagrejs/graphlib';
+import { diagnostic, type Diagnostic } from '../errors.js';
+import type { Topology } from '../topology/model.js';
+import type { Edge, Phase } from './model.js';
+import type { Dep, Node, Synth } from './nodes.js';
+import type { DraftStep } from './steps.js';
+
+export interface StepGraph {
+  readonly drafts: DraftStep[];
+  readonly edges: Edge[];
+  readonly preds: Map<string, Set<string>>;
+  readonly order: string[];
+  readonly wave: Map<string, number>;
+  readonly phase: Map<string, Phase>;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<Node, DraftStep>, deps: readonly Dep[]): StepGraph {
+  const reasons = new Map<string, Set<string>>();
+  const add = (from: string, to: string, reason: string) => {
+    if (from === to) return;
+    const k = `${from}\u0000${to}`;
+    const s = reasons.get(k) ?? new Set<string>();
+    s.add(reason);
+    reasons.set(k, s);
+  };
+  for (const d of deps) {
+    const a = stepOf.get(d.from);
+    const b = stepOf.get(d.to);
+    if (a && b) add(a.id, b.id, d.reason);
+  }
+  addSetOrder(drafts, add);
+  const withDb = addDatabaseSteps(topology, drafts, reasons, add);
+  const edges = [...reasons]
+    .map(([k, r]) => ({ from: k.slice(0, k.indexOf('\u0000')), to: k.slice(k.indexOf('\u0000') + 1), reasons: [...r].sort() }))
+    .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  const preds = new Map<string, Set<string>>(withDb.map((d) => [d.id, new Set<string>()]));
+  const succs = new Map<string, Set<string>>(withDb.map((d) => [d.id, new Set<string>()]));
+  for (const e of edges) {
+    preds.get(e.to)!.add(e.from);
+    succs.get(e.from)!.add(e.to);
+  }
+  const diagnostics = reportCycles(withDb, edges);
+  const { order, wave } = layer(withDb, preds, succs);
+  const phase = phases(withDb, order, succs);
+  return { drafts: withDb, edges, preds, order, wave, phase, diagnostics };
+}
+
+/**
+ * The author's order of one set on one store. A destructive step receives
+ * the order edge but passes none on: the steps after it do not wait for a
+ * drop that the contract phase may defer (its own dependencies still hold).
+ */
+function addSetOrder(drafts: readonly DraftStep[], add: (a: string, b: string, r: string) => void): void {
+  const last = new Map<string, DraftStep>();
+  for (const d of drafts) {
+    if (!d.set) continue;
+    const k = `${d.set}|${d.store}`;
+    const prev = last.get(k);
+    if (prev) add(prev.id, d.id, `file order in set "${d.set}"`);
+    if (!d.destructive) last.set(k, d);
+  }
+}
+
+function addDatabaseSteps(
+  topology: Topology,
+  drafts: DraftStep[],
+  reasons: Map<string, Set<string>>,
+  add: (a: string, b: string, r: string) => void,
+): DraftStep[] {
+  const hasPred = new Set<string>();
+  const storeOf = new Map(drafts.map((d) => [d.id, d.store]));
+  for (const k of reasons.keys()) {
+    const [from, to] = k.split('\u0000') as [string, string];
+    if (storeOf.get(from) === storeOf.get(to)) hasPred.add(to);
+  }
+  const out = [...drafts];
+  const stores = [...new Set(drafts.map((d) => d.store))].sort();
+  for (const name of stores) {
+    const store = topology.stores.get(name)!;
+    if (store.engine === 'neo4j') continue;
+    const q = store.engine === 'postgres' ? `"${store.database.replace(/"/g, '""')}"` : `\`${store.database.replace(/`/g, '``')}\``;
+    const synth: Synth = {
+      synth: true,
+      kind: 'create_database',
+      name: 'database',
+      store: name,
+      seq: -2,
+      statements: [store.engine === 'postgres' ? `CREATE DATABASE ${q}` : `CREATE DATABASE IF NOT EXISTS ${q}`],
+      transactional: false,
+      nonTransactionalReason: 'CREATE DATABASE',
+      changes: [{ action: 'create', kind: 'database', name: store.database }],
+      notes: [`database "${store.database}" of store "${name}"`],
+      destructive: false,
+      dropsData: [],
+    };
+    const step: DraftStep = { id: `${name}:database`, nodes: [synth], store: name, seq: -2, destructive: false, synth };
+    out.unshift(step);
+    for (const d of drafts) if (d.store === name && !hasPred.has(d.id)) add(step.id, d.id, `runs in database "${store.database}"`);
+  }
+  return out;
+}
+
+function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Diagnostic[] {
+  const g = new Graph({ directed: true });
+  for (const d of drafts) g.setNode(d.id);
+  for (const e of edges) g.setEdge(e.from, e.to);
+  const cycles = alg.findCycles(g).map((c: string[]) => [...c].sort()).sort((a: string[], b: string[]) => a[0]!.localeCompare(b[0]!));
+  const byFrom = new Map<string, Edge[]>();
+  for (const e of edges) byFrom.set(e.from, [...(byFrom.get(e.from) ?? []), e]);
+  return cycles.map((cycle) => {
+    const inCycle = new Set(cycle);
+    const lines = cycle.flatMap((id) => (byFrom.get(id) ?? []).filter((e) => inCycle.has(e.to)).map((e) => `${e.from} → ${e.to}: ${e.reasons.join('; ')}`));
+    const first = drafts.find((d) => d.id === cycle[0]);
+    const unit = first?.nodes[0] as { file?: { file: string }; stmt?: { line: number } } | undefined;
+    return diagnostic({
+      code: 'plan.cycle',
+      severity: 'error',
+      message: `plan: steps depend on each other in a cycle: ${cycle.join(', ')}`,
+      file: unit?.file?.file,
+      line: unit?.stmt?.line,
+      object: cycle[0],
+      hint: `the edges in the cycle:\n${lines.join('\n')}\nsplit a file, or declare a supersession or rename that removes one of these dependencies`,
+    });
+  });
+}
+
+/** Kahn's algorithm with a stable queue; steps left in cycles go last, in id order. */
+function layer(drafts: readonly DraftStep[], preds: Map<string, Set<string>>, succs: Map<string, Set<string>>): { order: string[]; wave: Map<string, number> } {
+  const indeg = new Map(drafts.map((d) => [d.id, preds.get(d.id)!.size]));
+  const wave = new Map<string, number>();
+  const order: string[] = [];
+  let ready = drafts.filter((d) => indeg.get(d.id) === 0).map((d) => d.id);
+  for (const id of ready) wave.set(id, 0);
+  while (ready.length > 0) {
+    const next: string[] = [];
+    for (const id of ready) {
+      order.push(id);
+      for (const s of succs.get(id)!) {
+        wave.set(s, Math.max(wave.get(s) ?? 0, wave.get(id)! + 1));
+        const n = indeg.get(s)! - 1;
+        indeg.set(s, n);
+        if (n === 0) next.push(s);
+      }
+    }
+    ready = next;
+  }
+  let maxWave = 0;
+  for (const w of wave.values()) maxWave = Math.max(maxWave, w);
+  const done = new Set(order);
+  for (const d of [...drafts].sort((a, b) => a.id.localeCompare(b.id))) {
+    if (!done.has(d.id)) {
+      order.push(d.id);
+      wave.set(d.id, maxWave + 1);
+    }
+  }
+  return { order, wave };
+}
+
+/** A destructive step all of whose dependants are also contract steps is deferred to the contract phase. */
+function phases(drafts: readonly DraftStep[], order: readonly string[], succs: Map<string, Set<string>>): Map<string, Phase> {
+  const byId = new Map(drafts.map((d) => [d.id, d]));
+  const phase = new Map<string, Phase>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const d = byId.get(order[i]!)!;
+    const contract = d.destructive && [...succs.get(d.id)!].every((s) => phase.get(s) === 'contract');
+    phase.set(d.id, contract ? 'contract' : d.synth?.kind === 'copy_rows' ? 'migrate' : 'expand');
+  }
+  return phase;
+}

@@ -1,0 +1,203 @@
+/**
+ * Object versions and what each statement depends on.
+ *
+ * Every CREATE starts a version of an object in a store; a DROP ends the
+ * version it sees. A statement sees the version its own set created before it
+ * (the author's order inside a set is trusted) or else the surviving one.
+ * From that come the edges: create → use, use → drop, drop → next create of
+ * the same name (so legacy cleanup runs before the replacement is created,
+ * whatever the file numbers say).
+ */
+import type { EngineName, Effect, ObjectRef } from '../sql/effects.js';
+import type { Topology } from '../topology/model.js';
+import { isSynth, type Dep, type Node } from './nodes.js';
+import { storeKey, type StoreKey } from './object-keys.js';
+import type { Unit } from './units.js';
+
+export interface Version {
+  readonly key: StoreKey;
+  readonly ref: ObjectRef;
+  readonly store: string;
+  readonly node: Node;
+  dropNode?: Node;
+  readonly users: Set<Node>;
+}
+
+/** A reference whose object has no version in the referencing store. */
+export interface Unresolved {
+  readonly node: Unit;
+  readonly effect: Effect;
+  readonly key: StoreKey;
+  /** Versions of the same object in other stores. */
+  readonly elsewhere: Version[];
+}
+
+export interface NodeEffects {
+  readonly node: Node;
+  readonly store: string;
+  readonly engine: EngineName;
+  readonly effects: readonly Effect[];
+  readonly seq: number;
+  readonly set?: string;
+}
+
+export function nodeEffects(n: Node, topology: Topology): NodeEffects {
+  if (isSynth(n)) {
+    const engine = topology.stores.get(n.store)?.engine ?? 'postgres';
+    return { node: n, store: n.store, engine, seq: n.seq, effects: (n.creates ?? []).map((object) => ({ action: 'create' as const, object })) };
+  }
+  return { node: n, store: n.store!, engine: n.stmt.engine, seq: n.seq, effects: n.stmt.effects, set: n.set.name };
+}
+
+export class Lifecycle {
+  readonly versions = new Map<StoreKey, Version[]>();
+  /** Versions by key without the store prefix, to find an object in another store. */
+  private readonly bare = new Map<string, Version[]>();
+  readonly deps: Dep[] = [];
+  readonly unresolved: Unresolved[] = [];
+  /** (node, version) pairs of foreign keys, for cascade analysis. */
+  readonly foreignKeys: { node: Unit; version: Version; effect: Effect }[] = [];
+
+  constructor(private readonly topology: Topology) {}
+
+  key(store: string, engine: EngineName, ref: ObjectRef): StoreKey {
+    return storeKey(this.topology, store, engine, ref);
+  }
+
+  /**
+   * Registers creations and drops in one pass. `nodes` come in version order:
+   * sets that are superseded before the sets that supersede them, then the
+   * author's order. A drop ends the version it sees at that point.
+   */
+  register(nodes: readonly NodeEffects[]): void {
+    for (const n of nodes) {
+      for (const e of n.effects) {
+        if (e.object.kind === 'database') continue;
+        if (e.action === 'drop' || e.action === 'rename') {
+          const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
+          if (v && !v.dropNode) {
+            v.dropNode = n.node;
+            this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
+          }
+        }
+        if (e.action === 'create') this.addVersion(n, e.object);
+        if (e.action === 'rename' && e.renameTo) this.addVersion(n, { ...e.object, name: e.renameTo });
+      }
+    }
+  }
+
+  private addVersion(n: NodeEffects, ref: ObjectRef): void {
+    const key = this.key(n.store, n.engine, ref);
+    const list = this.versions.get(key) ?? [];
+    // `CREATE ... IF NOT EXISTS` / `OR REPLACE` of a live version in the same set (or store, for synthetic nodes) is not a new version.
+    const last = list[list.length - 1];
+    if (last && !last.dropNode && nodeSet(last.node) === n.set) return;
+    const v: Version = { key, ref, store: n.store, node: n.node, users: new Set() };
+    list.push(v);
+    this.versions.set(key, list);
+    const bareKey = key.slice(key.indexOf('|') + 1);
+    const b = this.bare.get(bareKey) ?? [];
+    b.push(v);
+    this.bare.set(bareKey, b);
+  }
+
+  /** The version a node sees: its own set's live one, else the surviving one. */
+  resolve(n: NodeEffects, key: StoreKey, forDrop = false): Version | undefined {
+    const list = this.versions.get(key);
+    if (!list) return undefined;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const v = list[i]!;
+      if (v.node === n.node || nodeSet(v.node) !== n.set || nodeSeq(v.node) > n.seq) continue;
+      if (!v.dropNode || v.dropNode === n.node || nodeSeq(v.dropNode) > n.seq) return v;
+    }
+    if (forDrop) return list.find((v) => !v.dropNode && v.node !== n.node);
+    return [...list].reverse().find((v) => !v.dropNode && v.node !== n.node) ?? list.filter((v) => v.node !== n.node).pop();
+  }
+
+  /** After register(): every other effect depends on the version it sees. */
+  resolveUses(nodes: readonly NodeEffects[]): void {
+    for (const n of nodes) {
+      for (const e of n.effects) {
+        if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
+        if (e.action === 'rename') continue;
+        const key = this.key(n.store, n.engine, e.object);
+        const v = this.resolve(n, key);
+        if (!v) {
+          if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare.get(key.slice(key.indexOf('|') + 1)) ?? [] });
+          continue;
+        }
+        if (v.node === n.node) continue;
+        v.users.add(n.node);
+        this.dep(v.node, n.node, reasonFor(e));
+        if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
+      }
+    }
+  }
+
+  /** Uses run before the drop; a drop runs before the next version of the same name is created. */
+  orderDrops(): void {
+    for (const list of this.versions.values()) {
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i]!;
+        if (!v.dropNode) continue;
+        for (const u of v.users) if (u !== v.dropNode) this.dep(u, v.dropNode, `uses ${label(v.ref)} before it is dropped`);
+        const next = list[i + 1];
+        if (next && next.node !== v.dropNode) this.dep(v.dropNode, next.node, `drops the old ${label(v.ref)} before the new one is created`);
+      }
+    }
+  }
+
+  dep(from: Node, to: Node, reason: string): void {
+    if (from !== to) this.deps.push({ from, to, reason });
+  }
+
+  /** Versions that survive the plan (not dropped), sorted by key. */
+  survivors(): Version[] {
+    const out: Version[] = [];
+    for (const [, list] of [...this.versions].sort(([a], [b]) => a.localeCompare(b))) {
+      const last = list[list.length - 1]!;
+      if (!last.dropNode) out.push(last);
+    }
+    return out;
+  }
+}
+
+function nodeSet(n: Node): string | undefined {
+  return isSynth(n) ? undefined : n.set.name;
+}
+
+function nodeSeq(n: Node): number {
+  return n.seq;
+}
+
+function label(o: ObjectRef): string {
+  const name = o.schema && o.schema !== 'public' ? `${o.schema}.${o.name}` : o.name;
+  return `${o.kind.replace('_', ' ')} ${o.kind === 'trigger' && o.table ? `${o.table}.` : ''}${name}`;
+}
+
+function reasonFor(e: Effect): string {
+  const what = label(e.object);
+  switch (e.via) {
+    case 'foreign_key':
+      return `foreign key ${e.columns?.length ? `(${e.columns.join(', ')}) ` : ''}→ ${what}`;
+    case 'trigger_function':
+      return `trigger executes ${what}`;
+    case 'trigger_table':
+      return `trigger on ${what}`;
+    case 'index_table':
+      return `index on ${what}`;
+    case 'view_source':
+    case 'mv_source':
+      return `view reads ${what}`;
+    case 'mv_target':
+      return `materialized view writes to ${what}`;
+    case 'type_usage':
+      return `uses ${what}`;
+    case 'sequence_usage':
+      return `uses ${what}`;
+    case 'function_call':
+      return `calls ${what}`;
+    default:
+      return e.action === 'write' ? `writes rows of ${what}` : e.action === 'alter' ? `alters ${what}` : `references ${what}`;
+  }
+}

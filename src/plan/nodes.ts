@@ -1,0 +1,40 @@
+/**
+ * Nodes of the planning graph before they are grouped into steps: statements
+ * from files ({@link Unit}) and synthetic work the plan adds ({@link Synth}).
+ */
+import type { ObjectRef } from '../sql/effects.js';
+import type { StepChange, StepKind } from './model.js';
+import type { Unit } from './units.js';
+
+export interface Synth {
+  readonly synth: true;
+  readonly kind: Exclude<StepKind, 'sql'>;
+  /** Stable id suffix, e.g. `extension:uuid-ossp`. */
+  readonly name: string;
+  readonly store: string;
+  /** Orders synthetic nodes among statements: just before/after the unit they serve. */
+  readonly seq: number;
+  readonly statements: string[];
+  readonly transactional: boolean;
+  readonly nonTransactionalReason?: string;
+  readonly changes: StepChange[];
+  readonly notes: string[];
+  readonly service?: string;
+  readonly creates?: ObjectRef[];
+  destructive: boolean;
+  dropsData: string[];
+  copy?: { from: string; to: string; columns: string[]; targetColumns: string[] };
+}
+
+export type Node = Unit | Synth;
+
+export function isSynth(n: Node): n is Synth {
+  return (n as Synth).synth === true;
+}
+
+/** A dependency between two nodes, with the reason shown on the plan's edge. */
+export interface Dep {
+  readonly from: Node;
+  readonly to: Node;
+  readonly reason: string;
+}

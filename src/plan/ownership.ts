@@ -1,0 +1,100 @@
+/**
+ * Who owns each object. Declared `owns` wins (an exact name beats a glob), then
+ * the owner named by a rename, then the service whose own set creates it.
+ * Indexes and triggers belong to the owner of their table (see routing).
+ *
+ * @example
+ * const owners = new Ownership(topology, units);
+ * owners.ownerOf({ kind: 'table', name: 'shares' }) // 'social-service'
+ */
+import { diagnostic, type Diagnostic } from '../errors.js';
+import type { ObjectRef } from '../sql/effects.js';
+import type { Topology } from '../topology/model.js';
+import { compilePattern, matchesAny, type CompiledPattern } from './patterns.js';
+import type { Unit } from './units.js';
+
+/** Ownership is by kind and bare name: services of one system do not reuse a name across schemas. */
+export function nameKey(ref: Pick<ObjectRef, 'kind' | 'name'>): string {
+  return `${ref.kind}:${ref.name}`;
+}
+
+export class Ownership {
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly owns: { service: string; patterns: CompiledPattern[] }[];
+  private readonly shared: CompiledPattern[];
+  private readonly external: CompiledPattern[];
+  private readonly renamed = new Map<string, string>();
+  private readonly creators = new Map<string, Set<string>>();
+  private readonly cache = new Map<string, string | undefined>();
+  private readonly reportedAmbiguous = new Set<string>();
+
+  constructor(private readonly topology: Topology, units: readonly Unit[]) {
+    this.owns = [...topology.services.values()]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => ({ service: s.name, patterns: s.owns.map(compilePattern) }));
+    this.shared = topology.shared.map(compilePattern);
+    this.external = topology.external.map(compilePattern);
+    for (const r of topology.renames) {
+      this.renamed.set(r.from, r.owner);
+      this.renamed.set(r.to, r.owner);
+    }
+    for (const u of units) {
+      if (u.set.shared || !u.set.service) continue;
+      for (const e of u.stmt.effects) {
+        if (e.action !== 'create' || e.object.kind === 'index' || e.object.kind === 'trigger') continue;
+        const k = nameKey(e.object);
+        let s = this.creators.get(k);
+        if (!s) this.creators.set(k, (s = new Set()));
+        s.add(u.set.service);
+      }
+    }
+  }
+
+  /** Objects every store may create for itself (trigger functions, extensions, types declared `shared`). */
+  isShared(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): boolean {
+    return ref.kind === 'extension' || ref.kind === 'schema' || matchesAny(this.shared, ref);
+  }
+
+  isExternal(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): boolean {
+    return matchesAny(this.external, ref);
+  }
+
+  /** The owning service, or undefined when nobody declares or creates it. */
+  ownerOf(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
+    const k = `${nameKey(ref)}@${ref.schema ?? ''}`;
+    if (this.cache.has(k)) return this.cache.get(k);
+    const owner = this.resolve(ref);
+    this.cache.set(k, owner);
+    return owner;
+  }
+
+  private resolve(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
+    const declared = this.owns.filter((o) => matchesAny(o.patterns, ref));
+    const exact = declared.filter((o) => o.patterns.some((p) => p.exact && p.matches(ref)));
+    const winners = exact.length > 0 ? exact : declared;
+    if (winners.length > 1) this.reportAmbiguous(ref, winners.map((w) => w.service));
+    if (winners[0]) return winners[0].service;
+    if (ref.kind === 'table' && this.renamed.has(ref.name)) return this.renamed.get(ref.name);
+    const creators = this.creators.get(nameKey(ref));
+    return creators ? [...creators].sort()[0] : undefined;
+  }
+
+  private reportAmbiguous(ref: Pick<ObjectRef, 'kind' | 'name'>, services: string[]): void {
+    const k = nameKey(ref);
+    if (this.reportedAmbiguous.has(k)) return;
+    this.reportedAmbiguous.add(k);
+    const pos = this.topology.services.get(services[1]!)?.pos;
+    this.diagnostics.push(
+      diagnostic({
+        code: 'plan.ambiguous_owner',
+        severity: 'error',
+        message: `plan: ${ref.kind} "${ref.name}" is owned by ${services.map((s) => `"${s}"`).join(' and ')}`,
+        file: pos?.file,
+        line: pos?.line,
+        column: pos?.column,
+        object: `${ref.kind} ${ref.name}`,
+        hint: `keep "${ref.name}" in the owns: list of one service only, or use an exact name in the owner's list (an exact name beats a glob)`,
+      }),
+    );
+  }
+}

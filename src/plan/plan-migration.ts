@@ -1,0 +1,187 @@
+/**
+ * `planMigration()`: topology in, deterministic migration plan out.
+ *
+ * topology → read and parse every file → route statements to stores →
+ * resolve duplicates (supersessions) → object versions and dependencies →
+ * renames (row copies), missing extensions, shared copies → conflicts →
+ * steps → graph, waves and phases.
+ */
+import { sortDiagnostics, TopoplanError, type Diagnostic } from '../errors.js';
+import { loadParsers } from '../sql/parse-file.js';
+import { loadTopology } from '../topology/index.js';
+import type { Topology } from '../topology/model.js';
+import { ConflictLog } from './conflict-log.js';
+import { resolveDuplicates } from './duplicates.js';
+import { missingExtensions } from './extensions.js';
+import { buildGraph } from './graph.js';
+import { Lifecycle, nodeEffects } from './lifecycle.js';
+import type { Conflict, Plan, PlannedObject, SkippedStatement, Step } from './model.js';
+import type { Node } from './nodes.js';
+import { displayName } from './object-keys.js';
+import { Ownership } from './ownership.js';
+import { readMigrations, type ReadFile } from './read-migrations.js';
+import { checkDrops, checkReferences } from './references.js';
+import { planRenames } from './renames.js';
+import { indexTableMap, routeUnits } from './route.js';
+import { replicateShared } from './shared-copies.js';
+import { finishStep, groupSteps } from './steps.js';
+import { sqlxInfo } from './sqlx-info.js';
+import { applyForeignKeyStrips } from './strip-foreign-keys.js';
+import { isSynth } from './nodes.js';
+import type { Unit } from './units.js';
+
+type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
+
+export interface PlanOptions extends LoadTopologyOptions {
+  /** Return the plan even when it has errors (the CLI shows them); default false: throw a TopoplanError. */
+  readonly allowErrors?: boolean;
+  /** Reads a migration file; default `fs.readFileSync`. */
+  readonly readMigration?: ReadFile;
+  /**
+   * Resolves a conflict the topology leaves open: return a sentence saying how
+   * (it is shown as the resolution), or undefined to keep it an error.
+   */
+  readonly resolveConflict?: (conflict: Conflict) => string | undefined;
+}
+
+/** Thrown by planMigration when planning fails; carries the partial plan. */
+export class PlanError extends TopoplanError {
+  constructor(readonly plan: Plan | undefined, diagnostics: readonly Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super('plan.failed', `plan: ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors[0]?.message ?? ''}`, diagnostics);
+    this.name = 'PlanError';
+  }
+}
+
+/**
+ * Plans the migration of a whole system.
+ *
+ * @example
+ * import { planMigration } from 'topoplan';
+ * const plan = await planMigration('topologies/nova-plan-b.yaml');
+ * for (const step of plan.steps) console.log(step.wave, step.store, step.id);
+ */
+export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
+  const topology = isTopology(input) ? input : await load(input, options);
+  await loadParsers();
+  const plan = planTopology(topology, options);
+  if (!options.allowErrors && plan.diagnostics.some((d) => d.severity === 'error')) throw new PlanError(plan, plan.diagnostics);
+  return plan;
+}
+
+async function load(input: string | { file: string; raw: unknown }, options: PlanOptions): Promise<Topology> {
+  const { topology, diagnostics } = await loadTopology(input, options);
+  if (!topology) throw new PlanError(undefined, diagnostics);
+  return topology;
+}
+
+function isTopology(x: unknown): x is Topology {
+  return typeof x === 'object' && x !== null && (x as Topology).stores instanceof Map;
+}
+
+/** The synchronous core, for a loaded topology and loaded parsers. */
+export function planTopology(topology: Topology, options: PlanOptions = {}): Plan {
+  const diagnostics: Diagnostic[] = [];
+  const read = readMigrations(topology, options.readMigration);
+  diagnostics.push(...read.diagnostics);
+  const log = new ConflictLog(topology, options.resolveConflict);
+  const ownership = new Ownership(topology, read.units);
+  let units = routeUnits(topology, read.units, ownership, log, diagnostics);
+  const indexTables = indexTableMap(units);
+  resolveDuplicates(topology, units, ownership, log, indexTables);
+  units = [...units, ...replicateShared(units, ownership)];
+  const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || a.store!.localeCompare(b.store!));
+  const extensions = missingExtensions(live, log);
+  const lifecycle = new Lifecycle(topology);
+  const nodes: Node[] = [...extensions, ...live];
+  const effects = nodes.map((n) => nodeEffects(n, topology));
+  lifecycle.register(effects);
+  lifecycle.resolveUses(effects);
+  lifecycle.orderDrops();
+  const strips = checkReferences(topology, lifecycle, ownership, log);
+  checkDrops(lifecycle, log);
+  applyForeignKeyStrips(strips);
+  const renames = planRenames(topology, lifecycle, log);
+  diagnostics.push(...ownership.diagnostics, ...log.diagnostics());
+
+  const { drafts, stepOf } = groupSteps(live.filter((u) => !u.skipped), [...extensions, ...renames]);
+  const graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
+  diagnostics.push(...graph.diagnostics);
+  const sqlx = sqlxInfo(topology, graph.drafts, read.files);
+  const steps: Step[] = graph.drafts.map((d) =>
+    finishStep(d, topology, {
+      dependsOn: [...graph.preds.get(d.id)!].sort(),
+      wave: graph.wave.get(d.id)!,
+      phase: graph.phase.get(d.id)!,
+      ...(sqlx.has(d.id) ? { sqlx: sqlx.get(d.id)! } : {}),
+    }),
+  );
+  steps.sort(stepOrder);
+  const waves: string[][] = [];
+  for (const s of steps) (waves[s.wave] ??= []).push(s.id);
+
+  return {
+    format: 'topoplan-plan/1',
+    topology: topology.name,
+    file: topology.file,
+    stores: [...topology.stores.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: s.urlTemplate } : {}) })),
+    services: [...topology.services.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
+    steps,
+    waves: waves.map((w) => w ?? []),
+    edges: graph.edges,
+    objects: plannedObjects(lifecycle, ownership, indexTables),
+    conflicts: log.conflicts(),
+    skipped: skippedStatements(units),
+    diagnostics: sortDiagnostics(diagnostics),
+    expectations: topology.expectations,
+  };
+}
+
+export function stepOrder(a: Step, b: Step): number {
+  return (
+    a.wave - b.wave ||
+    a.store.localeCompare(b.store) ||
+    (a.service ?? '').localeCompare(b.service ?? '') ||
+    (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
+    (a.source?.firstStatement ?? -1) - (b.source?.firstStatement ?? -1) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables: ReturnType<typeof indexTableMap>): PlannedObject[] {
+  const byName = new Map<string, PlannedObject & { stores: string[] }>();
+  for (const v of lifecycle.survivors()) {
+    const bare = v.key.slice(v.key.indexOf('|') + 1);
+    const existing = byName.get(bare);
+    if (existing) {
+      if (!existing.stores.includes(v.store)) existing.stores.push(v.store);
+      continue;
+    }
+    const tableOf = v.ref.kind === 'index' ? indexTables.get(v.ref.name) : v.ref.kind === 'trigger' && v.ref.table ? { kind: 'table' as const, name: v.ref.table, schema: v.ref.schema } : undefined;
+    const owner = ownership.isShared(v.ref) ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? (isSynth(v.node) ? undefined : (v.node as Unit).service);
+    byName.set(bare, {
+      kind: v.ref.kind,
+      name: displayName(v.ref),
+      ...(owner ? { owner } : {}),
+      stores: [v.store],
+      ...(isSynth(v.node) ? {} : { definedAt: `${(v.node as Unit).file.file}:${(v.node as Unit).stmt.line}` }),
+      ...(ownership.isShared(v.ref) ? { shared: true } : {}),
+    });
+  }
+  return [...byName.values()]
+    .map((o) => ({ ...o, stores: [...o.stores].sort() }))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+}
+
+function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
+  const seen = new Set<string>();
+  const out: SkippedStatement[] = [];
+  for (const u of units) {
+    if (!u.skipped) continue;
+    const k = `${u.file.file}#${u.stmt.index}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ set: u.set.name, file: u.file.file, statement: u.stmt.index, line: u.stmt.line, reason: u.skipped });
+  }
+  return out.sort((a, b) => a.file.localeCompare(b.file) || a.statement - b.statement);
+}

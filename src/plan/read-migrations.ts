@@ -1,0 +1,77 @@
+/**
+ * Reads and parses every migration file of a topology and turns statements
+ * into units in version order: sets that another set supersedes come first,
+ * then the others, each in the author's file and statement order. Topology
+ * `skip:` entries are applied here, with their reasons.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../errors.js';
+import { parseMigrationFile } from '../sql/parse-file.js';
+import type { ParsedFile } from '../sql/effects.js';
+import type { MigrationSet, Skip, Topology } from '../topology/model.js';
+import { compilePattern } from './patterns.js';
+import type { Unit } from './units.js';
+
+export interface ReadResult {
+  readonly units: Unit[];
+  readonly files: Map<string, { parsed: ParsedFile; sha384: string }>;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** File reading is injectable so library users can plan from memory. */
+export type ReadFile = (absPath: string) => Buffer;
+
+export function readMigrations(topology: Topology, readFile: ReadFile = (p) => readFileSync(p)): ReadResult {
+  const units: Unit[] = [];
+  const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
+  const diagnostics: Diagnostic[] = [];
+  let seq = 0;
+  for (const set of setsInVersionOrder(topology)) {
+    set.files.forEach((file, fileIndex) => {
+      const bytes = readFile(file.absPath);
+      const parsed = parseMigrationFile({ file: file.file, text: bytes.toString('utf8'), ...(file.declaredEngine ? { declaredEngine: file.declaredEngine } : {}) });
+      files.set(file.file, { parsed, sha384: createHash('sha384').update(bytes).digest('hex') });
+      diagnostics.push(...parsed.diagnostics);
+      const skips = topology.skips.filter((s) => s.set === set.name && compilePattern(`table:${s.file}`).matches({ kind: 'table', name: file.name }));
+      for (const stmt of parsed.statements) {
+        const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
+        units.push({
+          seq: seq++,
+          set,
+          file,
+          fileIndex,
+          parsed,
+          stmt,
+          ...(set.service ? { service: set.service } : {}),
+          sql: stmt.sql,
+          ...(skip ? { skipped: `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}` } : {}),
+          notes: [],
+          destructive: false,
+          dropsData: [],
+        });
+      }
+    });
+  }
+  return { units, files, diagnostics };
+}
+
+function covers(s: Skip, statement: number, line: number, endLine: number): boolean {
+  if (s.statements) return statement >= s.statements[0] && statement <= s.statements[1];
+  if (s.lines) return line >= s.lines[0] && endLine <= s.lines[1];
+  return true;
+}
+
+/** Superseded sets first, so a legacy definition is the first version of its name and the winner's the next. */
+export function setsInVersionOrder(topology: Topology): MigrationSet[] {
+  const superseded = new Set<string>();
+  for (const s of topology.supersessions) {
+    const winners = topology.services.get(s.by)?.sets ?? [];
+    const losers = s.sets.length > 0 ? s.sets : [...topology.sets.keys()].filter((n) => !winners.includes(n));
+    for (const l of losers) superseded.add(l);
+  }
+  for (const set of topology.sets.values()) if (set.shared) superseded.add(set.name);
+  return [...topology.sets.values()].sort(
+    (a, b) => Number(superseded.has(b.name)) - Number(superseded.has(a.name)) || a.name.localeCompare(b.name),
+  );
+}

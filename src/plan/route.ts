@@ -1,0 +1,301 @@
+/**
+ * Routing: which store each statement runs on. A service's own set goes to the
+ * service's store for the statement's engine. A shared (legacy) set is routed
+ * statement by statement to the store of the owner of what it touches; a
+ * statement that only creates shared objects (a trigger function, an
+ * extension) goes to every store that uses them.
+ *
+ * @example
+ * const units = routeUnits(topology, units, ownership, log, diagnostics);
+ */
+import { diagnostic, type Diagnostic } from '../errors.js';
+import type { EngineName, ObjectRef } from '../sql/effects.js';
+import type { Topology } from '../topology/model.js';
+import type { ConflictLog } from './conflict-log.js';
+import { nameKey, type Ownership } from './ownership.js';
+import { unitPlace, type Unit } from './units.js';
+
+const PRIMARY = new Set(['create', 'alter', 'drop', 'rename', 'write']);
+
+/** The objects a statement is about, with indexes and triggers replaced by their table. */
+export function primaryObjects(u: Unit, indexTables: ReadonlyMap<string, ObjectRef>): ObjectRef[] {
+  const out: ObjectRef[] = [];
+  const effects = u.stmt.effects;
+  for (const e of effects) {
+    if (!PRIMARY.has(e.action)) continue;
+    if (e.object.kind === 'index') {
+      const t = effects.find((x) => x.via === 'index_table')?.object ?? indexTables.get(e.object.name);
+      if (t) out.push(t);
+    } else if (e.object.kind === 'trigger') {
+      if (e.object.table) out.push({ kind: 'table', name: e.object.table, schema: e.object.schema });
+    } else if (e.object.kind !== 'database') {
+      out.push(e.object);
+    }
+  }
+  if (out.length === 0) {
+    // Nameless indexes, COMMENT ON, GRANT: go where the referenced object lives.
+    for (const e of effects) if (e.action === 'reference' && e.via !== 'extension_function' && e.via !== 'function_call') out.push(e.object);
+  }
+  return out;
+}
+
+/** Maps index names to their table, from every CREATE INDEX (so DROP INDEX can be routed). */
+export function indexTableMap(units: readonly Unit[]): Map<string, ObjectRef> {
+  const m = new Map<string, ObjectRef>();
+  for (const u of units) {
+    const idx = u.stmt.effects.find((e) => e.action === 'create' && e.object.kind === 'index');
+    const table = u.stmt.effects.find((e) => e.via === 'index_table');
+    if (idx && table && !m.has(idx.object.name)) m.set(idx.object.name, table.object);
+  }
+  return m;
+}
+
+interface Route {
+  stores: Map<string, { service: string; objects: ObjectRef[] }>;
+  shared: ObjectRef[];
+  unowned: ObjectRef[];
+}
+
+export function routeUnits(topology: Topology, units: Unit[], ownership: Ownership, log: ConflictLog, diagnostics: Diagnostic[]): Unit[] {
+  const indexTables = indexTableMap(units);
+  const storeOf = (service: string, engine: EngineName) => topology.services.get(service)?.stores[engine];
+  const missingStore = new Set<string>();
+  const inferred = inferOwners(units, ownership, indexTables);
+  const ownerOf = (ref: ObjectRef) => ownership.ownerOf(ref) ?? inferred.get(nameKey(ref));
+
+  const out: Unit[] = [];
+  const deferred: { unit: Unit; shared: ObjectRef[] }[] = [];
+  for (const u of units) {
+    if (u.skipped) {
+      out.push(u);
+      continue;
+    }
+    if (!u.set.shared && u.set.service) {
+      u.service = u.set.service;
+      u.store = storeOf(u.set.service, u.stmt.engine);
+      if (!u.store) reportMissingStore(topology, u, u.set.service, missingStore, diagnostics);
+      out.push(u);
+      continue;
+    }
+    const route = routeShared(u, indexTables, ownerOf, ownership, (s) => storeOf(s, u.stmt.engine));
+    for (const ref of route.unowned) reportUnowned(topology, u, ref, log);
+    if (route.stores.size === 1) {
+      const [store, r] = [...route.stores][0]!;
+      u.store = store;
+      u.service = r.service;
+      out.push(u);
+    } else if (route.stores.size > 1) {
+      out.push(...splitAcrossStores(u, route, diagnostics));
+    } else if (route.shared.length > 0) {
+      deferred.push({ unit: u, shared: route.shared });
+      out.push(u);
+    } else {
+      // Nothing owned to route by (SET, SELECT 1, a DO block): follow the file's neighbours.
+      out.push(u);
+    }
+  }
+  routeByNeighbours(out);
+  const replicated = routeSharedCreators(deferred, out, topology);
+  const final = out.flatMap((u) => replicated.get(u) ?? [u]);
+  for (const u of final) {
+    if (!u.skipped && !u.store && !missingStore.has(`${u.set.name}|${u.stmt.engine}`)) {
+      diagnostics.push(
+        diagnostic({
+          code: 'plan.unrouted',
+          severity: 'error',
+          message: `plan: cannot tell which store statement ${u.stmt.index + 1} of "${u.file.file}" belongs to: it touches no owned object`,
+          file: u.file.file,
+          line: u.stmt.line,
+          column: u.stmt.column,
+          hint: `declare the owner of the objects it touches (services: <name>: owns: [...]), or skip it:\nskip:\n  - set: ${u.set.name}\n    file: ${u.file.name}\n    statements: "${u.stmt.index + 1}"\n    reason: "..."`,
+        }),
+      );
+    }
+  }
+  return final;
+}
+
+function routeShared(
+  u: Unit,
+  indexTables: ReadonlyMap<string, ObjectRef>,
+  ownerOf: (ref: ObjectRef) => string | undefined,
+  ownership: Ownership,
+  storeFor: (service: string) => string | undefined,
+): Route {
+  const route: Route = { stores: new Map(), shared: [], unowned: [] };
+  for (const ref of primaryObjects(u, indexTables)) {
+    if (ownership.isShared(ref)) {
+      route.shared.push(ref);
+      continue;
+    }
+    const owner = ownerOf(ref);
+    if (!owner) {
+      if (!ownership.isExternal(ref)) route.unowned.push(ref);
+      continue;
+    }
+    const store = storeFor(owner);
+    if (!store) continue;
+    const entry = route.stores.get(store) ?? { service: owner, objects: [] };
+    entry.objects.push(ref);
+    route.stores.set(store, entry);
+  }
+  return route;
+}
+
+/**
+ * Functions, types and sequences a shared set creates without a declared owner
+ * follow the single service whose statements use them (a posts trigger function
+ * goes with posts).
+ */
+function inferOwners(units: readonly Unit[], ownership: Ownership, indexTables: ReadonlyMap<string, ObjectRef>): Map<string, string> {
+  const candidates = new Map<string, Set<string>>();
+  for (const u of units) {
+    if (u.skipped) continue;
+    const owners = new Set<string>();
+    if (!u.set.shared && u.set.service) owners.add(u.set.service);
+    else for (const p of primaryObjects(u, indexTables)) {
+      const o = ownership.ownerOf(p);
+      if (o) owners.add(o);
+    }
+    if (owners.size !== 1) continue;
+    const owner = [...owners][0]!;
+    for (const e of u.stmt.effects) {
+      if (e.action !== 'reference' || !['function', 'type', 'sequence'].includes(e.object.kind)) continue;
+      if (ownership.ownerOf(e.object) || ownership.isShared(e.object)) continue;
+      const k = nameKey(e.object);
+      const s = candidates.get(k) ?? new Set<string>();
+      s.add(owner);
+      candidates.set(k, s);
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [k, s] of candidates) if (s.size === 1) out.set(k, [...s][0]!);
+  return out;
+}
+
+/** A DROP naming objects of several stores becomes one DROP per store; anything else cannot be split. */
+function splitAcrossStores(u: Unit, route: Route, diagnostics: Diagnostic[]): Unit[] {
+  const drops = u.stmt.effects.filter((e) => e.action === 'drop');
+  if (u.stmt.kind !== 'DropStmt' || drops.length === 0) {
+    diagnostics.push(
+      diagnostic({
+        code: 'plan.split_statement',
+        severity: 'error',
+        message: `plan: statement ${u.stmt.index + 1} of "${u.file.file}" touches objects of stores ${[...route.stores.keys()].map((s) => `"${s}"`).join(' and ')}`,
+        file: u.file.file,
+        line: u.stmt.line,
+        column: u.stmt.column,
+        hint: 'split it into one statement per owning service, or move the objects into one store',
+      }),
+    );
+    return [u];
+  }
+  const kind = drops[0]!.object.kind.replace('_', ' ').toUpperCase();
+  const ifExists = drops.some((d) => d.ifExists) ? ' IF EXISTS' : '';
+  const cascade = drops.some((d) => d.cascade) ? ' CASCADE' : '';
+  return [...route.stores].sort(([a], [b]) => a.localeCompare(b)).map(([store, r]) => {
+    const names = new Set(r.objects.map((o) => o.name));
+    const mine = drops.filter((d) => names.has(d.object.name)).map((d) => qualified(d.object));
+    return {
+      ...u,
+      store,
+      service: r.service,
+      sql: `DROP ${kind}${ifExists} ${mine.join(', ')}${cascade}`,
+      notes: [...u.notes, `split from ${unitPlace(u)}: the objects it drops live in different stores`],
+      stmt: { ...u.stmt, effects: u.stmt.effects.filter((e) => e.action !== 'drop' || names.has(e.object.name)) },
+    };
+  });
+}
+
+function qualified(o: ObjectRef): string {
+  const q = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
+  return o.schema && o.schema !== 'public' ? `${q(o.schema)}.${q(o.name)}` : q(o.name);
+}
+
+/** Statements with nothing to route by take the store of the nearest routed statement in their file. */
+function routeByNeighbours(units: Unit[]): void {
+  const byFile = new Map<string, Unit[]>();
+  for (const u of units) {
+    const list = byFile.get(u.file.file) ?? [];
+    list.push(u);
+    byFile.set(u.file.file, list);
+  }
+  for (const list of byFile.values()) {
+    for (let i = 0; i < list.length; i++) {
+      const u = list[i]!;
+      if (u.skipped || u.store || u.stmt.effects.some((e) => PRIMARY.has(e.action))) continue;
+      const near = [...list.slice(0, i).reverse(), ...list.slice(i + 1)].find((x) => x.store && !x.skipped);
+      if (near) {
+        u.store = near.store;
+        u.service = near.service;
+      }
+    }
+  }
+}
+
+/**
+ * A shared set's statement that creates only shared objects runs in every store
+ * whose statements reference those objects (the legacy `update_updated_at_column()`
+ * goes wherever a trigger uses it).
+ */
+function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], units: readonly Unit[], topology: Topology): Map<Unit, Unit[]> {
+  const usedIn = new Map<string, Set<string>>();
+  for (const u of units) {
+    if (!u.store || u.skipped) continue;
+    for (const e of u.stmt.effects) {
+      if (e.action !== 'reference') continue;
+      const k = nameKey(e.object);
+      const s = usedIn.get(k) ?? new Set<string>();
+      s.add(u.store);
+      usedIn.set(k, s);
+    }
+  }
+  const out = new Map<Unit, Unit[]>();
+  for (const { unit, shared } of deferred) {
+    const stores = new Set<string>();
+    for (const ref of shared) for (const s of usedIn.get(nameKey(ref)) ?? []) {
+      if (topology.stores.get(s)?.engine === unit.stmt.engine) stores.add(s);
+    }
+    if (stores.size === 0) continue;
+    const sorted = [...stores].sort();
+    out.set(
+      unit,
+      sorted.map((store, i) => ({
+        ...unit,
+        store,
+        notes: sorted.length > 1 ? [...unit.notes, `shared: also runs in ${sorted.filter((_, j) => j !== i).map((s) => `"${s}"`).join(', ')}`] : [...unit.notes],
+      })),
+    );
+  }
+  return out;
+}
+
+function reportMissingStore(topology: Topology, u: Unit, service: string, seen: Set<string>, diagnostics: Diagnostic[]): void {
+  const key = `${u.set.name}|${u.stmt.engine}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const pos = topology.services.get(service)?.pos;
+  diagnostics.push(
+    diagnostic({
+      code: 'plan.no_store',
+      severity: 'error',
+      message: `plan: service "${service}" runs ${u.stmt.engine} statements ("${unitPlace(u)}") but declares no ${u.stmt.engine} store`,
+      file: u.file.file,
+      line: u.stmt.line,
+      column: u.stmt.column,
+      hint: `services:\n  ${service}:\n    stores: { ${u.stmt.engine}: <store> }${pos ? `   # ${pos.file}:${pos.line}` : ''}`,
+    }),
+  );
+}
+
+function reportUnowned(topology: Topology, u: Unit, ref: ObjectRef, log: ConflictLog): void {
+  const guess = [...topology.services.keys()].sort()[0] ?? 'my-service';
+  log.add({
+    kind: 'unowned_object',
+    object: `${ref.kind} ${ref.schema ? `${ref.schema}.` : ''}${ref.name}`,
+    message: `plan: ${ref.kind} "${ref.name}" in shared set "${u.set.name}" (${unitPlace(u)}) is owned by no service, so it has no store`,
+    sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name }],
+    hint: `services:\n  ${guess}:\n    owns: [${ref.name}]`,
+    severity: 'error',
+  });
+}

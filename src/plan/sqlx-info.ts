@@ -1,0 +1,45 @@
+/**
+ * sqlx compatibility: for a service with `ledger: sqlx`, the step that
+ * finishes a file carries the row sqlx itself would write to
+ * `_sqlx_migrations` (version and description from the file name, SHA-384 of
+ * the file's exact bytes), so the service's `sqlx::migrate!()` sees it applied.
+ *
+ * @example
+ * parseSqlxName('003_create_comment_likes.sql') // { version: '3', description: 'create comment likes' }
+ */
+import type { ParsedFile } from '../sql/effects.js';
+import type { Topology } from '../topology/model.js';
+import type { Step } from './model.js';
+import type { DraftStep } from './steps.js';
+import type { Unit } from './units.js';
+
+/** sqlx's rule: `<version>_<description>.sql`, `.up.sql` allowed, `_` in the description read as spaces. */
+export function parseSqlxName(name: string): { version: string; description: string } | undefined {
+  const m = /^(\d+)_(.+?)(\.up)?\.sql$/.exec(name);
+  if (!m) return undefined;
+  return { version: BigInt(m[1]!).toString(), description: m[2]!.replace(/_/g, ' ') };
+}
+
+export function sqlxInfo(topology: Topology, drafts: readonly DraftStep[], files: ReadonlyMap<string, { parsed: ParsedFile; sha384: string }>): Map<string, NonNullable<Step['sqlx']>> {
+  const out = new Map<string, NonNullable<Step['sqlx']>>();
+  const lastOfFile = new Map<string, DraftStep>();
+  for (const d of drafts) {
+    if (d.synth || d.destructive) continue;
+    const u = d.nodes[0] as Unit;
+    const service = u.set.service ? topology.services.get(u.set.service) : undefined;
+    if (!service || service.ledger !== 'sqlx' || u.set.shared) continue;
+    const prev = lastOfFile.get(u.file.file);
+    if (!prev || (prev.nodes[0] as Unit).seq < u.seq) lastOfFile.set(u.file.file, d);
+  }
+  for (const d of drafts) {
+    if (d.synth || d.destructive) continue;
+    const u = d.nodes[0] as Unit;
+    const last = lastOfFile.get(u.file.file);
+    if (!last) continue;
+    const name = parseSqlxName(u.file.name);
+    const file = files.get(u.file.file);
+    if (!name || !file) continue;
+    out.set(d.id, { ...name, checksumSha384: file.sha384, completesFile: last === d });
+  }
+  return out;
+}

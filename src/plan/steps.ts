@@ -1,0 +1,148 @@
+/**
+ * Groups nodes into steps: consecutive statements of one file that go to one
+ * store (and one owner) form a step; a statement that must run outside a
+ * transaction, or that destroys data, stands alone. Synthetic nodes are steps
+ * of their own.
+ */
+import { createHash } from 'node:crypto';
+import type { Topology } from '../topology/model.js';
+import type { Step, StepChange } from './model.js';
+import { isSynth, type Node, type Synth } from './nodes.js';
+import { displayName } from './object-keys.js';
+import type { Unit } from './units.js';
+
+/** A step before edges, waves and phases are known. */
+export interface DraftStep {
+  readonly id: string;
+  readonly nodes: Node[];
+  readonly store: string;
+  readonly set?: string;
+  readonly seq: number;
+  readonly destructive: boolean;
+  readonly synth?: Synth;
+}
+
+export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { drafts: DraftStep[]; stepOf: Map<Node, DraftStep> } {
+  const drafts: DraftStep[] = [];
+  const byFile = new Map<string, Unit[]>();
+  for (const u of units) {
+    if (u.skipped || !u.store) continue;
+    const list = byFile.get(u.file.file) ?? [];
+    list.push(u);
+    byFile.set(u.file.file, list);
+  }
+  for (const list of byFile.values()) {
+    list.sort((a, b) => a.stmt.index - b.stmt.index || a.store!.localeCompare(b.store!));
+    // Walk each store's statements of this file; a statement of another store in between breaks the run.
+    const byStore = new Map<string, Unit[][]>();
+    let prev: Unit | undefined;
+    for (const u of list) {
+      const runs = byStore.get(u.store!) ?? [];
+      const run = runs[runs.length - 1];
+      const last = run?.[run.length - 1];
+      const joins =
+        run && last && prev === last && last.service === u.service && last.stmt.transactional && u.stmt.transactional && !last.destructive && !u.destructive;
+      if (joins) run.push(u);
+      else runs.push([u]);
+      byStore.set(u.store!, runs);
+      prev = u;
+    }
+    for (const runs of byStore.values()) for (const run of runs) drafts.push(draftFromRun(run));
+  }
+  for (const s of synths) drafts.push({ id: `${s.store}:${s.name}`, nodes: [s], store: s.store, seq: s.seq, destructive: s.destructive, synth: s });
+  drafts.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
+  const stepOf = new Map<Node, DraftStep>();
+  for (const d of drafts) for (const n of d.nodes) stepOf.set(n, d);
+  return { drafts, stepOf };
+}
+
+function draftFromRun(run: Unit[]): DraftStep {
+  const first = run[0]!;
+  const last = run[run.length - 1]!;
+  const range = first === last ? `${first.stmt.index + 1}` : `${first.stmt.index + 1}-${last.stmt.index + 1}`;
+  return {
+    id: `${first.store}:${first.set.name}/${first.file.name}#${range}`,
+    nodes: run,
+    store: first.store!,
+    set: first.set.name,
+    seq: first.seq,
+    destructive: run.some((u) => u.destructive),
+  };
+}
+
+export function checksumOf(statements: readonly string[]): string {
+  return createHash('sha256').update(statements.join(';\n')).digest('hex');
+}
+
+/** Builds the final Step for a draft once its dependencies, wave and phase are known. */
+export function finishStep(
+  d: DraftStep,
+  topology: Topology,
+  extra: { dependsOn: string[]; wave: number; phase: Step['phase']; sqlx?: Step['sqlx'] },
+): Step {
+  const store = topology.stores.get(d.store)!;
+  const base = { id: d.id, store: d.store, engine: store.engine, database: store.database, wave: extra.wave, dependsOn: extra.dependsOn, phase: extra.phase };
+  if (d.synth) {
+    const s = d.synth;
+    return {
+      ...base,
+      kind: s.kind,
+      ...(s.service ? { service: s.service } : {}),
+      statements: s.statements,
+      transactional: s.transactional,
+      ...(s.nonTransactionalReason ? { nonTransactionalReason: s.nonTransactionalReason } : {}),
+      destructive: s.destructive,
+      dropsData: s.dropsData,
+      checksum: checksumOf(s.statements),
+      changes: s.changes,
+      notes: s.notes,
+      ...(s.copy ? { copy: s.copy } : {}),
+    };
+  }
+  const units = d.nodes as Unit[];
+  const first = units[0]!;
+  const last = units[units.length - 1]!;
+  const statements = units.map((u) => u.sql);
+  const nonTx = units.find((u) => !u.stmt.transactional);
+  return {
+    ...base,
+    kind: 'sql',
+    ...(first.service ? { service: first.service } : {}),
+    source: {
+      set: first.set.name,
+      file: first.file.file,
+      firstStatement: first.stmt.index,
+      lastStatement: last.stmt.index,
+      line: first.stmt.line,
+      endLine: last.stmt.endLine,
+      start: first.stmt.start,
+      end: last.stmt.end,
+    },
+    statements,
+    transactional: !nonTx,
+    ...(nonTx?.stmt.nonTransactionalReason ? { nonTransactionalReason: nonTx.stmt.nonTransactionalReason } : {}),
+    destructive: d.destructive,
+    dropsData: [...new Set(units.flatMap((u) => u.dropsData))].sort(),
+    checksum: checksumOf(statements),
+    changes: changesOf(units),
+    notes: [...new Set(units.flatMap((u) => u.notes))],
+    ...(extra.sqlx ? { sqlx: extra.sqlx } : {}),
+  };
+}
+
+function changesOf(units: readonly Unit[]): StepChange[] {
+  const out: StepChange[] = [];
+  const seen = new Set<string>();
+  for (const u of units) {
+    for (const e of u.stmt.effects) {
+      if (e.action === 'reference') continue;
+      const name = displayName(e.object);
+      const to = e.action === 'rename' && e.renameTo ? e.renameTo : undefined;
+      const key = `${e.action}|${e.object.kind}|${name}|${to ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ action: e.action, kind: e.object.kind, name, ...(to ? { to } : {}) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+/**
+ * Renders a plan for a terminal, in the spirit of `terraform plan`: stores,
+ * conflicts with their resolutions, then per wave and store what each step
+ * creates, alters, copies and drops, the contract phase apart, skipped
+ * statements with reasons, and a summary line.
+ *
+ * @example
+ * process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
+ */
+import pc from 'picocolors';
+import type { Conflict, Plan, Step, StepChange } from '../plan/model.js';
+import { formatDiagnostic } from '../errors.js';
+
+export interface TextOptions {
+  readonly color?: boolean;
+  /** Show each step's SQL under it. */
+  readonly sql?: boolean;
+}
+
+const SYMBOL: Record<StepChange['action'], string> = { create: '+', alter: '~', drop: '-', rename: '>', copy: '>', write: '*' };
+
+export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const out: string[] = [];
+  out.push(c.bold(`topoplan plan: ${plan.topology}`) + c.dim(` (${plan.file})`), '');
+  out.push(c.bold('Stores'));
+  for (const s of plan.stores) out.push(`  ${s.name.padEnd(16)} ${s.engine.padEnd(10)} database ${s.database.padEnd(16)} ${c.dim(s.urlTemplate ?? '(embedded)')}`);
+  out.push('');
+  renderConflicts(plan.conflicts, out, c);
+  const contract = plan.steps.filter((s) => s.phase === 'contract');
+  for (const [wave, ids] of plan.waves.entries()) {
+    const steps = ids.map((id) => plan.steps.find((s) => s.id === id)!).filter((s) => s.phase !== 'contract');
+    if (steps.length === 0) continue;
+    out.push(c.bold(`Wave ${wave}`) + c.dim(` (${steps.length} step${steps.length === 1 ? '' : 's'}, independent of each other)`));
+    for (const s of steps) renderStep(s, out, c, options);
+  }
+  if (contract.length > 0) {
+    out.push('', c.bold(c.red('Contract phase')) + c.dim(' (runs only with --contract; tables are backed up first)'));
+    for (const s of contract) renderStep(s, out, c, options);
+  }
+  if (plan.skipped.length > 0) {
+    out.push('', c.bold('Skipped statements'));
+    for (const s of plan.skipped) out.push(`  ${c.dim(`${s.file}:${s.line}`)} statement ${s.statement + 1}: ${s.reason}`);
+  }
+  const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
+  if (problems.length > 0) {
+    out.push('', c.bold('Diagnostics'));
+    for (const d of problems) out.push(`  ${(d.severity === 'error' ? c.red : c.yellow)(formatDiagnostic(d).replace(/\n/g, '\n  '))}`);
+  }
+  out.push('', summary(plan, c));
+  return out.join('\n') + '\n';
+}
+
+function renderConflicts(conflicts: readonly Conflict[], out: string[], c: ReturnType<typeof pc.createColors>): void {
+  if (conflicts.length === 0) return;
+  const open = conflicts.filter((x) => x.severity === 'error' && !x.resolution).length;
+  out.push(c.bold(`Conflicts`) + c.dim(` (${conflicts.length - open} resolved, ${open} open)`));
+  for (const x of conflicts) {
+    const mark = x.severity === 'error' && !x.resolution ? c.red('✗') : x.severity === 'warning' ? c.yellow('!') : c.green('✓');
+    out.push(`  ${mark} ${c.bold(x.kind)} ${x.message.replace(/^plan: /, '')}`);
+    if (x.resolution) out.push(`      ${c.green('resolution:')} ${x.resolution}`);
+    else if (x.hint) out.push(`      ${c.cyan('hint:')} ${x.hint.replace(/\n/g, '\n            ')}`);
+  }
+  out.push('');
+}
+
+function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors>, options: TextOptions): void {
+  const where = s.source ? `${s.source.file}:${s.source.line}` : s.kind.replace('_', ' ');
+  const flags = [s.service ? `[${s.service}]` : '', s.phase !== 'expand' ? s.phase : '', s.transactional ? '' : `no transaction: ${s.nonTransactionalReason ?? ''}`, s.destructive ? 'destructive: backed up first' : '']
+    .filter(Boolean)
+    .join(' ');
+  out.push(`  ${c.cyan(s.store.padEnd(14))} ${where} ${c.dim(flags)}`);
+  for (const ch of s.changes) {
+    const sym = SYMBOL[ch.action];
+    const colour = ch.action === 'drop' ? c.red : ch.action === 'create' ? c.green : ch.action === 'alter' ? c.yellow : c.magenta;
+    out.push(`      ${colour(`${sym} ${ch.action} ${ch.kind.replace('_', ' ')} ${ch.name}${ch.to ? ` → ${ch.to}` : ''}`)}`);
+  }
+  for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
+  if (options.sql) for (const st of s.statements) out.push(c.dim(st.replace(/^/gm, '        ') + ';'));
+}
+
+function summary(plan: Plan, c: ReturnType<typeof pc.createColors>): string {
+  let create = 0;
+  let drop = 0;
+  let copy = 0;
+  let alter = 0;
+  for (const s of plan.steps) for (const ch of s.changes) {
+    if (ch.action === 'create') create++;
+    else if (ch.action === 'drop') drop++;
+    else if (ch.action === 'copy') copy++;
+    else if (ch.action === 'alter') alter++;
+  }
+  const contract = plan.steps.filter((s) => s.phase === 'contract').length;
+  const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+  const line = `Plan: ${plan.steps.length} steps in ${plan.waves.length} waves on ${new Set(plan.steps.map((s) => s.store)).size} stores: ${create} to create, ${alter} to alter, ${copy} to copy, ${drop} to drop (${contract} contract step${contract === 1 ? '' : 's'}).`;
+  return errors > 0 ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${line}` : c.bold(line);
+}

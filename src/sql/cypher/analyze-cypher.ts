@@ -1,0 +1,59 @@
+/**
+ * Reads a Cypher file for Neo4j: statements split on `;`, and effects for
+ * schema statements (constraints and indexes). Data statements are kept with
+ * no effects. Neo4j runs each schema statement in a transaction of its own.
+ *
+ * @example
+ * analyzeCypher('CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;', 'g.cypher')
+ */
+import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Effect, ParsedStatement } from '../effects.js';
+import { normalizeStatement, splitStatements } from '../split-statements.js';
+
+export function cypherEffects(text: string): { kind: string; effects: Effect[] } {
+  let m: RegExpExecArray | null;
+  const ine = /\bIF\s+NOT\s+EXISTS\b/i.test(text);
+  if ((m = /^CREATE\s+CONSTRAINT\s+(?:(`[^`]+`|\w+)\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:FOR|ON)\s*\((\w+):(\w+)\)/i.exec(text))) {
+    const name = m[1] ? m[1].replace(/`/g, '') : `constraint_${m[3]}`;
+    return { kind: 'CREATE CONSTRAINT', effects: [{ action: 'create', object: { kind: 'graph_constraint', name }, ifNotExists: ine }] };
+  }
+  if ((m = /^CREATE\s+(?:RANGE\s+|TEXT\s+|POINT\s+|LOOKUP\s+|FULLTEXT\s+|VECTOR\s+)?INDEX\s+(?:(`[^`]+`|\w+)\s+)?(?:IF\s+NOT\s+EXISTS\s+)?FOR\s/i.exec(text))) {
+    const label = /:(\w+)/.exec(text.slice(m[0].length))?.[1] ?? 'index';
+    const name = m[1] && m[1].toUpperCase() !== 'IF' ? m[1].replace(/`/g, '') : `index_${label}`;
+    return { kind: 'CREATE INDEX', effects: [{ action: 'create', object: { kind: 'graph_index', name }, ifNotExists: ine }] };
+  }
+  if ((m = /^DROP\s+(CONSTRAINT|INDEX)\s+(`[^`]+`|\w+)/i.exec(text))) {
+    const kind = m[1]!.toUpperCase() === 'CONSTRAINT' ? ('graph_constraint' as const) : ('graph_index' as const);
+    return { kind: `DROP ${m[1]!.toUpperCase()}`, effects: [{ action: 'drop', object: { kind, name: m[2]!.replace(/`/g, '') }, ifExists: /\bIF\s+EXISTS\b/i.test(text) }] };
+  }
+  return { kind: 'CYPHER', effects: [] };
+}
+
+export function analyzeCypher(text: string, file: string): { statements: ParsedStatement[]; diagnostics: Diagnostic[] } {
+  const split = splitStatements(text, { lineComments: ['//'] });
+  if (split.unterminated) {
+    const p = split.src.position(split.unterminated.index);
+    return { statements: [], diagnostics: [diagnostic({ code: 'sql.parse', severity: 'error', message: `sql: cannot split "${file}": unterminated ${split.unterminated.what} starting here`, file, line: p.line, column: p.column, hint: 'close the quote or comment' })] };
+  }
+  const statements = split.pieces.map((p, index): ParsedStatement => {
+    const { kind, effects } = cypherEffects(p.text);
+    const from = split.src.position(p.start);
+    const schema = kind !== 'CYPHER';
+    return {
+      index,
+      engine: 'neo4j',
+      sql: p.text,
+      start: split.src.byteAt(p.start),
+      end: split.src.byteAt(p.end),
+      line: from.line,
+      column: from.column,
+      endLine: split.src.position(p.end - 1).line,
+      kind,
+      effects,
+      transactional: !schema,
+      ...(schema ? { nonTransactionalReason: 'neo4j schema statements run in their own transaction' } : {}),
+      normalized: normalizeStatement(p.text),
+    };
+  });
+  return { statements, diagnostics: [] };
+}

@@ -1,0 +1,48 @@
+/**
+ * Small readers for libpg-query's JSON AST: names out of `String` lists,
+ * object references out of `RangeVar`s, and a generic walk.
+ */
+import type { ObjectKind, ObjectRef } from '../effects.js';
+
+// The AST is JSON of many node types; a loose type keeps the readers short.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AstNode = any;
+
+/** `[{String:{sval:'public'}},{String:{sval:'users'}}]` → ['public', 'users']. */
+export function names(list: AstNode[] | undefined): string[] {
+  return (list ?? []).map((n: AstNode) => n?.String?.sval ?? n?.sval ?? '').filter((s: string) => s !== '');
+}
+
+export function rangeVarRef(rv: AstNode, kind: ObjectKind = 'table'): ObjectRef {
+  return { kind, name: rv.relname, schema: rv.schemaname ?? 'public' };
+}
+
+/** A possibly qualified name list as an object: `['s', 'f']` → { schema: 's', name: 'f' }. */
+export function qualifiedRef(parts: string[], kind: ObjectKind): ObjectRef {
+  const name = parts[parts.length - 1] ?? '';
+  const schema = parts.length > 1 ? parts[parts.length - 2]! : 'public';
+  return { kind, name, schema };
+}
+
+/** Visits every node object below `node` (depth first), giving each node type and body. */
+export function walk(node: AstNode, visit: (type: string, body: AstNode) => void | false): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, visit);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (value === null || typeof value !== 'object') continue;
+    // Node types are capitalised keys wrapping a body: { RangeVar: {...} }.
+    if (key.charCodeAt(0) >= 65 && key.charCodeAt(0) <= 90 && !Array.isArray(value)) {
+      if (visit(key, value) === false) continue;
+    }
+    walk(value, visit);
+  }
+}
+
+/** Strips positions so two statements that differ only in layout compare equal. */
+export function withoutLocations(node: AstNode): string {
+  return JSON.stringify(node, (k, v) => (k === 'location' || k === 'stmt_location' || k === 'stmt_len' ? undefined : v));
+}

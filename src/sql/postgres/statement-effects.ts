@@ -1,0 +1,247 @@
+/**
+ * What one parsed PostgreSQL statement creates, alters, drops, renames,
+ * writes and references, and whether it can run inside a transaction.
+ */
+import type { Effect, ObjectKind, TableShape } from '../effects.js';
+import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
+import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
+import { extensionOfOpclass } from './extension-functions.js';
+import { tableShape } from './table-shape.js';
+
+export interface StatementInfo {
+  readonly kind: string;
+  readonly effects: Effect[];
+  readonly transactional: boolean;
+  readonly nonTransactionalReason?: string;
+  readonly shape?: TableShape;
+}
+
+const DROP_KINDS: Record<string, ObjectKind> = {
+  OBJECT_TABLE: 'table', OBJECT_VIEW: 'view', OBJECT_MATVIEW: 'materialized_view', OBJECT_INDEX: 'index', OBJECT_SEQUENCE: 'sequence',
+  OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'type', OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'function', OBJECT_TRIGGER: 'trigger',
+  OBJECT_EXTENSION: 'extension', OBJECT_SCHEMA: 'schema',
+};
+
+export function statementEffects(stmt: AstNode): StatementInfo {
+  const kind = Object.keys(stmt)[0] ?? 'Unknown';
+  const body = stmt[kind];
+  const out = new EffectList();
+  let shape: TableShape | undefined;
+  let nonTx: string | undefined;
+  switch (kind) {
+    case 'CreateStmt':
+      shape = tableShape(body);
+      createTable(body, out);
+      break;
+    case 'AlterTableStmt':
+      alterTable(body, out);
+      break;
+    case 'IndexStmt': {
+      const table = rangeVarRef(body.relation);
+      if (body.idxname) out.add({ action: 'create', object: { kind: 'index', name: body.idxname, schema: table.schema }, ifNotExists: !!body.if_not_exists });
+      out.add({ action: 'reference', object: table, via: 'index_table' });
+      for (const p of body.indexParams ?? []) {
+        for (const oc of names(p.IndexElem?.opclass)) {
+          const ext = extensionOfOpclass(oc);
+          if (ext) out.add({ action: 'reference', object: { kind: 'extension', name: ext }, via: 'extension_function', detail: oc });
+        }
+        if (p.IndexElem?.expr) addExpressionRefs(p.IndexElem.expr, out, 'data');
+      }
+      if (body.whereClause) addExpressionRefs(body.whereClause, out, 'data');
+      if (body.concurrent) nonTx = 'CREATE INDEX CONCURRENTLY';
+      break;
+    }
+    case 'DropStmt':
+      drop(body, out);
+      if (body.concurrent) nonTx = 'DROP INDEX CONCURRENTLY';
+      break;
+    case 'RenameStmt':
+      rename(body, out);
+      break;
+    case 'ViewStmt':
+      out.add({ action: 'create', object: rangeVarRef(body.view, 'view'), orReplace: !!body.replace });
+      addExpressionRefs(body.query, out, 'view_source');
+      break;
+    case 'CreateTableAsStmt': {
+      const k: ObjectKind = body.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : 'table';
+      out.add({ action: 'create', object: rangeVarRef(body.into.rel, k), ifNotExists: !!body.if_not_exists });
+      addExpressionRefs(body.query, out, k === 'table' ? 'data' : 'view_source');
+      break;
+    }
+    case 'RefreshMatViewStmt':
+      out.add({ action: 'write', object: rangeVarRef(body.relation, 'materialized_view') });
+      break;
+    case 'CreateSeqStmt':
+      out.add({ action: 'create', object: rangeVarRef(body.sequence, 'sequence'), ifNotExists: !!body.if_not_exists });
+      break;
+    case 'AlterSeqStmt':
+      out.add({ action: 'alter', object: rangeVarRef(body.sequence, 'sequence') });
+      break;
+    case 'CreateEnumStmt':
+      out.add({ action: 'create', object: qualifiedRef(names(body.typeName), 'type') });
+      break;
+    case 'CompositeTypeStmt':
+      out.add({ action: 'create', object: rangeVarRef(body.typevar, 'type') });
+      for (const c of body.coldeflist ?? []) if (c.ColumnDef) addTypeRef(c.ColumnDef.typeName, out);
+      break;
+    case 'CreateDomainStmt':
+      out.add({ action: 'create', object: qualifiedRef(names(body.domainname), 'type') });
+      addTypeRef(body.typeName, out);
+      break;
+    case 'AlterEnumStmt':
+      out.add({ action: 'alter', object: qualifiedRef(names(body.typeName), 'type') });
+      if (body.newVal) nonTx = 'ALTER TYPE ... ADD VALUE';
+      break;
+    case 'CreateFunctionStmt':
+      out.add({ action: 'create', object: qualifiedRef(names(body.funcname), 'function'), orReplace: !!body.replace });
+      for (const p of body.parameters ?? []) if (p.FunctionParameter) addTypeRef(p.FunctionParameter.argType, out);
+      if (body.returnType) addTypeRef(body.returnType, out);
+      break;
+    case 'CreateTrigStmt': {
+      const table = rangeVarRef(body.relation);
+      out.add({ action: 'create', object: { kind: 'trigger', name: body.trigname, schema: table.schema, table: table.name }, orReplace: !!body.replace });
+      out.add({ action: 'reference', object: table, via: 'trigger_table' });
+      out.add({ action: 'reference', object: qualifiedRef(names(body.funcname), 'function'), via: 'trigger_function' });
+      break;
+    }
+    case 'CreateExtensionStmt':
+      out.add({ action: 'create', object: { kind: 'extension', name: body.extname }, ifNotExists: !!body.if_not_exists });
+      break;
+    case 'CreateSchemaStmt':
+      out.add({ action: 'create', object: { kind: 'schema', name: body.schemaname }, ifNotExists: !!body.if_not_exists });
+      break;
+    case 'CreatedbStmt':
+      out.add({ action: 'create', object: { kind: 'database', name: body.dbname } });
+      nonTx = 'CREATE DATABASE';
+      break;
+    case 'DropdbStmt':
+      out.add({ action: 'drop', object: { kind: 'database', name: body.dbname }, ifExists: !!body.missing_ok });
+      nonTx = 'DROP DATABASE';
+      break;
+    case 'InsertStmt':
+      out.add({ action: 'write', object: rangeVarRef(body.relation) });
+      addExpressionRefs(body, out, 'data', new Set([body.relation]));
+      break;
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+      out.add({ action: 'write', object: rangeVarRef(body.relation) });
+      addExpressionRefs(body, out, 'data', new Set([body.relation]));
+      break;
+    case 'TruncateStmt':
+      for (const r of body.relations ?? []) out.add({ action: 'write', object: rangeVarRef(r.RangeVar) });
+      break;
+    case 'CopyStmt':
+      if (body.relation) out.add({ action: body.is_from ? 'write' : 'reference', object: rangeVarRef(body.relation), ...(body.is_from ? {} : { via: 'data' as const }) });
+      if (body.query) addExpressionRefs(body.query, out, 'data');
+      break;
+    case 'SelectStmt':
+      addExpressionRefs(body, out, 'data');
+      break;
+    case 'CommentStmt':
+      commentTarget(body, out);
+      break;
+    case 'GrantStmt':
+      if (body.objtype === 'OBJECT_TABLE') for (const o of body.objects ?? []) if (o.RangeVar) out.add({ action: 'reference', object: rangeVarRef(o.RangeVar), via: 'grant' });
+      break;
+    case 'VacuumStmt':
+      nonTx = body.is_vacuumcmd === false ? undefined : 'VACUUM';
+      break;
+    case 'ReindexStmt':
+      if ((body.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently')) nonTx = 'REINDEX CONCURRENTLY';
+      break;
+    case 'AlterSystemStmt':
+      nonTx = 'ALTER SYSTEM';
+      break;
+    case 'TransactionStmt':
+      nonTx = `transaction control (${String(body.kind ?? '').replace('TRANS_STMT_', '')}) in the file`;
+      break;
+    case 'DoStmt':
+      break;
+  }
+  return { kind, effects: out.list, transactional: nonTx === undefined, ...(nonTx ? { nonTransactionalReason: nonTx } : {}), ...(shape ? { shape } : {}) };
+}
+
+function columnRefs(col: AstNode, table: { name: string; schema?: string }, out: EffectList): void {
+  addTypeRef(col.typeName, out);
+  for (const c of col.constraints ?? []) {
+    const k = c.Constraint;
+    if (!k) continue;
+    if (k.contype === 'CONSTR_FOREIGN') {
+      out.add({ action: 'reference', object: rangeVarRef(k.pktable), via: 'foreign_key', columns: [col.colname], refColumns: names(k.pk_attrs) });
+    } else if (k.raw_expr) {
+      addExpressionRefs(k.raw_expr, out, 'data');
+    }
+  }
+  void table;
+}
+
+function tableConstraintRefs(k: AstNode, out: EffectList): void {
+  if (k.contype === 'CONSTR_FOREIGN') out.add({ action: 'reference', object: rangeVarRef(k.pktable), via: 'foreign_key', columns: names(k.fk_attrs), refColumns: names(k.pk_attrs) });
+  else if (k.raw_expr) addExpressionRefs(k.raw_expr, out, 'data');
+}
+
+function createTable(body: AstNode, out: EffectList): void {
+  const table = rangeVarRef(body.relation);
+  out.add({ action: 'create', object: table, ifNotExists: !!body.if_not_exists });
+  for (const elt of body.tableElts ?? []) {
+    if (elt.ColumnDef) columnRefs(elt.ColumnDef, table, out);
+    else if (elt.Constraint) tableConstraintRefs(elt.Constraint, out);
+    else if (elt.TableLikeClause) out.add({ action: 'reference', object: rangeVarRef(elt.TableLikeClause.relation), via: 'data' });
+  }
+  for (const p of body.inhRelations ?? []) if (p.RangeVar) out.add({ action: 'reference', object: rangeVarRef(p.RangeVar), via: 'data' });
+}
+
+function alterTable(body: AstNode, out: EffectList): void {
+  const k: ObjectKind = body.objtype === 'OBJECT_INDEX' ? 'index' : body.objtype === 'OBJECT_VIEW' ? 'view' : body.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : body.objtype === 'OBJECT_SEQUENCE' ? 'sequence' : 'table';
+  const target = rangeVarRef(body.relation, k);
+  out.add({ action: 'alter', object: target, ifExists: !!body.missing_ok });
+  for (const c of body.cmds ?? []) {
+    const cmd = c.AlterTableCmd;
+    if (!cmd?.def) continue;
+    if (cmd.def.ColumnDef) columnRefs(cmd.def.ColumnDef, target, out);
+    else if (cmd.def.Constraint) tableConstraintRefs(cmd.def.Constraint, out);
+    else if (cmd.subtype === 'AT_AlterColumnType' && cmd.def.ColumnDef) addTypeRef(cmd.def.ColumnDef.typeName, out);
+  }
+}
+
+function drop(body: AstNode, out: EffectList): void {
+  const kind = DROP_KINDS[body.removeType];
+  if (!kind) return;
+  const cascade = body.behavior === 'DROP_CASCADE';
+  for (const o of body.objects ?? []) {
+    let parts: string[];
+    if (o.List) parts = names(o.List.items);
+    else if (o.ObjectWithArgs) parts = names(o.ObjectWithArgs.objname);
+    else if (o.TypeName) parts = names(o.TypeName.names);
+    else if (o.String) parts = [o.String.sval];
+    else continue;
+    if (kind === 'trigger') {
+      const name = parts[parts.length - 1]!;
+      const table = qualifiedRef(parts.slice(0, -1), 'table');
+      out.add({ action: 'drop', object: { kind, name, schema: table.schema, table: table.name }, ifExists: !!body.missing_ok, cascade });
+      continue;
+    }
+    const ref = kind === 'extension' || kind === 'schema' ? { kind, name: parts[parts.length - 1]! } : qualifiedRef(parts, kind);
+    out.add({ action: 'drop', object: ref, ifExists: !!body.missing_ok, cascade });
+  }
+}
+
+function rename(body: AstNode, out: EffectList): void {
+  const kind = DROP_KINDS[body.renameType];
+  if (body.relation && (kind === 'table' || kind === 'view' || kind === 'index' || kind === 'sequence' || kind === 'materialized_view')) {
+    out.add({ action: 'rename', object: rangeVarRef(body.relation, kind), renameTo: body.newname });
+    return;
+  }
+  if (body.relation) out.add({ action: 'alter', object: rangeVarRef(body.relation) });
+}
+
+function commentTarget(body: AstNode, out: EffectList): void {
+  const kind = DROP_KINDS[body.objtype];
+  const o = body.object;
+  if (!kind || !o) return;
+  const parts = o.List ? names(o.List.items) : o.ObjectWithArgs ? names(o.ObjectWithArgs.objname) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
+  if (parts.length === 0 || kind === 'trigger') return;
+  out.add({ action: 'reference', object: kind === 'extension' || kind === 'schema' ? { kind, name: parts[parts.length - 1]! } : qualifiedRef(parts, kind), via: 'comment' });
+}
+
+export { addFunctionRef };

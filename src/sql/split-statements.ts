@@ -1,0 +1,93 @@
+/**
+ * Splits a script into statements on `;`, respecting single, double and back
+ * quotes and `--`, `//`, `#` and block comments, as ClickHouse and Cypher
+ * files need (their servers take one statement per request).
+ *
+ * @example
+ * splitStatements("SELECT ';'; SELECT 2", { lineComments: ['--'] }).pieces.map((p) => p.text) // ["SELECT ';'", 'SELECT 2']
+ */
+import { SourceText, skipTrivia, trimEnd } from './source-text.js';
+
+export interface Piece {
+  readonly text: string;
+  /** String indices in the script. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface SplitResult {
+  readonly pieces: Piece[];
+  readonly src: SourceText;
+  /** String index of an unterminated quote or comment. */
+  readonly unterminated?: { index: number; what: string };
+}
+
+export function splitStatements(text: string, options: { lineComments: string[] }): SplitResult {
+  const src = new SourceText(text);
+  const pieces: Piece[] = [];
+  let start = 0;
+  let i = 0;
+  const n = text.length;
+  const hash = options.lineComments.includes('#');
+  const push = (end: number) => {
+    const s = skipTrivia(text, start, end, hash);
+    const e = trimEnd(text, s, end);
+    if (e > s) pieces.push({ text: text.slice(s, e), start: s, end: e });
+  };
+  while (i < n) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      const open = i;
+      i++;
+      while (i < n && text[i] !== c) {
+        if (text[i] === '\\') i++;
+        i++;
+        if (text[i] === c && text[i + 1] === c) i += 2;
+      }
+      if (i >= n) return { pieces, src, unterminated: { index: open, what: 'string' } };
+      i++;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return { pieces, src, unterminated: { index: i, what: 'comment' } };
+      i = close + 2;
+      continue;
+    }
+    const lc = options.lineComments.find((m) => text.startsWith(m, i));
+    if (lc) {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+      continue;
+    }
+    if (c === ';') {
+      push(i);
+      start = i + 1;
+    }
+    i++;
+  }
+  push(n);
+  return { pieces, src };
+}
+
+/** Folds white space and comments, lowercases keywords outside quotes: two layouts of one statement compare equal. */
+export function normalizeStatement(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (/\s/.test(c)) {
+      if (!out.endsWith(' ')) out += ' ';
+      i++;
+    } else {
+      out += c.toLowerCase();
+      i++;
+    }
+  }
+  return out.trim();
+}

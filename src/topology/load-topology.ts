@@ -1,0 +1,208 @@
+/**
+ * Loads a topology: YAML with positions, schema validation of every file in
+ * the `extends` chain, merging, then resolution (defaults, environment,
+ * directories, files) and semantic checks. Every problem is reported at once.
+ *
+ * @example
+ * const { topology, diagnostics } = await loadTopology('topologies/nova-plan-b.yaml');
+ * if (!topology) for (const d of diagnostics) console.error(formatDiagnostic(d));
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors.js';
+import type { EngineName } from '../sql/effects.js';
+import { expandEnv } from './expand-env.js';
+import { DEFAULT_INCLUDE, listFiles } from './list-files.js';
+import { layeredPosition, mergeValues } from './merge.js';
+import type { Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
+import type { RawTopology } from './raw.js';
+import { nearest, validateSchema } from './validate-schema.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface LoadTopologyOptions {
+  /** Environment for `${VAR}` expansion; default process.env. */
+  readonly env?: Record<string, string | undefined>;
+  /** Reads a topology file; default fs.readFileSync as UTF-8. */
+  readonly readFile?: (path: string) => string;
+  /** Directory relative paths of an in-memory topology resolve from; default process.cwd(). */
+  readonly cwd?: string;
+}
+
+export interface LoadResult {
+  readonly topology?: Topology;
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function loadTopology(input: string | { file: string; raw: unknown }, options: LoadTopologyOptions = {}): Promise<LoadResult> {
+  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const diagnostics: Diagnostic[] = [];
+  const layers: YamlSource[] = [];
+  const chain: string[] = [];
+  let label = typeof input === 'string' ? input : input.file;
+  let abs = typeof input === 'string' ? resolvePath(options.cwd ?? process.cwd(), input) : resolvePath(options.cwd ?? process.cwd(), 'topology.yaml');
+  let src: YamlSource | undefined = typeof input === 'string' ? undefined : inMemory(input.file, input.raw);
+  const baseDir = dirname(abs);
+  const seen = new Set<string>();
+  for (;;) {
+    if (!src) {
+      if (seen.has(abs)) {
+        diagnostics.push(diagnostic({ code: 'topology.extends_cycle', severity: 'error', message: `topology: "extends" goes round in a circle through "${label}"`, file: layers[layers.length - 1]?.file ?? label, line: layers[layers.length - 1]?.position(['extends']).line, hint: 'remove one of the extends: lines' }));
+        break;
+      }
+      let text: string;
+      try {
+        text = read(abs);
+      } catch (e) {
+        const from = layers[layers.length - 1];
+        const pos = from?.position(['extends']);
+        diagnostics.push(diagnostic({ code: 'topology.not_found', severity: 'error', message: `topology: cannot read "${label}": ${(e as Error).message}`, file: from?.file ?? label, line: pos?.line, column: pos?.column, hint: 'check the path (relative paths in extends: are relative to the file that names them)' }));
+        break;
+      }
+      src = parseYamlSource(label, text);
+    }
+    seen.add(abs);
+    chain.push(label);
+    layers.push(src);
+    diagnostics.push(...src.diagnostics);
+    if (src.value === undefined) break;
+    diagnostics.push(...validateSchema(src));
+    const ext = (src.value as { extends?: unknown }).extends;
+    if (typeof ext !== 'string') break;
+    const next = resolvePath(dirname(abs), ext);
+    label = relative(process.cwd(), next) || next;
+    abs = next;
+    src = undefined;
+  }
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics: sortDiagnostics(diagnostics) };
+  let merged: unknown = {};
+  for (const l of [...layers].reverse()) merged = mergeValues(merged, l.value);
+  const raw = merged as RawTopology;
+  const pos = (path: (string | number)[], key = false) => layeredPosition(layers, path, key);
+  const topology = resolveTopology(raw, layers[0]!.file, chain, dirname(typeof input === 'string' ? resolvePath(options.cwd ?? process.cwd(), input) : baseDir), options.env ?? process.env, pos, diagnostics);
+  const sorted = sortDiagnostics(diagnostics);
+  return sorted.some((d) => d.severity === 'error') ? { diagnostics: sorted } : { topology, diagnostics: sorted };
+}
+
+function inMemory(file: string, raw: unknown): YamlSource {
+  return { file, value: raw, diagnostics: [], position: () => ({ file, line: 1, column: 1 }) };
+}
+
+type Pos = (path: (string | number)[], key?: boolean) => SourcePos;
+
+function err(diagnostics: Diagnostic[], code: string, message: string, p: SourcePos, hint: string, severity: 'error' | 'warning' = 'error'): void {
+  diagnostics.push(diagnostic({ code, severity, message, file: p.file, line: p.line, column: p.column, hint }));
+}
+
+function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: string, env: Record<string, string | undefined>, pos: Pos, ds: Diagnostic[]): Topology {
+  for (const k of ['stores', 'sets', 'services'] as const) {
+    if (!raw[k]) err(ds, 'topology.schema', `topology: "${file}" declares no ${k} (here or in what it extends)`, pos([]), `add a "${k}:" map`);
+  }
+  const root = resolvePath(dir, raw.root ?? '.');
+  const stores = new Map<string, Store>();
+  for (const [name, s] of Object.entries(raw.stores ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    let url: string | undefined;
+    if (s.url !== undefined) {
+      const { value, missing } = expandEnv(s.url, env);
+      for (const m of missing) err(ds, 'topology.env', `topology: store "${name}" url uses \${${m}}, which is not set`, pos(['stores', name, 'url']), `set ${m}, or give a default: \${${m}:-postgres://localhost/${s.database}} (an empty default means the embedded engine)`);
+      url = value === '' ? undefined : value;
+    }
+    stores.set(name, { name, engine: s.engine, database: s.database, ...(url ? { url } : {}), ...(s.url !== undefined ? { urlTemplate: s.url } : {}), pos: pos(['stores', name]) });
+  }
+  const services = new Map<string, Service>();
+  const setOwner = new Map<string, string>();
+  for (const [name, s] of Object.entries(raw.services ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [engine, store] of Object.entries(s.stores ?? {})) {
+      const st = stores.get(store!);
+      const p = pos(['services', name, 'stores', engine]);
+      if (!st) err(ds, 'topology.unknown_store', `topology: service "${name}" uses store "${store}" which is not declared`, p, hintFor(store!, [...stores.keys()], `declare it under stores:\nstores:\n  ${store}: { engine: ${engine}, database: ${store} }`));
+      else if (st.engine !== engine) err(ds, 'topology.store_engine', `topology: service "${name}" uses store "${store}" for ${engine}, but it is a ${st.engine} store`, p, `use a ${engine} store here, or put "${store}" under stores: { ${st.engine}: ${store} }`);
+    }
+    for (const [i, set] of (s.sets ?? []).entries()) {
+      const p = pos(['services', name, 'sets', i]);
+      if (!raw.sets?.[set]) err(ds, 'topology.unknown_set', `topology: service "${name}" runs set "${set}" which is not declared`, p, hintFor(set, Object.keys(raw.sets ?? {}), `declare it under sets:\nsets:\n  ${set}: { dir: path/to/migrations }`));
+      else if (raw.sets[set]!.shared) err(ds, 'topology.shared_set', `topology: service "${name}" lists the shared set "${set}"`, p, 'a shared set belongs to no service: remove it from the list, or drop "shared: true"');
+      else if (setOwner.has(set)) err(ds, 'topology.set_reused', `topology: set "${set}" is run by both "${setOwner.get(set)}" and "${name}"`, p, 'a set belongs to one service: split the directory or remove one listing');
+      else setOwner.set(set, name);
+    }
+    services.set(name, { name, stores: s.stores ?? {}, sets: s.sets ?? [], owns: s.owns ?? [], ledger: s.ledger ?? 'topoplan', env: s.env ?? 'DATABASE_URL', pos: pos(['services', name]) });
+  }
+  const sets = new Map<string, MigrationSet>();
+  for (const [name, s] of Object.entries(raw.sets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const absDir = resolvePath(root, s.dir);
+    const p = pos(['sets', name, 'dir']);
+    if (!s.shared && !setOwner.has(name)) err(ds, 'topology.unused_set', `topology: set "${name}" is run by no service and is not shared`, pos(['sets', name], true), `list it in a service's sets:, or mark it shared: true`, 'warning');
+    let files: MigrationSet['files'] = [];
+    if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
+      err(ds, 'topology.missing_dir', `topology: set "${name}" directory "${s.dir}" does not exist (looked in ${absDir})`, p, `fix dir: (relative to root "${raw.root ?? '.'}"), or create the directory`);
+    } else {
+      files = listFiles(absDir, root, s.include ?? DEFAULT_INCLUDE, s.exclude ?? [], (s.engines ?? {}) as Record<string, EngineName>);
+      if (files.length === 0) err(ds, 'topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
+    }
+    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, pos: p });
+  }
+  checkReferences(raw, stores, services, sets, pos, ds);
+  return {
+    name: raw.name,
+    ...(raw.description ? { description: raw.description } : {}),
+    file,
+    extendsChain: chain.slice(1),
+    root,
+    stores,
+    sets,
+    services,
+    renames: (raw.renames ?? []).map((r, i) => ({ from: r.from, to: r.to, owner: r.owner, kind: 'table' as const, columns: r.columns ?? {}, ...(r.reason ? { reason: r.reason } : {}), pos: pos(['renames', i]) })),
+    supersessions: (raw.supersessions ?? []).map((s, i) => ({ objects: s.objects, by: s.by, sets: s.sets ?? [], ...(s.reason ? { reason: s.reason } : {}), pos: pos(['supersessions', i]) })),
+    shared: raw.shared ?? [],
+    external: raw.external ?? [],
+    skips: (raw.skip ?? []).map((s, i) => ({ set: s.set, file: s.file, ...(s.statements ? { statements: range(s.statements) } : {}), ...(s.lines ? { lines: range(s.lines) } : {}), reason: s.reason, pos: pos(['skip', i]) })),
+    foreignKeys: (raw.foreignKeys ?? []).map((f, i) => ({ from: f.from, to: f.to, resolution: f.resolution, ...(f.reason ? { reason: f.reason } : {}), pos: pos(['foreignKeys', i]) })),
+    accepts: (raw.accept ?? []).map((a, i) => ({ conflict: a.conflict, object: a.object, reason: a.reason, pos: pos(['accept', i]) })),
+    expectations: (raw.expectations ?? []).map((e, i) => expectation(e, pos(['expectations', i]))),
+  };
+}
+
+function range(s: string): [number, number] {
+  const [a, b] = s.split('-').map(Number);
+  return [a!, b ?? a!];
+}
+
+function expectation(e: NonNullable<RawTopology['expectations']>[number], p: SourcePos): Expectation {
+  const after = e.after ?? 'apply';
+  if ('tables' in e) return { kind: 'tables', store: e.store, present: e.tables.present ?? [], absent: e.tables.absent ?? [], after, pos: p };
+  if ('triggers' in e) return { kind: 'triggers', store: e.store, like: e.triggers.like, count: e.triggers.count, after, pos: p };
+  if ('indexes' in e) return { kind: 'indexes', store: e.store, like: e.indexes.like, count: e.indexes.count, after, pos: p };
+  return { kind: 'rows', store: e.store, table: e.rows.table, ...(e.rows.min !== undefined ? { min: e.rows.min } : {}), ...(e.rows.equals !== undefined ? { equals: e.rows.equals } : {}), after, pos: p };
+}
+
+function hintFor(name: string, known: string[], otherwise: string): string {
+  const near = nearest(name, known);
+  return near ? `did you mean "${near}"?` : otherwise;
+}
+
+function checkReferences(raw: RawTopology, stores: Map<string, Store>, services: Map<string, Service>, sets: Map<string, MigrationSet>, pos: Pos, ds: Diagnostic[]): void {
+  const svc = (name: string, path: (string | number)[], what: string) => {
+    if (!services.has(name)) err(ds, 'topology.unknown_service', `topology: ${what} names service "${name}" which is not declared`, pos(path), hintFor(name, [...services.keys()], 'declare it under services:'));
+  };
+  (raw.renames ?? []).forEach((r, i) => svc(r.owner, ['renames', i, 'owner'], `rename "${r.from}" → "${r.to}"`));
+  (raw.supersessions ?? []).forEach((s, i) => {
+    svc(s.by, ['supersessions', i, 'by'], 'a supersession');
+    (s.sets ?? []).forEach((set, j) => {
+      if (!sets.has(set)) err(ds, 'topology.unknown_set', `topology: a supersession names set "${set}" which is not declared`, pos(['supersessions', i, 'sets', j]), hintFor(set, [...sets.keys()], 'declare it under sets:'));
+    });
+  });
+  (raw.skip ?? []).forEach((s, i) => {
+    const set = sets.get(s.set);
+    if (!set) {
+      err(ds, 'topology.unknown_set', `topology: skip names set "${s.set}" which is not declared`, pos(['skip', i, 'set']), hintFor(s.set, [...sets.keys()], 'declare it under sets:'));
+      return;
+    }
+    const [a, b] = s.statements ? range(s.statements) : s.lines ? range(s.lines) : [1, 1];
+    if (a < 1 || b < a) err(ds, 'topology.bad_range', `topology: skip range "${s.statements ?? s.lines}" is empty`, pos(['skip', i]), 'write "N" or "N-M" with 1 <= N <= M');
+    if (set.files.length > 0 && !set.files.some((f) => f.name === s.file || new RegExp(`^${s.file.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(f.name))) {
+      err(ds, 'topology.skip_matches_nothing', `topology: skip "${s.file}" matches no file of set "${s.set}"`, pos(['skip', i, 'file']), `files of "${s.set}" include ${set.files.slice(0, 3).map((f) => f.name).join(', ')}`, 'warning');
+    }
+  });
+  (raw.expectations ?? []).forEach((e, i) => {
+    if (!stores.has(e.store)) err(ds, 'topology.unknown_store', `topology: an expectation names store "${e.store}" which is not declared`, pos(['expectations', i, 'store']), hintFor(e.store, [...stores.keys()], 'declare it under stores:'));
+  });
+}

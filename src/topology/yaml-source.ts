@@ -1,0 +1,69 @@
+/**
+ * A topology file parsed with `yaml`, keeping where every value is: a JSON
+ * path such as `/services/social-service/stores/postgres` maps back to
+ * file, line and column for diagnostics.
+ *
+ * @example
+ * const src = parseYamlSource('topologies/a.yaml', text);
+ * src.position(['stores', 'nova', 'url']) // { file, line: 12, column: 10 }
+ */
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { diagnostic, type Diagnostic } from '../errors.js';
+import type { SourcePos } from './model.js';
+
+export interface YamlSource {
+  readonly file: string;
+  readonly value: unknown;
+  readonly diagnostics: Diagnostic[];
+  /** Position of the value at `path` (or of its key when `key` is true); falls back to the nearest parent. */
+  position(path: readonly (string | number)[], key?: boolean): SourcePos;
+}
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const diagnostics: Diagnostic[] = [];
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    const p = lineCounter.linePos(e.pos[0]);
+    diagnostics.push(
+      diagnostic({
+        code: 'topology.yaml',
+        severity: doc.errors.includes(e as never) ? 'error' : 'warning',
+        message: `topology: YAML ${doc.errors.includes(e as never) ? 'syntax error' : 'warning'} in "${file}": ${e.message.split('\n')[0]}`,
+        file,
+        line: p.line,
+        column: p.col,
+        hint: 'check indentation (spaces, not tabs), colons after keys, and quotes around values with ":" or "#"',
+      }),
+    );
+  }
+  const at = (offset: number): SourcePos => {
+    const p = lineCounter.linePos(offset);
+    return { file, line: p.line, column: p.col };
+  };
+  return {
+    file,
+    value: diagnostics.some((d) => d.severity === 'error') ? undefined : doc.toJS(),
+    diagnostics,
+    position(path, key = false) {
+      let node: unknown = doc.contents;
+      let keyNode: Node | undefined;
+      let last: SourcePos = at(0);
+      for (const part of path) {
+        if (isMap(node)) {
+          const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(part));
+          if (!pair) break;
+          keyNode = pair.key as Node;
+          if (keyNode.range) last = at(keyNode.range[0]);
+          node = pair.value;
+        } else if (isSeq(node)) {
+          node = node.items[Number(part)];
+          keyNode = undefined;
+        } else break;
+        const n = node as Node | undefined;
+        if (n?.range && !(key && keyNode)) last = at(n.range[0]);
+      }
+      return last;
+    },
+  };
+}

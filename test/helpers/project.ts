@@ -1,0 +1,24 @@
+/**
+ * Writes a small project (migration files and a topology YAML) into a temp
+ * directory, so planner tests read real files the way users' projects do.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+
+export function makeProject(files: Record<string, string>, topology: Record<string, unknown>): { dir: string; topologyFile: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'topoplan-test-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  const topologyFile = join(dir, 'topology.yaml');
+  writeFileSync(topologyFile, stringify({ topoplan: 1, name: 'test', ...topology }));
+  return { dir, topologyFile };
+}
+
+/** A one-store PostgreSQL topology with the given sets and services. */
+export function pgTopology(extra: Record<string, unknown>): Record<string, unknown> {
+  return { stores: { main: { engine: 'postgres', database: 'main' } }, ...extra };
+}
