@@ -9,7 +9,7 @@ import type { ObjectRef } from '../sql/effects.js';
 import type { ForeignKeyResolution, Topology } from '../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from './lifecycle.js';
-import { isSynth } from './nodes.js';
+import { isSynth, type Node } from './nodes.js';
 import { describe, displayName } from './object-keys.js';
 import type { Ownership } from './ownership.js';
 import { compilePattern } from './patterns.js';
@@ -130,8 +130,12 @@ function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): v
   const droppedHere = new Set(d.stmt.effects.filter((e) => e.action === 'drop').map((e) => e.object.name));
   for (const fk of lifecycle.foreignKeys) {
     if (fk.version !== v) continue;
-    const table = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object.name;
+    const tableRef = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
+    const table = tableRef?.name;
     if (!table || droppedHere.has(table)) continue;
+    // The referencing table is already gone by then (dropped earlier in the same set): nothing is removed.
+    const own = lifecycle.versions.get(lifecycle.key(fk.node.store!, fk.node.stmt.engine, tableRef!))?.find((x) => x.node === fk.node);
+    if (own?.dropNode && own.dropNode.seq <= d.seq && nodeSet(own.dropNode) === d.set.name) continue;
     log.add({
       kind: 'cascade_drop',
       object: describe(v.ref),
@@ -156,4 +160,8 @@ function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): v
       hint: `accept:\n  - conflict: cascade_drop\n    object: ${v.ref.name}\n    reason: "..."`,
     });
   }
+}
+
+function nodeSet(n: Node): string | undefined {
+  return isSynth(n) ? undefined : n.set.name;
 }

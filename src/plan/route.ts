@@ -235,8 +235,9 @@ function routeByNeighbours(units: Unit[]): void {
 
 /**
  * A shared set's statement that creates only shared objects runs in every store
- * whose statements reference those objects (the legacy `update_updated_at_column()`
- * goes wherever a trigger uses it).
+ * where the same set's statements use them (the legacy `update_updated_at_column()`
+ * goes wherever a legacy trigger uses it). Other sets' stores are not reached: a
+ * new database does not inherit legacy helpers silently.
  */
 function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], units: readonly Unit[], topology: Topology): Map<Unit, Unit[]> {
   const usedIn = new Map<string, Set<string>>();
@@ -244,7 +245,7 @@ function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], un
     if (!u.store || u.skipped) continue;
     for (const e of u.stmt.effects) {
       if (e.action !== 'reference') continue;
-      const k = nameKey(e.object);
+      const k = `${u.set.name}|${nameKey(e.object)}`;
       const s = usedIn.get(k) ?? new Set<string>();
       s.add(u.store);
       usedIn.set(k, s);
@@ -253,7 +254,7 @@ function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], un
   const out = new Map<Unit, Unit[]>();
   for (const { unit, shared } of deferred) {
     const stores = new Set<string>();
-    for (const ref of shared) for (const s of usedIn.get(nameKey(ref)) ?? []) {
+    for (const ref of shared) for (const s of usedIn.get(`${unit.set.name}|${nameKey(ref)}`) ?? []) {
       if (topology.stores.get(s)?.engine === unit.stmt.engine) stores.add(s);
     }
     if (stores.size === 0) continue;

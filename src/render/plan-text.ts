@@ -31,7 +31,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   for (const [wave, ids] of plan.waves.entries()) {
     const steps = ids.map((id) => plan.steps.find((s) => s.id === id)!).filter((s) => s.phase !== 'contract');
     if (steps.length === 0) continue;
-    out.push(c.bold(`Wave ${wave}`) + c.dim(` (${steps.length} step${steps.length === 1 ? '' : 's'}, independent of each other)`));
+    out.push(c.bold(`Wave ${wave}`) + (steps.length > 1 ? c.dim(` (${steps.length} steps, independent of each other)`) : ''));
     for (const s of steps) renderStep(s, out, c, options);
   }
   if (contract.length > 0) {

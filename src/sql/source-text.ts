@@ -61,16 +61,13 @@ export class SourceText {
   }
 }
 
-/** Moves `start` past white space and comments (`--`, `/* *\/`, and `#` when allowed). */
-export function skipTrivia(text: string, start: number, end: number, hashComments = false): number {
+/** Moves `start` past white space, `/* *\/` comments and line comments (`--` by default). */
+export function skipTrivia(text: string, start: number, end: number, lineComments: readonly string[] = ['--']): number {
   let i = start;
   while (i < end) {
     const c = text[i]!;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ';') i++;
-    else if (c === '-' && text[i + 1] === '-') {
-      const nl = text.indexOf('\n', i);
-      i = nl < 0 || nl > end ? end : nl + 1;
-    } else if (c === '#' && hashComments) {
+    else if (lineComments.some((m) => text.startsWith(m, i))) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 || nl > end ? end : nl + 1;
     } else if (c === '/' && text[i + 1] === '*') {

@@ -28,9 +28,8 @@ export function splitStatements(text: string, options: { lineComments: string[] 
   let start = 0;
   let i = 0;
   const n = text.length;
-  const hash = options.lineComments.includes('#');
   const push = (end: number) => {
-    const s = skipTrivia(text, start, end, hash);
+    const s = skipTrivia(text, start, end, options.lineComments);
     const e = trimEnd(text, s, end);
     if (e > s) pieces.push({ text: text.slice(s, e), start: s, end: e });
   };

@@ -44,5 +44,8 @@ export function walk(node: AstNode, visit: (type: string, body: AstNode) => void
 
 /** Strips positions so two statements that differ only in layout compare equal. */
 export function withoutLocations(node: AstNode): string {
-  return JSON.stringify(node, (k, v) => (k === 'location' || k === 'stmt_location' || k === 'stmt_len' ? undefined : v));
+  return JSON.stringify(node, (k, v) => (POSITION_KEY.test(k) ? undefined : v));
 }
+
+/** Keys that hold byte positions rather than meaning. */
+const POSITION_KEY = /(^|_)location$|^stmt_len$|_list_(start|end)$/;

@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS post_counters (
+    post_id UUID PRIMARY KEY,
+    like_count INTEGER NOT NULL DEFAULT 0,
+    comment_count INTEGER NOT NULL DEFAULT 0,
+    share_count INTEGER NOT NULL DEFAULT 0,
+    updated_at TIMESTAMPTZ NOT NULL DEFAULT NOW()
+);
