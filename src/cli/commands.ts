@@ -1,4 +1,9 @@
-/** Commands beyond validate and plan (apply, verify, status, diff, transition) register here. */
+/** Commands beyond validate and plan register here, one file each. */
 import type { Command } from 'commander';
+import { applyCommand } from './apply-command.js';
+import { verifyCommand } from './verify-command.js';
 
-export function registerMoreCommands(_program: Command, _setExit: (code: number) => void): void {}
+export function registerMoreCommands(program: Command, setExit: (code: number) => void): void {
+  applyCommand(program, setExit);
+  verifyCommand(program, setExit);
+}

@@ -35,6 +35,8 @@ export interface StepSource {
   /** UTF-8 byte range in the file. */
   readonly start: number;
   readonly end: number;
+  /** 1-based line of each statement of the step, so an error in statement k points at its line. */
+  readonly statementLines: readonly number[];
 }
 
 /** A one-line account of what a step does to one object, for plan output and diffs. */

@@ -117,6 +117,7 @@ export function finishStep(
       endLine: last.stmt.endLine,
       start: first.stmt.start,
       end: last.stmt.end,
+      statementLines: units.map((u) => u.stmt.line),
     },
     statements,
     transactional: !nonTx,

