@@ -18,3 +18,6 @@ export { renderPlanDot, renderPlanMermaid } from './render/plan-graph.js';
 export { engineFor } from './engines/registry.js';
 export { startEmbeddedPostgres } from './engines/embedded/start-embedded-postgres.js';
 export { embeddedClickHouseUrl } from './engines/embedded/embedded-clickhouse-url.js';
+export { loadTopology, type LoadResult, type LoadTopologyOptions } from './topology/index.js';
+export { applyPlan, resolveConnections, verifyExpectations, schemaFingerprint, type ApplyOptions, type ApplyResult, type ApplyEvent, type StepResult, type VerifyResult } from './execute/index.js';
+export { renderDryRun } from './render/dry-run.js';
