@@ -1,0 +1,91 @@
+/**
+ * Renders a topology diff for a terminal (`renderDiffText`) or a pull-request
+ * comment (`renderDiffMarkdown`). JSON is `JSON.stringify(diff, null, 2)`.
+ *
+ * @example
+ * process.stdout.write(renderDiffMarkdown(diffTopologies(planA, planB)));
+ */
+import pc from 'picocolors';
+import type { CrossStoreKey, TopologyDiff } from './model.js';
+
+const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '—');
+const fkSide = (s: CrossStoreKey['a']) => (s.crosses ? `crosses ${s.fromStore} → ${s.toStore}: ${s.resolution}` : `same store (${s.fromStore ?? '?'})`);
+const counts = (c?: { tables: number; triggers: number; indexes: number }) => (c ? `${c.tables} tables, ${c.triggers} triggers, ${c.indexes} indexes` : 'not in this topology');
+const rows = (d: TopologyDiff, s: TopologyDiff['stores'][number]) => (!d.rowsMeasured ? 'rows to move: not measured (no database reachable; use --rows)' : `rows out ${s.rowsOut ?? 0}, in ${s.rowsIn ?? 0}`);
+
+export function renderDiffText(d: TopologyDiff, options: { color?: boolean } = {}): string {
+  const c = pc.createColors(options.color ?? false);
+  const out: string[] = [c.bold(`topoplan diff: ${d.a.topology} (${d.a.file}) → ${d.b.topology} (${d.b.file})`), ''];
+  if (d.identical) return out.concat(['No differences.', '']).join('\n');
+  if (d.moves.length) {
+    out.push(c.bold('Objects that move between stores'));
+    for (const m of d.moves) {
+      out.push(`  ${c.cyan(m.service)} (${m.objects.length})`);
+      for (const o of m.objects) out.push(`    ${c.yellow('→')} ${o.kind.replace('_', ' ')} ${o.name}: ${list(o.from)} → ${list(o.to)}`);
+    }
+    out.push('');
+  }
+  if (d.foreignKeys.length) {
+    out.push(c.bold('Foreign keys that cross stores'));
+    for (const f of d.foreignKeys) {
+      out.push(`  ${f.key}`);
+      out.push(`      A: ${fkSide(f.a)}`, `      B: ${fkSide(f.b)}`);
+    }
+    out.push(`  options: ${d.foreignKeys[0]!.options.join('; ')}`, '');
+  }
+  if (d.shared.length) {
+    out.push(c.bold('Shared functions, types and extensions'));
+    for (const s of d.shared) out.push(`  ${s.kind} ${s.name}: A ${list(s.a)}; B ${list(s.b)}`);
+    out.push('');
+  }
+  const changed = d.services.filter((s) => s.changes);
+  if (changed.length) {
+    out.push(c.bold('Service connections that change'));
+    for (const s of changed) {
+      out.push(`  ${c.cyan(s.service)}: ${s.env} ${s.a.database ?? '—'} (${s.a.url ?? ''}) → ${s.b.database ?? '—'} (${s.b.url ?? ''})${s.sqlxLedgerMoves ? c.yellow('  [sqlx ledger moves]') : ''}`);
+    }
+    out.push('');
+  }
+  if (d.splitFiles.length) {
+    out.push(c.bold('Legacy files split across stores differently'));
+    for (const f of d.splitFiles) out.push(`  ${f.file}: A ${list(f.a)}; B ${list(f.b)}`);
+    out.push('');
+  }
+  out.push(c.bold('Stores'));
+  for (const s of d.stores) out.push(`  ${s.store.padEnd(16)} ${s.engine.padEnd(10)} A: ${counts(s.a)} | B: ${counts(s.b)} | ${rows(d, s)}`);
+  return out.join('\n') + '\n';
+}
+
+export function renderDiffMarkdown(d: TopologyDiff): string {
+  const out: string[] = [`## topoplan diff: \`${d.a.topology}\` → \`${d.b.topology}\``, ''];
+  if (d.identical) return out.concat(['No differences.', '']).join('\n');
+  if (d.moves.length) {
+    out.push('### Objects that move between stores', '', '| service | object | from | to |', '|---|---|---|---|');
+    for (const m of d.moves) for (const o of m.objects) out.push(`| ${m.service} | ${o.kind.replace('_', ' ')} \`${o.name}\` | ${list(o.from)} | ${list(o.to)} |`);
+    out.push('');
+  }
+  if (d.foreignKeys.length) {
+    out.push('### Foreign keys that cross stores', '', '| foreign key | A | B |', '|---|---|---|');
+    for (const f of d.foreignKeys) out.push(`| \`${f.key}\` | ${fkSide(f.a)} | ${fkSide(f.b)} |`);
+    out.push('', `Options: ${d.foreignKeys[0]!.options.join('; ')}.`, '');
+  }
+  if (d.shared.length) {
+    out.push('### Shared functions, types and extensions', '', '| object | A | B |', '|---|---|---|');
+    for (const s of d.shared) out.push(`| ${s.kind} \`${s.name}\` | ${list(s.a)} | ${list(s.b)} |`);
+    out.push('');
+  }
+  const changed = d.services.filter((s) => s.changes);
+  if (changed.length) {
+    out.push('### Service connections', '', '| service | variable | A | B | sqlx ledger moves |', '|---|---|---|---|---|');
+    for (const s of changed) out.push(`| ${s.service} | \`${s.env}\` | ${s.a.database ?? '—'} \`${s.a.url ?? ''}\` | ${s.b.database ?? '—'} \`${s.b.url ?? ''}\` | ${s.sqlxLedgerMoves ? 'yes' : 'no'} |`);
+    out.push('');
+  }
+  if (d.splitFiles.length) {
+    out.push('### Legacy files split across stores differently', '', '| file | A | B |', '|---|---|---|');
+    for (const f of d.splitFiles) out.push(`| \`${f.file}\` | ${list(f.a)} | ${list(f.b)} |`);
+    out.push('');
+  }
+  out.push('### Stores', '', '| store | engine | A | B | rows to move |', '|---|---|---|---|---|');
+  for (const s of d.stores) out.push(`| ${s.store} | ${s.engine} | ${counts(s.a)} | ${counts(s.b)} | ${d.rowsMeasured ? `out ${s.rowsOut ?? 0}, in ${s.rowsIn ?? 0}` : 'not measured'} |`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../../../src/diff/index.js';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+
+const golden = (name: string, text: string) => {
+  const path = `test/fixtures/diff/${name}`;
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, text);
+  expect(text).toBe(readFileSync(path, 'utf8'));
+};
+
+describe('diffTopologies on the Nova plans', async () => {
+  const a = await planMigration('topologies/nova-plan-a.yaml', { env: {} });
+  const b = await planMigration('topologies/nova-plan-b.yaml', { env: {} });
+  const diff = diffTopologies(a, b);
+
+  it('a topology against itself has no difference', () => {
+    const self = diffTopologies(a, a);
+    expect(self.identical).toBe(true);
+    expect(self.moves).toEqual([]);
+    expect(self.services.filter((s) => s.changes)).toEqual([]);
+    expect(renderDiffText(self)).toContain('No differences.');
+  });
+
+  it('groups moving objects by owning service', () => {
+    expect(diff.identical).toBe(false);
+    const social = diff.moves.find((m) => m.service === 'social-service')!;
+    expect(social.objects.filter((o) => o.kind === 'table').map((o) => o.name)).toEqual(['comment_likes', 'comments', 'likes', 'post_counters', 'processed_events', 'shares']);
+    expect(social.objects.every((o) => o.from.join() === 'nova' && o.to.join() === 'nova_social')).toBe(true);
+  });
+
+  it('lists foreign keys that cross stores in B, with both ends and the chosen resolution', () => {
+    const fk = diff.foreignKeys.find((f) => f.key === 'messages(sender_id) → users')!;
+    expect(fk.a).toEqual({ fromStore: 'nova', toStore: 'nova', crosses: false });
+    expect(fk.b.crosses).toBe(true);
+    expect(fk.b.fromStore).toBe('nova_chat');
+    expect(fk.b.toStore).toBe('nova');
+    expect(fk.b.resolution).toMatch(/^drop/);
+    expect(fk.options).toHaveLength(3);
+  });
+
+  it('names the connection each service needs, and whose sqlx ledger moves', () => {
+    const chat = diff.services.find((s) => s.service === 'realtime-chat-service')!;
+    expect(chat).toMatchObject({ env: 'DATABASE_URL', a: { database: 'nova' }, b: { database: 'nova_chat', url: '${NOVA_CHAT_PG_URL:-}' }, sqlxLedgerMoves: true });
+    expect(diff.services.find((s) => s.service === 'user-service')!.changes).toBe(false);
+  });
+
+  it('shows shared objects needed in several stores and legacy files split differently', () => {
+    expect(diff.shared.find((s) => s.name === 'update_updated_at_column')!.b).toEqual(['nova', 'nova_features']);
+    expect(diff.splitFiles.map((f) => f.file)).toContain('backend/migrations/007_seed_demo_data.sql');
+  });
+
+  it('matches the reviewed golden files in every format', () => {
+    golden('nova-a-vs-b.txt', renderDiffText(diff));
+    golden('nova-a-vs-b.md', renderDiffMarkdown(diff));
+    golden('nova-a-vs-b.json', JSON.stringify(diff, null, 2) + '\n');
+  });
+});
