@@ -67,21 +67,23 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const preset = new Map<string, StepResult>();
   const backups: BackupFile[] = [];
   try {
-    for (const store of storesWithSteps) {
-      const url = options.connections[store];
-      const sample = plan.steps.find((s) => s.store === store)!;
-      if (!url) {
-        const reason = options.unreachableReasons?.[store] ?? `store "${store}" (${sample.engine}) has no connection url`;
-        for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'not-applied', reason, cause: `store:${store}` });
-        continue;
-      }
-      try {
-        const session = await engines(sample.engine).connect({ store, database: sample.database, url });
-        sessions.set(store, session);
-      } catch (e) {
-        for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: (e as Error).message } });
-      }
-    }
+    // Connecting is independent per store; locks below are taken one by one in name order.
+    await Promise.all(
+      storesWithSteps.map(async (store) => {
+        const url = options.connections[store];
+        const sample = plan.steps.find((s) => s.store === store)!;
+        if (!url) {
+          const reason = options.unreachableReasons?.[store] ?? `store "${store}" (${sample.engine}) has no connection url`;
+          for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'not-applied', reason, cause: `store:${store}` });
+          return;
+        }
+        try {
+          sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url }));
+        } catch (e) {
+          for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: (e as Error).message } });
+        }
+      }),
+    );
     for (const [store, session] of [...sessions].sort(([a], [b]) => a.localeCompare(b))) {
       try {
         releases.push(await session.lock({ timeoutMs: options.lockTimeoutMs ?? 30_000 }));
@@ -93,13 +95,15 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         return finish(plan, steps, backups, undefined, emit);
       }
     }
-    for (const [store, session] of sessions) {
-      const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
-      for (const step of plan.steps.filter((s) => s.store === store)) {
-        const r = await classify(step, ledger.get(step.id), session, options);
-        if (r) preset.set(step.id, r);
-      }
-    }
+    await Promise.all(
+      [...sessions].map(async ([store, session]) => {
+        const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
+        for (const step of plan.steps.filter((s) => s.store === store)) {
+          const r = await classify(step, ledger.get(step.id), session, options);
+          if (r) preset.set(step.id, r);
+        }
+      }),
+    );
     const ran = new Set<string>();
     const results = await walk(plan.steps, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),

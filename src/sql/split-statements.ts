@@ -69,24 +69,4 @@ export function splitStatements(text: string, options: { lineComments: string[] 
   return { pieces, src };
 }
 
-/** Folds white space and comments, lowercases keywords outside quotes: two layouts of one statement compare equal. */
-export function normalizeStatement(text: string): string {
-  let out = '';
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === "'" || c === '"' || c === '`') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== c) j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j + 1;
-    } else if (/\s/.test(c)) {
-      if (!out.endsWith(' ')) out += ' ';
-      i++;
-    } else {
-      out += c.toLowerCase();
-      i++;
-    }
-  }
-  return out.trim();
-}
+export { normalizeSql as normalizeStatement } from './normalize-sql.js';

@@ -27,8 +27,12 @@ const CREATE_LEDGER = [
 )`,
 ];
 
+/** Connections that have made sure of the ledger already: once per connection, not once per step. */
+const ledgerReady = new WeakSet<pg.ClientBase>();
+
 /** Creates the `topoplan` schema and ledger table when missing (idempotent, safe inside a transaction). */
 export async function ensureLedger(client: pg.ClientBase): Promise<void> {
+  if (ledgerReady.has(client)) return;
   // Two applies may create the ledger at once; IF NOT EXISTS still races on the catalog, so retry once.
   for (const sql of CREATE_LEDGER) {
     try { await client.query(sql); }
@@ -37,6 +41,7 @@ export async function ensureLedger(client: pg.ClientBase): Promise<void> {
       await client.query(sql);
     }
   }
+  ledgerReady.add(client);
 }
 
 /** The ledger's view of the statements a step covers: `first-last`, or empty for synthetic steps. */

@@ -13,7 +13,8 @@ import { loadModule, parseSync } from 'libpg-query';
 import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { ParsedStatement } from '../effects.js';
 import { SourceText, skipTrivia, trimEnd } from '../source-text.js';
-import { withoutLocations, type AstNode } from './ast.js';
+import type { AstNode } from './ast.js';
+import { normalizeSql } from '../normalize-sql.js';
 import { statementEffects } from './statement-effects.js';
 
 let loaded: Promise<void> | undefined;
@@ -64,7 +65,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       effects: info.effects,
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
-      normalized: withoutLocations(raw.stmt),
+      normalized: normalizeSql(sql.slice(start, end)),
       ...(info.shape ? { shape: info.shape } : {}),
     });
   }

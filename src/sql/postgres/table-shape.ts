@@ -21,7 +21,10 @@ export function typeText(t: AstNode): string {
   return `${base}${mods.length ? `(${mods.join(',')})` : ''}${array}`;
 }
 
+/** Common default expressions printed directly; anything else through the deparser (slower, rarely needed). */
 function exprText(node: AstNode): string {
+  const simple = simpleExpr(node);
+  if (simple !== undefined) return simple;
   try {
     return deparseSync({ version: 180000, stmts: [{ stmt: { SelectStmt: { targetList: [{ ResTarget: { val: node } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } } }] } as never)
       .replace(/^SELECT\s+/i, '')
@@ -68,4 +71,23 @@ export function tableShape(create: AstNode): TableShape {
     }
   }
   return { columns, constraints };
+}
+
+function simpleExpr(node: AstNode): string | undefined {
+  if (node?.A_Const) {
+    const c = node.A_Const;
+    if (c.isnull) return 'null';
+    if (c.ival !== undefined) return String(c.ival.ival ?? 0);
+    if (c.fval !== undefined) return String(c.fval.fval);
+    if (c.boolval !== undefined) return String(c.boolval.boolval ?? false);
+    if (c.sval !== undefined) return `'${String(c.sval.sval ?? '').replace(/'/g, "''")}'`;
+    return undefined;
+  }
+  if (node?.FuncCall && !(node.FuncCall.args?.length)) return `${names(node.FuncCall.funcname).join('.')}()`;
+  if (node?.SQLValueFunction) return String(node.SQLValueFunction.op ?? '').replace(/^SVFOP_/, '').toLowerCase();
+  if (node?.TypeCast) {
+    const inner = simpleExpr(node.TypeCast.arg);
+    return inner === undefined ? undefined : `${inner}::${typeText(node.TypeCast.typeName)}`;
+  }
+  return undefined;
 }
