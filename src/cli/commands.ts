@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { diffCommand } from './diff-command.js';
+import { statusCommand } from './status-command.js';
 import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, setExit: (code: number) => void): void {
   applyCommand(program, setExit);
   verifyCommand(program, setExit);
   diffCommand(program, setExit);
+  statusCommand(program, setExit);
 }

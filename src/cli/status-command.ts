@@ -1,0 +1,51 @@
+/** `topoplan status FILE`: per store, what is applied, pending, changed or unknown. */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import type { EngineSession } from '../engines/engine.js';
+import { engineFor } from '../engines/registry.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import { storeStatus } from '../execute/store-status.js';
+import { planMigration } from '../plan/plan-migration.js';
+import { loadTopology } from '../topology/index.js';
+import { TopoplanError } from '../errors.js';
+import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+
+export function statusCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('status')
+    .description('per store: steps applied, pending, changed since applied, and objects no migration created')
+    .argument('<file>', 'topology YAML')
+    .option('--json', 'print the status as JSON')
+    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
+    .action(async (file: string, opts: { json?: boolean; dataDir: string }) => {
+      const { topology, diagnostics } = await loadTopology(file);
+      if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
+      const plan = await planMigration(topology, { allowErrors: true });
+      const conns = await resolveConnections(topology, { dir: opts.dataDir });
+      const sessions = new Map<string, EngineSession>();
+      try {
+        for (const s of plan.stores) {
+          const url = conns.connections[s.name];
+          if (url) sessions.set(s.name, await engineFor(s.engine).connect({ store: s.name, database: s.database, url }));
+        }
+        const status = await storeStatus(plan, sessions);
+        if (opts.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+        else {
+          const c = pc.createColors(useColor());
+          for (const s of status) {
+            const head = `${c.bold(s.store.padEnd(16))} ${s.reachable ? `${s.applied} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.unfinished.length} unfinished, ${s.unknown.length} unknown` : c.yellow(`not reachable: ${conns.reasons[s.store] ?? 'no url'}`)}`;
+            process.stdout.write(head + '\n');
+            if (!s.reachable) continue;
+            for (const id of s.pending) process.stdout.write(`  ${c.cyan('pending   ')} ${id}\n`);
+            for (const id of s.changed) process.stdout.write(`  ${c.red('changed   ')} ${id}\n`);
+            for (const id of s.unfinished) process.stdout.write(`  ${c.red('unfinished')} ${id}\n`);
+            for (const n of s.unknown) process.stdout.write(`  ${c.yellow('unknown   ')} ${n}\n`);
+          }
+        }
+        setExit(status.some((s) => s.changed.length || s.unfinished.length) ? EXIT_PROBLEMS : EXIT_OK);
+      } finally {
+        for (const s of sessions.values()) await s.close();
+        await conns.stop();
+      }
+    });
+}
