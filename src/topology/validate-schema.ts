@@ -18,7 +18,7 @@ export function topologySchema(): Record<string, unknown> {
 }
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(topologySchema());
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(topologySchema());
   return compiled;
 }
 
