@@ -1,0 +1,113 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Diagnostic } from '../../../src/errors.js';
+import { loadTopology } from '../../../src/topology/index.js';
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'topoplan-topo-'));
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(join(dir, p, '..'), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+  return dir;
+}
+
+const base = (services: string, extra = '') => `topoplan: 1
+name: t
+stores:
+  main: { engine: postgres, database: main }
+sets:
+  app: { dir: app }
+services:
+${services}
+${extra}`;
+
+const one = (ds: Diagnostic[], code: string) => {
+  const d = ds.find((x) => x.code === code);
+  expect(d, `expected a ${code} diagnostic, got ${JSON.stringify(ds)}`).toBeDefined();
+  expect(d!.hint).toBeTruthy();
+  return d!;
+};
+
+describe('loadTopology diagnostics', () => {
+  it('a YAML syntax error has its line and column', async () => {
+    const dir = project({ 't.yaml': 'topoplan: 1\nname: t\nstores:\n  main: { engine: postgres, database: main\n', 'app/1_a.sql': '' });
+    const { topology, diagnostics } = await loadTopology(join(dir, 't.yaml'), { env: {} });
+    expect(topology).toBeUndefined();
+    const d = one(diagnostics, 'topology.yaml');
+    expect(d.severity).toBe('error');
+    expect(d.line).toBeGreaterThanOrEqual(4);
+    expect(d.column).toBeGreaterThan(0);
+  });
+
+  it('reports every schema problem at once: unknown key with a suggestion, bad enum', async () => {
+    const dir = project({
+      't.yaml': `topoplan: 1\nname: t\nstores:\n  main: { engine: mysql, database: main }\nsets:\n  app: { dir: app }\nservices:\n  api:\n    stores: { postgres: main }\n    sets: [app]\n    own: [users]\n`,
+      'app/1_a.sql': 'SELECT 1;',
+    });
+    const file = join(dir, 't.yaml');
+    const { diagnostics } = await loadTopology(file, { env: {} });
+    const schema = diagnostics.filter((d) => d.code === 'topology.schema');
+    expect(schema.length).toBe(2);
+    const unknown = schema.find((d) => d.message.includes('"own"'))!;
+    expect(unknown).toMatchObject({ file, line: 11, column: 5 });
+    expect(unknown.hint).toContain('"owns"');
+    const engine = schema.find((d) => d.message.includes('engine'))!;
+    expect(engine).toMatchObject({ line: 4 });
+    expect(engine.hint).toContain('"postgres"');
+  });
+
+  it('an unknown store, an unknown service and a missing directory are named with their place', async () => {
+    const dir = project({
+      't.yaml': base('  api:\n    stores: { postgres: mian }\n    sets: [app, other]', 'renames:\n  - { from: a, to: b, owner: nobody }'),
+      'app/1_a.sql': 'SELECT 1;',
+    });
+    const { diagnostics } = await loadTopology(join(dir, 't.yaml'), { env: {} });
+    const store = one(diagnostics, 'topology.unknown_store');
+    expect(store.line).toBe(9);
+    expect(store.hint).toContain('did you mean "main"');
+    one(diagnostics, 'topology.unknown_set');
+    expect(one(diagnostics, 'topology.unknown_service').message).toContain('"nobody"');
+  });
+
+  it('a missing migration directory points at its dir: line', async () => {
+    const dir = project({ 't.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]') });
+    const { diagnostics } = await loadTopology(join(dir, 't.yaml'), { env: {} });
+    const d = one(diagnostics, 'topology.missing_dir');
+    expect(d).toMatchObject({ line: 6 });
+    expect(d.message).toContain('"app"');
+  });
+
+  it('expands ${VAR:-default}, and an unset ${VAR} without default is an error', async () => {
+    const files = (url: string) => ({ 't.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]').replace('database: main }', `database: main, url: "${url}" }`), 'app/1_a.sql': 'SELECT 1;' });
+    const ok = await loadTopology(join(project(files('${PG_URL:-postgres://x/y}')), 't.yaml'), { env: {} });
+    expect(ok.topology!.stores.get('main')!.url).toBe('postgres://x/y');
+    const set = await loadTopology(join(project(files('${PG_URL:-postgres://x/y}')), 't.yaml'), { env: { PG_URL: 'postgres://z' } });
+    expect(set.topology!.stores.get('main')!.url).toBe('postgres://z');
+    const bad = await loadTopology(join(project(files('${PG_URL}')), 't.yaml'), { env: {} });
+    expect(one(bad.diagnostics, 'topology.env').message).toContain('PG_URL');
+  });
+
+  it('extends: the child overrides one binding; positions stay in the file that wrote them', async () => {
+    const dir = project({
+      'a.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]\n  web:\n    stores: { postgres: main }'),
+      'b.yaml': 'topoplan: 1\nname: b\nextends: a.yaml\nstores:\n  second: { engine: postgres, database: second }\nservices:\n  web: { stores: { postgres: second } }\n',
+      'app/1_a.sql': 'SELECT 1;',
+    });
+    const { topology } = await loadTopology(join(dir, 'b.yaml'), { env: {} });
+    expect(topology!.services.get('web')!.stores.postgres).toBe('second');
+    expect(topology!.services.get('api')!.stores.postgres).toBe('main');
+    expect(topology!.services.get('api')!.pos.file).toContain('a.yaml');
+    expect(topology!.extendsChain).toHaveLength(1);
+    const cyc = project({ 'a.yaml': 'topoplan: 1\nname: a\nextends: b.yaml\n', 'b.yaml': 'topoplan: 1\nname: b\nextends: a.yaml\n' });
+    one((await loadTopology(join(cyc, 'a.yaml'), { env: {} })).diagnostics, 'topology.extends_cycle');
+  });
+
+  it('lists files in sqlx order: versions compared as numbers', async () => {
+    const dir = project({ 't.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]'), 'app/10_c.sql': '', 'app/2_b.sql': '', 'app/1_a.sql': '', 'app/20240101000000_x.sql': '', 'app/notes.txt': '' });
+    const { topology } = await loadTopology(join(dir, 't.yaml'), { env: {} });
+    expect(topology!.sets.get('app')!.files.map((f) => f.name)).toEqual(['1_a.sql', '2_b.sql', '10_c.sql', '20240101000000_x.sql']);
+  });
+});
