@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { diffCommand } from './diff-command.js';
 import { statusCommand } from './status-command.js';
+import { transitionCommand } from './transition-command.js';
 import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, setExit: (code: number) => void): void {
@@ -10,4 +11,5 @@ export function registerMoreCommands(program: Command, setExit: (code: number) =
   verifyCommand(program, setExit);
   diffCommand(program, setExit);
   statusCommand(program, setExit);
+  transitionCommand(program, setExit);
 }

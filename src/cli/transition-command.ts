@@ -1,0 +1,70 @@
+/** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--json]`. */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { databaseUrl } from '../engines/postgres/postgres-url.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import { planMigration } from '../plan/plan-migration.js';
+import { loadTopology } from '../topology/index.js';
+import type { Topology } from '../topology/model.js';
+import { PHASES, planTransition, runTransition, type TransitionPhase } from '../transition/index.js';
+import { TopoplanError } from '../errors.js';
+import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+
+export function transitionCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('transition')
+    .description('move a running system from topology A to B: expand, copy, verify, cut over, contract (opt-in)')
+    .requiredOption('--from <file>', 'the topology applied now')
+    .requiredOption('--to <file>', 'the topology to move to')
+    .option('--phase <phase...>', `phases to run (${PHASES.join(', ')}); default all but contract`)
+    .option('--contract', 'also drop the moved tables from their old database, after a backup')
+    .option('--json', 'print events and the result as JSON lines')
+    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
+    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; json?: boolean; dataDir: string }) => {
+      const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
+      if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
+      const [ta, tb] = [await load(opts.from), await load(opts.to)];
+      const tp = planTransition(await planMigration(ta), await planMigration(tb));
+      const [ca, cb] = [await resolveConnections(ta, { dir: opts.dataDir }), await resolveConnections(tb, { dir: opts.dataDir })];
+      const c = pc.createColors(useColor() && !opts.json);
+      const say = (l: string) => process.stdout.write(l + '\n');
+      try {
+        const phases = (opts.phase as TransitionPhase[] | undefined) ?? [...PHASES.filter((p) => p !== 'contract'), ...(opts.contract ? (['contract'] as const) : [])];
+        const result = await runTransition(tp, {
+          fromConnections: ca.connections,
+          toConnections: cb.connections,
+          phases,
+          ...(opts.contract ? { contract: true } : {}),
+          workDir: cb.workDir,
+          onEvent: (e) => {
+            if (opts.json) say(JSON.stringify(e));
+            else if (e.type === 'phase') say(c.bold(`phase ${e.phase}`));
+            else say(`  ${e.result.status === 'failed' || e.result.status === 'mismatch' ? c.red(e.result.status.padEnd(14)) : c.green(e.result.status.padEnd(14))} ${e.result.table} ${e.result.from} → ${e.result.to}${e.result.rows !== undefined ? ` (${e.result.rows} rows)` : ''}${e.result.error ? `: ${e.result.error}` : ''}`);
+          },
+        });
+        if (result.expand && !opts.json) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
+        for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') process.stderr.write(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
+        if (result.cutover.length) {
+          if (opts.json) say(JSON.stringify({ type: 'cutover', settings: result.cutover }));
+          else {
+            say(c.bold('cut over: set these and restart the services'));
+            for (const s of result.cutover) {
+              const server = cb.connections[s.store];
+              say(`  ${s.service}: ${s.env}=${server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`}${s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
+            }
+          }
+        }
+        for (const b of result.backups) say(c.yellow(`backup of ${b.table} (${b.rows} rows): ${b.path}`));
+        setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+      } finally {
+        await ca.stop();
+        await cb.stop();
+      }
+    });
+}
+
+async function load(file: string): Promise<Topology> {
+  const { topology, diagnostics } = await loadTopology(file);
+  if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
+  return topology;
+}

@@ -1,0 +1,69 @@
+/**
+ * Streams one table from a source database into a target database with
+ * `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN` (binary format), never
+ * holding the table in memory. Runs in one transaction on the target: the
+ * target table is emptied first, its user triggers are held off (derived rows
+ * such as counters are copied, not recomputed), and `beforeCommit` runs last,
+ * so an interruption anywhere leaves the target as it was.
+ *
+ * @example
+ * const rows = await copyTable({ source, target, table: 'shares', columns: ['id', 'post_id'] });
+ */
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+
+export const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+export interface CopyTableOptions {
+  readonly source: pg.ClientBase;
+  readonly target: pg.ClientBase;
+  readonly table: string;
+  readonly columns: readonly string[];
+  /** Empty the target table first (its rows came from the target's own migrations, e.g. seeds). */
+  readonly truncate?: boolean;
+  /** Runs inside the target transaction before COMMIT (e.g. the ledger update). */
+  readonly beforeCommit?: (target: pg.ClientBase, rows: number) => Promise<void>;
+}
+
+export async function copyTable(o: CopyTableOptions): Promise<number> {
+  const t = quoteIdent(o.table);
+  const cols = o.columns.map(quoteIdent).join(', ');
+  await o.target.query('BEGIN');
+  try {
+    // DELETE, not TRUNCATE: rows of other tables may still reference these seed rows, and then it must fail loudly.
+    if (o.truncate) await o.target.query(`DELETE FROM ${t}`);
+    await o.target.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+    const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT binary)`));
+    const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT binary)`));
+    await pipeline(output, input);
+    const rows = Number(input.rowCount ?? 0);
+    await o.target.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    await o.beforeCommit?.(o.target, rows);
+    await o.target.query('COMMIT');
+    return rows;
+  } catch (e) {
+    await o.target.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Columns both sides have, in the target's order. */
+export async function commonColumns(source: pg.ClientBase, target: pg.ClientBase, table: string): Promise<string[]> {
+  const q = 'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position';
+  const [s, t] = await Promise.all([source.query<{ column_name: string }>(q, [table]), target.query<{ column_name: string }>(q, [table])]);
+  const have = new Set(s.rows.map((r) => r.column_name));
+  return t.rows.map((r) => r.column_name).filter((c) => have.has(c));
+}
+
+/** Row count and a checksum of the primary key (all columns when there is none), equal on both sides after a faithful copy. */
+export async function tableChecksum(c: pg.ClientBase, table: string): Promise<{ rows: number; checksum: string }> {
+  const pk = await c.query<{ attname: string }>(
+    `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+     WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
+    [quoteIdent(table)],
+  );
+  const key = pk.rows.length ? `(${pk.rows.map((r) => quoteIdent(r.attname)).join(', ')})` : `(${quoteIdent(table)}.*)`;
+  const r = await c.query<{ n: string; sum: string | null }>(`SELECT count(*) AS n, md5(string_agg(k, ',' ORDER BY k)) AS sum FROM (SELECT ${key}::text AS k FROM ${quoteIdent(table)}) s`);
+  return { rows: Number(r.rows[0]!.n), checksum: r.rows[0]!.sum ?? 'empty' };
+}

@@ -1,0 +1,196 @@
+/**
+ * `runTransition()`: moves a running system from topology A to B in phases
+ * that can be stopped and resumed. expand applies B's plan (new databases
+ * and schema); copy streams each moving table, parents first, recording it
+ * in the target's transition ledger in the same transaction; verify compares
+ * row counts and key checksums; cutover returns each moved service's new
+ * connection; contract (opt-in) backs up and drops the moved tables from
+ * their old database. Every phase is idempotent.
+ *
+ * @example
+ * const r = await runTransition(planTransition(planA, planB), { fromConnections, toConnections, workDir: '/tmp/t' });
+ * r.tables // [{ table: 'likes', status: 'copied', rows: 1200 }, ...]
+ */
+import { join } from 'node:path';
+import pg from 'pg';
+import type { BackupFile } from '../engines/engine.js';
+import { databaseUrl } from '../engines/postgres/postgres-url.js';
+import { engineFor } from '../engines/registry.js';
+import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
+import { commonColumns, copyTable, quoteIdent, tableChecksum } from './copy-table.js';
+import type { Cutover, TableMove, TransitionPlan } from './plan-transition.js';
+import { ensureTransitionLedger, readTransitionRow, writeTransitionRow } from './transition-ledger.js';
+
+export type TransitionPhase = 'expand' | 'copy' | 'verify' | 'cutover' | 'contract';
+export const PHASES: readonly TransitionPhase[] = ['expand', 'copy', 'verify', 'cutover', 'contract'];
+
+export interface TransitionOptions {
+  readonly fromConnections: Readonly<Record<string, string | undefined>>;
+  readonly toConnections: Readonly<Record<string, string | undefined>>;
+  /** Phases to run, in order; default all but contract (contract also needs `contract: true`). */
+  readonly phases?: readonly TransitionPhase[];
+  readonly contract?: boolean;
+  readonly workDir: string;
+  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'table'; result: TableResult }) => void;
+  /** Called inside a table's copy transaction just before COMMIT; throwing aborts that table's copy. */
+  readonly beforeTableCommit?: (table: string) => void | Promise<void>;
+}
+
+export interface TableResult {
+  readonly table: string;
+  readonly from: string;
+  readonly to: string;
+  readonly status: 'copied' | 'already-copied' | 'verified' | 'mismatch' | 'contracted' | 'failed';
+  readonly rows?: number;
+  readonly error?: string;
+}
+
+export interface TransitionResult {
+  readonly ok: boolean;
+  readonly expand?: ApplyResult;
+  readonly tables: readonly TableResult[];
+  readonly cutover: readonly Cutover[];
+  readonly backups: readonly BackupFile[];
+}
+
+export async function runTransition(tp: TransitionPlan, options: TransitionOptions): Promise<TransitionResult> {
+  const phases = (options.phases ?? PHASES.filter((p) => p !== 'contract')).filter((p) => p !== 'contract' || options.contract);
+  const emit = options.onEvent ?? (() => undefined);
+  const clients = new Clients();
+  const tables: TableResult[] = [];
+  const backups: BackupFile[] = [];
+  let expand: ApplyResult | undefined;
+  let ok = true;
+  const record = (r: TableResult) => {
+    tables.push(r);
+    if (r.status === 'failed' || r.status === 'mismatch') ok = false;
+    emit({ type: 'table', result: r });
+  };
+  try {
+    for (const phase of PHASES.filter((p) => phases.includes(p))) {
+      emit({ type: 'phase', phase });
+      if (phase === 'expand') {
+        expand = await applyPlan(tp.planB, { connections: options.toConnections, workDir: options.workDir, verify: false });
+        if (!expand.ok) return { ok: false, expand, tables, cutover: [], backups };
+        for (const m of tp.tables) await markExpanded(clients, m, options);
+      } else if (phase === 'copy') {
+        for (const m of tp.tables) {
+          const r = await copyOne(clients, m, options);
+          record(r);
+          if (r.status === 'failed') break;
+        }
+      } else if (phase === 'verify') {
+        for (const m of tp.tables) record(await verifyOne(clients, m, options));
+      } else if (phase === 'contract') {
+        for (const m of [...tp.tables].reverse()) record(await contractOne(clients, m, options, backups));
+      }
+      if (!ok) break;
+    }
+  } finally {
+    await clients.close();
+  }
+  return { ok, ...(expand ? { expand } : {}), tables, cutover: phases.includes('cutover') && ok ? tp.cutover : [], backups };
+}
+
+/** One connection per (server, database), opened on first use. */
+class Clients {
+  private readonly open = new Map<string, Promise<pg.Client>>();
+  get(url: string | undefined, database: string, what: string): Promise<pg.Client> {
+    if (!url) throw new Error(`transition: store of ${what} has no connection url`);
+    const key = databaseUrl(url, database);
+    let c = this.open.get(key);
+    if (!c) {
+      c = (async () => {
+        const client = new pg.Client({ connectionString: key, application_name: 'topoplan transition' });
+        client.on('error', () => undefined);
+        await client.connect();
+        return client;
+      })();
+      this.open.set(key, c);
+    }
+    return c;
+  }
+  async close(): Promise<void> {
+    for (const c of this.open.values()) await (await c).end().catch(() => undefined);
+  }
+}
+
+const ends = (clients: Clients, m: TableMove, o: TransitionOptions) =>
+  Promise.all([clients.get(o.fromConnections[m.from.store], m.from.database, `"${m.table}" in A`), clients.get(o.toConnections[m.to.store], m.to.database, `"${m.table}" in B`)]);
+
+/** After expand, remember how many rows B's own migrations put in each target table (seed data the copy may replace). */
+async function markExpanded(clients: Clients, m: TableMove, o: TransitionOptions): Promise<void> {
+  const target = await clients.get(o.toConnections[m.to.store], m.to.database, `"${m.table}" in B`);
+  await ensureTransitionLedger(target);
+  const row = await readTransitionRow(target, m.table);
+  if (row) return;
+  const n = await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(m.table)}`);
+  await writeTransitionRow(target, { table: m.table, from: m.from.store, to: m.to.store, status: 'expanded', rows: Number(n.rows[0]!.n) });
+}
+
+async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions): Promise<TableResult> {
+  const base = { table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` };
+  try {
+    const [source, target] = await ends(clients, m, o);
+    await ensureTransitionLedger(target);
+    const row = await readTransitionRow(target, m.table);
+    if (row && row.status !== 'expanded') return { ...base, status: 'already-copied', rows: row.rows };
+    const present = Number((await target.query<{ n: string }>(`SELECT count(*) AS n FROM ${quoteIdent(m.table)}`)).rows[0]!.n);
+    if (present > 0 && (!row || row.rows !== present)) {
+      return { ...base, status: 'failed', error: `transition: "${m.table}" in ${m.to.database} already holds ${present} rows that this transition did not put there; move them aside or empty the table, then re-run` };
+    }
+    const columns = await commonColumns(source, target, m.table);
+    const rows = await copyTable({
+      source,
+      target,
+      table: m.table,
+      columns,
+      truncate: present > 0,
+      beforeCommit: async (t, n) => {
+        await writeTransitionRow(t, { table: m.table, from: m.from.store, to: m.to.store, status: 'copied', rows: n });
+        await o.beforeTableCommit?.(m.table);
+      },
+    });
+    return { ...base, status: 'copied', rows };
+  } catch (e) {
+    return { ...base, status: 'failed', error: `transition: copying "${m.table}" from ${m.from.database} to ${m.to.database} failed: ${(e as Error).message}` };
+  }
+}
+
+async function verifyOne(clients: Clients, m: TableMove, o: TransitionOptions): Promise<TableResult> {
+  const base = { table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` };
+  try {
+    const [source, target] = await ends(clients, m, o);
+    const [a, b] = await Promise.all([tableChecksum(source, m.table), tableChecksum(target, m.table)]);
+    if (a.rows !== b.rows || a.checksum !== b.checksum) {
+      return { ...base, status: 'mismatch', rows: b.rows, error: `transition: "${m.table}" differs: ${a.rows} rows (key checksum ${a.checksum.slice(0, 12)}) in ${m.from.database}, ${b.rows} (${b.checksum.slice(0, 12)}) in ${m.to.database}` };
+    }
+    await writeTransitionRow(target, { table: m.table, from: m.from.store, to: m.to.store, status: 'verified', rows: b.rows, checksum: a.checksum });
+    return { ...base, status: 'verified', rows: b.rows };
+  } catch (e) {
+    return { ...base, status: 'failed', error: `transition: verifying "${m.table}" failed: ${(e as Error).message}` };
+  }
+}
+
+async function contractOne(clients: Clients, m: TableMove, o: TransitionOptions, backups: BackupFile[]): Promise<TableResult> {
+  const base = { table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` };
+  try {
+    const target = await clients.get(o.toConnections[m.to.store], m.to.database, `"${m.table}" in B`);
+    const row = await readTransitionRow(target, m.table);
+    if (row?.status === 'contracted') return { ...base, status: 'contracted', rows: row.rows };
+    if (row?.status !== 'verified') return { ...base, status: 'failed', error: `transition: "${m.table}" is not verified yet; run the verify phase before contract` };
+    const url = o.fromConnections[m.from.store]!;
+    const session = await engineFor('postgres').connect({ store: m.from.store, database: m.from.database, url });
+    try {
+      if ((await session.countRows(m.table).catch(() => -1)) > 0) backups.push(...(await session.backupTables([m.table], join(o.workDir, 'backups', 'transition'))));
+    } finally {
+      await session.close();
+    }
+    const source = await clients.get(url, m.from.database, `"${m.table}" in A`);
+    await source.query(`DROP TABLE IF EXISTS ${quoteIdent(m.table)}`);
+    await writeTransitionRow(target, { table: m.table, from: m.from.store, to: m.to.store, status: 'contracted', rows: row.rows, ...(row.checksum ? { checksum: row.checksum } : {}) });
+    return { ...base, status: 'contracted', rows: row.rows };
+  } catch (e) {
+    return { ...base, status: 'failed', error: `transition: contract of "${m.table}" failed: ${(e as Error).message}` };
+  }
+}
