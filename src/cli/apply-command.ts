@@ -7,9 +7,8 @@ import { resolveConnections } from '../execute/resolve-connections.js';
 import type { StepResult } from '../execute/step-result.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderDryRun } from '../render/dry-run.js';
-import { loadTopology } from '../topology/index.js';
-import { TopoplanError } from '../errors.js';
-import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics, useColor } from './io.js';
+import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { requireTopology } from './require-topology.js';
 
 export function applyCommand(program: Command, setExit: (code: number) => void): void {
   program
@@ -24,9 +23,7 @@ export function applyCommand(program: Command, setExit: (code: number) => void):
     .option('--concurrency <n>', 'steps in parallel across stores', '4')
     .option('--lock-timeout <seconds>', 'wait this long for another apply', '30')
     .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; concurrency: string; lockTimeout: string }) => {
-      const { topology, diagnostics } = await loadTopology(file);
-      if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
-      printDiagnostics(diagnostics.filter((d) => d.severity === 'warning'));
+      const topology = await requireTopology(file);
       const plan = await planMigration(topology);
       if (opts.dryRun) {
         process.stdout.write(renderDryRun(plan, { contract: !!opts.contract }));

@@ -1,14 +1,12 @@
 /** `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows]`: exit 0 identical, 1 different. */
 import { Option, type Command } from 'commander';
 import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../diff/index.js';
-import type { EngineSession } from '../engines/engine.js';
-import { engineFor } from '../engines/registry.js';
+import { closeSessions, openSessions } from '../execute/open-sessions.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import { planMigration } from '../plan/plan-migration.js';
 import type { Plan } from '../plan/model.js';
-import { loadTopology } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
-import { TopoplanError } from '../errors.js';
+import { requireTopology } from './require-topology.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
 
 export function diffCommand(program: Command, setExit: (code: number) => void): void {
@@ -22,7 +20,7 @@ export function diffCommand(program: Command, setExit: (code: number) => void): 
     .option('--rows', "count rows of moving tables in A's databases (embedded engines under --data-dir when a store has no url)")
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
     .action(async (fileA: string, fileB: string, opts: { format: string; out?: string; rows?: boolean; dataDir: string }) => {
-      const [ta, tb] = await Promise.all([load(fileA), load(fileB)]);
+      const [ta, tb] = await Promise.all([requireTopology(fileA), requireTopology(fileB)]);
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
       const rowEstimates = opts.rows ? await countMovingRows(ta, a, first.moves) : undefined;
@@ -33,32 +31,18 @@ export function diffCommand(program: Command, setExit: (code: number) => void): 
     });
 }
 
-async function load(file: string): Promise<Topology> {
-  const { topology, diagnostics } = await loadTopology(file);
-  if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
-  return topology;
-}
-
 async function countMovingRows(topology: Topology, plan: Plan, moves: ReturnType<typeof diffTopologies>['moves']): Promise<Record<string, number>> {
   const conns = await resolveConnections(topology);
+  const leaving = new Set(moves.flatMap((m) => m.objects.filter((o) => o.kind === 'table').map((o) => o.from[0]!)));
+  const sessions = await openSessions(plan.stores.filter((s) => leaving.has(s.name)), conns.connections);
   const out: Record<string, number> = {};
-  const sessions = new Map<string, EngineSession>();
   try {
     for (const m of moves) for (const o of m.objects) {
-      const store = o.from[0];
-      if (o.kind !== 'table' || !store) continue;
-      const url = conns.connections[store];
-      const def = plan.stores.find((s) => s.name === store);
-      if (!url || !def) continue;
-      let s = sessions.get(store);
-      if (!s) {
-        s = await engineFor(def.engine).connect({ store, database: def.database, url });
-        sessions.set(store, s);
-      }
-      out[`${store}.${o.name}`] = await s.countRows(o.name).catch(() => 0);
+      const session = o.kind === 'table' ? sessions.get(o.from[0]!) : undefined;
+      if (session) out[`${o.from[0]}.${o.name}`] = await session.countRows(o.name).catch(() => 0);
     }
   } finally {
-    for (const s of sessions.values()) await s.close();
+    await closeSessions(sessions);
     await conns.stop();
   }
   return out;

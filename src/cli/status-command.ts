@@ -1,13 +1,11 @@
 /** `topoplan status FILE`: per store, what is applied, pending, changed or unknown. */
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { EngineSession } from '../engines/engine.js';
-import { engineFor } from '../engines/registry.js';
+import { closeSessions, openSessions } from '../execute/open-sessions.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import { storeStatus } from '../execute/store-status.js';
 import { planMigration } from '../plan/plan-migration.js';
-import { loadTopology } from '../topology/index.js';
-import { TopoplanError } from '../errors.js';
+import { requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
 
 export function statusCommand(program: Command, setExit: (code: number) => void): void {
@@ -18,16 +16,11 @@ export function statusCommand(program: Command, setExit: (code: number) => void)
     .option('--json', 'print the status as JSON')
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
     .action(async (file: string, opts: { json?: boolean; dataDir: string }) => {
-      const { topology, diagnostics } = await loadTopology(file);
-      if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
+      const topology = await requireTopology(file);
       const plan = await planMigration(topology, { allowErrors: true });
       const conns = await resolveConnections(topology, { dir: opts.dataDir });
-      const sessions = new Map<string, EngineSession>();
+      const sessions = await openSessions(plan.stores, conns.connections);
       try {
-        for (const s of plan.stores) {
-          const url = conns.connections[s.name];
-          if (url) sessions.set(s.name, await engineFor(s.engine).connect({ store: s.name, database: s.database, url }));
-        }
         const status = await storeStatus(plan, sessions);
         if (opts.json) process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         else {
@@ -44,7 +37,7 @@ export function statusCommand(program: Command, setExit: (code: number) => void)
         }
         setExit(status.some((s) => s.changed.length || s.unfinished.length) ? EXIT_PROBLEMS : EXIT_OK);
       } finally {
-        for (const s of sessions.values()) await s.close();
+        await closeSessions(sessions);
         await conns.stop();
       }
     });

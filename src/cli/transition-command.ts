@@ -4,11 +4,10 @@ import pc from 'picocolors';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import { planMigration } from '../plan/plan-migration.js';
-import { loadTopology } from '../topology/index.js';
-import type { Topology } from '../topology/model.js';
 import { PHASES, planTransition, runTransition, type TransitionPhase } from '../transition/index.js';
 import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { requireTopology } from './require-topology.js';
 
 export function transitionCommand(program: Command, setExit: (code: number) => void): void {
   program
@@ -23,7 +22,7 @@ export function transitionCommand(program: Command, setExit: (code: number) => v
     .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; json?: boolean; dataDir: string }) => {
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
-      const [ta, tb] = [await load(opts.from), await load(opts.to)];
+      const [ta, tb] = [await requireTopology(opts.from), await requireTopology(opts.to)];
       const tp = planTransition(await planMigration(ta), await planMigration(tb));
       const [ca, cb] = [await resolveConnections(ta, { dir: opts.dataDir }), await resolveConnections(tb, { dir: opts.dataDir })];
       const c = pc.createColors(useColor() && !opts.json);
@@ -61,10 +60,4 @@ export function transitionCommand(program: Command, setExit: (code: number) => v
         await cb.stop();
       }
     });
-}
-
-async function load(file: string): Promise<Topology> {
-  const { topology, diagnostics } = await loadTopology(file);
-  if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
-  return topology;
 }

@@ -69,4 +69,3 @@ export function splitStatements(text: string, options: { lineComments: string[] 
   return { pieces, src };
 }
 
-export { normalizeSql as normalizeStatement } from './normalize-sql.js';

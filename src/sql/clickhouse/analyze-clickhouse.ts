@@ -9,9 +9,9 @@
  * analyzeClickHouse('CREATE TABLE feature_store.features (id UInt64) ENGINE = MergeTree ORDER BY id', 'f.sql')
  * // effects: [{ action: 'create', object: { kind: 'table', name: 'features', schema: 'feature_store' } }]
  */
-import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Diagnostic } from '../../errors.js';
 import type { Effect, ObjectKind, ObjectRef, ParsedStatement } from '../effects.js';
-import { normalizeStatement, splitStatements } from '../split-statements.js';
+import { analyzeSplit } from '../split-analysis.js';
 
 const NAME = '((?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*)(?:\\.(?:`[^`]+`|[A-Za-z_][A-Za-z0-9_]*))?)';
 const unquote = (s: string) => s.replace(/`/g, '');
@@ -95,34 +95,22 @@ export function clickhouseEffects(text: string): { kind: string; effects: Effect
 }
 
 export function analyzeClickHouse(sql: string, file: string): { statements: ParsedStatement[]; diagnostics: Diagnostic[] } {
-  const split = splitStatements(sql, { lineComments: ['--', '#!', '# '] });
-  const diagnostics: Diagnostic[] = [];
-  if (split.unterminated) {
-    const p = split.src.position(split.unterminated.index);
-    diagnostics.push(diagnostic({ code: 'sql.parse', severity: 'error', message: `sql: cannot split "${file}": unterminated ${split.unterminated.what} starting here`, file, line: p.line, column: p.column, hint: 'close the quote or comment' }));
-    return { statements: [], diagnostics };
-  }
-  const statements = split.pieces.map((p, index): ParsedStatement => {
-    const { kind, effects } = clickhouseEffects(p.text);
-    const from = split.src.position(p.start);
-    if (kind === 'UNKNOWN') diagnostics.push(diagnostic({ code: 'sql.unrecognized', severity: 'warning', message: `sql: statement ${index + 1} of "${file}" is not a statement topoplan understands; it runs but its effects are unknown`, file, line: from.line, column: from.column, hint: 'check the statement; the plan cannot order it by what it touches' }));
-    return {
-      index,
-      engine: 'clickhouse',
-      sql: p.text,
-      start: split.src.byteAt(p.start),
-      end: split.src.byteAt(p.end),
-      line: from.line,
-      column: from.column,
-      endLine: split.src.position(p.end - 1).line,
-      kind,
-      effects,
-      transactional: false,
-      nonTransactionalReason: 'clickhouse has no transactional DDL',
-      normalized: normalizeStatement(p.text),
-    };
+  return analyzeSplit(sql, file, {
+    engine: 'clickhouse',
+    lineComments: ['--', '#!', '# '],
+    describe: (text, index) => {
+      const { kind, effects } = clickhouseEffects(text);
+      return {
+        kind,
+        effects,
+        transactional: false,
+        nonTransactionalReason: 'clickhouse has no transactional DDL',
+        ...(kind === 'UNKNOWN'
+          ? { warning: { code: 'sql.unrecognized', message: `sql: statement ${index + 1} of "${file}" is not a statement topoplan understands; it runs but its effects are unknown`, hint: 'check the statement; the plan cannot order it by what it touches' } }
+          : {}),
+      };
+    },
   });
-  return { statements, diagnostics };
 }
 
 /** True when text the PostgreSQL parser rejected reads as ClickHouse DDL; returns the telling construct. */

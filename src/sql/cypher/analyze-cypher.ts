@@ -6,9 +6,9 @@
  * @example
  * analyzeCypher('CREATE CONSTRAINT user_id IF NOT EXISTS FOR (u:User) REQUIRE u.id IS UNIQUE;', 'g.cypher')
  */
-import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Diagnostic } from '../../errors.js';
 import type { Effect, ParsedStatement } from '../effects.js';
-import { normalizeStatement, splitStatements } from '../split-statements.js';
+import { analyzeSplit } from '../split-analysis.js';
 
 export function cypherEffects(text: string): { kind: string; effects: Effect[] } {
   let m: RegExpExecArray | null;
@@ -30,30 +30,13 @@ export function cypherEffects(text: string): { kind: string; effects: Effect[] }
 }
 
 export function analyzeCypher(text: string, file: string): { statements: ParsedStatement[]; diagnostics: Diagnostic[] } {
-  const split = splitStatements(text, { lineComments: ['//'] });
-  if (split.unterminated) {
-    const p = split.src.position(split.unterminated.index);
-    return { statements: [], diagnostics: [diagnostic({ code: 'sql.parse', severity: 'error', message: `sql: cannot split "${file}": unterminated ${split.unterminated.what} starting here`, file, line: p.line, column: p.column, hint: 'close the quote or comment' })] };
-  }
-  const statements = split.pieces.map((p, index): ParsedStatement => {
-    const { kind, effects } = cypherEffects(p.text);
-    const from = split.src.position(p.start);
-    const schema = kind !== 'CYPHER';
-    return {
-      index,
-      engine: 'neo4j',
-      sql: p.text,
-      start: split.src.byteAt(p.start),
-      end: split.src.byteAt(p.end),
-      line: from.line,
-      column: from.column,
-      endLine: split.src.position(p.end - 1).line,
-      kind,
-      effects,
-      transactional: !schema,
-      ...(schema ? { nonTransactionalReason: 'neo4j schema statements run in their own transaction' } : {}),
-      normalized: normalizeStatement(p.text),
-    };
+  return analyzeSplit(text, file, {
+    engine: 'neo4j',
+    lineComments: ['//'],
+    describe: (sql) => {
+      const { kind, effects } = cypherEffects(sql);
+      const schema = kind !== 'CYPHER';
+      return { kind, effects, transactional: !schema, ...(schema ? { nonTransactionalReason: 'neo4j schema statements run in their own transaction' } : {}) };
+    },
   });
-  return { statements, diagnostics: [] };
 }
