@@ -112,7 +112,11 @@ function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Dia
   for (const e of edges) g.setEdge(e.from, e.to);
   const cycles = alg.findCycles(g).map((c: string[]) => [...c].sort()).sort((a: string[], b: string[]) => a[0]!.localeCompare(b[0]!));
   const byFrom = new Map<string, Edge[]>();
-  for (const e of edges) byFrom.set(e.from, [...(byFrom.get(e.from) ?? []), e]);
+  for (const e of edges) {
+    const list = byFrom.get(e.from);
+    if (list) list.push(e);
+    else byFrom.set(e.from, [e]);
+  }
   return cycles.map((cycle) => {
     const inCycle = new Set(cycle);
     const lines = cycle.flatMap((id) => (byFrom.get(id) ?? []).filter((e) => inCycle.has(e.to)).map((e) => `${e.from} → ${e.to}: ${e.reasons.join('; ')}`));

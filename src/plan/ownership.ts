@@ -20,7 +20,9 @@ export function nameKey(ref: Pick<ObjectRef, 'kind' | 'name'>): string {
 
 export class Ownership {
   readonly diagnostics: Diagnostic[] = [];
-  private readonly owns: { service: string; patterns: CompiledPattern[] }[];
+  /** Exact names (the common case) by name; globs are few and tried one by one. */
+  private readonly exactOwners = new Map<string, { service: string; pattern: CompiledPattern }[]>();
+  private readonly globOwners: { service: string; pattern: CompiledPattern }[] = [];
   private readonly shared: CompiledPattern[];
   private readonly external: CompiledPattern[];
   private readonly renamed = new Map<string, string>();
@@ -29,9 +31,19 @@ export class Ownership {
   private readonly reportedAmbiguous = new Set<string>();
 
   constructor(private readonly topology: Topology, units: readonly Unit[]) {
-    this.owns = [...topology.services.values()]
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((s) => ({ service: s.name, patterns: s.owns.map(compilePattern) }));
+    for (const s of [...topology.services.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      for (const source of s.owns) {
+        const pattern = compilePattern(source);
+        if (!pattern.exact) {
+          this.globOwners.push({ service: s.name, pattern });
+          continue;
+        }
+        const name = source.slice(source.lastIndexOf(':') + 1).split('.').pop()!;
+        const list = this.exactOwners.get(name) ?? [];
+        list.push({ service: s.name, pattern });
+        this.exactOwners.set(name, list);
+      }
+    }
     this.shared = topology.shared.map(compilePattern);
     this.external = topology.external.map(compilePattern);
     for (const r of topology.renames) {
@@ -69,11 +81,11 @@ export class Ownership {
   }
 
   private resolve(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
-    const declared = this.owns.filter((o) => matchesAny(o.patterns, ref));
-    const exact = declared.filter((o) => o.patterns.some((p) => p.exact && p.matches(ref)));
-    const winners = exact.length > 0 ? exact : declared;
-    if (winners.length > 1) this.reportAmbiguous(ref, winners.map((w) => w.service));
-    if (winners[0]) return winners[0].service;
+    const exact = [...new Set((this.exactOwners.get(ref.name) ?? []).filter((o) => o.pattern.matches(ref)).map((o) => o.service))];
+    const globbed = exact.length > 0 ? [] : [...new Set(this.globOwners.filter((o) => o.pattern.matches(ref)).map((o) => o.service))];
+    const winners = exact.length > 0 ? exact : globbed;
+    if (winners.length > 1) this.reportAmbiguous(ref, winners);
+    if (winners[0]) return winners[0];
     if (ref.kind === 'table' && this.renamed.has(ref.name)) return this.renamed.get(ref.name);
     const creators = this.creators.get(nameKey(ref));
     return creators ? [...creators].sort()[0] : undefined;

@@ -102,6 +102,8 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
   checkDrops(lifecycle, log);
   applyForeignKeyStrips(strips);
   const renames = planRenames(topology, lifecycle, log);
+  // Objects are attributed before ownership problems are collected: attributing them can find some.
+  const objects = plannedObjects(lifecycle, ownership, indexTables);
   diagnostics.push(...ownership.diagnostics, ...log.diagnostics());
 
   const { drafts, stepOf } = groupSteps(live.filter((u) => !u.skipped), [...extensions, ...renames]);
@@ -129,7 +131,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
     steps,
     waves: waves.map((w) => w ?? []),
     edges: graph.edges,
-    objects: plannedObjects(lifecycle, ownership, indexTables),
+    objects,
     conflicts: log.conflicts(),
     skipped: skippedStatements(units),
     diagnostics: sortDiagnostics(diagnostics),

@@ -223,3 +223,17 @@ describe('cycles', () => {
     expect(JSON.stringify(p1.diagnostics)).toBe(JSON.stringify(p2.diagnostics));
   });
 });
+
+describe('ownership', () => {
+  it('an object two services own by exact name is an error; an exact name beats a glob', async () => {
+    const files = { 'a/001.sql': 'CREATE TABLE users (id int);', 'b/001.sql': 'CREATE TABLE audit_log (id int);', 'legacy/x.sql': '' };
+    const both = await plan(files, twoServices({ services: { 'svc-a': { stores: { postgres: 'main' }, sets: ['a'], owns: ['users'] }, 'svc-b': { stores: { postgres: 'main' }, sets: ['b'], owns: ['users'] } } }));
+    const d = both.diagnostics.find((x) => x.code === 'plan.ambiguous_owner')!;
+    expect(d.message).toContain('"svc-a" and "svc-b"');
+    expect(d.hint).toContain('exact name');
+    const globbed = await plan(files, twoServices({ services: { 'svc-a': { stores: { postgres: 'main' }, sets: ['a'], owns: ['users'] }, 'svc-b': { stores: { postgres: 'main' }, sets: ['b'], owns: ['*'] } } }));
+    expect(globbed.diagnostics.filter((x) => x.code === 'plan.ambiguous_owner')).toEqual([]);
+    expect(globbed.objects.find((o) => o.name === 'users')!.owner).toBe('svc-a');
+    expect(globbed.objects.find((o) => o.name === 'audit_log')!.owner).toBe('svc-b');
+  });
+});
