@@ -8,6 +8,7 @@ import type { StepResult } from '../execute/step-result.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderDryRun } from '../render/dry-run.js';
 import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { LiveProgress } from './live-progress.js';
 import { requireTopology } from './require-topology.js';
 
 export function applyCommand(program: Command, setExit: (code: number) => void): void {
@@ -32,7 +33,8 @@ export function applyCommand(program: Command, setExit: (code: number) => void):
       }
       const c = pc.createColors(useColor() && !opts.json);
       const connections = await resolveConnections(topology, { dir: opts.dataDir });
-      const say = (line: string) => process.stdout.write(line + '\n');
+      const live = !opts.json && process.stdout.isTTY ? new LiveProgress(plan.steps.length, c) : undefined;
+      const say = (line: string) => (live ? live.line(line) : process.stdout.write(line + '\n'));
       if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
       try {
         const result = await applyPlan(plan, {
@@ -43,9 +45,16 @@ export function applyCommand(program: Command, setExit: (code: number) => void):
           ...(opts.rerecord ? { rerecord: true } : {}),
           concurrency: Number(opts.concurrency),
           lockTimeoutMs: Number(opts.lockTimeout) * 1000,
-          onEvent: opts.json ? (e) => say(JSON.stringify(e)) : (e) => renderEvent(e, say, c),
+          onEvent: opts.json
+            ? (e) => say(JSON.stringify(e))
+            : (e) => {
+                if (live && e.type === 'step-start') live.start(e.step);
+                else if (live && e.type === 'step-done') live.finish(e.result.id, stepLine(e.result, c));
+                else renderEvent(e, say, c);
+              },
         });
-        if (!opts.json) say(summary(result.steps, c));
+        live?.close();
+        if (!opts.json) process.stdout.write(summary(result.steps, c) + '\n');
         for (const r of result.rootCauses) {
           if (r.status === 'failed') process.stderr.write(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
         }

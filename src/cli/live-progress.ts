@@ -1,0 +1,54 @@
+/**
+ * Apply progress in a terminal: finished steps scroll above a live footer
+ * that lists the steps running now and a count, redrawn in place. Used only
+ * when standard output is a terminal; otherwise the CLI prints plain lines.
+ */
+import type pc from 'picocolors';
+
+export class LiveProgress {
+  private readonly running = new Map<string, number>();
+  private done = 0;
+  private footerLines = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly c: ReturnType<typeof pc.createColors>,
+    private readonly write: (s: string) => void = (s) => process.stdout.write(s),
+  ) {}
+
+  start(step: string): void {
+    this.running.set(step, Date.now());
+    this.redraw();
+  }
+
+  /** Prints a line above the footer (a finished step, a backup, a note). */
+  line(text: string, finished = false): void {
+    this.clear();
+    this.write(text + '\n');
+    if (finished) this.done++;
+    this.redraw(false);
+  }
+
+  finish(step: string, text: string): void {
+    this.running.delete(step);
+    this.line(text, true);
+  }
+
+  close(): void {
+    this.clear();
+  }
+
+  private clear(): void {
+    if (this.footerLines > 0) this.write(`\x1b[${this.footerLines}A\x1b[0J`);
+    this.footerLines = 0;
+  }
+
+  private redraw(clear = true): void {
+    if (clear) this.clear();
+    const now = Date.now();
+    const lines = [...this.running].map(([id, t]) => this.c.cyan(`  ⠿ ${id} ${this.c.dim(`${((now - t) / 1000).toFixed(1)}s`)}`));
+    lines.push(this.c.dim(`  ${this.done}/${this.total} steps done, ${this.running.size} running`));
+    this.write(lines.join('\n') + '\n');
+    this.footerLines = lines.length;
+  }
+}
