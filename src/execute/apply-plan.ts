@@ -92,7 +92,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         // Without every lock nothing runs: another apply owns these stores.
         const message = (e as Error).message;
         const steps = plan.steps.map((s): StepResult => ({ id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${store}`, error: { message } }));
-        return finish(plan, steps, backups, undefined, emit);
+        return finish(steps, backups, undefined, emit);
       }
     }
     await Promise.all(
@@ -126,14 +126,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       verification = await verifyExpectations(plan.expectations, sessions, { contractApplied });
       emit({ type: 'verify', result: verification });
     }
-    return finish(plan, steps, backups, verification, emit);
+    return finish(steps, backups, verification, emit);
   } finally {
     for (const release of releases.reverse()) await release().catch(() => undefined);
     for (const session of sessions.values()) await session.close().catch(() => undefined);
   }
 }
 
-function finish(plan: Plan, steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
+function finish(steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
   // A root cause is a failed step, or a store-level cause (unreachable, locked) that stopped steps.
   const roots = new Map<string, StepResult>();
   for (const s of steps) {
@@ -142,7 +142,6 @@ function finish(plan: Plan, steps: StepResult[], backups: BackupFile[], verifica
   }
   const ok = steps.every((s) => s.status !== 'failed') && (verification?.ok ?? true);
   emit({ type: 'done', ok });
-  void plan;
   return { ok, steps, rootCauses: [...roots.values()], backups, ...(verification ? { verification } : {}) };
 }
 

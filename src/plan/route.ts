@@ -78,7 +78,7 @@ export function routeUnits(topology: Topology, units: Unit[], ownership: Ownersh
       continue;
     }
     const route = routeShared(u, indexTables, ownerOf, ownership, (s) => storeOf(s, u.stmt.engine));
-    for (const ref of route.unowned) reportUnowned(topology, u, ref, log);
+    for (const ref of route.unowned) reportUnowned(u, ref, log);
     if (route.stores.size === 1) {
       const [store, r] = [...route.stores][0]!;
       u.store = store;
@@ -289,14 +289,13 @@ function reportMissingStore(topology: Topology, u: Unit, service: string, seen: 
   );
 }
 
-function reportUnowned(topology: Topology, u: Unit, ref: ObjectRef, log: ConflictLog): void {
-  const guess = [...topology.services.keys()].sort()[0] ?? 'my-service';
+function reportUnowned(u: Unit, ref: ObjectRef, log: ConflictLog): void {
   log.add({
     kind: 'unowned_object',
     object: `${ref.kind} ${ref.schema ? `${ref.schema}.` : ''}${ref.name}`,
     message: `plan: ${ref.kind} "${ref.name}" in shared set "${u.set.name}" (${unitPlace(u)}) is owned by no service, so it has no store`,
     sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name }],
-    hint: `services:\n  ${guess}:\n    owns: [${ref.name}]`,
+    hint: `services:\n  <owning-service>:\n    owns: [${ref.name}]`,
     severity: 'error',
   });
 }
