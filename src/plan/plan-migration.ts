@@ -23,6 +23,7 @@ import { readMigrations, type ReadFile } from './read-migrations.js';
 import { checkDrops, checkReferences } from './references.js';
 import { planRenames } from './renames.js';
 import { indexTableMap, routeUnits } from './route.js';
+import { planReplicas } from './replicas.js';
 import { replicateShared } from './shared-copies.js';
 import { finishStep, groupSteps } from './steps.js';
 import { sqlxInfo } from './sqlx-info.js';
@@ -90,6 +91,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
   const indexTables = indexTableMap(units);
   resolveDuplicates(topology, units, ownership, log, indexTables);
   units = [...units, ...replicateShared(units, ownership)];
+  units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || a.store!.localeCompare(b.store!));
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology);

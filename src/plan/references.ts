@@ -83,7 +83,7 @@ function crossStoreForeignKey(topology: Topology, u: Unit, ref: ObjectRef, colum
     severity: 'error',
     hint: res.resolution === 'colocate'
       ? `the topology asks to keep "${table}" and "${ref.name}" together (${where}) but binds them to different stores: bind both owners to one store`
-      : `resolution "replica" (${where}) is not available for a plan: use drop, or keep the tables together`,
+      : `resolution "replica" (${where}) needs the referenced table's definition in a PostgreSQL store; none was found`,
   });
 }
 

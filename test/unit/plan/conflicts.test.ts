@@ -237,3 +237,28 @@ describe('ownership', () => {
     expect(globbed.objects.find((o) => o.name === 'audit_log')!.owner).toBe('svc-b');
   });
 });
+
+describe('cross-store foreign keys: replica', () => {
+  it('replicates the referenced table into the referencing store and keeps the constraint', async () => {
+    const files = {
+      'a/001_users.sql': 'CREATE TABLE orgs (id bigint PRIMARY KEY);\nCREATE TABLE users (id bigint PRIMARY KEY, org_id bigint REFERENCES orgs(id));',
+      'b/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users(id));',
+      'legacy/x.sql': '',
+    };
+    const p = await plan(files, {
+      stores: { one: { engine: 'postgres', database: 'one' }, two: { engine: 'postgres', database: 'two' } },
+      sets: { legacy: { dir: 'legacy', shared: true }, a: { dir: 'a' }, b: { dir: 'b' } },
+      services: { 'svc-a': { stores: { postgres: 'one' }, sets: ['a'] }, 'svc-b': { stores: { postgres: 'two' }, sets: ['b'] } },
+      foreignKeys: [{ from: 'orders', to: 'users', resolution: 'replica', reason: 'orders joins users locally' }],
+    });
+    expect(errors(p)).toEqual([]);
+    const replica = p.steps.find((s) => s.store === 'two' && s.source?.file === 'a/001_users.sql')!;
+    expect(replica.statements[0]).toMatch(/CREATE TABLE users/);
+    expect(replica.statements[0]).not.toMatch(/REFERENCES orgs/i);
+    expect(replica.notes.join(' ')).toContain('replica of users from store "one"');
+    const orders = p.steps.find((s) => s.source?.file === 'b/001_orders.sql')!;
+    expect(orders.statements[0]).toMatch(/REFERENCES users/);
+    expect(orders.dependsOn).toContain(replica.id);
+    expect(p.conflicts.find((c) => c.kind === 'cross_store_foreign_key')!.resolution).toContain('replica');
+  });
+});
