@@ -84,17 +84,13 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         }
       }),
     );
-    for (const [store, session] of [...sessions].sort(([a], [b]) => a.localeCompare(b))) {
-      try {
-        releases.push(await session.lock({ timeoutMs: options.lockTimeoutMs ?? 30_000 }));
-        emit({ type: 'locked', store });
-      } catch (e) {
-        // Without every lock nothing runs: another apply owns these stores.
-        const message = (e as Error).message;
-        const steps = plan.steps.map((s): StepResult => ({ id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${store}`, error: { message } }));
-        return finish(steps, backups, undefined, emit);
-      }
+    const locked = await lockAll([...sessions].sort(([a], [b]) => a.localeCompare(b)), options.lockTimeoutMs ?? 30_000, emit);
+    if ('error' in locked) {
+      // Without every lock nothing runs: another apply owns these stores.
+      const steps = plan.steps.map((s): StepResult => ({ id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${locked.store}`, error: { message: locked.error } }));
+      return finish(steps, backups, undefined, emit);
     }
+    releases.push(...locked.releases);
     await Promise.all(
       [...sessions].map(async ([store, session]) => {
         const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
@@ -128,9 +124,40 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     }
     return finish(steps, backups, verification, emit);
   } finally {
-    for (const release of releases.reverse()) await release().catch(() => undefined);
-    for (const session of sessions.values()) await session.close().catch(() => undefined);
+    // Each store's lock and session are its own: give them back all at once.
+    await Promise.all(releases.map((release) => release().catch(() => undefined)));
+    await Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined)));
   }
+}
+
+/**
+ * Takes every store's lock. All are tried at once without waiting, which is
+ * the common, uncontended case; if any is held, the ones taken are given back
+ * and all are taken again one by one in name order, waiting, so two applies
+ * never each hold a part of the other's stores.
+ */
+async function lockAll(
+  sessions: [string, EngineSession][],
+  timeoutMs: number,
+  emit: (e: ApplyEvent) => void,
+): Promise<{ releases: (() => Promise<void>)[] } | { store: string; error: string }> {
+  const quick = await Promise.allSettled(sessions.map(([, s]) => s.lock({ timeoutMs: 0 })));
+  if (quick.every((r) => r.status === 'fulfilled')) {
+    for (const [store] of sessions) emit({ type: 'locked', store });
+    return { releases: quick.map((r) => (r as PromiseFulfilledResult<() => Promise<void>>).value) };
+  }
+  for (const r of quick) if (r.status === 'fulfilled') await r.value().catch(() => undefined);
+  const releases: (() => Promise<void>)[] = [];
+  for (const [store, session] of sessions) {
+    try {
+      releases.push(await session.lock({ timeoutMs }));
+      emit({ type: 'locked', store });
+    } catch (e) {
+      for (const release of releases.reverse()) await release().catch(() => undefined);
+      return { store, error: (e as Error).message };
+    }
+  }
+  return { releases };
 }
 
 function finish(steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
