@@ -15,6 +15,7 @@ import { compilePattern } from './patterns.js';
 import { primaryObjects } from './route.js';
 import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from './units.js';
+import { compareText } from './compare-text.js';
 
 interface Creator {
   readonly unit: Unit;
@@ -55,7 +56,7 @@ function resolvePass(
       creators.set(k, list);
     }
   }
-  for (const [key, list] of [...creators].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [key, list] of [...creators].sort(([a], [b]) => compareText(a, b))) {
     const sets = new Set(list.map((c) => c.unit.set.name));
     if (sets.size < 2) continue;
     const ref = list[0]!.ref;

@@ -9,6 +9,7 @@ import type { Topology } from '../topology/model.js';
 import type { Edge, Phase } from './model.js';
 import type { Dep, Node, Synth } from './nodes.js';
 import type { DraftStep } from './steps.js';
+import { compareText } from './compare-text.js';
 
 export interface StepGraph {
   readonly drafts: DraftStep[];
@@ -38,15 +39,16 @@ export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<
   const withDb = addDatabaseSteps(topology, drafts, reasons, add);
   const edges = [...reasons]
     .map(([k, r]) => ({ from: k.slice(0, k.indexOf('\u0000')), to: k.slice(k.indexOf('\u0000') + 1), reasons: [...r].sort() }))
-    .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    .sort((a, b) => compareText(a.from, b.from) || compareText(a.to, b.to));
   const preds = new Map<string, Set<string>>(withDb.map((d) => [d.id, new Set<string>()]));
   const succs = new Map<string, Set<string>>(withDb.map((d) => [d.id, new Set<string>()]));
   for (const e of edges) {
     preds.get(e.to)!.add(e.from);
     succs.get(e.from)!.add(e.to);
   }
-  const diagnostics = reportCycles(withDb, edges);
-  const { order, wave } = layer(withDb, preds, succs);
+  const { order, wave, cyclic } = layer(withDb, preds, succs);
+  // Finding the cycles themselves is only worth it when the layering could not place every step.
+  const diagnostics = cyclic ? reportCycles(withDb, edges) : [];
   const phase = phases(withDb, order, succs);
   return { drafts: withDb, edges, preds, order, wave, phase, diagnostics };
 }
@@ -110,7 +112,7 @@ function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Dia
   const g = new Graph({ directed: true });
   for (const d of drafts) g.setNode(d.id);
   for (const e of edges) g.setEdge(e.from, e.to);
-  const cycles = alg.findCycles(g).map((c: string[]) => [...c].sort()).sort((a: string[], b: string[]) => a[0]!.localeCompare(b[0]!));
+  const cycles = alg.findCycles(g).map((c: string[]) => [...c].sort()).sort((a: string[], b: string[]) => compareText(a[0]!, b[0]!));
   const byFrom = new Map<string, Edge[]>();
   for (const e of edges) {
     const list = byFrom.get(e.from);
@@ -135,7 +137,7 @@ function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Dia
 }
 
 /** Kahn's algorithm with a stable queue; steps left in cycles go last, in id order. */
-function layer(drafts: readonly DraftStep[], preds: Map<string, Set<string>>, succs: Map<string, Set<string>>): { order: string[]; wave: Map<string, number> } {
+function layer(drafts: readonly DraftStep[], preds: Map<string, Set<string>>, succs: Map<string, Set<string>>): { order: string[]; wave: Map<string, number>; cyclic: boolean } {
   const indeg = new Map(drafts.map((d) => [d.id, preds.get(d.id)!.size]));
   const wave = new Map<string, number>();
   const order: string[] = [];
@@ -154,16 +156,17 @@ function layer(drafts: readonly DraftStep[], preds: Map<string, Set<string>>, su
     }
     ready = next;
   }
+  const cyclic = order.length < drafts.length;
   let maxWave = 0;
   for (const w of wave.values()) maxWave = Math.max(maxWave, w);
   const done = new Set(order);
-  for (const d of [...drafts].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const d of [...drafts].sort((a, b) => compareText(a.id, b.id))) {
     if (!done.has(d.id)) {
       order.push(d.id);
       wave.set(d.id, maxWave + 1);
     }
   }
-  return { order, wave };
+  return { order, wave, cyclic };
 }
 
 /** A destructive step all of whose dependants are also contract steps is deferred to the contract phase. */

@@ -13,6 +13,7 @@ import type { Topology } from '../topology/model.js';
 import { isSynth, type Dep, type Node } from './nodes.js';
 import { storeKey, type StoreKey } from './object-keys.js';
 import type { Unit } from './units.js';
+import { compareText } from './compare-text.js';
 
 export interface Version {
   readonly key: StoreKey;
@@ -156,7 +157,7 @@ export class Lifecycle {
   /** Versions that survive the plan (not dropped), sorted by key. */
   survivors(): Version[] {
     const out: Version[] = [];
-    for (const [, list] of [...this.versions].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [, list] of [...this.versions].sort(([a], [b]) => compareText(a, b))) {
       const last = list[list.length - 1]!;
       if (!last.dropNode) out.push(last);
     }

@@ -30,6 +30,7 @@ import { sqlxInfo } from './sqlx-info.js';
 import { applyForeignKeyStrips } from './strip-foreign-keys.js';
 import { isSynth } from './nodes.js';
 import type { Unit } from './units.js';
+import { compareText } from './compare-text.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -92,7 +93,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
   resolveDuplicates(topology, units, ownership, log, indexTables);
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];
-  const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || a.store!.localeCompare(b.store!));
+  const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology);
   const nodes: Node[] = [...extensions, ...live];
@@ -128,8 +129,8 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
     format: 'topoplan-plan/1',
     topology: topology.name,
     file: topology.file,
-    stores: [...topology.stores.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: s.urlTemplate } : {}) })),
-    services: [...topology.services.values()].sort((a, b) => a.name.localeCompare(b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
+    stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: s.urlTemplate } : {}) })),
+    services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
     steps,
     waves: waves.map((w) => w ?? []),
     edges: graph.edges,
@@ -144,11 +145,11 @@ export function planTopology(topology: Topology, options: PlanOptions = {}): Pla
 export function stepOrder(a: Step, b: Step): number {
   return (
     a.wave - b.wave ||
-    a.store.localeCompare(b.store) ||
-    (a.service ?? '').localeCompare(b.service ?? '') ||
-    (a.source?.file ?? '').localeCompare(b.source?.file ?? '') ||
+    compareText(a.store, b.store) ||
+    compareText((a.service ?? ''), b.service ?? '') ||
+    compareText((a.source?.file ?? ''), b.source?.file ?? '') ||
     (a.source?.firstStatement ?? -1) - (b.source?.firstStatement ?? -1) ||
-    a.id.localeCompare(b.id)
+    compareText(a.id, b.id)
   );
 }
 
@@ -174,7 +175,7 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
   }
   return [...byName.values()]
     .map((o) => ({ ...o, stores: [...o.stores].sort() }))
-    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name));
 }
 
 function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
@@ -187,5 +188,5 @@ function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
     seen.add(k);
     out.push({ set: u.set.name, file: u.file.file, statement: u.stmt.index, line: u.stmt.line, reason: u.skipped });
   }
-  return out.sort((a, b) => a.file.localeCompare(b.file) || a.statement - b.statement);
+  return out.sort((a, b) => compareText(a.file, b.file) || a.statement - b.statement);
 }

@@ -10,6 +10,7 @@ import type { Step, StepChange } from './model.js';
 import { isSynth, type Node, type Synth } from './nodes.js';
 import { displayName } from './object-keys.js';
 import type { Unit } from './units.js';
+import { compareText } from './compare-text.js';
 
 /** A step before edges, waves and phases are known. */
 export interface DraftStep {
@@ -32,7 +33,7 @@ export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { 
     byFile.set(u.file.file, list);
   }
   for (const list of byFile.values()) {
-    list.sort((a, b) => a.stmt.index - b.stmt.index || a.store!.localeCompare(b.store!));
+    list.sort((a, b) => a.stmt.index - b.stmt.index || compareText(a.store!, b.store!));
     // Walk each store's statements of this file; a statement of another store in between breaks the run.
     const byStore = new Map<string, Unit[][]>();
     let prev: Unit | undefined;
@@ -50,7 +51,7 @@ export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { 
     for (const runs of byStore.values()) for (const run of runs) drafts.push(draftFromRun(run));
   }
   for (const s of synths) drafts.push({ id: `${s.store}:${s.name}`, nodes: [s], store: s.store, seq: s.seq, destructive: s.destructive, synth: s });
-  drafts.sort((a, b) => a.seq - b.seq || a.id.localeCompare(b.id));
+  drafts.sort((a, b) => a.seq - b.seq || compareText(a.id, b.id));
   const stepOf = new Map<Node, DraftStep>();
   for (const d of drafts) for (const n of d.nodes) stepOf.set(n, d);
   return { drafts, stepOf };
