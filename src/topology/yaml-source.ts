@@ -7,7 +7,7 @@
  * const src = parseYamlSource('topologies/a.yaml', text);
  * src.position(['stores', 'nova', 'url']) // { file, line: 12, column: 10 }
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { SourcePos } from './model.js';
 
@@ -51,7 +51,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       let last: SourcePos = at(0);
       for (const part of path) {
         if (isMap(node)) {
-          const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && String(it.key.value) === String(part));
+          const pair = pairsOf(node).get(String(part));
           if (!pair) break;
           keyNode = pair.key as Node;
           if (keyNode.range) last = at(keyNode.range[0]);
@@ -66,4 +66,17 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       return last;
     },
   };
+}
+
+/** Each map's pairs by key, built once: a topology of a thousand services is looked up a thousand times. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
+function pairsOf(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const it of map.items) if (isPair(it) && isScalar(it.key) && !index.has(String(it.key.value))) index.set(String(it.key.value), it);
+    pairIndex.set(map, index);
+  }
+  return index;
 }
