@@ -10,7 +10,7 @@ import type { Diagnostic } from '../errors.js';
 import { parseMigrationFile } from '../sql/parse-file.js';
 import type { ParsedFile } from '../sql/effects.js';
 import type { MigrationSet, Skip, Topology } from '../topology/model.js';
-import { compilePattern } from './patterns.js';
+import picomatch from 'picomatch';
 import type { Unit } from './units.js';
 
 export interface ReadResult {
@@ -27,13 +27,15 @@ export function readMigrations(topology: Topology, readFile: ReadFile = (p) => r
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
   const diagnostics: Diagnostic[] = [];
   let seq = 0;
+  // Skip entries name files by name or glob within their set.
+  const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
   for (const set of setsInVersionOrder(topology)) {
     set.files.forEach((file, fileIndex) => {
       const bytes = readFile(file.absPath);
       const parsed = parseMigrationFile({ file: file.file, text: bytes.toString('utf8'), ...(file.declaredEngine ? { declaredEngine: file.declaredEngine } : {}) });
       files.set(file.file, { parsed, sha384: createHash('sha384').update(bytes).digest('hex') });
       diagnostics.push(...parsed.diagnostics);
-      const skips = topology.skips.filter((s) => s.set === set.name && compilePattern(`table:${s.file}`).matches({ kind: 'table', name: file.name }));
+      const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
       for (const stmt of parsed.statements) {
         const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
         units.push({
