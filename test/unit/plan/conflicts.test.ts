@@ -262,3 +262,21 @@ describe('cross-store foreign keys: replica', () => {
     expect(p.conflicts.find((c) => c.kind === 'cross_store_foreign_key')!.resolution).toContain('replica');
   });
 });
+
+describe('skips', () => {
+  it('skips a statement range or a whole file, with the reason and where it is declared', async () => {
+    const files = {
+      'a/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\nINSERT INTO users VALUES (1);\nINSERT INTO users VALUES (2);',
+      'a/002_demo.sql': 'INSERT INTO users VALUES (3);',
+      'b/001.sql': 'SELECT 1;',
+      'legacy/x.sql': '',
+    };
+    const p = await plan(files, twoServices({ skip: [{ set: 'a', file: '001_users.sql', statements: '2-3', reason: 'no seed rows in production' }, { set: 'a', file: '*_demo.sql', reason: 'demo only' }] }));
+    expect(errors(p)).toEqual([]);
+    expect(p.skipped.map((s) => [s.file, s.statement + 1])).toEqual([['a/001_users.sql', 2], ['a/001_users.sql', 3], ['a/002_demo.sql', 1]]);
+    expect(p.skipped[0]!.reason).toMatch(/^skipped by the topology \(.*topology\.yaml:\d+\): no seed rows in production$/);
+    const users = p.steps.find((s) => s.source?.file === 'a/001_users.sql')!;
+    expect(users.statements).toEqual(['CREATE TABLE users (id int PRIMARY KEY)']);
+    expect(p.steps.some((s) => s.source?.file === 'a/002_demo.sql')).toBe(false);
+  });
+});
