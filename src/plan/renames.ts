@@ -8,6 +8,7 @@
  * // renames: [{ from: post_shares, to: shares, owner: social-service, columns: { shared_at: created_at } }]
  * // → INSERT INTO shares (id, post_id, user_id, created_at) SELECT id, post_id, user_id, shared_at FROM post_shares ON CONFLICT DO NOTHING
  */
+import { identifier } from '../sql/postgres/quote-ident.js';
 import type { Topology, Rename } from '../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from './lifecycle.js';
@@ -81,11 +82,11 @@ function columnMapping(r: Rename, from: Unit, to: Unit): Mapping {
   return { pairs, notCopied };
 }
 
-const q = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
+
 
 function copyNode(r: Rename, store: string, from: Version, to: Version, m: Mapping): Synth {
-  const src = m.pairs.map(([a]) => q(a));
-  const dst = m.pairs.map(([, b]) => q(b));
+  const src = m.pairs.map(([a]) => identifier(a));
+  const dst = m.pairs.map(([, b]) => identifier(b));
   return {
     synth: true,
     kind: 'copy_rows',
@@ -94,9 +95,9 @@ function copyNode(r: Rename, store: string, from: Version, to: Version, m: Mappi
     seq: (to.node as Unit).seq + 0.5,
     service: r.owner,
     statements: [
-      `ALTER TABLE ${q(r.to)} DISABLE TRIGGER USER`,
-      `INSERT INTO ${q(r.to)} (${dst.join(', ')}) SELECT ${src.join(', ')} FROM ${q(r.from)} ON CONFLICT DO NOTHING`,
-      `ALTER TABLE ${q(r.to)} ENABLE TRIGGER USER`,
+      `ALTER TABLE ${identifier(r.to)} DISABLE TRIGGER USER`,
+      `INSERT INTO ${identifier(r.to)} (${dst.join(', ')}) SELECT ${src.join(', ')} FROM ${identifier(r.from)} ON CONFLICT DO NOTHING`,
+      `ALTER TABLE ${identifier(r.to)} ENABLE TRIGGER USER`,
     ],
     transactional: true,
     changes: [{ action: 'copy', kind: 'table', name: from.ref.name, to: to.ref.name }],
@@ -115,7 +116,7 @@ function dropNode(r: Rename, store: string, from: Version): Synth {
     store,
     seq: (from.node as Unit).seq + 0.5,
     service: r.owner,
-    statements: [`DROP TABLE IF EXISTS ${q(r.from)}`],
+    statements: [`DROP TABLE IF EXISTS ${identifier(r.from)}`],
     transactional: true,
     changes: [{ action: 'drop', kind: 'table', name: r.from }],
     notes: [`renamed to ${r.to}: no migration drops the old table, so the plan does, after the copy`],

@@ -11,6 +11,7 @@
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { EngineName, ObjectRef } from '../sql/effects.js';
 import type { Topology } from '../topology/model.js';
+import { identifier } from '../sql/postgres/quote-ident.js';
 import type { ConflictLog } from './conflict-log.js';
 import { nameKey, type Ownership } from './ownership.js';
 import { unitPlace, type Unit } from './units.js';
@@ -208,8 +209,7 @@ function splitAcrossStores(u: Unit, route: Route, diagnostics: Diagnostic[]): Un
 }
 
 function qualified(o: ObjectRef): string {
-  const q = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
-  return o.schema && o.schema !== 'public' ? `${q(o.schema)}.${q(o.name)}` : q(o.name);
+  return o.schema && o.schema !== 'public' ? `${identifier(o.schema)}.${identifier(o.name)}` : identifier(o.name);
 }
 
 /** Statements with nothing to route by take the store of the nearest routed statement in their file. */
