@@ -82,8 +82,6 @@ function columnMapping(r: Rename, from: Unit, to: Unit): Mapping {
   return { pairs, notCopied };
 }
 
-
-
 function copyNode(r: Rename, store: string, from: Version, to: Version, m: Mapping): Synth {
   const src = m.pairs.map(([a]) => identifier(a));
   const dst = m.pairs.map(([, b]) => identifier(b));
