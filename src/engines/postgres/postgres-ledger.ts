@@ -12,6 +12,9 @@ import type pg from 'pg';
 import type { LedgerEntry } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 
+/** SQLSTATE of a missing table (or of a missing schema in a qualified table name). */
+const UNDEFINED_TABLE = '42P01';
+
 const CREATE_LEDGER = [
   'CREATE SCHEMA IF NOT EXISTS topoplan',
   `CREATE TABLE IF NOT EXISTS topoplan.ledger (
@@ -85,12 +88,6 @@ export async function rerecordRow(client: pg.ClientBase, step: Step): Promise<nu
   return r.rowCount ?? 0;
 }
 
-/** Whether `topoplan.ledger` exists in the connected database. */
-export async function ledgerExists(client: pg.ClientBase): Promise<boolean> {
-  const r = await client.query<{ t: string | null }>(`SELECT to_regclass('topoplan.ledger')::text AS t`);
-  return r.rows[0]?.t != null;
-}
-
 interface LedgerRow {
   step_id: string;
   file: string | null;
@@ -105,8 +102,14 @@ interface LedgerRow {
 
 /** Every ledger row, ordered by time then step id; empty when the ledger does not exist yet. */
 export async function readLedgerRows(client: pg.ClientBase): Promise<LedgerEntry[]> {
-  if (!(await ledgerExists(client))) return [];
-  const r = await client.query<LedgerRow>('SELECT * FROM topoplan.ledger ORDER BY applied_at, step_id');
+  let r: pg.QueryResult<LedgerRow>;
+  try {
+    // Reading and handling "no such table" takes one round trip; asking first would take two. Never called inside a transaction.
+    r = await client.query<LedgerRow>('SELECT * FROM topoplan.ledger ORDER BY applied_at, step_id');
+  } catch (e) {
+    if ((e as { code?: string }).code === UNDEFINED_TABLE) return [];
+    throw e;
+  }
   return r.rows.map((row) => ({
     stepId: row.step_id,
     ...(row.file !== null ? { file: row.file } : {}),

@@ -1,58 +1,53 @@
 /**
  * The migration lock of a PostgreSQL store: a session-level advisory lock
- * taken with `pg_try_advisory_lock` on a dedicated connection to the
+ * taken with `pg_try_advisory_lock` on the session's connection to the
  * maintenance database (the store's own database may not exist yet), keyed
  * by the store's database name. It is polled, never awaited, so a stuck
  * holder produces a clear error instead of a hung apply, and it vanishes
- * with the connection if the process dies.
+ * with the connection if the process dies. The connection is the session's
+ * own and stays open until the session closes, so the lock lives exactly as
+ * long as the process that holds it, without a connection of its own.
  *
  * @example
- * const release = await acquireAdvisoryLock({ url, store: 'nova', database: 'nova', timeoutMs: 30_000 })
+ * const release = await acquireAdvisoryLock(maintenanceClient, { store: 'nova', database: 'nova', timeoutMs: 30_000 })
  * try { ... } finally { await release() }
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { TopoplanError } from '../../errors.js';
-import { MAINTENANCE_DATABASE, databaseUrl } from './postgres-url.js';
 
 /** First half of the two-int advisory key: "topo" in ASCII, so other users of advisory locks do not collide. */
 const LOCK_NAMESPACE = 0x746f706f;
 
 export interface AdvisoryLockRequest {
-  readonly url: string;
   readonly store: string;
   readonly database: string;
   readonly timeoutMs: number;
   readonly pollMs?: number;
 }
 
-/** Takes the lock or throws `apply: store "x" is locked by another apply (pid N since T); waited 30s`. */
-export async function acquireAdvisoryLock(req: AdvisoryLockRequest): Promise<() => Promise<void>> {
-  const client = new pg.Client({ connectionString: databaseUrl(req.url, MAINTENANCE_DATABASE), application_name: `topoplan lock ${req.store}` });
-  client.on('error', () => undefined);
-  await client.connect();
+/**
+ * Takes the lock on `client` (connected to the maintenance database) or throws
+ * `apply: store "x" is locked by another apply (pid N since T); waited 30s`.
+ * The release function unlocks but leaves the connection open for its owner.
+ */
+export async function acquireAdvisoryLock(client: pg.ClientBase, req: AdvisoryLockRequest): Promise<() => Promise<void>> {
   const key = [LOCK_NAMESPACE, `topoplan:${req.database}`];
   const deadline = Date.now() + req.timeoutMs;
-  try {
-    for (;;) {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', key);
-      if (r.rows[0]?.ok) break;
-      if (Date.now() >= deadline) throw new TopoplanError('apply.locked', await lockedMessage(client, req));
-      await sleep(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())));
-    }
-  } catch (e) {
-    await client.end().catch(() => undefined);
-    throw e;
+  for (;;) {
+    const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', key);
+    if (r.rows[0]?.ok) break;
+    if (Date.now() >= deadline) throw new TopoplanError('apply.locked', await lockedMessage(client, req));
+    await sleep(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())));
   }
   let released = false;
   return async () => {
     if (released) return;
     released = true;
-    try { await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', key); }
-    finally { await client.end().catch(() => undefined); }
+    await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', key);
   };
 }
 
-async function lockedMessage(client: pg.Client, req: AdvisoryLockRequest): Promise<string> {
+async function lockedMessage(client: pg.ClientBase, req: AdvisoryLockRequest): Promise<string> {
   const r = await client.query<{ pid: number; since: Date | null; app: string | null; addr: string | null }>(
     `SELECT a.pid, a.backend_start AS since, a.application_name AS app, a.client_addr::text AS addr
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

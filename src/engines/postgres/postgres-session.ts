@@ -1,7 +1,11 @@
 /**
- * A PostgreSQL store session. It connects lazily to the store's database,
- * because before the plan's `create_database` step runs that database does
- * not exist: until then the ledger reads as empty and the inspection as empty.
+ * A PostgreSQL store session. It holds one connection to the maintenance
+ * database for the whole session, used to check the server answers, to hold
+ * the migration lock, to learn whether the store's database exists and to
+ * create it. It connects to the store's database only once that database
+ * exists (learnt from `pg_database`, not from a failed connect): before the
+ * plan's `create_database` step runs, the ledger and the inspection read as
+ * empty. A new connection costs tens of milliseconds, so each is opened once.
  *
  * @example
  * const session = await postgresEngine.connect({ store: 'nova', database: 'nova', url: 'postgres://localhost:5432/postgres' })
@@ -27,17 +31,21 @@ const INVALID_CATALOG = '3D000';
 
 export class PostgresSession implements EngineSession {
   readonly capabilities = POSTGRES_CAPABILITIES;
-  private client: pg.Client | undefined;
+  private maintenanceConnection: Promise<pg.Client> | undefined;
+  private targetConnection: Promise<pg.Client> | undefined;
 
   constructor(private readonly options: ConnectOptions) {}
 
-  /** Checks the server answers (on the maintenance database), so a wrong URL fails at connect time. */
+  /**
+   * Checks the server answers, so a wrong URL fails at connect time. When the
+   * store's database exists, connecting to it starts now, alongside the lock.
+   */
   async ping(): Promise<void> {
-    await this.withMaintenance(async (c) => { await c.query('SELECT 1'); });
+    if (await this.databaseExists()) void this.target(true).catch(() => undefined);
   }
 
-  lock(options: LockOptions): Promise<() => Promise<void>> {
-    return acquireAdvisoryLock({ url: this.options.url, store: this.options.store, database: this.options.database, ...options });
+  async lock(options: LockOptions): Promise<() => Promise<void>> {
+    return acquireAdvisoryLock(await this.maintenance(), { store: this.options.store, database: this.options.database, ...options });
   }
 
   async readLedger(): Promise<LedgerEntry[]> {
@@ -47,7 +55,7 @@ export class PostgresSession implements EngineSession {
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
     if (step.kind === 'create_database') {
-      return this.withMaintenance((m) => applyCreateDatabase(m, () => this.target(true) as Promise<pg.Client>, step));
+      return applyCreateDatabase(await this.maintenance(), () => this.target(true) as Promise<pg.Client>, step);
     }
     const client = (await this.target(true))!;
     return step.transactional ? applyTransactional(client, step) : applyNonTransactional(client, step);
@@ -92,42 +100,57 @@ export class PostgresSession implements EngineSession {
     return Number(r.rows[0]?.n ?? 0);
   }
 
+  /** Ends both connections; a lock still held goes with the maintenance one. */
   async close(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+    const open = [this.targetConnection, this.maintenanceConnection];
+    this.targetConnection = undefined;
+    this.maintenanceConnection = undefined;
+    await Promise.all(open.map(async (p) => (await p?.catch(() => undefined))?.end().catch(() => undefined)));
+  }
+
+  /** Whether the store's database exists, asked of the server rather than learnt from a failed connect. */
+  private async databaseExists(): Promise<boolean> {
+    const r = await (await this.maintenance()).query<{ ok: boolean }>('SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS ok', [this.options.database]);
+    return r.rows[0]?.ok === true;
   }
 
   /** The connection to the store's database; undefined when it does not exist and `required` is false. */
   private async target(required: boolean): Promise<pg.Client | undefined> {
-    if (this.client) return this.client;
-    const client = this.newClient(this.options.database);
+    if (!this.targetConnection) {
+      if (!required && !(await this.databaseExists())) return undefined;
+      this.targetConnection ??= this.open(this.options.database, () => this.targetConnection, () => { this.targetConnection = undefined; });
+    }
     try {
-      await client.connect();
+      return await this.targetConnection;
     } catch (e) {
+      // Dropped between the check and the connect: as if it had never existed.
       if (!required && (e as { code?: string }).code === INVALID_CATALOG) return undefined;
       throw new TopoplanError('apply.connect', `apply: cannot connect to database "${this.options.database}" of store "${this.options.store}": ${(e as Error).message}`, [], { cause: e });
     }
-    this.client = client;
-    return client;
   }
 
-  private async withMaintenance<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-    const client = this.newClient(MAINTENANCE_DATABASE);
+  /** The session's connection to the maintenance database, opened on first use. */
+  private async maintenance(): Promise<pg.Client> {
+    this.maintenanceConnection ??= this.open(MAINTENANCE_DATABASE, () => this.maintenanceConnection, () => { this.maintenanceConnection = undefined; });
     try {
-      await client.connect();
+      return await this.maintenanceConnection;
     } catch (e) {
       throw new TopoplanError('apply.connect', `apply: cannot connect to server of store "${this.options.store}": ${(e as Error).message}`, [], { cause: e });
     }
-    try { return await work(client); }
-    finally { await client.end().catch(() => undefined); }
   }
 
-  private newClient(database: string): pg.Client {
+  /**
+   * Connects to `database`. A connection that fails, or that the server later
+   * drops, is forgotten (`forget`, if `current` still returns it) so the next
+   * use connects again instead of failing for the rest of the session.
+   */
+  private open(database: string, current: () => Promise<pg.Client> | undefined, forget: () => void): Promise<pg.Client> {
     const client = new pg.Client({ connectionString: databaseUrl(this.options.url, database), application_name: `topoplan ${this.options.store}` });
+    const connected = client.connect().then(() => client);
     // An idle connection dropped by the server emits 'error'; unhandled, it would crash the process.
-    client.on('error', () => { if (this.client === client) this.client = undefined; });
-    return client;
+    client.on('error', () => { if (current() === connected) forget(); });
+    connected.catch(() => { if (current() === connected) forget(); });
+    return connected;
   }
 }
 
