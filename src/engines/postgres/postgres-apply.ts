@@ -12,8 +12,8 @@ import type pg from 'pg';
 import type { StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { toStatementError } from '../statement-error.js';
-import { ensureLedger, markApplied, writeLedgerRow } from './postgres-ledger.js';
-import { writeSqlxRow } from './postgres-sqlx.js';
+import { ensureLedger, ledgerRowSql, markAppliedSql, writeLedgerRow } from './postgres-ledger.js';
+import { sqlxRowSql } from './postgres-sqlx.js';
 
 /** Runs each statement on its own; returns rows inserted (for copy steps). Errors name the statement. */
 export async function runStatements(client: pg.ClientBase, step: Step): Promise<number> {
@@ -42,9 +42,12 @@ export async function applyTransactional(client: pg.ClientBase, step: Step): Pro
   try {
     const rows = await runStatements(client, step);
     const elapsed = process.hrtime.bigint() - started;
-    await writeLedgerRow(client, step, 'applied', Number(elapsed / 1_000_000n));
-    if (sqlxNeeded(step)) await writeSqlxRow(client, step.sqlx, elapsed);
-    await client.query('COMMIT');
+    // The step's own statements go one by one, so an error names its statement; the bookkeeping after them goes in one round trip.
+    await client.query([
+      ledgerRowSql(step, 'applied', Number(elapsed / 1_000_000n)),
+      ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
+      'COMMIT',
+    ].join(';\n'));
     return { durationMs: Number(process.hrtime.bigint() - started) / 1e6, ...(step.kind === 'copy_rows' ? { rows } : {}) };
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -52,15 +55,18 @@ export async function applyTransactional(client: pg.ClientBase, step: Step): Pro
   }
 }
 
-/** `started` row (committed), statements in autocommit, then `applied`. */
+/** `started` row (committed), statements in autocommit, then the sqlx row and `applied` together. */
 export async function applyNonTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
   await ensureLedger(client);
   await writeLedgerRow(client, step, 'started', 0);
   const started = process.hrtime.bigint();
   const rows = await runStatements(client, step);
   const elapsed = process.hrtime.bigint() - started;
-  if (sqlxNeeded(step)) await writeSqlxRow(client, step.sqlx, elapsed);
-  await markApplied(client, step.id, Number(elapsed / 1_000_000n));
+  // Several statements in one query commit together (an implicit transaction).
+  await client.query([
+    ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
+    markAppliedSql(step.id, Number(elapsed / 1_000_000n)),
+  ].join(';\n'));
   return { durationMs: Number(elapsed) / 1e6, ...(step.kind === 'copy_rows' ? { rows } : {}) };
 }
 

@@ -6,11 +6,13 @@
  * @example
  * await ensureLedger(client)
  * await writeLedgerRow(client, step, 'applied', 12)
+ * await client.query(`${ledgerRowSql(step, 'applied', 12)};\nCOMMIT`)
  * const rows = await readLedgerRows(client)
  */
 import type pg from 'pg';
 import type { LedgerEntry } from '../engine.js';
 import type { Step } from '../../plan/model.js';
+import { quoteLiteral } from './quote-literal.js';
 
 /** SQLSTATE of a missing table (or of a missing schema in a qualified table name). */
 const UNDEFINED_TABLE = '42P01';
@@ -33,16 +35,16 @@ const CREATE_LEDGER = [
 /** Connections that have made sure of the ledger already: once per connection, not once per step. */
 const ledgerReady = new WeakSet<pg.ClientBase>();
 
-/** Creates the `topoplan` schema and ledger table when missing (idempotent, safe inside a transaction). */
+/** Creates the `topoplan` schema and ledger table when missing (idempotent). One round trip, one commit. */
 export async function ensureLedger(client: pg.ClientBase): Promise<void> {
   if (ledgerReady.has(client)) return;
+  // Both statements in one query run as one implicit transaction.
+  const sql = CREATE_LEDGER.join(';\n');
   // Two applies may create the ledger at once; IF NOT EXISTS still races on the catalog, so retry once.
-  for (const sql of CREATE_LEDGER) {
-    try { await client.query(sql); }
-    catch (e) {
-      if ((e as { code?: string }).code !== '23505') throw e;
-      await client.query(sql);
-    }
+  try { await client.query(sql); }
+  catch (e) {
+    if ((e as { code?: string }).code !== '23505') throw e;
+    await client.query(sql);
   }
   ledgerReady.add(client);
 }
@@ -57,26 +59,27 @@ export function recordedSql(step: Step): string {
   return step.statements.join(';\n');
 }
 
-/** Inserts or replaces the ledger row of a step. */
-export async function writeLedgerRow(
-  client: pg.ClientBase,
-  step: Step,
-  status: 'applied' | 'started',
-  durationMs: number,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO topoplan.ledger (step_id, file, statements, checksum, phase, status, applied_at, duration_ms, sql)
-     VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8)
+/**
+ * The statement that inserts or replaces the ledger row of a step, with its
+ * values as literals, so it can travel in one query with others (the COMMIT).
+ */
+export function ledgerRowSql(step: Step, status: 'applied' | 'started', durationMs: number): string {
+  const values = [step.id, step.source?.file ?? null, statementRange(step), step.checksum, step.phase, status].map(quoteLiteral);
+  return `INSERT INTO topoplan.ledger (step_id, file, statements, checksum, phase, status, applied_at, duration_ms, sql)
+     VALUES (${values.join(', ')}, now(), ${quoteLiteral(Math.round(durationMs))}, ${quoteLiteral(recordedSql(step))})
      ON CONFLICT (step_id) DO UPDATE SET file = EXCLUDED.file, statements = EXCLUDED.statements,
        checksum = EXCLUDED.checksum, phase = EXCLUDED.phase, status = EXCLUDED.status,
-       applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms, sql = EXCLUDED.sql`,
-    [step.id, step.source?.file ?? null, statementRange(step), step.checksum, step.phase, status, Math.round(durationMs), recordedSql(step)],
-  );
+       applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms, sql = EXCLUDED.sql`;
 }
 
-/** Marks a started non-transactional step as applied. */
-export async function markApplied(client: pg.ClientBase, stepId: string, durationMs: number): Promise<void> {
-  await client.query(`UPDATE topoplan.ledger SET status = 'applied', duration_ms = $2 WHERE step_id = $1`, [stepId, Math.round(durationMs)]);
+/** Inserts or replaces the ledger row of a step. */
+export async function writeLedgerRow(client: pg.ClientBase, step: Step, status: 'applied' | 'started', durationMs: number): Promise<void> {
+  await client.query(ledgerRowSql(step, status, durationMs));
+}
+
+/** The statement that marks a started non-transactional step as applied, values as literals. */
+export function markAppliedSql(stepId: string, durationMs: number): string {
+  return `UPDATE topoplan.ledger SET status = 'applied', duration_ms = ${quoteLiteral(Math.round(durationMs))} WHERE step_id = ${quoteLiteral(stepId)}`;
 }
 
 /** Rewrites checksum and SQL of an existing row without touching its status or time. */

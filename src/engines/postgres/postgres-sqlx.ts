@@ -3,10 +3,10 @@
  * at service start sees the file as applied and does not run it again.
  *
  * @example
- * await writeSqlxRow(client, step.sqlx, elapsedNs)
+ * await client.query(`${sqlxRowSql(step.sqlx, elapsedNs)};\nCOMMIT`)
  */
-import type pg from 'pg';
 import type { Step } from '../../plan/model.js';
+import { quoteLiteral } from './quote-literal.js';
 
 /** The table exactly as sqlx (0.7/0.8, PostgreSQL driver) creates it. */
 const CREATE_SQLX_TABLE = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
@@ -19,15 +19,14 @@ const CREATE_SQLX_TABLE = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
 )`;
 
 /**
- * Creates `_sqlx_migrations` if missing and records the file; an existing row is kept
- * (sqlx itself never rewrites a row, and a mismatch must stay visible to it).
+ * The statements that create `_sqlx_migrations` if missing and record the file,
+ * values as literals so they can travel in one query with the step's others;
+ * an existing row is kept (sqlx itself never rewrites a row, and a mismatch
+ * must stay visible to it).
  */
-export async function writeSqlxRow(client: pg.ClientBase, sqlx: NonNullable<Step['sqlx']>, executionNs: bigint): Promise<void> {
-  await client.query(CREATE_SQLX_TABLE);
-  await client.query(
-    `INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
-     VALUES ($1::bigint, $2, true, decode($3, 'hex'), $4::bigint)
-     ON CONFLICT (version) DO NOTHING`,
-    [sqlx.version, sqlx.description, sqlx.checksumSha384, (executionNs > 0n ? executionNs : 1n).toString()],
-  );
+export function sqlxRowSql(sqlx: NonNullable<Step['sqlx']>, executionNs: bigint): string {
+  return `${CREATE_SQLX_TABLE};
+INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+     VALUES (${quoteLiteral(sqlx.version)}::bigint, ${quoteLiteral(sqlx.description)}, true, decode(${quoteLiteral(sqlx.checksumSha384)}, 'hex'), ${(executionNs > 0n ? executionNs : 1n).toString()}::bigint)
+     ON CONFLICT (version) DO NOTHING`;
 }

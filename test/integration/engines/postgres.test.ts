@@ -104,6 +104,16 @@ describe('postgres engine', () => {
     expect((await session.inspect()).tables).not.toContain('public._sqlx_migrations');
   });
 
+  it('records text with quotes and backslashes exactly, in the ledger and the sqlx row', async () => {
+    const s = step('quotes', [`SELECT 'it''s', E'back\\slash', $$dollar 'quoted'$$`], {
+      sqlx: { version: '20240105120001', description: `it's a \\ back\\slash`, checksumSha384: '00ff', completesFile: true },
+    });
+    await session.applyStep(s, { workDir });
+    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.sql).toBe(s.statements[0]);
+    expect(await query(`SELECT description, encode(checksum, 'hex') AS hex FROM _sqlx_migrations WHERE version = 20240105120001`))
+      .toEqual([{ description: s.sqlx!.description, hex: '00ff' }]);
+  });
+
   it('reports rows moved by a copy step', async () => {
     await session.applyStep(step('004', ['CREATE TABLE chats (id bigint PRIMARY KEY, title text NOT NULL)']), { workDir });
     const copy = step('copy', ['INSERT INTO chats (id, title) SELECT id, title FROM conversations'], {
