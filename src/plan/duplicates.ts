@@ -13,6 +13,7 @@ import { storeKey, describe, displayName } from './object-keys.js';
 import type { Ownership } from './ownership.js';
 import { compilePattern } from './patterns.js';
 import { primaryObjects } from './route.js';
+import { normalizeSql } from '../sql/normalize-sql.js';
 import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from './units.js';
 import { compareText } from './compare-text.js';
@@ -82,7 +83,7 @@ function findSupersession(topology: Topology, subject: ObjectRef, list: readonly
 }
 
 function definitionsCompared(a: Creator, b: Creator): string {
-  if (a.unit.stmt.normalized === b.unit.stmt.normalized) return 'the definitions are identical';
+  if (normalizeSql(a.unit.stmt.sql) === normalizeSql(b.unit.stmt.sql)) return 'the definitions are identical';
   const diff = shapeDiff(a.unit.stmt.shape, b.unit.stmt.shape);
   const hidden = a.unit.stmt.effects.some((e) => e.ifNotExists) || b.unit.stmt.effects.some((e) => e.ifNotExists)
     ? ' (IF NOT EXISTS would silently keep whichever runs first)'
@@ -145,7 +146,7 @@ function reportShared(list: readonly Creator[], log: ConflictLog): void {
   const [first, ...rest] = list;
   for (const c of rest) {
     if (c.unit.store !== first!.unit.store) continue;
-    const identical = c.unit.stmt.normalized === first!.unit.stmt.normalized;
+    const identical = normalizeSql(c.unit.stmt.sql) === normalizeSql(first!.unit.stmt.sql);
     log.add({
       kind: 'duplicate_create',
       object: describe(c.ref),

@@ -124,8 +124,6 @@ export interface ParsedStatement {
   /** False when the statement must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
-  /** A normalised form of the statement (whitespace, case and comments folded) to compare two definitions. */
-  readonly normalized: string;
   /** For CREATE TABLE: columns and constraints, to say how two definitions differ. */
   readonly shape?: TableShape;
 }

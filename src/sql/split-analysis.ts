@@ -8,7 +8,6 @@
  */
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { Effect, EngineName, ParsedStatement } from './effects.js';
-import { normalizeSql } from './normalize-sql.js';
 import { splitStatements } from './split-statements.js';
 
 export interface PieceInfo {
@@ -48,7 +47,6 @@ export function analyzeSplit(
       effects: info.effects,
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
-      normalized: normalizeSql(p.text),
     };
   });
   return { statements, diagnostics };

@@ -14,7 +14,6 @@ import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { ParsedStatement } from '../effects.js';
 import { SourceText, skipTrivia, trimEnd } from '../source-text.js';
 import type { AstNode } from './ast.js';
-import { normalizeSql } from '../normalize-sql.js';
 import { statementEffects } from './statement-effects.js';
 
 let loaded: Promise<void> | undefined;
@@ -65,7 +64,6 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       effects: info.effects,
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
-      normalized: normalizeSql(sql.slice(start, end)),
       ...(info.shape ? { shape: info.shape } : {}),
     });
   }
