@@ -19,7 +19,7 @@ import type { Conflict, Plan, PlannedObject, SkippedStatement, Step } from './mo
 import type { Node } from './nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './ownership.js';
-import { readMigrations, type ReadFile } from './read-migrations.js';
+import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read-migrations.js';
 import { checkDrops, checkReferences } from './references.js';
 import { planRenames } from './renames.js';
 import { indexTableMap, routeUnits } from './route.js';
@@ -39,6 +39,11 @@ export interface PlanOptions extends LoadTopologyOptions {
   readonly allowErrors?: boolean;
   /** Reads a migration file; default `fs.readFileSync`. */
   readonly readMigration?: ReadFile;
+  /**
+   * Worker threads that parse migration files besides the calling thread;
+   * default one per spare core (large systems only). 0 parses on the calling thread.
+   */
+  readonly parseWorkers?: number;
   /**
    * Resolves a conflict the topology leaves open: return a sentence saying how
    * (it is shown as the resolution), or undefined to keep it an error.
@@ -66,7 +71,11 @@ export class PlanError extends TopoplanError {
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
   const topology = isTopology(input) ? input : await load(input, options);
   await loadParsers();
-  const plan = planTopology(topology, options);
+  const read = await readMigrationsInParallel(topology, {
+    ...(options.readMigration ? { readFile: options.readMigration } : {}),
+    ...(options.parseWorkers !== undefined ? { workers: options.parseWorkers } : {}),
+  });
+  const plan = planTopology(topology, options, read);
   if (!options.allowErrors && plan.diagnostics.some((d) => d.severity === 'error')) throw new PlanError(plan, plan.diagnostics);
   return plan;
 }
@@ -81,10 +90,10 @@ function isTopology(x: unknown): x is Topology {
   return typeof x === 'object' && x !== null && (x as Topology).stores instanceof Map;
 }
 
-/** The synchronous core, for a loaded topology and loaded parsers. */
-export function planTopology(topology: Topology, options: PlanOptions = {}): Plan {
+/** The synchronous core, for a loaded topology and loaded parsers (and, optionally, its files already read). */
+export function planTopology(topology: Topology, options: PlanOptions = {}, preread?: ReadResult): Plan {
   const diagnostics: Diagnostic[] = [];
-  const read = readMigrations(topology, options.readMigration);
+  const read = preread ?? readMigrations(topology, options.readMigration);
   diagnostics.push(...read.diagnostics);
   const log = new ConflictLog(topology, options.resolveConflict);
   const ownership = new Ownership(topology, read.units);

@@ -4,14 +4,15 @@
  * then the others, each in the author's file and statement order. Topology
  * `skip:` entries are applied here, with their reasons.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../errors.js';
-import { parseMigrationFile } from '../sql/parse-file.js';
 import type { ParsedFile } from '../sql/effects.js';
-import type { MigrationSet, Skip, Topology } from '../topology/model.js';
+import { parseSources, type ParsePoolOptions } from '../sql/parse-pool.js';
+import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '../sql/parse-source.js';
+import type { MigrationFile, MigrationSet, Skip, Topology } from '../topology/model.js';
 import picomatch from 'picomatch';
 import type { Unit } from './units.js';
+
+export type { ReadFile } from '../sql/parse-source.js';
 
 export interface ReadResult {
   readonly units: Unit[];
@@ -19,42 +20,65 @@ export interface ReadResult {
   readonly diagnostics: Diagnostic[];
 }
 
-/** File reading is injectable so library users can plan from memory. */
-export type ReadFile = (absPath: string) => Buffer;
+interface Source {
+  readonly set: MigrationSet;
+  readonly file: MigrationFile;
+  readonly fileIndex: number;
+  readonly job: SourceJob;
+}
 
-export function readMigrations(topology: Topology, readFile: ReadFile = (p) => readFileSync(p)): ReadResult {
+/** Reads and parses on this thread. */
+export function readMigrations(topology: Topology, readFile?: ReadFile): ReadResult {
+  const sources = migrationSources(topology);
+  return toUnits(topology, sources, sources.map((s) => parseSource(s.job, readFile)));
+}
+
+/** Reads and parses on every core (see parse-pool.ts); the result is the same as readMigrations'. */
+export async function readMigrationsInParallel(topology: Topology, options: ParsePoolOptions = {}): Promise<ReadResult> {
+  const sources = migrationSources(topology);
+  return toUnits(topology, sources, (await parseSources(sources.map((s) => s.job), options)).sources);
+}
+
+function migrationSources(topology: Topology): Source[] {
+  const out: Source[] = [];
+  for (const set of setsInVersionOrder(topology)) {
+    set.files.forEach((file, fileIndex) => {
+      out.push({ set, file, fileIndex, job: { file: file.file, absPath: file.absPath, ...(file.declaredEngine ? { declaredEngine: file.declaredEngine } : {}) } });
+    });
+  }
+  return out;
+}
+
+function toUnits(topology: Topology, sources: readonly Source[], parsedSources: readonly ParsedSource[]): ReadResult {
   const units: Unit[] = [];
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
   const diagnostics: Diagnostic[] = [];
   let seq = 0;
   // Skip entries name files by name or glob within their set.
   const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
-  for (const set of setsInVersionOrder(topology)) {
-    set.files.forEach((file, fileIndex) => {
-      const bytes = readFile(file.absPath);
-      const parsed = parseMigrationFile({ file: file.file, text: bytes.toString('utf8'), ...(file.declaredEngine ? { declaredEngine: file.declaredEngine } : {}) });
-      files.set(file.file, { parsed, sha384: createHash('sha384').update(bytes).digest('hex') });
-      diagnostics.push(...parsed.diagnostics);
-      const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
-      for (const stmt of parsed.statements) {
-        const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
-        units.push({
-          seq: seq++,
-          set,
-          file,
-          fileIndex,
-          parsed,
-          stmt,
-          ...(set.service ? { service: set.service } : {}),
-          sql: stmt.sql,
-          ...(skip ? { skipped: `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}` } : {}),
-          notes: [],
-          destructive: false,
-          dropsData: [],
-        });
-      }
-    });
-  }
+  sources.forEach(({ set, file, fileIndex }, i) => {
+    const { parsed, sha384 } = parsedSources[i]!;
+    files.set(file.file, { parsed, sha384 });
+    diagnostics.push(...parsed.diagnostics);
+    const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
+    for (const stmt of parsed.statements) {
+      const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
+      units.push({
+        seq: seq++,
+        set,
+        file,
+        fileIndex,
+        parsed,
+        stmt,
+        ...(set.service ? { service: set.service } : {}),
+        sql: stmt.sql,
+        ...(skip ? { skipped: `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}` } : {}),
+        notes: [],
+        destructive: false,
+        dropsData: [],
+      });
+    }
+  });
   return { units, files, diagnostics };
 }
 

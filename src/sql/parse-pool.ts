@@ -1,0 +1,128 @@
+/**
+ * Parses many migration files on every core: the calling thread and a few
+ * worker threads take batches of files from one queue until it is empty, so
+ * a slow batch never holds the others back. Results come back in the order
+ * of the jobs, so the plan is the same whatever the thread count. A worker
+ * that cannot start or fails hands its batch back; the calling thread then
+ * parses it itself, and a real error (an unreadable file) surfaces there
+ * exactly as without workers. Small inputs do not start workers at all.
+ *
+ * @example
+ * await loadParsers();
+ * const parsed = await parseSources(jobs, { workers: 3 });
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from './parse-source.js';
+import type { EncodedSource, WorkerReply, WorkerRequest } from './parse-worker.js';
+
+/** Files per batch: small enough to balance two threads, large enough that messages are few. */
+const BATCH = 32;
+/** Below this many files, starting a worker costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 256;
+
+export interface ParsePoolOptions {
+  /** Worker threads besides the calling one; default one per spare core (at most 7); 0 parses on this thread only. */
+  readonly workers?: number;
+  /** Custom file reader: cannot cross threads, so everything is parsed on this thread. */
+  readonly readFile?: ReadFile;
+  /** False leaves all batches to the workers (the calling thread only steps in when they fail); default true. */
+  readonly callerParses?: boolean;
+}
+
+export interface ParsedSources {
+  /** One per job, in the order of the jobs. */
+  readonly sources: ParsedSource[];
+  /** How many files the workers parsed. */
+  readonly byWorkers: number;
+}
+
+export function defaultParseWorkers(): number {
+  return Math.max(0, Math.min(availableParallelism() - 1, 7));
+}
+
+export async function parseSources(jobs: readonly SourceJob[], options: ParsePoolOptions = {}): Promise<ParsedSources> {
+  const results: ParsedSource[] = new Array(jobs.length);
+  const workers = options.workers ?? defaultParseWorkers();
+  if (workers <= 0 || options.readFile || jobs.length < MIN_FILES_FOR_WORKERS) {
+    for (let i = 0; i < jobs.length; i++) results[i] = parseSource(jobs[i]!, options.readFile);
+    return { sources: results, byWorkers: 0 };
+  }
+  let byWorkers = 0;
+  const queue: number[] = [];
+  for (let b = 0; b * BATCH < jobs.length; b++) queue.push(b);
+  const range = (b: number) => [b * BATCH, Math.min(jobs.length, (b + 1) * BATCH)] as const;
+  const runHere = (b: number) => {
+    const [from, to] = range(b);
+    for (let i = from; i < to; i++) results[i] = parseSource(jobs[i]!);
+  };
+  const driven = Array.from({ length: Math.min(workers, queue.length) }, () =>
+    drive(startWorker(), queue, (b) => jobs.slice(...range(b)), (b, parsed) => {
+      const [from] = range(b);
+      parsed.forEach((p, k) => (results[from + k] = p));
+      byWorkers += parsed.length;
+    }),
+  );
+  if (options.callerParses !== false) {
+    for (let b = queue.shift(); b !== undefined; b = queue.shift()) {
+      runHere(b);
+      // Let worker replies in, and hand them their next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  await Promise.all(driven);
+  // Batches given back by workers that failed.
+  for (let b = queue.shift(); b !== undefined; b = queue.shift()) runHere(b);
+  return { sources: results, byWorkers };
+}
+
+/** Feeds one worker batches until the queue is empty; resolves when it has stopped. */
+function drive(worker: Worker, queue: number[], jobsOf: (b: number) => SourceJob[], store: (b: number, parsed: ParsedSource[]) => void): Promise<void> {
+  return new Promise((resolve) => {
+    let current: number | undefined;
+    let stopped = false;
+    const stop = (giveBack: boolean) => {
+      if (stopped) return;
+      stopped = true;
+      if (giveBack && current !== undefined) queue.unshift(current);
+      void worker.terminate();
+      resolve();
+    };
+    const feed = () => {
+      current = queue.shift();
+      if (current === undefined) return stop(false);
+      worker.postMessage({ batch: current, jobs: jobsOf(current) } satisfies WorkerRequest);
+    };
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'ready') return feed();
+      if (reply.type === 'failed') return stop(true);
+      store(reply.batch, decode(reply.json));
+      current = undefined;
+      feed();
+    });
+    worker.on('error', () => stop(true));
+    worker.on('exit', () => stop(true));
+  });
+}
+
+/** Puts back statement texts a worker left out (see parse-worker.ts). */
+function decode(json: string): ParsedSource[] {
+  const sources = JSON.parse(json) as EncodedSource[];
+  return sources.map(({ text, ...source }) => {
+    if (text === undefined) return source;
+    for (const s of source.parsed.statements) (s as { sql: string }).sql = text.slice(s.start, s.end);
+    return source;
+  });
+}
+
+/** From sources (tests, the CLI through tsx) the worker is TypeScript and needs tsx's loader; built, it is plain JS. */
+function startWorker(): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', self));
+  // The loader's ES module entry, found next to the CommonJS one that `require.resolve` can name.
+  const tsx = pathToFileURL(createRequire(self).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const entry = new URL('./parse-worker.ts', self).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.register()).then(() => import(${JSON.stringify(entry)}));`, { eval: true });
+}

@@ -1,0 +1,38 @@
+/**
+ * Reads one migration file and parses it: the unit of work the planner hands
+ * out, on its own thread or to parse workers. The SHA-384 is of the exact
+ * bytes (what sqlx records); the parse is of their UTF-8 text.
+ *
+ * @example
+ * await loadParsers();
+ * const { parsed, sha384 } = parseSource({ file: 'social/001_likes.sql', absPath: '/repo/social/001_likes.sql' });
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { EngineName, ParsedFile } from './effects.js';
+import { parseMigrationFile } from './parse-file.js';
+
+export interface SourceJob {
+  /** Path relative to the topology root, as diagnostics name it. */
+  readonly file: string;
+  readonly absPath: string;
+  readonly declaredEngine?: EngineName;
+}
+
+export interface ParsedSource {
+  readonly parsed: ParsedFile;
+  readonly sha384: string;
+}
+
+/** Reads a file's bytes; injectable so library users can plan from memory. */
+export type ReadFile = (absPath: string) => Buffer;
+
+/** With `keepText`, the file's text comes back too (parse workers use it to send less). */
+export function parseSource(job: SourceJob, readFile?: ReadFile, keepText?: false): ParsedSource;
+export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keepText: true): ParsedSource & { text: string };
+export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false): ParsedSource & { text?: string } {
+  const bytes = readFile(job.absPath);
+  const text = bytes.toString('utf8');
+  const parsed = parseMigrationFile({ file: job.file, text, ...(job.declaredEngine ? { declaredEngine: job.declaredEngine } : {}) });
+  return { parsed, sha384: createHash('sha384').update(bytes).digest('hex'), ...(keepText ? { text } : {}) };
+}

@@ -1,0 +1,59 @@
+/**
+ * Parsing on worker threads must not change the plan: a system large enough
+ * to start workers is planned with and without them and the JSON compared.
+ * Some files hold non-ASCII text (statement texts are then sent whole) and
+ * one does not parse (its diagnostic must come back the same).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+import { loadParsers } from '../../../src/sql/parse-file.js';
+import { parseSources } from '../../../src/sql/parse-pool.js';
+import { makeProject } from '../../helpers/project.js';
+
+function system(services: number, filesPerService: number): { dir: string; topologyFile: string } {
+  const files: Record<string, string> = {};
+  const sets: Record<string, unknown> = {};
+  const svcs: Record<string, unknown> = {};
+  for (let s = 0; s < services; s++) {
+    for (let f = 1; f <= filesPerService; f++) {
+      const t = `s${s}_t${f}`;
+      const parent = f > 1 ? `, parent_id bigint REFERENCES s${s}_t${f - 1}(id)` : '';
+      const note = s % 5 === 0 ? `\nCOMMENT ON TABLE ${t} IS 'café ✓ ${t}';` : '';
+      files[`svc${s}/${String(f).padStart(3, '0')}_t.sql`] = `-- ${t}\nCREATE TABLE ${t} (id bigserial PRIMARY KEY${parent}, title text NOT NULL);\nCREATE INDEX idx_${t} ON ${t} (title);${note}\n`;
+    }
+    sets[`svc${s}`] = { dir: `svc${s}` };
+    svcs[`svc${s}`] = { stores: { postgres: 'main' }, sets: [`svc${s}`] };
+  }
+  files['svc3/999_broken.sql'] = 'CREATE TABLE broken (id int,);\n';
+  return makeProject(files, { stores: { main: { engine: 'postgres', database: 'main' } }, sets, services: svcs });
+}
+
+describe('parse workers', () => {
+  it('give the same plan as parsing on one thread', async () => {
+    const { topologyFile } = system(30, 10);
+    const one = await planMigration(topologyFile, { allowErrors: true, parseWorkers: 0 });
+    const many = await planMigration(topologyFile, { allowErrors: true, parseWorkers: 2 });
+    expect(one.steps.length).toBeGreaterThan(300);
+    expect(one.diagnostics.some((d) => d.code === 'sql.parse' && d.file === 'svc3/999_broken.sql')).toBe(true);
+    expect(one.steps.some((s) => s.statements.some((x) => x.includes('café ✓')))).toBe(true);
+    expect(JSON.stringify(many)).toBe(JSON.stringify(one));
+  }, 60_000);
+});
+
+describe('parseSources', () => {
+  it('parses on workers exactly as on the calling thread', async () => {
+    await loadParsers();
+    const { dir } = system(30, 10);
+    const jobs = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.sql'))
+      .sort()
+      .map((f) => ({ file: f, absPath: join(dir, f) }));
+    const here = await parseSources(jobs, { workers: 0 });
+    const there = await parseSources(jobs, { workers: 2, callerParses: false });
+    expect(here.byWorkers).toBe(0);
+    expect(there.byWorkers).toBe(jobs.length);
+    expect(there.sources).toEqual(here.sources);
+  }, 60_000);
+});
