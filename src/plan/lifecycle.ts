@@ -118,12 +118,14 @@ export class Lifecycle {
   /** After register(): every other effect depends on the version it sees. */
   resolveUses(nodes: readonly NodeEffects[]): void {
     for (const n of nodes) {
+      let created: Set<StoreKey> | undefined;
       for (const e of n.effects) {
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
         const key = this.key(n.store, n.engine, e.object);
         // A table referencing itself (comments.parent_id → comments) needs nothing before it.
-        if (n.effects.some((c) => c.action === 'create' && this.key(n.store, n.engine, c.object) === key)) continue;
+        created ??= new Set(n.effects.filter((c) => c.action === 'create').map((c) => this.key(n.store, n.engine, c.object)));
+        if (created.has(key)) continue;
         const v = this.resolve(n, key);
         if (!v) {
           if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare.get(key.slice(key.indexOf('|') + 1)) ?? [] });

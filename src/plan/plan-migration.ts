@@ -97,8 +97,9 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   diagnostics.push(...read.diagnostics);
   const log = new ConflictLog(topology, options.resolveConflict);
   const ownership = new Ownership(topology, read.units);
-  let units = routeUnits(topology, read.units, ownership, log, diagnostics);
-  const indexTables = indexTableMap(units);
+  // Routing splits and copies statements but never changes what they create: one map serves both.
+  const indexTables = indexTableMap(read.units);
+  let units = routeUnits(topology, read.units, ownership, log, diagnostics, indexTables);
   resolveDuplicates(topology, units, ownership, log, indexTables);
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];

@@ -57,8 +57,14 @@ interface Route {
   unowned: ObjectRef[];
 }
 
-export function routeUnits(topology: Topology, units: Unit[], ownership: Ownership, log: ConflictLog, diagnostics: Diagnostic[]): Unit[] {
-  const indexTables = indexTableMap(units);
+export function routeUnits(
+  topology: Topology,
+  units: Unit[],
+  ownership: Ownership,
+  log: ConflictLog,
+  diagnostics: Diagnostic[],
+  indexTables: ReadonlyMap<string, ObjectRef> = indexTableMap(units),
+): Unit[] {
   const storeOf = (service: string, engine: EngineName) => topology.services.get(service)?.stores[engine];
   const missingStore = new Set<string>();
   const inferred = inferOwners(units, ownership, indexTables);
