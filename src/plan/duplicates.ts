@@ -57,9 +57,9 @@ function resolvePass(
       creators.set(k, list);
     }
   }
-  for (const [key, list] of [...creators].sort(([a], [b]) => compareText(a, b))) {
-    const sets = new Set(list.map((c) => c.unit.set.name));
-    if (sets.size < 2) continue;
+  // Nearly every name has one creator: set those aside before sorting.
+  const contested = [...creators].filter(([, list]) => list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1);
+  for (const [key, list] of contested.sort(([a], [b]) => compareText(a, b))) {
     const ref = list[0]!.ref;
     if (ownership.isShared(ref)) {
       reportShared(list, log);

@@ -156,10 +156,10 @@ export class Lifecycle {
     if (from !== to) this.deps.push({ from, to, reason });
   }
 
-  /** Versions that survive the plan (not dropped), sorted by key. */
+  /** Versions that survive the plan (not dropped), in registration order. */
   survivors(): Version[] {
     const out: Version[] = [];
-    for (const [, list] of [...this.versions].sort(([a], [b]) => compareText(a, b))) {
+    for (const list of this.versions.values()) {
       const last = list[list.length - 1]!;
       if (!last.dropNode) out.push(last);
     }

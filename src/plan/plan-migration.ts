@@ -14,7 +14,7 @@ import { ConflictLog } from './conflict-log.js';
 import { resolveDuplicates } from './duplicates.js';
 import { missingExtensions } from './extensions.js';
 import { buildGraph } from './graph.js';
-import { Lifecycle, nodeEffects } from './lifecycle.js';
+import { Lifecycle, nodeEffects, type Version } from './lifecycle.js';
 import type { Conflict, Plan, PlannedObject, SkippedStatement, Step } from './model.js';
 import type { Node } from './nodes.js';
 import { displayName } from './object-keys.js';
@@ -164,28 +164,33 @@ export function stepOrder(a: Step, b: Step): number {
 }
 
 function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables: ReturnType<typeof indexTableMap>): PlannedObject[] {
-  const byName = new Map<string, PlannedObject & { stores: string[] }>();
+  // One object per name across stores, described by its version with the smallest key (the first store by name).
+  const first = new Map<string, { version: Version; stores: string[] }>();
   for (const v of lifecycle.survivors()) {
     const bare = v.key.slice(v.key.indexOf('|') + 1);
-    const existing = byName.get(bare);
-    if (existing) {
-      if (!existing.stores.includes(v.store)) existing.stores.push(v.store);
-      continue;
+    const seen = first.get(bare);
+    if (!seen) first.set(bare, { version: v, stores: [v.store] });
+    else {
+      if (!seen.stores.includes(v.store)) seen.stores.push(v.store);
+      if (compareText(v.key, seen.version.key) < 0) seen.version = v;
     }
+  }
+  const byName = new Map<string, PlannedObject>();
+  for (const [bare, { version: v, stores }] of first) {
     const tableOf = v.ref.kind === 'index' ? indexTables.get(v.ref.name) : v.ref.kind === 'trigger' && v.ref.table ? { kind: 'table' as const, name: v.ref.table, schema: v.ref.schema } : undefined;
     const owner = ownership.isShared(v.ref) ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? (isSynth(v.node) ? undefined : (v.node as Unit).service);
     byName.set(bare, {
       kind: v.ref.kind,
       name: displayName(v.ref),
       ...(owner ? { owner } : {}),
-      stores: [v.store],
+      stores: stores.sort(),
       ...(isSynth(v.node) ? {} : { definedAt: `${(v.node as Unit).file.file}:${(v.node as Unit).stmt.line}` }),
       ...(ownership.isShared(v.ref) ? { shared: true } : {}),
     });
   }
-  return [...byName.values()]
-    .map((o) => ({ ...o, stores: [...o.stores].sort() }))
-    .sort((a, b) => compareText(a.kind, b.kind) || compareText(a.name, b.name));
+  return [...byName]
+    .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
+    .map(([, o]) => o);
 }
 
 function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
