@@ -10,6 +10,7 @@ import type { Edge, Phase } from './model.js';
 import type { Dep, Node, Synth } from './nodes.js';
 import type { DraftStep } from './steps.js';
 import { compareText } from './compare-text.js';
+import { depReason } from './dep-reason.js';
 
 export interface StepGraph {
   readonly drafts: DraftStep[];
@@ -33,7 +34,7 @@ export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<
   for (const d of deps) {
     const a = stepOf.get(d.from);
     const b = stepOf.get(d.to);
-    if (a && b) add(a.id, b.id, d.reason);
+    if (a && b && a !== b) add(a.id, b.id, depReason(d));
   }
   addSetOrder(drafts, add);
   const withDb = addDatabaseSteps(topology, drafts, reasons, add);

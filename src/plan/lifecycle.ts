@@ -13,7 +13,7 @@ import type { Topology } from '../topology/model.js';
 import { isSynth, type Dep, type Node } from './nodes.js';
 import { storeKey, type StoreKey } from './object-keys.js';
 import type { Unit } from './units.js';
-import { compareText } from './compare-text.js';
+import { label } from './dep-reason.js';
 
 export interface Version {
   readonly key: StoreKey;
@@ -21,7 +21,8 @@ export interface Version {
   readonly store: string;
   readonly node: Node;
   dropNode?: Node;
-  readonly users: Set<Node>;
+  /** Nodes that use this version; undefined while there are none (most versions). */
+  users?: Set<Node>;
 }
 
 /** A reference whose object has no version in the referencing store. */
@@ -93,7 +94,7 @@ export class Lifecycle {
     // `CREATE ... IF NOT EXISTS` / `OR REPLACE` of a live version in the same set (or store, for synthetic nodes) is not a new version.
     const last = list[list.length - 1];
     if (last && !last.dropNode && nodeSet(last.node) === n.set) return;
-    const v: Version = { key, ref, store: n.store, node: n.node, users: new Set() };
+    const v: Version = { key, ref, store: n.store, node: n.node, };
     list.push(v);
     this.versions.set(key, list);
     const bareKey = key.slice(key.indexOf('|') + 1);
@@ -132,8 +133,9 @@ export class Lifecycle {
           continue;
         }
         if (v.node === n.node) continue;
-        v.users.add(n.node);
-        this.dep(v.node, n.node, reasonFor(e));
+        (v.users ??= new Set()).add(n.node);
+        // The reason is worded only if the dependency joins two steps (see depReason).
+        this.dep(v.node, n.node, e);
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
@@ -145,14 +147,14 @@ export class Lifecycle {
       for (let i = 0; i < list.length; i++) {
         const v = list[i]!;
         if (!v.dropNode) continue;
-        for (const u of v.users) if (u !== v.dropNode) this.dep(u, v.dropNode, `uses ${label(v.ref)} before it is dropped`);
+        for (const u of v.users ?? []) if (u !== v.dropNode) this.dep(u, v.dropNode, `uses ${label(v.ref)} before it is dropped`);
         const next = list[i + 1];
         if (next && next.node !== v.dropNode) this.dep(v.dropNode, next.node, `drops the old ${label(v.ref)} before the new one is created`);
       }
     }
   }
 
-  dep(from: Node, to: Node, reason: string): void {
+  dep(from: Node, to: Node, reason: Dep['reason']): void {
     if (from !== to) this.deps.push({ from, to, reason });
   }
 
@@ -173,36 +175,4 @@ function nodeSet(n: Node): string | undefined {
 
 function nodeSeq(n: Node): number {
   return n.seq;
-}
-
-function label(o: ObjectRef): string {
-  const name = o.schema && o.schema !== 'public' ? `${o.schema}.${o.name}` : o.name;
-  return `${o.kind.replace('_', ' ')} ${o.kind === 'trigger' && o.table ? `${o.table}.` : ''}${name}`;
-}
-
-function reasonFor(e: Effect): string {
-  const what = label(e.object);
-  switch (e.via) {
-    case 'foreign_key':
-      return `foreign key ${e.columns?.length ? `(${e.columns.join(', ')}) ` : ''}→ ${what}`;
-    case 'trigger_function':
-      return `trigger executes ${what}`;
-    case 'trigger_table':
-      return `trigger on ${what}`;
-    case 'index_table':
-      return `index on ${what}`;
-    case 'view_source':
-    case 'mv_source':
-      return `view reads ${what}`;
-    case 'mv_target':
-      return `materialized view writes to ${what}`;
-    case 'type_usage':
-      return `uses ${what}`;
-    case 'sequence_usage':
-      return `uses ${what}`;
-    case 'function_call':
-      return `calls ${what}`;
-    default:
-      return e.action === 'write' ? `writes rows of ${what}` : e.action === 'alter' ? `alters ${what}` : `references ${what}`;
-  }
 }

@@ -2,7 +2,7 @@
  * Nodes of the planning graph before they are grouped into steps: statements
  * from files ({@link Unit}) and synthetic work the plan adds ({@link Synth}).
  */
-import type { ObjectRef } from '../sql/effects.js';
+import type { Effect, ObjectRef } from '../sql/effects.js';
 import type { StepChange, StepKind } from './model.js';
 import type { Unit } from './units.js';
 
@@ -32,9 +32,9 @@ export function isSynth(n: Node): n is Synth {
   return (n as Synth).synth === true;
 }
 
-/** A dependency between two nodes, with the reason shown on the plan's edge. */
+/** A dependency between two nodes, with the reason shown on the plan's edge: words, or the effect that needs it (see dep-reason.ts). */
 export interface Dep {
   readonly from: Node;
   readonly to: Node;
-  readonly reason: string;
+  readonly reason: string | Effect;
 }

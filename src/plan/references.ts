@@ -146,7 +146,7 @@ function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): v
       hint: `drop or re-point the foreign key in its own migration first, or accept it:\naccept:\n  - conflict: cascade_drop\n    object: ${v.ref.name}\n    reason: "..."`,
     });
   }
-  for (const u of v.users) {
+  for (const u of v.users ?? []) {
     if (isSynth(u) || u === d) continue;
     const view = u.stmt.effects.find((e) => e.action === 'create' && (e.object.kind === 'view' || e.object.kind === 'materialized_view'));
     if (!view || droppedHere.has(view.object.name)) continue;

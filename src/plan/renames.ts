@@ -37,14 +37,14 @@ export function planRenames(topology: Topology, lifecycle: Lifecycle, log: Confl
     out.push(copy);
     lifecycle.dep(to.node, copy, `copies rows into table ${r.to} created here`);
     lifecycle.dep(from.node, copy, `copies rows out of table ${r.from} created here`);
-    for (const u of from.users) if (u !== from.dropNode) lifecycle.dep(u, copy, `writes table ${r.from} before its rows are copied`);
+    for (const u of from.users ?? []) if (u !== from.dropNode) lifecycle.dep(u, copy, `writes table ${r.from} before its rows are copied`);
     if (from.dropNode) {
       lifecycle.dep(copy, from.dropNode, `drops table ${r.from} only after its rows are copied to ${r.to}`);
     } else {
       const drop = dropNode(r, store, from);
       out.push(drop);
       lifecycle.dep(copy, drop, `drops table ${r.from} only after its rows are copied to ${r.to}`);
-      for (const u of from.users) lifecycle.dep(u, drop, `uses table ${r.from} before it is dropped`);
+      for (const u of from.users ?? []) lifecycle.dep(u, drop, `uses table ${r.from} before it is dropped`);
     }
     const notCopied = mapping.notCopied.length ? `; not copied (no column in "${r.to}"): ${mapping.notCopied.join(', ')}` : '';
     log.add({
