@@ -14,6 +14,7 @@ import type { Ownership } from './ownership.js';
 import { compilePattern } from './patterns.js';
 import { primaryObjects } from './route.js';
 import { normalizeSql } from '../sql/normalize-sql.js';
+import { statementShape } from '../sql/postgres/statement-shape.js';
 import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from './units.js';
 import { compareText } from './compare-text.js';
@@ -84,7 +85,7 @@ function findSupersession(topology: Topology, subject: ObjectRef, list: readonly
 
 function definitionsCompared(a: Creator, b: Creator): string {
   if (normalizeSql(a.unit.stmt.sql) === normalizeSql(b.unit.stmt.sql)) return 'the definitions are identical';
-  const diff = shapeDiff(a.unit.stmt.shape, b.unit.stmt.shape);
+  const diff = shapeDiff(statementShape(a.unit.stmt), statementShape(b.unit.stmt));
   const hidden = a.unit.stmt.effects.some((e) => e.ifNotExists) || b.unit.stmt.effects.some((e) => e.ifNotExists)
     ? ' (IF NOT EXISTS would silently keep whichever runs first)'
     : '';

@@ -14,6 +14,7 @@ import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from './lifecycle.js';
 import { isSynth, type Synth } from './nodes.js';
 import { unitPlace, type Unit } from './units.js';
+import { statementShape } from '../sql/postgres/statement-shape.js';
 
 export function planRenames(topology: Topology, lifecycle: Lifecycle, log: ConflictLog): Synth[] {
   const out: Synth[] = [];
@@ -70,8 +71,8 @@ interface Mapping {
 }
 
 function columnMapping(r: Rename, from: Unit, to: Unit): Mapping {
-  const fromCols = (from.stmt.shape?.columns ?? []).map((c) => c.name);
-  const toCols = new Set((to.stmt.shape?.columns ?? []).map((c) => c.name));
+  const fromCols = (statementShape(from.stmt)?.columns ?? []).map((c) => c.name);
+  const toCols = new Set((statementShape(to.stmt)?.columns ?? []).map((c) => c.name));
   const pairs: [string, string][] = [];
   const notCopied: string[] = [];
   for (const c of fromCols) {

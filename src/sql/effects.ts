@@ -124,8 +124,6 @@ export interface ParsedStatement {
   /** False when the statement must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
-  /** For CREATE TABLE: columns and constraints, to say how two definitions differ. */
-  readonly shape?: TableShape;
 }
 
 /** A whole migration file after parsing. */

@@ -64,7 +64,6 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       effects: info.effects,
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
-      ...(info.shape ? { shape: info.shape } : {}),
     });
   }
   return { statements, diagnostics: [] };

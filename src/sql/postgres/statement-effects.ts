@@ -2,18 +2,16 @@
  * What one parsed PostgreSQL statement creates, alters, drops, renames,
  * writes and references, and whether it can run inside a transaction.
  */
-import type { Effect, ObjectKind, TableShape } from '../effects.js';
+import type { Effect, ObjectKind } from '../effects.js';
 import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
-import { tableShape } from './table-shape.js';
 
 export interface StatementInfo {
   readonly kind: string;
   readonly effects: Effect[];
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
-  readonly shape?: TableShape;
 }
 
 const DROP_KINDS: Record<string, ObjectKind> = {
@@ -26,11 +24,9 @@ export function statementEffects(stmt: AstNode): StatementInfo {
   const kind = Object.keys(stmt)[0] ?? 'Unknown';
   const body = stmt[kind];
   const out = new EffectList();
-  let shape: TableShape | undefined;
   let nonTx: string | undefined;
   switch (kind) {
     case 'CreateStmt':
-      shape = tableShape(body);
       createTable(body, out);
       break;
     case 'AlterTableStmt':
@@ -158,7 +154,7 @@ export function statementEffects(stmt: AstNode): StatementInfo {
     case 'DoStmt':
       break;
   }
-  return { kind, effects: out.list, transactional: nonTx === undefined, ...(nonTx ? { nonTransactionalReason: nonTx } : {}), ...(shape ? { shape } : {}) };
+  return { kind, effects: out.list, transactional: nonTx === undefined, ...(nonTx ? { nonTransactionalReason: nonTx } : {}) };
 }
 
 function columnRefs(col: AstNode, table: { name: string; schema?: string }, out: EffectList): void {
