@@ -17,6 +17,8 @@ import { nameKey, type Ownership } from './ownership.js';
 import { unitPlace, type Unit } from './units.js';
 
 const PRIMARY = new Set(['create', 'alter', 'drop', 'rename', 'write']);
+/** Kinds whose owner follows their users when nobody declares it. */
+const INFERRED_KINDS: ReadonlySet<string> = new Set(['function', 'type', 'sequence']);
 
 /** The objects a statement is about, with indexes and triggers replaced by their table. */
 export function primaryObjects(u: Unit, indexTables: ReadonlyMap<string, ObjectRef>): ObjectRef[] {
@@ -155,9 +157,18 @@ function routeShared(
  * goes with posts).
  */
 function inferOwners(units: readonly Unit[], ownership: Ownership, indexTables: ReadonlyMap<string, ObjectRef>): Map<string, string> {
+  const out = new Map<string, string>();
+  // Only what shared (or service-less) sets create can lack an owner here: a service's own set makes it the creator.
+  const orphans = new Set<string>();
+  for (const u of units) {
+    if ((!u.set.shared && u.set.service) || u.skipped) continue;
+    for (const e of u.stmt.effects) if (e.action === 'create' && INFERRED_KINDS.has(e.object.kind)) orphans.add(nameKey(e.object));
+  }
+  if (orphans.size === 0) return out;
   const candidates = new Map<string, Set<string>>();
   for (const u of units) {
     if (u.skipped) continue;
+    if (!u.stmt.effects.some((e) => e.action === 'reference' && orphans.has(nameKey(e.object)))) continue;
     const owners = new Set<string>();
     if (!u.set.shared && u.set.service) owners.add(u.set.service);
     else for (const p of primaryObjects(u, indexTables)) {
@@ -167,7 +178,7 @@ function inferOwners(units: readonly Unit[], ownership: Ownership, indexTables: 
     if (owners.size !== 1) continue;
     const owner = [...owners][0]!;
     for (const e of u.stmt.effects) {
-      if (e.action !== 'reference' || !['function', 'type', 'sequence'].includes(e.object.kind)) continue;
+      if (e.action !== 'reference' || !INFERRED_KINDS.has(e.object.kind)) continue;
       if (ownership.ownerOf(e.object) || ownership.isShared(e.object)) continue;
       const k = nameKey(e.object);
       const s = candidates.get(k) ?? new Set<string>();
@@ -175,7 +186,6 @@ function inferOwners(units: readonly Unit[], ownership: Ownership, indexTables: 
       candidates.set(k, s);
     }
   }
-  const out = new Map<string, string>();
   for (const [k, s] of candidates) if (s.size === 1) out.set(k, [...s][0]!);
   return out;
 }
@@ -246,9 +256,13 @@ function routeByNeighbours(units: Unit[]): void {
  * new database does not inherit legacy helpers silently.
  */
 function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], units: readonly Unit[], topology: Topology): Map<Unit, Unit[]> {
+  const out = new Map<Unit, Unit[]>();
+  // Only the sets that hold such statements are searched for their uses.
+  const sets = new Set(deferred.map((d) => d.unit.set.name));
+  if (sets.size === 0) return out;
   const usedIn = new Map<string, Set<string>>();
   for (const u of units) {
-    if (!u.store || u.skipped) continue;
+    if (!u.store || u.skipped || !sets.has(u.set.name)) continue;
     for (const e of u.stmt.effects) {
       if (e.action !== 'reference') continue;
       const k = `${u.set.name}|${nameKey(e.object)}`;
@@ -257,7 +271,6 @@ function routeSharedCreators(deferred: { unit: Unit; shared: ObjectRef[] }[], un
       usedIn.set(k, s);
     }
   }
-  const out = new Map<Unit, Unit[]>();
   for (const { unit, shared } of deferred) {
     const stores = new Set<string>();
     for (const ref of shared) for (const s of usedIn.get(`${unit.set.name}|${nameKey(ref)}`) ?? []) {
