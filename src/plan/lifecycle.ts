@@ -54,7 +54,9 @@ export function nodeEffects(n: Node, topology: Topology): NodeEffects {
 export class Lifecycle {
   readonly versions = new Map<StoreKey, Version[]>();
   /** Versions by key without the store prefix, to find an object in another store. */
-  private readonly bare = new Map<string, Version[]>();
+  private bareIndex: Map<string, Version[]> | undefined;
+  /** Every version in the order it was registered. */
+  private readonly all: Version[] = [];
   readonly deps: Dep[] = [];
   readonly unresolved: Unresolved[] = [];
   /** (node, version) pairs of foreign keys, for cascade analysis. */
@@ -97,10 +99,7 @@ export class Lifecycle {
     const v: Version = { key, ref, store: n.store, node: n.node, };
     list.push(v);
     this.versions.set(key, list);
-    const bareKey = key.slice(key.indexOf('|') + 1);
-    const b = this.bare.get(bareKey) ?? [];
-    b.push(v);
-    this.bare.set(bareKey, b);
+    this.all.push(v);
   }
 
   /** The version a node sees: its own set's live one, else the surviving one. */
@@ -129,7 +128,7 @@ export class Lifecycle {
         if (created.has(key)) continue;
         const v = this.resolve(n, key);
         if (!v) {
-          if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare.get(key.slice(key.indexOf('|') + 1)) ?? [] });
+          if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare().get(key.slice(key.indexOf('|') + 1)) ?? [] });
           continue;
         }
         if (v.node === n.node) continue;
@@ -139,6 +138,19 @@ export class Lifecycle {
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
+  }
+
+  /** Versions by key without the store prefix, to find an object in another store; built when a reference first misses. */
+  private bare(): Map<string, Version[]> {
+    if (this.bareIndex) return this.bareIndex;
+    const index = new Map<string, Version[]>();
+    for (const v of this.all) {
+      const k = v.key.slice(v.key.indexOf('|') + 1);
+      const list = index.get(k);
+      if (list) list.push(v);
+      else index.set(k, [v]);
+    }
+    return (this.bareIndex = index);
   }
 
   /** Uses run before the drop; a drop runs before the next version of the same name is created. */

@@ -178,15 +178,16 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
   const byName = new Map<string, PlannedObject>();
   for (const [bare, { version: v, stores }] of first) {
     const tableOf = v.ref.kind === 'index' ? indexTables.get(v.ref.name) : v.ref.kind === 'trigger' && v.ref.table ? { kind: 'table' as const, name: v.ref.table, schema: v.ref.schema } : undefined;
-    const owner = ownership.isShared(v.ref) ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? (isSynth(v.node) ? undefined : (v.node as Unit).service);
-    byName.set(bare, {
-      kind: v.ref.kind,
-      name: displayName(v.ref),
-      ...(owner ? { owner } : {}),
-      stores: stores.sort(),
-      ...(isSynth(v.node) ? {} : { definedAt: `${(v.node as Unit).file.file}:${(v.node as Unit).stmt.line}` }),
-      ...(ownership.isShared(v.ref) ? { shared: true } : {}),
-    });
+    const shared = ownership.isShared(v.ref);
+    const unit = isSynth(v.node) ? undefined : v.node;
+    const owner = shared ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? unit?.service;
+    // Keys in the plan's order: kind, name, owner, stores, definedAt, shared.
+    const o: { -readonly [K in keyof PlannedObject]: PlannedObject[K] } = owner
+      ? { kind: v.ref.kind, name: displayName(v.ref), owner, stores: stores.sort() }
+      : { kind: v.ref.kind, name: displayName(v.ref), stores: stores.sort() };
+    if (unit) o.definedAt = `${unit.file.file}:${unit.stmt.line}`;
+    if (shared) o.shared = true;
+    byName.set(bare, o);
   }
   return [...byName]
     .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
