@@ -33,6 +33,8 @@ export class PostgresSession implements EngineSession {
   readonly capabilities = POSTGRES_CAPABILITIES;
   private maintenanceConnection: Promise<pg.Client> | undefined;
   private targetConnection: Promise<pg.Client> | undefined;
+  /** Whether a step committed on the target connection since it was opened (so close() must make it durable). */
+  private committed = false;
 
   constructor(private readonly options: ConnectOptions) {}
 
@@ -58,6 +60,7 @@ export class PostgresSession implements EngineSession {
       return applyCreateDatabase(await this.maintenance(), () => this.target(true) as Promise<pg.Client>, step);
     }
     const client = (await this.target(true))!;
+    this.committed = true;
     return step.transactional ? applyTransactional(client, step) : applyNonTransactional(client, step);
   }
 
@@ -100,8 +103,14 @@ export class PostgresSession implements EngineSession {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  /** Ends both connections; a lock still held goes with the maintenance one. */
+  /**
+   * Makes every step committed through this session durable, then ends both
+   * connections; a lock still held goes with the maintenance one.
+   */
   async close(): Promise<void> {
+    const target = this.targetConnection;
+    if (target && this.committed) await durable(target).catch(() => undefined);
+    this.committed = false;
     const open = [this.targetConnection, this.maintenanceConnection];
     this.targetConnection = undefined;
     this.maintenanceConnection = undefined;
@@ -145,13 +154,32 @@ export class PostgresSession implements EngineSession {
    * use connects again instead of failing for the rest of the session.
    */
   private open(database: string, current: () => Promise<pg.Client> | undefined, forget: () => void): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: databaseUrl(this.options.url, database), application_name: `topoplan ${this.options.store}` });
+    const client = new pg.Client({
+      connectionString: databaseUrl(this.options.url, database),
+      application_name: `topoplan ${this.options.store}`,
+      // Steps commit without waiting for the disk; close() waits once for all of them (see durable()).
+      ...(database === this.options.database ? { options: '-c synchronous_commit=off' } : {}),
+    });
     const connected = client.connect().then(() => client);
     // An idle connection dropped by the server emits 'error'; unhandled, it would crash the process.
     client.on('error', () => { if (current() === connected) forget(); });
     connected.catch(() => { if (current() === connected) forget(); });
     return connected;
   }
+}
+
+/**
+ * Steps commit with `synchronous_commit = off`: each COMMIT returns before
+ * its WAL reaches the disk, which on most servers is most of a small DDL
+ * step's time. Atomicity and order are unchanged, so a server crash can only
+ * lose a tail of the latest steps together with their ledger rows, and a
+ * re-run applies them again. At the end one synchronous commit (a transaction
+ * that takes an id) waits until the WAL up to it, and so every step, is on disk.
+ */
+async function durable(connection: Promise<pg.Client>): Promise<void> {
+  const client = await connection;
+  await client.query('SET synchronous_commit = on');
+  await client.query('SELECT txid_current()');
 }
 
 function safeName(name: string): string {
