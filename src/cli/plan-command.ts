@@ -1,5 +1,5 @@
-/** `topoplan plan FILE [--format text|json|dot|mermaid] [--out FILE]`. */
-import { Option, type Command } from 'commander';
+/** `topoplan plan FILE [--format text|json|dot|mermaid] [--out FILE] [--parse-workers N]`. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderPlanDot, renderPlanMermaid } from '../render/plan-graph.js';
 import { renderPlanText } from '../render/plan-text.js';
@@ -13,8 +13,9 @@ export function planCommand(program: Command, setExit: (code: number) => void): 
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'dot', 'mermaid']).default('text'))
     .option('-o, --out <file>', 'write the output to a file')
     .option('--sql', 'text format: show the SQL of every step')
-    .action(async (file: string, opts: { format: string; out?: string; sql?: boolean }) => {
-      const plan = await planMigration(file, { allowErrors: true });
+    .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(workerCount))
+    .action(async (file: string, opts: { format: string; out?: string; sql?: boolean; parseWorkers?: number }) => {
+      const plan = await planMigration(file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) });
       const failed = plan.diagnostics.some((d) => d.severity === 'error');
       if (opts.format === 'json') emit(JSON.stringify(plan, null, 2) + '\n', opts.out);
       else if (opts.format === 'dot') emit(renderPlanDot(plan), opts.out);
@@ -23,4 +24,10 @@ export function planCommand(program: Command, setExit: (code: number) => void): 
       if (opts.format !== 'text' || opts.out) printDiagnostics(plan.diagnostics.filter((d) => d.severity === 'error'));
       setExit(failed ? EXIT_PROBLEMS : EXIT_OK);
     });
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('give a whole number from 0 to 64.');
+  return n;
 }

@@ -44,6 +44,9 @@ describe('README', () => {
     expect(r.stdout).toContain('cascade_drop');
     expect(r.stdout).toContain('conflict: cascade_drop');
     expect(spawnSync(process.execPath, [bin, 'plan'], { cwd: repo, encoding: 'utf8' }).status).toBe(2);
+    const badWorkers = spawnSync(process.execPath, [bin, 'plan', 'topologies/nova-plan-a.yaml', '--parse-workers', 'many'], { cwd: repo, encoding: 'utf8' });
+    expect(badWorkers.status).toBe(2);
+    expect(badWorkers.stderr).toContain('whole number');
   });
 
   it('the library example runs as written', () => {
