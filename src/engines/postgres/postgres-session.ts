@@ -46,8 +46,13 @@ export class PostgresSession implements EngineSession {
     if (await this.databaseExists()) void this.target(true).catch(() => undefined);
   }
 
+  /** The store's lock; releasing it first makes this session's steps durable, so the next holder starts from disk. */
   async lock(options: LockOptions): Promise<() => Promise<void>> {
-    return acquireAdvisoryLock(await this.maintenance(), { store: this.options.store, database: this.options.database, ...options });
+    const unlock = await acquireAdvisoryLock(await this.maintenance(), { store: this.options.store, database: this.options.database, ...options });
+    return async () => {
+      await this.makeDurable();
+      await unlock();
+    };
   }
 
   async readLedger(): Promise<LedgerEntry[]> {
@@ -108,13 +113,19 @@ export class PostgresSession implements EngineSession {
    * connections; a lock still held goes with the maintenance one.
    */
   async close(): Promise<void> {
-    const target = this.targetConnection;
-    if (target && this.committed) await durable(target).catch(() => undefined);
-    this.committed = false;
+    await this.makeDurable();
     const open = [this.targetConnection, this.maintenanceConnection];
     this.targetConnection = undefined;
     this.maintenanceConnection = undefined;
     await Promise.all(open.map(async (p) => (await p?.catch(() => undefined))?.end().catch(() => undefined)));
+  }
+
+  /** Waits until every step committed through this session is on disk (see durable()); best effort. */
+  private async makeDurable(): Promise<void> {
+    const target = this.targetConnection;
+    if (!target || !this.committed) return;
+    this.committed = false;
+    await durable(target).catch(() => undefined);
   }
 
   /** Whether the store's database exists, asked of the server rather than learnt from a failed connect. */
