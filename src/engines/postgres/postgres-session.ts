@@ -33,7 +33,7 @@ export class PostgresSession implements EngineSession {
   readonly capabilities = POSTGRES_CAPABILITIES;
   private maintenanceConnection: Promise<pg.Client> | undefined;
   private targetConnection: Promise<pg.Client> | undefined;
-  /** Whether a step committed on the target connection since it was opened (so close() must make it durable). */
+  /** Whether a ledger write committed on the target connection since the last flush (so it must be made durable). */
   private committed = false;
 
   constructor(private readonly options: ConnectOptions) {}
@@ -61,16 +61,18 @@ export class PostgresSession implements EngineSession {
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+    // Every kind of step writes its ledger row through the target connection.
+    this.committed = true;
     if (step.kind === 'create_database') {
       return applyCreateDatabase(await this.maintenance(), () => this.target(true) as Promise<pg.Client>, step);
     }
     const client = (await this.target(true))!;
-    this.committed = true;
     return step.transactional ? applyTransactional(client, step) : applyNonTransactional(client, step);
   }
 
   async rerecord(step: Step): Promise<void> {
     const client = await this.target(true);
+    this.committed = true;
     const changed = await rerecordRow(client!, step);
     if (changed === 0) {
       throw new TopoplanError('apply.rerecord_missing', `apply: store "${this.options.store}" has no ledger row for step "${step.id}" to re-record`);
