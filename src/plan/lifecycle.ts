@@ -96,7 +96,7 @@ export class Lifecycle {
     // `CREATE ... IF NOT EXISTS` / `OR REPLACE` of a live version in the same set (or store, for synthetic nodes) is not a new version.
     const last = list[list.length - 1];
     if (last && !last.dropNode && nodeSet(last.node) === n.set) return;
-    const v: Version = { key, ref, store: n.store, node: n.node, };
+    const v: Version = { key, ref, store: n.store, node: n.node };
     list.push(v);
     this.versions.set(key, list);
     this.all.push(v);

@@ -175,7 +175,7 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
       if (compareText(v.key, seen.version.key) < 0) seen.version = v;
     }
   }
-  const byName = new Map<string, PlannedObject>();
+  const objects: [string, PlannedObject][] = [];
   for (const [bare, { version: v, stores }] of first) {
     const tableOf = v.ref.kind === 'index' ? indexTables.get(v.ref.name) : v.ref.kind === 'trigger' && v.ref.table ? { kind: 'table' as const, name: v.ref.table, schema: v.ref.schema } : undefined;
     const shared = ownership.isShared(v.ref);
@@ -187,9 +187,9 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
       : { kind: v.ref.kind, name: displayName(v.ref), stores: stores.sort() };
     if (unit) o.definedAt = `${unit.file.file}:${unit.stmt.line}`;
     if (shared) o.shared = true;
-    byName.set(bare, o);
+    objects.push([bare, o]);
   }
-  return [...byName]
+  return objects
     .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
     .map(([, o]) => o);
 }
