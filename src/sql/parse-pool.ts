@@ -71,21 +71,32 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
       // Let worker replies in, and hand them their next batch.
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // Nothing is left to hand out: a worker still starting, or between batches, is not waited for.
+    for (const d of driven) d.stopIfIdle();
   }
-  await Promise.all(driven);
+  await Promise.all(driven.map((d) => d.stopped));
   // Batches given back by workers that failed.
   for (let b = queue.shift(); b !== undefined; b = queue.shift()) runHere(b);
   return { sources: results, byWorkers };
 }
 
-/** Feeds one worker batches until the queue is empty; resolves when it has stopped. */
-function drive(worker: Worker, queue: number[], jobsOf: (b: number) => SourceJob[], store: (b: number, parsed: ParsedSource[]) => void): Promise<void> {
-  return new Promise((resolve) => {
-    let current: number | undefined;
-    let stopped = false;
-    const stop = (giveBack: boolean) => {
-      if (stopped) return;
-      stopped = true;
+/**
+ * Feeds one worker batches until the queue is empty. `stopped` resolves when
+ * it has stopped; `stopIfIdle` stops it at once unless it holds a batch.
+ */
+function drive(
+  worker: Worker,
+  queue: number[],
+  jobsOf: (b: number) => SourceJob[],
+  store: (b: number, parsed: ParsedSource[]) => void,
+): { stopped: Promise<void>; stopIfIdle: () => void } {
+  let current: number | undefined;
+  let stop: (giveBack: boolean) => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => {
+    let done = false;
+    stop = (giveBack: boolean) => {
+      if (done) return;
+      done = true;
       if (giveBack && current !== undefined) queue.unshift(current);
       void worker.terminate();
       resolve();
@@ -105,6 +116,7 @@ function drive(worker: Worker, queue: number[], jobsOf: (b: number) => SourceJob
     worker.on('error', () => stop(true));
     worker.on('exit', () => stop(true));
   });
+  return { stopped, stopIfIdle: () => { if (current === undefined) stop(false); } };
 }
 
 /** Puts back statement texts a worker left out (see parse-worker.ts). */
