@@ -32,10 +32,10 @@ function system(services: number, filesPerService: number): { dir: string; topol
 
 describe('parse workers', () => {
   it('give the same plan as parsing on one thread', async () => {
-    const { topologyFile } = system(30, 10);
+    const { topologyFile } = system(200, 10);
     const one = await planMigration(topologyFile, { allowErrors: true, parseWorkers: 0 });
     const many = await planMigration(topologyFile, { allowErrors: true, parseWorkers: 2 });
-    expect(one.steps.length).toBeGreaterThan(300);
+    expect(one.steps.length).toBeGreaterThan(2000);
     expect(one.diagnostics.some((d) => d.code === 'sql.parse' && d.file === 'svc3/999_broken.sql')).toBe(true);
     expect(one.steps.some((s) => s.statements.some((x) => x.includes('café ✓')))).toBe(true);
     expect(JSON.stringify(many)).toBe(JSON.stringify(one));
@@ -45,7 +45,7 @@ describe('parse workers', () => {
 describe('parseSources', () => {
   it('parses on workers exactly as on the calling thread', async () => {
     await loadParsers();
-    const { dir } = system(30, 10);
+    const { dir } = system(200, 10);
     const jobs = readdirSync(dir, { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.sql'))
       .sort()
