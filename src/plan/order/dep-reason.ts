@@ -8,7 +8,7 @@
  * depReason({ from, to, reason: { action: 'reference', via: 'foreign_key', columns: ['user_id'], object: { kind: 'table', name: 'users' } } })
  * // 'foreign key (user_id) → table users'
  */
-import type { Effect, ObjectRef } from '../sql/effects.js';
+import type { Effect, ObjectRef } from '../../sql/effects.js';
 import type { Dep } from './nodes.js';
 
 export function depReason(d: Dep): string {

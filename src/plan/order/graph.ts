@@ -4,12 +4,12 @@
  * reports, waves (longest path from the roots) and phases.
  */
 import { Graph, alg } from '@dagrejs/graphlib';
-import { diagnostic, type Diagnostic } from '../errors.js';
-import type { Topology } from '../topology/model.js';
-import type { Edge, Phase } from './model.js';
+import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Topology } from '../../topology/model.js';
+import type { Edge, Phase } from '../model.js';
 import type { Dep, Node, Synth } from './nodes.js';
 import type { DraftStep } from './steps.js';
-import { compareText } from './compare-text.js';
+import { compareText } from '../compare-text.js';
 import { depReason } from './dep-reason.js';
 
 export interface StepGraph {

@@ -8,11 +8,11 @@
  * the same name (so legacy cleanup runs before the replacement is created,
  * whatever the file numbers say).
  */
-import type { EngineName, Effect, ObjectRef } from '../sql/effects.js';
-import type { Topology } from '../topology/model.js';
+import type { EngineName, Effect, ObjectRef } from '../../sql/effects.js';
+import type { Topology } from '../../topology/model.js';
 import { isSynth, type Dep, type Node } from './nodes.js';
-import { storeKey, type StoreKey } from './object-keys.js';
-import type { Unit } from './units.js';
+import { storeKey, type StoreKey } from '../object-keys.js';
+import type { Unit } from '../read/units.js';
 import { label } from './dep-reason.js';
 
 export interface Version {

@@ -2,9 +2,9 @@
  * Nodes of the planning graph before they are grouped into steps: statements
  * from files ({@link Unit}) and synthetic work the plan adds ({@link Synth}).
  */
-import type { Effect, ObjectRef } from '../sql/effects.js';
-import type { StepChange, StepKind } from './model.js';
-import type { Unit } from './units.js';
+import type { Effect, ObjectRef } from '../../sql/effects.js';
+import type { StepChange, StepKind } from '../model.js';
+import type { Unit } from '../read/units.js';
 
 export interface Synth {
   readonly synth: true;

@@ -5,12 +5,12 @@
  * of their own.
  */
 import { createHash } from 'node:crypto';
-import type { Topology } from '../topology/model.js';
-import type { Step, StepChange } from './model.js';
+import type { Topology } from '../../topology/model.js';
+import type { Step, StepChange } from '../model.js';
 import { isSynth, type Node, type Synth } from './nodes.js';
-import { displayName } from './object-keys.js';
-import type { Unit } from './units.js';
-import { compareText } from './compare-text.js';
+import { displayName } from '../object-keys.js';
+import type { Unit } from '../read/units.js';
+import { compareText } from '../compare-text.js';
 
 /** A step before edges, waves and phases are known. */
 export interface DraftStep {

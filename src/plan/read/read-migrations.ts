@@ -4,15 +4,15 @@
  * then the others, each in the author's file and statement order. Topology
  * `skip:` entries are applied here, with their reasons.
  */
-import type { Diagnostic } from '../errors.js';
-import type { ParsedFile } from '../sql/effects.js';
-import { parseSources, type ParsePoolOptions } from '../sql/parse-pool.js';
-import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '../sql/parse-source.js';
-import type { MigrationFile, MigrationSet, Skip, Topology } from '../topology/model.js';
+import type { Diagnostic } from '../../errors.js';
+import type { ParsedFile } from '../../sql/effects.js';
+import { parseSources, type ParsePoolOptions } from '../../sql/parse-pool.js';
+import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '../../sql/parse-source.js';
+import type { MigrationFile, MigrationSet, Skip, Topology } from '../../topology/model.js';
 import picomatch from 'picomatch';
 import type { Unit } from './units.js';
 
-export type { ReadFile } from '../sql/parse-source.js';
+export type { ReadFile } from '../../sql/parse-source.js';
 
 export interface ReadResult {
   readonly units: Unit[];

@@ -7,10 +7,10 @@
  * @example
  * parseSqlxName('003_create_comment_likes.sql') // { version: '3', description: 'create comment likes' }
  */
-import type { ParsedFile } from '../sql/effects.js';
-import type { Topology } from '../topology/model.js';
-import type { Step } from './model.js';
-import type { DraftStep } from './steps.js';
+import type { ParsedFile } from '../../sql/effects.js';
+import type { Topology } from '../../topology/model.js';
+import type { Step } from '../model.js';
+import type { DraftStep } from '../order/steps.js';
 import type { Unit } from './units.js';
 
 /** sqlx's rule: `<version>_<description>.sql`, `.up.sql` allowed, `_` in the description read as spaces. */

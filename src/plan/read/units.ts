@@ -4,8 +4,8 @@
  * A statement that touches objects of two stores (e.g. `DROP TABLE a, b`)
  * becomes one unit per store.
  */
-import type { ParsedFile, ParsedStatement } from '../sql/effects.js';
-import type { MigrationFile, MigrationSet } from '../topology/model.js';
+import type { ParsedFile, ParsedStatement } from '../../sql/effects.js';
+import type { MigrationFile, MigrationSet } from '../../topology/model.js';
 
 export interface Unit {
   /** Position in the author's order across all sets: set, file, statement. */

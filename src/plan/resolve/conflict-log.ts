@@ -7,10 +7,10 @@
  * const log = new ConflictLog(topology);
  * log.add({ kind: 'cascade_drop', object: 'table public.messages', ... , severity: 'error' });
  */
-import { diagnostic, type Diagnostic } from '../errors.js';
-import type { Topology } from '../topology/model.js';
-import type { Conflict } from './model.js';
-import { compilePattern } from './patterns.js';
+import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Topology } from '../../topology/model.js';
+import type { Conflict } from '../model.js';
+import { compilePattern } from '../route/patterns.js';
 
 export class ConflictLog {
   private readonly list: Conflict[] = [];

@@ -6,18 +6,18 @@
  * the definitions are identical. Anything else is a conflict whose hint is the
  * YAML that resolves it.
  */
-import type { Topology, Supersession } from '../topology/model.js';
-import type { ObjectRef } from '../sql/effects.js';
+import type { Topology, Supersession } from '../../topology/model.js';
+import type { ObjectRef } from '../../sql/effects.js';
 import type { ConflictLog } from './conflict-log.js';
-import { storeKey, describe, displayName } from './object-keys.js';
-import type { Ownership } from './ownership.js';
-import { compilePattern } from './patterns.js';
-import { primaryObjects } from './route.js';
-import { normalizeSql } from '../sql/normalize-sql.js';
-import { statementShape } from '../sql/postgres/statement-shape.js';
+import { storeKey, describe, displayName } from '../object-keys.js';
+import type { Ownership } from '../route/ownership.js';
+import { compilePattern } from '../route/patterns.js';
+import { primaryObjects } from '../route/route.js';
+import { normalizeSql } from '../../sql/normalize-sql.js';
+import { statementShape } from '../../sql/postgres/statement-shape.js';
 import { shapeDiff } from './shape-diff.js';
-import { unitPlace, type Unit } from './units.js';
-import { compareText } from './compare-text.js';
+import { unitPlace, type Unit } from '../read/units.js';
+import { compareText } from '../compare-text.js';
 
 interface Creator {
   readonly unit: Unit;

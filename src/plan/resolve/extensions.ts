@@ -5,8 +5,8 @@
  * database no longer shares the legacy set's `CREATE EXTENSION "uuid-ossp"`.
  */
 import type { ConflictLog } from './conflict-log.js';
-import type { Synth } from './nodes.js';
-import { unitPlace, type Unit } from './units.js';
+import type { Synth } from '../order/nodes.js';
+import { unitPlace, type Unit } from '../read/units.js';
 
 export function missingExtensions(units: readonly Unit[], log: ConflictLog): Synth[] {
   const created = new Set<string>();

@@ -5,15 +5,15 @@
  * created, CASCADE drops that silently remove other tables' foreign keys, a
  * file that drops what it just created, and which drops destroy data.
  */
-import type { ObjectRef } from '../sql/effects.js';
-import type { ForeignKeyResolution, Topology } from '../topology/model.js';
+import type { ObjectRef } from '../../sql/effects.js';
+import type { ForeignKeyResolution, Topology } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
-import type { Lifecycle, Version } from './lifecycle.js';
-import { isSynth, type Node } from './nodes.js';
-import { describe, displayName } from './object-keys.js';
-import type { Ownership } from './ownership.js';
-import { compilePattern } from './patterns.js';
-import { unitPlace, type Unit } from './units.js';
+import type { Lifecycle, Version } from '../order/lifecycle.js';
+import { isSynth, type Node } from '../order/nodes.js';
+import { describe, displayName } from '../object-keys.js';
+import type { Ownership } from '../route/ownership.js';
+import { compilePattern } from '../route/patterns.js';
+import { unitPlace, type Unit } from '../read/units.js';
 
 /** Foreign keys to strip from a statement: referenced table names, with the resolution that allowed it. */
 export type FkStrips = Map<Unit, { tables: Set<string>; notes: string[] }>;

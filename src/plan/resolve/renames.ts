@@ -8,13 +8,13 @@
  * // renames: [{ from: post_shares, to: shares, owner: social-service, columns: { shared_at: created_at } }]
  * // → INSERT INTO shares (id, post_id, user_id, created_at) SELECT id, post_id, user_id, shared_at FROM post_shares ON CONFLICT DO NOTHING
  */
-import { identifier } from '../sql/postgres/quote-ident.js';
-import type { Topology, Rename } from '../topology/model.js';
+import { identifier } from '../../sql/postgres/quote-ident.js';
+import type { Topology, Rename } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
-import type { Lifecycle, Version } from './lifecycle.js';
-import { isSynth, type Synth } from './nodes.js';
-import { unitPlace, type Unit } from './units.js';
-import { statementShape } from '../sql/postgres/statement-shape.js';
+import type { Lifecycle, Version } from '../order/lifecycle.js';
+import { isSynth, type Synth } from '../order/nodes.js';
+import { unitPlace, type Unit } from '../read/units.js';
+import { statementShape } from '../../sql/postgres/statement-shape.js';
 
 export function planRenames(topology: Topology, lifecycle: Lifecycle, log: ConflictLog): Synth[] {
   const out: Synth[] = [];

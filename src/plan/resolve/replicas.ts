@@ -6,12 +6,12 @@
  * replication, or the owning service writing to both) is the system's job;
  * the plan says so on the step.
  */
-import { stripForeignKeys } from '../sql/postgres/index.js';
-import type { Topology } from '../topology/model.js';
+import { stripForeignKeys } from '../../sql/postgres/index.js';
+import type { Topology } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
-import { storeKey } from './object-keys.js';
+import { storeKey } from '../object-keys.js';
 import { findResolution } from './references.js';
-import { unitPlace, type Unit } from './units.js';
+import { unitPlace, type Unit } from '../read/units.js';
 
 export function planReplicas(topology: Topology, units: readonly Unit[], log: ConflictLog): Unit[] {
   if (!topology.foreignKeys.some((f) => f.resolution === 'replica')) return [];

@@ -6,7 +6,7 @@
  * @example
  * shapeDiff(a, b) // ['column "share_count": integer vs bigint', 'column "source" only in the second']
  */
-import type { TableShape } from '../sql/effects.js';
+import type { TableShape } from '../../sql/effects.js';
 
 export function shapeDiff(a: TableShape | undefined, b: TableShape | undefined): string[] {
   if (!a || !b) return [];

@@ -3,9 +3,9 @@
  * them. When a store references one that only another store's migrations
  * create, the creating statement is also planned in that store.
  */
-import type { ObjectRef } from '../sql/effects.js';
-import { nameKey, type Ownership } from './ownership.js';
-import { unitPlace, type Unit } from './units.js';
+import type { ObjectRef } from '../../sql/effects.js';
+import { nameKey, type Ownership } from '../route/ownership.js';
+import { unitPlace, type Unit } from '../read/units.js';
 
 export function replicateShared(units: readonly Unit[], ownership: Ownership): Unit[] {
   const creators = new Map<string, Unit>();

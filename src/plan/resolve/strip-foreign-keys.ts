@@ -2,7 +2,7 @@
  * Applies `foreignKeys: resolution: drop`: the statement is re-printed
  * without the constraints that would cross stores, and says so in its notes.
  */
-import { stripForeignKeys } from '../sql/postgres/index.js';
+import { stripForeignKeys } from '../../sql/postgres/index.js';
 import type { FkStrips } from './references.js';
 
 export function applyForeignKeyStrips(strips: FkStrips): void {

@@ -7,11 +7,11 @@
  * const owners = new Ownership(topology, units);
  * owners.ownerOf({ kind: 'table', name: 'shares' }) // 'social-service'
  */
-import { diagnostic, type Diagnostic } from '../errors.js';
-import type { ObjectRef } from '../sql/effects.js';
-import type { Topology } from '../topology/model.js';
+import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { ObjectRef } from '../../sql/effects.js';
+import type { Topology } from '../../topology/model.js';
 import { compilePattern, matchesAny, type CompiledPattern } from './patterns.js';
-import type { Unit } from './units.js';
+import type { Unit } from '../read/units.js';
 
 /** Ownership is by kind and bare name: services of one system do not reuse a name across schemas. */
 export function nameKey(ref: Pick<ObjectRef, 'kind' | 'name'>): string {

@@ -7,7 +7,7 @@
  * p.matches({ kind: 'function', name: 'update_updated_at_column', schema: 'public' }) // true
  */
 import picomatch from 'picomatch';
-import type { ObjectKind, ObjectRef } from '../sql/effects.js';
+import type { ObjectKind, ObjectRef } from '../../sql/effects.js';
 
 /** Kinds a pattern without a `kind:` prefix applies to. */
 const NAMED_KINDS: ReadonlySet<ObjectKind> = new Set([

@@ -8,13 +8,13 @@
  * @example
  * const units = routeUnits(topology, units, ownership, log, diagnostics);
  */
-import { diagnostic, type Diagnostic } from '../errors.js';
-import type { EngineName, ObjectRef } from '../sql/effects.js';
-import type { Topology } from '../topology/model.js';
-import { identifier } from '../sql/postgres/quote-ident.js';
-import type { ConflictLog } from './conflict-log.js';
+import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { EngineName, ObjectRef } from '../../sql/effects.js';
+import type { Topology } from '../../topology/model.js';
+import { identifier } from '../../sql/postgres/quote-ident.js';
+import type { ConflictLog } from '../resolve/conflict-log.js';
 import { nameKey, type Ownership } from './ownership.js';
-import { unitPlace, type Unit } from './units.js';
+import { unitPlace, type Unit } from '../read/units.js';
 
 const PRIMARY = new Set(['create', 'alter', 'drop', 'rename', 'write']);
 /** Kinds whose owner follows their users when nobody declares it. */
