@@ -6,5 +6,5 @@ import type { SchemaSnapshot } from './engine.js';
  * @example if (!exists) return emptySnapshot()
  */
 export function emptySnapshot(): SchemaSnapshot {
-  return { tables: [], views: [], indexes: [], triggers: [], functions: [], extensions: [], types: [], definitions: {} };
+  return { tables: [], views: [], indexes: [], triggers: [], functions: [], extensions: [], types: [], sequences: [], definitions: {}, objects: [] };
 }

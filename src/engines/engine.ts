@@ -10,6 +10,8 @@
  */
 import type { EngineName } from '../sql/effects.js';
 import type { Step } from '../plan/model.js';
+import type { SchemaObject } from './schema-objects.js';
+export type * from './schema-objects.js';
 
 /** What an engine can do, declared rather than probed. */
 export interface EngineCapabilities {
@@ -87,7 +89,12 @@ export interface BackupFile {
   readonly rows: number;
 }
 
-/** Objects present in a store, qualified names sorted; `definitions` maps each to a normalised definition for fingerprints. */
+/**
+ * Objects present in a store: qualified names per kind, sorted; `definitions`
+ * maps each to a normalised definition for fingerprints; `objects` describes
+ * each one in full (columns, constraints, keys, owners), for schema files,
+ * expectations and drift.
+ */
 export interface SchemaSnapshot {
   readonly tables: readonly string[];
   readonly views: readonly string[];
@@ -96,8 +103,11 @@ export interface SchemaSnapshot {
   readonly functions: readonly string[];
   readonly extensions: readonly string[];
   readonly types: readonly string[];
+  readonly sequences: readonly string[];
   /** Column lists and other definition text per object, for a stable fingerprint. */
   readonly definitions: Readonly<Record<string, string>>;
+  /** Every object above, structured; sorted by kind (in {@link SCHEMA_OBJECT_KINDS} order) and name. */
+  readonly objects: readonly SchemaObject[];
 }
 
 /** Factory: one per engine kind. */

@@ -1,96 +1,104 @@
 /**
- * Reads what a PostgreSQL database holds, for verification and fingerprints:
- * user objects only (system schemas, the topoplan ledger, `_sqlx_migrations`
- * and objects owned by extensions are left out), names sorted, and a
- * normalised definition per object under keys like `table public.shares`.
+ * Reads what a PostgreSQL database holds, for verification, status, schema
+ * files and fingerprints: user objects only (system schemas, the topoplan
+ * ledger, `_sqlx_migrations` and objects owned by extensions are left out),
+ * each described in full in `objects` (columns, constraints with their
+ * foreign-key targets, which constraint an index implements, which column
+ * owns a sequence, ...), plus sorted name lists and a normalised definition
+ * per object under keys like `table public.shares`.
  *
  * @example
  * const snap = await inspectPostgres(client)
  * snap.tables            // ['public.conversations', 'public.messages']
  * snap.definitions['table public.messages']  // 'id bigint not null default nextval(...)\n...'
+ * snap.objects.find((o) => o.name === 'public.messages_pkey') // { kind: 'index', constraint: 'messages_pkey', ... }
  */
 import type pg from 'pg';
 import type { SchemaSnapshot } from '../engine.js';
+import type { ColumnInfo, ConstraintInfo, ConstraintType, SchemaObject, TableObject } from '../schema-objects.js';
+import { snapshotOf } from '../snapshot-of.js';
+import * as Q from './postgres-inspect-queries.js';
 export { emptySnapshot } from '../empty-snapshot.js';
 
-const USER_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema', 'topoplan')
-  AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
-const NOT_FROM_EXTENSION = (oid: string, catalog: string) =>
-  `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = ${oid} AND d.classid = '${catalog}'::regclass AND d.deptype = 'e')`;
-
-interface Row { name: string; def: string }
-
-const QUERIES: Record<'tables' | 'views' | 'indexes' | 'triggers' | 'functions' | 'extensions' | 'types', { kind: string; sql: string }> = {
-  tables: {
-    kind: 'table',
-    sql: `SELECT n.nspname || '.' || c.relname AS name,
-        coalesce((SELECT string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
-            || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
-            || coalesce(' default ' || pg_get_expr(ad.adbin, ad.adrelid), ''), E'\\n' ORDER BY a.attnum)
-          FROM pg_attribute a LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped), '') AS def
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND c.relname <> '_sqlx_migrations'
-        AND ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`,
-  },
-  views: {
-    kind: 'view',
-    sql: `SELECT n.nspname || '.' || c.relname AS name, pg_get_viewdef(c.oid, true) AS def
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('v', 'm') AND ${USER_SCHEMA} AND ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`,
-  },
-  indexes: {
-    kind: 'index',
-    sql: `SELECT n.nspname || '.' || c.relname AS name, pg_get_indexdef(c.oid) AS def
-      FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-        JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE ${USER_SCHEMA} AND t.relname <> '_sqlx_migrations' AND ${NOT_FROM_EXTENSION('t.oid', 'pg_class')}`,
-  },
-  triggers: {
-    kind: 'trigger',
-    sql: `SELECT n.nspname || '.' || c.relname || '.' || t.tgname AS name, pg_get_triggerdef(t.oid) AS def
-      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE NOT t.tgisinternal AND ${USER_SCHEMA}`,
-  },
-  functions: {
-    kind: 'function',
-    sql: `SELECT n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' AS name,
-        'returns ' || pg_get_function_result(p.oid) || ' language ' || l.lanname || ' body md5 ' || md5(coalesce(p.prosrc, '')) AS def
-      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang
-      WHERE p.prokind IN ('f', 'p') AND ${USER_SCHEMA} AND ${NOT_FROM_EXTENSION('p.oid', 'pg_proc')}`,
-  },
-  extensions: {
-    kind: 'extension',
-    sql: `SELECT e.extname AS name, 'version ' || e.extversion || ' schema ' || n.nspname AS def
-      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql'`,
-  },
-  types: {
-    kind: 'type',
-    sql: `SELECT n.nspname || '.' || t.typname AS name,
-        'enum ' || (SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid) AS def
-      FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-      WHERE t.typtype = 'e' AND ${USER_SCHEMA} AND ${NOT_FROM_EXTENSION('t.oid', 'pg_type')}`,
-  },
-};
+const CONSTRAINT_TYPES: Readonly<Record<string, ConstraintType>> = { p: 'primary key', u: 'unique', f: 'foreign key', c: 'check', x: 'exclusion' };
+const TYPE_KINDS = { e: 'enum', d: 'domain', c: 'composite', r: 'range' } as const;
 
 /** Snapshot of the connected database. */
 export async function inspectPostgres(client: pg.ClientBase): Promise<SchemaSnapshot> {
-  const definitions: Record<string, string> = {};
-  const lists: Record<string, string[]> = {};
-  for (const [key, q] of Object.entries(QUERIES)) {
-    const rows = (await client.query<Row>(q.sql)).rows.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    lists[key] = rows.map((r) => r.name);
-    for (const r of rows) definitions[`${q.kind} ${r.name}`] = r.def;
-  }
-  return {
-    tables: lists.tables ?? [],
-    views: lists.views ?? [],
-    indexes: lists.indexes ?? [],
-    triggers: lists.triggers ?? [],
-    functions: lists.functions ?? [],
-    extensions: lists.extensions ?? [],
-    types: lists.types ?? [],
-    definitions,
-  };
+  const rows = async <T extends pg.QueryResultRow>(sql: string) => (await client.query<T>(sql)).rows;
+  const tables = await rows<Q.TableRow>(Q.TABLES);
+  const columns = await rows<Q.ColumnRow>(Q.COLUMNS);
+  const constraints = await rows<Q.ConstraintRow>(Q.CONSTRAINTS);
+  const objects: SchemaObject[] = [
+    ...tableObjects(tables, columns, constraints),
+    ...(await rows<Q.ViewRow>(Q.VIEWS)).map((v): SchemaObject => ({ kind: 'view', name: v.name, materialized: v.materialized, definition: v.def })),
+    ...(await rows<Q.IndexRow>(Q.INDEXES)).map((i): SchemaObject => ({
+      kind: 'index', name: i.name, table: i.table, definition: i.def, unique: i.unique,
+      ...(i.constraint ? { constraint: i.constraint } : {}), ...(i.partition_of ? { partitionOf: i.partition_of } : {}),
+    })),
+    ...(await rows<Q.TriggerRow>(Q.TRIGGERS)).map((t): SchemaObject => ({
+      kind: 'trigger', name: t.name, table: t.table, definition: t.def, function: t.function, ...(t.partition_of ? { partitionOf: t.partition_of } : {}),
+    })),
+    ...(await rows<Q.FunctionRow>(Q.FUNCTIONS)).map((f): SchemaObject => ({
+      kind: 'function', name: `${f.routine}(${f.args})`, routine: f.routine, arguments: f.args, returns: f.returns ?? '', language: f.language,
+      bodyHash: `md5:${f.body}`, ...(f.procedure ? { procedure: true } : {}),
+    })),
+    ...(await rows<Q.TypeRow>(Q.TYPES)).map((t): SchemaObject => ({
+      kind: 'type', name: t.name, type: TYPE_KINDS[t.typtype as keyof typeof TYPE_KINDS] ?? 'composite',
+      ...(t.labels ? { values: t.labels } : {}), ...(t.def ? { definition: t.def } : {}),
+    })),
+    ...(await rows<Q.ExtensionRow>(Q.EXTENSIONS)).map((e): SchemaObject => ({ kind: 'extension', name: e.name, version: e.version, schema: e.schema })),
+    ...(await rows<Q.SequenceRow>(Q.SEQUENCES)).map((s): SchemaObject => ({
+      kind: 'sequence', name: s.name, type: s.type, start: s.start, increment: s.increment, ...(s.owned_by ? { ownedBy: s.owned_by } : {}),
+    })),
+  ];
+  return snapshotOf(objects, definitionOf);
 }
 
+function tableObjects(tables: Q.TableRow[], columns: Q.ColumnRow[], constraints: Q.ConstraintRow[]): TableObject[] {
+  const columnsOf = new Map<string, ColumnInfo[]>();
+  for (const c of columns) {
+    const generated = c.generated === 's' ? 'stored' : c.generated === 'v' ? 'virtual' : c.identity === 'a' ? 'identity always' : c.identity === 'd' ? 'identity by default' : undefined;
+    const list = columnsOf.get(c.oid) ?? [];
+    list.push({ name: c.name, type: c.type, nullable: !c.not_null, ...(c.def !== null ? { default: c.def } : {}), ...(generated ? { generated } : {}) });
+    columnsOf.set(c.oid, list);
+  }
+  const constraintsOf = new Map<string, ConstraintInfo[]>();
+  for (const c of constraints) {
+    const list = constraintsOf.get(c.oid) ?? [];
+    list.push({
+      name: c.name, type: CONSTRAINT_TYPES[c.type]!, columns: c.columns, definition: c.def,
+      ...(c.ref_table ? { references: { table: c.ref_table, columns: c.ref_columns } } : {}),
+      ...(c.inherited ? { inherited: true } : {}),
+    });
+    constraintsOf.set(c.oid, list);
+  }
+  return tables.map((t) => ({
+    kind: 'table',
+    name: t.name,
+    columns: columnsOf.get(t.oid) ?? [],
+    constraints: (constraintsOf.get(t.oid) ?? []).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    ...(t.parent ? { partitionOf: { table: t.parent, bound: t.bound ?? '' } } : {}),
+    ...(t.partition_by ? { partitionBy: t.partition_by } : {}),
+  }));
+}
+
+/** The one-text definition per object that fingerprints hash (kept as it was before objects were structured). */
+function definitionOf(o: SchemaObject): string {
+  switch (o.kind) {
+    case 'table':
+      return o.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' not null'}${c.default !== undefined ? ` default ${c.default}` : ''}`).join('\n');
+    case 'view':
+    case 'index':
+    case 'trigger':
+      return o.definition;
+    case 'function':
+      return `${o.procedure ? 'procedure' : `returns ${o.returns}`} language ${o.language} body md5 ${o.bodyHash.slice(4)}`;
+    case 'type':
+      return o.type === 'enum' ? `enum ${(o.values ?? []).map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}` : `${o.type} ${o.definition ?? ''}`;
+    case 'extension':
+      return `version ${o.version} schema ${o.schema}`;
+    case 'sequence':
+      return `${o.type} start ${o.start} increment ${o.increment}${o.ownedBy ? ` owned by ${o.ownedBy}` : ''}`;
+  }
+}

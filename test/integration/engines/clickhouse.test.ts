@@ -50,6 +50,17 @@ describe('clickhouse engine', () => {
     expect(snap.indexes).toEqual([`${DB}.events.idx_user`]);
     expect(snap.definitions[`table ${DB}.events`]).toMatch(/ReplacingMergeTree\(version\).*TTL at \+ toIntervalDay\(30\)/s);
     expect(snap.definitions[`index ${DB}.events.idx_user`]).toBe('bloom_filter(0.01) ON events (user_id) GRANULARITY 1');
+    expect(snap.objects.find((o) => o.name === `${DB}.events`)).toEqual({
+      kind: 'table', name: `${DB}.events`, constraints: [], engine: 'ReplacingMergeTree(version)', orderBy: 'id', ttl: 'at + toIntervalDay(30)',
+      columns: [
+        { name: 'id', type: 'UInt64', nullable: false },
+        { name: 'user_id', type: 'String', nullable: false },
+        { name: 'at', type: 'DateTime', nullable: false },
+        { name: 'version', type: 'UInt32', nullable: false },
+      ],
+    });
+    expect(snap.objects.find((o) => o.name === `${DB}.daily_mv`)).toMatchObject({ kind: 'view', materialized: true, target: `${DB}.daily` });
+    expect(snap.objects.find((o) => o.kind === 'index')).toMatchObject({ table: `${DB}.events`, unique: false });
     expect(await session.countRows('events')).toBe(3);
     expect(await session.countRows(`${DB}.daily`)).toBeGreaterThan(0);
   });
@@ -127,5 +138,22 @@ describe('clickhouse engine', () => {
     }
     // Closing one store must not close the embedded client the other still uses.
     expect(await session.countRows('events')).toBe(3);
+  });
+
+  it('describes the keys, partitioning, sampling and generated columns of a table', async () => {
+    await session.applyStep(step('005', [
+      `CREATE TABLE shaped (id UInt32, at DateTime DEFAULT now(), label Nullable(String), day Date MATERIALIZED toDate(at))
+       ENGINE = MergeTree PARTITION BY toYYYYMM(at) PRIMARY KEY id ORDER BY (id, at) SAMPLE BY id`,
+    ]), { workDir });
+    const shaped = (await session.inspect()).objects.find((o) => o.name === `${DB}.shaped`);
+    expect(shaped).toEqual({
+      kind: 'table', name: `${DB}.shaped`, constraints: [], engine: 'MergeTree', orderBy: 'id, at', primaryKey: 'id', partitionBy: 'toYYYYMM(at)', sampleBy: 'id',
+      columns: [
+        { name: 'id', type: 'UInt32', nullable: false },
+        { name: 'at', type: 'DateTime', nullable: false, default: 'now()' },
+        { name: 'label', type: 'Nullable(String)', nullable: true },
+        { name: 'day', type: 'Date', nullable: false, default: 'toDate(at)', generated: 'MATERIALIZED' },
+      ],
+    });
   });
 });

@@ -177,4 +177,56 @@ describe('postgres engine', () => {
     expect(snap.definitions['type public.mood']).toBe(`enum 'sad', 'ok'`);
     expect(snap.definitions['index public.idx_conversations_title']).toMatch(/CREATE INDEX idx_conversations_title ON public.conversations USING btree \(title\)/);
   });
+
+  it('describes every object in full: constraints and their targets, what the database made by itself, every kind of type', async () => {
+    await session.applyStep(step('006', [
+      `CREATE TABLE authors (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE, handle text GENERATED ALWAYS AS (lower(email)) STORED)`,
+      `CREATE TABLE notes (id bigserial PRIMARY KEY, author_id bigint NOT NULL REFERENCES authors (id) ON DELETE CASCADE, body text DEFAULT 'x', CHECK (length(body) < 100))`,
+      `CREATE TABLE readings (at date NOT NULL, v int) PARTITION BY RANGE (at)`,
+      `CREATE TABLE readings_2024 PARTITION OF readings FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')`,
+      'CREATE INDEX idx_readings_at ON readings (at)',
+      'CREATE TRIGGER readings_touch BEFORE UPDATE ON readings FOR EACH ROW EXECUTE FUNCTION touch()',
+      'CREATE SEQUENCE ticket_seq START 100 INCREMENT 5',
+      'CREATE DOMAIN short_text AS text NOT NULL CHECK (length(VALUE) < 10)',
+      'CREATE TYPE point2 AS (x int, y int)',
+      'CREATE TYPE span AS RANGE (subtype = int4)',
+      'CREATE PROCEDURE noop() LANGUAGE sql AS $$ SELECT 1 $$',
+      'CREATE MATERIALIZED VIEW author_count AS SELECT count(*) AS n FROM authors',
+    ]), { workDir });
+    const snap = await session.inspect();
+    const get = (kind: string, name: string) => snap.objects.find((o) => o.kind === kind && o.name === name) as Record<string, unknown> | undefined;
+    expect(get('table', 'public.authors')!.columns).toEqual([
+      { name: 'id', type: 'bigint', nullable: false, generated: 'identity always' },
+      { name: 'email', type: 'text', nullable: false },
+      { name: 'handle', type: 'text', nullable: true, default: 'lower(email)', generated: 'stored' },
+    ]);
+    const notes = get('table', 'public.notes')!;
+    expect(notes.constraints).toEqual([
+      { name: 'notes_author_id_fkey', type: 'foreign key', columns: ['author_id'], definition: 'FOREIGN KEY (author_id) REFERENCES authors(id) ON DELETE CASCADE', references: { table: 'public.authors', columns: ['id'] } },
+      { name: 'notes_body_check', type: 'check', columns: ['body'], definition: 'CHECK (length(body) < 100)' },
+      { name: 'notes_pkey', type: 'primary key', columns: ['id'], definition: 'PRIMARY KEY (id)' },
+    ]);
+    expect(get('table', 'public.readings')!.partitionBy).toBe('RANGE (at)');
+    expect(get('table', 'public.readings_2024')!.partitionOf).toEqual({ table: 'public.readings', bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')" });
+    expect(get('index', 'public.notes_pkey')).toMatchObject({ table: 'public.notes', unique: true, constraint: 'notes_pkey' });
+    expect(get('index', 'public.authors_email_key')).toMatchObject({ constraint: 'authors_email_key' });
+    expect(get('index', 'public.idx_readings_at')!.constraint).toBeUndefined();
+    expect(get('index', 'public.readings_2024_at_idx')).toMatchObject({ table: 'public.readings_2024', partitionOf: 'public.idx_readings_at' });
+    expect(get('trigger', 'public.readings_2024.readings_touch')).toMatchObject({ function: 'public.touch', partitionOf: 'public.readings.readings_touch' });
+    expect(get('sequence', 'public.notes_id_seq')).toEqual({ kind: 'sequence', name: 'public.notes_id_seq', type: 'bigint', start: '1', increment: '1', ownedBy: 'public.notes.id' });
+    expect(get('sequence', 'public.authors_id_seq')!.ownedBy).toBe('public.authors.id');
+    expect(get('sequence', 'public.ticket_seq')).toEqual({ kind: 'sequence', name: 'public.ticket_seq', type: 'bigint', start: '100', increment: '5' });
+    expect(get('type', 'public.mood')).toEqual({ kind: 'type', name: 'public.mood', type: 'enum', values: ['sad', 'ok'] });
+    expect(get('type', 'public.short_text')).toEqual({ kind: 'type', name: 'public.short_text', type: 'domain', definition: 'text not null CHECK (length(VALUE) < 10)' });
+    expect(get('type', 'public.point2')).toMatchObject({ type: 'composite', definition: 'x integer, y integer' });
+    expect(get('type', 'public.span')).toMatchObject({ type: 'range', definition: 'subtype integer' });
+    expect(snap.types).not.toContain('public.span_multirange');
+    expect(get('function', 'public.noop()')).toMatchObject({ routine: 'public.noop', procedure: true, language: 'sql' });
+    expect(get('function', 'public.touch()')).toMatchObject({ returns: 'trigger', language: 'plpgsql', bodyHash: expect.stringMatching(/^md5:[0-9a-f]{32}$/) });
+    expect(get('view', 'public.author_count')).toMatchObject({ materialized: true });
+    expect(get('extension', 'pgcrypto')).toMatchObject({ schema: 'public', version: expect.any(String) });
+    expect(snap.sequences).toEqual(['public.authors_id_seq', 'public.notes_id_seq', 'public.ticket_seq']);
+    const kinds = snap.objects.map((o) => o.kind);
+    expect(kinds).toEqual([...kinds].sort((a, b) => ['extension', 'type', 'sequence', 'table', 'view', 'index', 'trigger', 'function'].indexOf(a) - ['extension', 'type', 'sequence', 'table', 'view', 'index', 'trigger', 'function'].indexOf(b)));
+  });
 });
