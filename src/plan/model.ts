@@ -61,6 +61,13 @@ export interface Step {
   readonly source?: StepSource;
   /** Statements to execute, one per entry, each without trailing `;` (ClickHouse takes one per request). */
   readonly statements: readonly string[];
+  /**
+   * ClickHouse: the settings each statement runs with (from the `SET`s before it
+   * in its file), one entry per statement; present when any has some. The engine
+   * sends them with the statement and does not send the `SET` itself, since a
+   * server over HTTP keeps no session between statements.
+   */
+  readonly settings?: readonly Readonly<Record<string, string>>[];
   /** False when the step must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;

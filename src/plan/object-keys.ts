@@ -1,7 +1,10 @@
 /**
  * Object identity inside one store. The same name in two stores is two objects:
  * keys are `store|kind:schema.name`, where an unqualified ClickHouse name takes
- * the store's database and PostgreSQL's takes `public`.
+ * the store's database and PostgreSQL's takes `public`. ClickHouse keeps
+ * tables, views, materialized views and dictionaries in one namespace (all are
+ * rows of `system.tables`; `DROP TABLE` removes any of them), so they share one
+ * key there: `DROP TABLE db.mv` ends the materialized view `db.mv`.
  */
 import type { EngineName, ObjectRef } from '../sql/effects.js';
 import { objectKey } from '../sql/effects.js';
@@ -9,11 +12,22 @@ import type { Topology } from '../topology/model.js';
 
 export type StoreKey = string;
 
+const CLICKHOUSE_RELATIONS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'dictionary']);
+
 export function storeKey(topology: Topology, store: string, engine: EngineName, ref: ObjectRef): StoreKey {
   let schema = ref.schema;
-  if (schema === undefined && engine === 'clickhouse' && ref.kind !== 'database') schema = topology.stores.get(store)?.database;
+  let r = ref;
+  if (engine === 'clickhouse') {
+    if (schema === undefined && ref.kind !== 'database') schema = topology.stores.get(store)?.database;
+    if (CLICKHOUSE_RELATIONS.has(ref.kind)) r = { ...ref, kind: 'table' };
+  }
   if (engine === 'neo4j') schema = '';
-  return `${store}|${objectKey(schema === undefined ? ref : { ...ref, schema })}`;
+  return `${store}|${objectKey(schema === undefined ? r : { ...r, schema })}`;
+}
+
+/** True when two kinds name the same object in this engine (ClickHouse: any two of table, view, materialized view, dictionary). */
+export function sameNamespace(engine: EngineName, a: ObjectRef['kind'], b: ObjectRef['kind']): boolean {
+  return a === b || (engine === 'clickhouse' && CLICKHOUSE_RELATIONS.has(a) && CLICKHOUSE_RELATIONS.has(b));
 }
 
 /** `public.shares` → `shares`; other schemas stay qualified. */

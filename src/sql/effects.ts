@@ -21,6 +21,10 @@ export type ObjectKind =
   | 'table'
   | 'view'
   | 'materialized_view'
+  /** A ClickHouse dictionary: in the tables' namespace, but read through dictGet and dropped with DROP DICTIONARY. */
+  | 'dictionary'
+  /** A ClickHouse projection: per table (`table` is set), like a trigger in PostgreSQL. */
+  | 'projection'
   | 'index'
   | 'sequence'
   | 'type'
@@ -59,6 +63,12 @@ export type ReferenceVia =
   | 'extension_function'
   | 'schema'
   | 'data'
+  /** ClickHouse `ENGINE = Distributed(cluster, db, table)`: the local table a Distributed table spreads over. */
+  | 'distributed_table'
+  /** ClickHouse `SOURCE(CLICKHOUSE(TABLE ... DB ...))`: the table a dictionary loads. */
+  | 'dictionary_source'
+  /** ClickHouse `CREATE TABLE t AS other`: the table whose columns are copied. */
+  | 'structure'
   | 'alter_target'
   | 'comment'
   | 'grant';
@@ -80,8 +90,14 @@ export interface Effect {
   /** For foreign keys: the referencing column(s) and the referenced column(s). */
   readonly columns?: readonly string[];
   readonly refColumns?: readonly string[];
-  /** For a `reference` with via `extension_function`: the function name that implied it. */
+  /** For a `reference` with via `extension_function`: the function name that implied it; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
   readonly detail?: string;
+  /** ClickHouse `create`: the table's engine (`ReplicatedMergeTree`, `Distributed`), or a materialized view's inner table engine. */
+  readonly tableEngine?: string;
+  /** ClickHouse `create`: false when the object keeps no rows of its own (Distributed, Null, views, a materialized view with `TO`, dictionaries), so dropping it destroys no data. */
+  readonly holdsData?: boolean;
+  /** A `drop` that keeps the data where it is (ClickHouse `DETACH`). */
+  readonly keepsData?: boolean;
 }
 
 /** A column as written in CREATE TABLE, used to compare two definitions of one table. */
@@ -124,6 +140,12 @@ export interface ParsedStatement {
   /** False when the statement must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
+  /** ClickHouse: the cluster named by the statement's `ON CLUSTER`. */
+  readonly onCluster?: string;
+  /** ClickHouse: where ` ON CLUSTER name` goes (string offset in `sql`) in a statement that takes one and has none. */
+  readonly clusterSlot?: number;
+  /** ClickHouse: settings in force for the statement (from the `SET` statements before it in its file; a `SET`'s own). */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 /** A whole migration file after parsing. */
@@ -132,7 +154,7 @@ export interface ParsedFile {
   readonly file: string;
   readonly engine: EngineName;
   /** How the engine was decided. */
-  readonly engineSource: 'declared' | 'extension' | 'detected' | 'default';
+  readonly engineSource: 'declared' | 'extension' | 'store' | 'detected' | 'default';
   /** SHA-256 of the file bytes, hex. */
   readonly checksum: string;
   readonly statements: readonly ParsedStatement[];
@@ -143,7 +165,7 @@ export interface ParsedFile {
 export function objectKey(o: ObjectRef): string {
   const schema = o.schema ?? (o.kind === 'database' || o.kind === 'extension' || o.kind === 'schema' ? '' : 'public');
   const prefix = schema ? `${schema}.` : '';
-  const table = o.kind === 'trigger' && o.table ? `${o.table}.` : '';
+  const table = (o.kind === 'trigger' || o.kind === 'projection' || o.kind === 'index') && o.table ? `${o.table}.` : '';
   return `${o.kind}:${prefix}${table}${o.name}`;
 }
 

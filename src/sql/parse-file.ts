@@ -1,7 +1,8 @@
 /**
  * Parses one migration file with the right reader: the declared engine, else
- * `.cypher`/`.cql` for Neo4j, else PostgreSQL, falling back to ClickHouse when
- * the PostgreSQL parser rejects the file and it uses ClickHouse syntax.
+ * `.cypher`/`.cql` for Neo4j, else the engine of the only store its service
+ * has, else PostgreSQL, falling back to ClickHouse when the PostgreSQL parser
+ * rejects the file and it uses ClickHouse syntax.
  *
  * @example
  * await loadParsers();
@@ -19,12 +20,13 @@ export async function loadParsers(): Promise<void> {
   await loadPostgresParser();
 }
 
-export function parseMigrationFile(input: { file: string; text: string; declaredEngine?: EngineName }): ParsedFile {
+export function parseMigrationFile(input: { file: string; text: string; declaredEngine?: EngineName; storeEngine?: EngineName }): ParsedFile {
   const { file, text } = input;
   const checksum = createHash('sha256').update(text).digest('hex');
   const base = file.split('/').pop() ?? file;
   if (input.declaredEngine) return { file, checksum, engine: input.declaredEngine, engineSource: 'declared', ...analyze(input.declaredEngine, text, file) };
   if (/\.(cypher|cql)$/i.test(file)) return { file, checksum, engine: 'neo4j', engineSource: 'extension', ...analyzeCypher(text, file) };
+  if (input.storeEngine) return { file, checksum, engine: input.storeEngine, engineSource: 'store', ...analyze(input.storeEngine, text, file) };
   const pg = analyzePostgres(text, file);
   const err = pg.diagnostics.find((d) => d.code === 'sql.parse');
   const telling = err ? looksLikeClickHouse(text) : undefined;

@@ -17,6 +17,8 @@ export interface SourceJob {
   readonly file: string;
   readonly absPath: string;
   readonly declaredEngine?: EngineName;
+  /** The engine of the only store the file's service has, if it has one. */
+  readonly storeEngine?: EngineName;
 }
 
 export interface ParsedSource {
@@ -33,6 +35,6 @@ export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keep
 export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false): ParsedSource & { text?: string } {
   const bytes = readFile(job.absPath);
   const text = bytes.toString('utf8');
-  const parsed = parseMigrationFile({ file: job.file, text, ...(job.declaredEngine ? { declaredEngine: job.declaredEngine } : {}) });
+  const parsed = parseMigrationFile({ file: job.file, text, ...(job.declaredEngine ? { declaredEngine: job.declaredEngine } : {}), ...(job.storeEngine ? { storeEngine: job.storeEngine } : {}) });
   return { parsed, sha384: createHash('sha384').update(bytes).digest('hex'), ...(keepText ? { text } : {}) };
 }

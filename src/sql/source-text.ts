@@ -62,7 +62,7 @@ export class SourceText {
 }
 
 /** Moves `start` past white space, `/* *\/` comments and line comments (`--` by default). */
-export function skipTrivia(text: string, start: number, end: number, lineComments: readonly string[] = ['--']): number {
+export function skipTrivia(text: string, start: number, end: number, lineComments: readonly string[] = ['--'], nestedComments = false): number {
   let i = start;
   while (i < end) {
     const c = text[i]!;
@@ -71,7 +71,7 @@ export function skipTrivia(text: string, start: number, end: number, lineComment
       const nl = text.indexOf('\n', i);
       i = nl < 0 || nl > end ? end : nl + 1;
     } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
+      const close = nestedComments ? nestedCommentEnd(text, i) : text.indexOf('*/', i + 2);
       i = close < 0 || close > end ? end : close + 2;
     } else break;
   }
@@ -83,4 +83,19 @@ export function trimEnd(text: string, start: number, end: number): number {
   let e = end;
   while (e > start && /[\s;]/.test(text[e - 1]!)) e--;
   return e;
+}
+
+/** Index of the `*\/` closing the (nesting) block comment that opens at `i`, or -1. */
+export function nestedCommentEnd(text: string, i: number): number {
+  let depth = 0;
+  for (let j = i; j < text.length - 1; j++) {
+    if (text[j] === '/' && text[j + 1] === '*') {
+      depth++;
+      j++;
+    } else if (text[j] === '*' && text[j + 1] === '/') {
+      if (--depth === 0) return j;
+      j++;
+    }
+  }
+  return -1;
 }

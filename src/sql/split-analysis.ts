@@ -8,7 +8,7 @@
  */
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { Effect, EngineName, ParsedStatement } from './effects.js';
-import { splitStatements } from './split-statements.js';
+import { splitStatements, type SplitOptions } from './split-statements.js';
 
 export interface PieceInfo {
   readonly kind: string;
@@ -22,9 +22,9 @@ export interface PieceInfo {
 export function analyzeSplit(
   text: string,
   file: string,
-  o: { engine: EngineName; lineComments: string[]; describe: (sql: string, index: number) => PieceInfo },
+  o: SplitOptions & { engine: EngineName; describe: (sql: string, index: number) => PieceInfo },
 ): { statements: ParsedStatement[]; diagnostics: Diagnostic[] } {
-  const split = splitStatements(text, { lineComments: o.lineComments });
+  const split = splitStatements(text, o);
   if (split.unterminated) {
     const p = split.src.position(split.unterminated.index);
     return { statements: [], diagnostics: [diagnostic({ code: 'sql.parse', severity: 'error', message: `sql: cannot split "${file}": unterminated ${split.unterminated.what} starting here`, file, line: p.line, column: p.column, hint: 'close the quote or comment' })] };

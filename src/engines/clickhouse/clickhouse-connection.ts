@@ -10,13 +10,16 @@
  * await conn.close()
  */
 import type { Readable } from 'node:stream';
-import type { ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { createClient } from '@clickhouse/client';
 import { acquireChdb } from './chdb-registry.js';
 
 export interface ClickHouseConnection {
-  /** Runs one statement; `database` is the current database for unqualified names. Returns rows written when reported. */
-  command(sql: string, database?: string): Promise<{ writtenRows?: number }>;
+  /**
+   * Runs one statement; `database` is the current database for unqualified names,
+   * `settings` hold for this statement only. Returns rows written when reported.
+   */
+  command(sql: string, database?: string, settings?: Readonly<Record<string, string>>): Promise<{ writtenRows?: number }>;
   rows<T>(sql: string, database?: string): Promise<T[]>;
   /** Streams the raw output of a query that carries its own FORMAT clause. */
   stream(sql: string): Promise<Readable>;
@@ -32,7 +35,8 @@ export async function openClickHouse(url: string): Promise<ClickHouseConnection>
   const path = chdbPath(url);
   if (path !== undefined) {
     const handle = await acquireChdb(path);
-    return over((work, database) => handle.run(work, database), () => handle.release());
+    // chdb keeps one session: a setting given with a statement stays set after it, so it is reset at once.
+    return over((work, database) => handle.run(work, database), () => handle.release(), true);
   }
   const clients = new Map<string, ClickHouseClient>();
   const clientFor = (database?: string): ClickHouseClient => {
@@ -52,10 +56,18 @@ export async function openClickHouse(url: string): Promise<ClickHouseConnection>
 
 type Runner = <T>(work: (client: ClickHouseClient) => Promise<T>, database?: string) => Promise<T>;
 
-function over(run: Runner, close: () => Promise<void>): ClickHouseConnection {
+function over(run: Runner, close: () => Promise<void>, resetSettings = false): ClickHouseConnection {
   return {
-    async command(sql, database) {
-      const r = await run((c) => c.command({ query: sql }), database);
+    async command(sql, database, settings) {
+      const names = Object.keys(settings ?? {});
+      const r = await run(async (c) => {
+        if (names.length === 0) return c.command({ query: sql });
+        try {
+          return await c.command({ query: sql, clickhouse_settings: settings as ClickHouseSettings });
+        } finally {
+          if (resetSettings) await c.command({ query: `SET ${names.map((n) => `${n} = DEFAULT`).join(', ')}` });
+        }
+      }, database);
       const written = r.summary?.written_rows;
       return written !== undefined ? { writtenRows: Number(written) } : {};
     },

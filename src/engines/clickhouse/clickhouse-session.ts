@@ -45,9 +45,11 @@ export class ClickHouseSession implements EngineSession {
     const started = performance.now();
     let rows = 0;
     for (const [i, sql] of step.statements.entries()) {
+      // A SET's settings go with each statement it governs (step.settings): sent alone it would hold for nothing.
+      if (isSetStatement(sql)) continue;
       try {
         // CREATE DATABASE runs before its database exists, so it cannot run "in" it.
-        rows += (await this.conn.command(sql, creates ? undefined : db)).writtenRows ?? 0;
+        rows += (await this.conn.command(sql, creates ? undefined : db, step.settings?.[i])).writtenRows ?? 0;
       } catch (e) {
         throw toStatementError(step.id, i, sql, withPosition(e));
       }
@@ -104,6 +106,11 @@ function withPosition(e: unknown): unknown {
     try { Object.assign(err as object, { position: Number(m[1]) }); } catch { /* frozen error: keep it as is */ }
   }
   return e;
+}
+
+/** `SET a = 1`, not `SET ROLE` / `SET DEFAULT ROLE` (access control, which runs as a statement). */
+export function isSetStatement(sql: string): boolean {
+  return /^SET\s+(?!(?:DEFAULT\s+)?ROLE\b)/i.test(sql);
 }
 
 function safeName(name: string): string {

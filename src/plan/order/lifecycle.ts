@@ -20,6 +20,8 @@ export interface Version {
   readonly ref: ObjectRef;
   readonly store: string;
   readonly node: Node;
+  /** False when the object keeps no rows of its own (a ClickHouse Distributed table, view, dictionary); see Effect.holdsData. */
+  readonly holdsData?: boolean;
   dropNode?: Node;
   /** Nodes that use this version; undefined while there are none (most versions). */
   users?: Set<Node>;
@@ -77,26 +79,32 @@ export class Lifecycle {
     for (const n of nodes) {
       for (const e of n.effects) {
         if (e.object.kind === 'database') continue;
+        let renamed: Version | undefined;
         if (e.action === 'drop' || e.action === 'rename') {
           const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
+            renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
           }
         }
-        if (e.action === 'create') this.addVersion(n, e.object);
-        if (e.action === 'rename' && e.renameTo) this.addVersion(n, { ...e.object, name: e.renameTo });
+        if (e.action === 'create') this.addVersion(n, e.object, e.holdsData);
+        // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
+        if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) this.addVersion(n, { ...(renamed?.ref ?? e.object), name: e.renameTo }, renamed?.holdsData);
       }
     }
   }
 
-  private addVersion(n: NodeEffects, ref: ObjectRef): void {
+  private addVersion(n: NodeEffects, ref: ObjectRef, holdsData?: boolean): void {
     const key = this.key(n.store, n.engine, ref);
     const list = this.versions.get(key) ?? [];
     // `CREATE ... IF NOT EXISTS` / `OR REPLACE` of a live version in the same set (or store, for synthetic nodes) is not a new version.
     const last = list[list.length - 1];
     if (last && !last.dropNode && nodeSet(last.node) === n.set) return;
-    const v: Version = { key, ref, store: n.store, node: n.node };
+    // An unqualified ClickHouse name is in the store's database: the object is shown by its full name.
+    const database = n.engine === 'clickhouse' && ref.schema === undefined ? this.topology.stores.get(n.store)?.database : undefined;
+    const full = database !== undefined ? { ...ref, schema: database } : ref;
+    const v: Version = { key, ref: full, store: n.store, node: n.node, ...(holdsData !== undefined ? { holdsData } : {}) };
     list.push(v);
     this.versions.set(key, list);
     this.all.push(v);

@@ -1,8 +1,8 @@
 /**
  * Groups nodes into steps: consecutive statements of one file that go to one
  * store (and one owner) form a step; a statement that must run outside a
- * transaction, or that destroys data, stands alone. Synthetic nodes are steps
- * of their own.
+ * transaction, or that destroys data, stands alone, except that a ClickHouse
+ * `SET` joins the statement after it. Synthetic nodes are steps of their own.
  */
 import { createHash } from 'node:crypto';
 import type { Topology } from '../../topology/model.js';
@@ -41,8 +41,10 @@ export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { 
       const runs = byStore.get(u.store!) ?? [];
       const run = runs[runs.length - 1];
       const last = run?.[run.length - 1];
+      // A ClickHouse SET stays with the statement it governs (the engine sends its settings with that statement).
+      const governs = last?.stmt.settings !== undefined && last.stmt.kind === 'SET';
       const joins =
-        run && last && prev === last && last.service === u.service && last.stmt.transactional && u.stmt.transactional && !last.destructive && !u.destructive;
+        run && last && prev === last && last.service === u.service && (governs || (last.stmt.transactional && u.stmt.transactional && !last.destructive)) && !u.destructive;
       if (joins) run.push(u);
       else runs.push([u]);
       byStore.set(u.store!, runs);
@@ -121,24 +123,26 @@ export function finishStep(
       statementLines: units.map((u) => u.stmt.line),
     },
     statements,
+    ...(units.some((u) => u.stmt.settings) ? { settings: units.map((u) => u.stmt.settings ?? {}) } : {}),
     transactional: !nonTx,
     ...(nonTx?.stmt.nonTransactionalReason ? { nonTransactionalReason: nonTx.stmt.nonTransactionalReason } : {}),
     destructive: d.destructive,
     dropsData: [...new Set(units.flatMap((u) => u.dropsData))].sort(),
     checksum: checksumOf(statements),
-    changes: changesOf(units),
+    changes: changesOf(units, store.engine === 'clickhouse' ? store.database : undefined),
     notes: [...new Set(units.flatMap((u) => u.notes))],
     ...(extra.sqlx ? { sqlx: extra.sqlx } : {}),
   };
 }
 
-function changesOf(units: readonly Unit[]): StepChange[] {
+/** `database`: the store's, for ClickHouse, where an unqualified name is in it. */
+function changesOf(units: readonly Unit[], database: string | undefined): StepChange[] {
   const out: StepChange[] = [];
   const seen = new Set<string>();
   for (const u of units) {
     for (const e of u.stmt.effects) {
       if (e.action === 'reference') continue;
-      const name = displayName(e.object);
+      const name = displayName(database !== undefined && e.object.schema === undefined && e.object.kind !== 'database' ? { ...e.object, schema: database } : e.object);
       const to = e.action === 'rename' && e.renameTo ? e.renameTo : undefined;
       const key = `${e.action}|${e.object.kind}|${name}|${to ?? ''}`;
       if (seen.has(key)) continue;

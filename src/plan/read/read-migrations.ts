@@ -5,7 +5,7 @@
  * `skip:` entries are applied here, with their reasons.
  */
 import type { Diagnostic } from '../../errors.js';
-import type { ParsedFile } from '../../sql/effects.js';
+import type { EngineName, ParsedFile } from '../../sql/effects.js';
 import { parseSources, type ParsePoolOptions } from '../../sql/parse-pool.js';
 import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '../../sql/parse-source.js';
 import type { MigrationFile, MigrationSet, Skip, Topology } from '../../topology/model.js';
@@ -42,11 +42,20 @@ export async function readMigrationsInParallel(topology: Topology, options: Pars
 function migrationSources(topology: Topology): Source[] {
   const out: Source[] = [];
   for (const set of setsInVersionOrder(topology)) {
+    const storeEngine = onlyStoreEngine(topology, set);
     set.files.forEach((file, fileIndex) => {
-      out.push({ set, file, fileIndex, job: { file: file.file, absPath: file.absPath, ...(file.declaredEngine ? { declaredEngine: file.declaredEngine } : {}) } });
+      const engine = file.declaredEngine ? { declaredEngine: file.declaredEngine } : storeEngine ? { storeEngine } : {};
+      out.push({ set, file, fileIndex, job: { file: file.file, absPath: file.absPath, ...engine } });
     });
   }
   return out;
+}
+
+/** The engine of a service's set when the service has stores of one engine only: its files can be nothing else. */
+function onlyStoreEngine(topology: Topology, set: MigrationSet): EngineName | undefined {
+  const service = set.service ? topology.services.get(set.service) : undefined;
+  const engines = Object.keys(service?.stores ?? {}) as EngineName[];
+  return engines.length === 1 ? engines[0] : undefined;
 }
 
 function toUnits(topology: Topology, sources: readonly Source[], parsedSources: readonly ParsedSource[]): ReadResult {

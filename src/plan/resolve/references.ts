@@ -10,7 +10,7 @@ import type { ForeignKeyResolution, Topology } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from '../order/lifecycle.js';
 import { isSynth, type Node } from '../order/nodes.js';
-import { describe, displayName } from '../object-keys.js';
+import { describe, displayName, sameNamespace } from '../object-keys.js';
 import type { Ownership } from '../route/ownership.js';
 import { compilePattern } from '../route/patterns.js';
 import { unitPlace, type Unit } from '../read/units.js';
@@ -102,7 +102,7 @@ export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
     for (const v of list) {
       const d = v.dropNode;
       if (!d || isSynth(d)) continue;
-      const dropEffect = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && e.object.kind === v.ref.kind);
+      const dropEffect = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && sameNamespace(d.stmt.engine, e.object.kind, v.ref.kind));
       if (!dropEffect) continue;
       if (!isSynth(v.node) && v.node.file === d.file) {
         log.add({
@@ -116,7 +116,7 @@ export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
         });
         continue;
       }
-      if (v.ref.kind === 'table' || (v.ref.kind === 'materialized_view' && d.stmt.engine === 'clickhouse')) {
+      if (!dropEffect.keepsData && holdsData(v)) {
         d.destructive = true;
         const name = v.ref.schema && v.ref.schema !== 'public' ? `${v.ref.schema}.${v.ref.name}` : v.ref.name;
         if (!d.dropsData.includes(name)) d.dropsData.push(name);
@@ -124,6 +124,16 @@ export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
       if (dropEffect.cascade) cascade(lifecycle, v, d, log);
     }
   }
+}
+
+/**
+ * Whether the dropped version keeps rows of its own: every PostgreSQL table;
+ * on ClickHouse what its CREATE says (a MergeTree-family table or a
+ * materialized view with an inner table does; a Distributed table, a view, a
+ * dictionary or a materialized view writing `TO` another table does not).
+ */
+function holdsData(v: Version): boolean {
+  return v.holdsData ?? v.ref.kind === 'table';
 }
 
 function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): void {

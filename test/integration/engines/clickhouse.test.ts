@@ -65,6 +65,15 @@ describe('clickhouse engine', () => {
     expect(await session.countRows(`${DB}.daily`)).toBeGreaterThan(0);
   });
 
+  it('sends a SET\'s settings with the statements it governs, and they hold for nothing else', async () => {
+    const suspicious = (name: string) => `CREATE TABLE ${name} (x LowCardinality(UInt8)) ENGINE = Memory`;
+    const settings = { allow_suspicious_low_cardinality_types: '1' };
+    await session.applyStep(step('settings', ['SET allow_suspicious_low_cardinality_types = 1', suspicious('lc_ok')], { settings: [settings, settings] }), { workDir });
+    expect((await session.inspect()).tables).toContain(`${DB}.lc_ok`);
+    const error = await session.applyStep(step('no-settings', [suspicious('lc_refused')]), { workDir }).then(() => undefined, (e: unknown) => e);
+    expect((error as Error).message).toMatch(/LowCardinality|suspicious/i);
+  });
+
   it('leaves a started row and names the statement when a statement fails', async () => {
     const s = step('003', ['CREATE TABLE ok_table (id UInt8) ENGINE = MergeTree ORDER BY id', 'SELEC 1']);
     const error = await session.applyStep(s, { workDir }).then(() => undefined, (e: unknown) => e);

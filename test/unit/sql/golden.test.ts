@@ -7,7 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParsers, parseMigrationFile } from '../../../src/sql/parse-file.js';
 
-const roots = ['examples/nova', 'test/fixtures/sql/extra'];
+const roots = ['examples/nova', 'test/fixtures/sql/extra', 'test/fixtures/sql/clickhouse'];
 const files = roots.flatMap((root) => walk(root).filter((f) => /\.(sql|cypher)$/.test(f)));
 
 function walk(dir: string): string[] {

@@ -1,0 +1,90 @@
+/**
+ * How the planner treats ClickHouse statements: engine from the service's
+ * store, one namespace for tables, views and dictionaries, unqualified names
+ * in the store's database, what a drop destroys, RENAME ... IF EXISTS, and SET
+ * kept with the statement it governs.
+ */
+import { describe, expect, it } from 'vitest';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+import type { Plan } from '../../../src/plan/model.js';
+import { makeProject } from '../../helpers/project.js';
+
+async function plan(files: Record<string, string>): Promise<Plan> {
+  const { topologyFile } = makeProject(files, {
+    stores: { ch: { engine: 'clickhouse', database: 'obs' } },
+    sets: { obs: { dir: 'obs' } },
+    services: { collector: { stores: { clickhouse: 'ch' }, sets: ['obs'] } },
+  });
+  return planMigration(topologyFile, { allowErrors: true, env: {} });
+}
+
+const errors = (p: Plan) => p.diagnostics.filter((d) => d.severity !== 'info');
+const step = (p: Plan, file: string, n: number) => p.steps.find((s) => s.source?.file === `obs/${file}` && s.source.firstStatement <= n - 1 && s.source.lastStatement >= n - 1)!;
+
+describe('ClickHouse in the planner', () => {
+  const files = {
+    // Portable SQL that PostgreSQL would also parse: only the store says it is ClickHouse.
+    'obs/001_base.sql': [
+      'CREATE TABLE events_local (id UInt64, ts DateTime) ENGINE = MergeTree ORDER BY id',
+      'CREATE TABLE obs.events AS obs.events_local ENGINE = Distributed(obs, obs, events_local)',
+      'CREATE TABLE counts (id UInt64, n UInt64) ENGINE = SummingMergeTree ORDER BY id',
+      'CREATE MATERIALIZED VIEW counts_mv TO counts AS SELECT id, count() AS n FROM events_local GROUP BY id',
+      'CREATE MATERIALIZED VIEW obs.inner_mv ENGINE = MergeTree ORDER BY id AS SELECT id FROM obs.events_local',
+      "CREATE DICTIONARY obs.names (id UInt64, name String) PRIMARY KEY id SOURCE(CLICKHOUSE(TABLE 'events_local')) LAYOUT(FLAT()) LIFETIME(0)",
+      'CREATE TABLE old_spans (id UInt64) ENGINE = MergeTree ORDER BY id',
+    ].join(';\n') + ';\n',
+    'obs/002_reshape.sql': [
+      'RENAME TABLE IF EXISTS obs.old_spans TO spans',
+      'RENAME TABLE IF EXISTS never_created TO also_never',
+      'CREATE VIEW spans_view AS SELECT * FROM obs.spans',
+      'SET mutations_sync = 2',
+      'ALTER TABLE spans DELETE WHERE id = 0',
+    ].join(';\n') + ';\n',
+    'obs/003_cleanup.sql': [
+      'DROP TABLE obs.counts_mv',
+      'DROP TABLE events',
+      'DROP DICTIONARY names',
+      'DROP TABLE obs.inner_mv',
+      'DROP TABLE IF EXISTS spans_view',
+      'DROP TABLE counts',
+    ].join(';\n') + ';\n',
+  };
+
+  it('reads every file of a ClickHouse-only service as ClickHouse, with no errors', async () => {
+    const p = await plan(files);
+    expect(errors(p)).toEqual([]);
+    expect(p.skipped).toEqual([]);
+    expect(p.steps.filter((s) => s.kind === 'sql').every((s) => s.engine === 'clickhouse')).toBe(true);
+  });
+
+  it('links each DROP TABLE to the object it removes, unqualified or not, and holds back only drops of data', async () => {
+    const p = await plan(files);
+    const drops = ['obs.counts_mv', 'obs.events', 'obs.names', 'obs.inner_mv', 'obs.spans_view', 'obs.counts'];
+    const dropSteps = drops.map((_, i) => step(p, '003_cleanup.sql', i + 1));
+    expect(dropSteps.map((s) => s.destructive)).toEqual([false, false, false, true, false, true]);
+    expect(dropSteps.map((s) => s.phase === 'contract')).toEqual([false, false, false, true, false, true]);
+    expect(dropSteps[5]!.dropsData).toEqual(['obs.counts']);
+    // Each drop runs after what created the object, found across qualified and unqualified names.
+    expect(dropSteps[0]!.dependsOn).toContain(step(p, '001_base.sql', 4).id);
+    expect(dropSteps[1]!.dependsOn).toContain(step(p, '001_base.sql', 2).id);
+    expect(dropSteps[2]!.dependsOn).toContain(step(p, '001_base.sql', 6).id);
+    expect(dropSteps[4]!.dependsOn).toContain(step(p, '002_reshape.sql', 3).id);
+    // The Distributed table, the MV reading events_local and the dictionary loading it all depend on it.
+    const local = step(p, '001_base.sql', 1).id;
+    for (const n of [2, 4, 5, 6]) expect(step(p, '001_base.sql', n).dependsOn).toContain(local);
+  });
+
+  it('follows RENAME ... IF EXISTS of a table the plan creates, and ignores one of a table nobody creates', async () => {
+    const p = await plan(files);
+    expect(step(p, '002_reshape.sql', 3).dependsOn).toContain(step(p, '002_reshape.sql', 1).id);
+    expect(p.objects.map((o) => o.name)).toContain('obs.spans');
+    expect(p.objects.map((o) => o.name)).not.toContain('obs.also_never');
+  });
+
+  it('keeps a SET in the step of the statement it governs', async () => {
+    const p = await plan(files);
+    const s = step(p, '002_reshape.sql', 5);
+    expect(s.statements).toEqual(['SET mutations_sync = 2', 'ALTER TABLE spans DELETE WHERE id = 0']);
+    expect(s.id).toBe('ch:obs/002_reshape.sql#4-5');
+  });
+});
