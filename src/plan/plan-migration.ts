@@ -31,6 +31,7 @@ import { applyForeignKeyStrips } from './resolve/strip-foreign-keys.js';
 import { isSynth } from './order/nodes.js';
 import type { Unit } from './read/units.js';
 import { compareText } from './compare-text.js';
+import { maskSecrets } from '../mask-secrets.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -139,10 +140,11 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     format: 'topoplan-plan/1',
     topology: topology.name,
     file: topology.file,
-    stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: s.urlTemplate } : {}) })),
+    stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: maskSecrets(s.urlTemplate) } : {}) })),
     services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
     steps,
-    waves: waves.map((w) => w ?? []),
+    // Dense: map() would keep a hole as a hole (null in JSON) and renderers index every wave.
+    waves: Array.from(waves, (w) => w ?? []),
     edges: graph.edges,
     objects,
     conflicts: log.conflicts(),

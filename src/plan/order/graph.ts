@@ -158,8 +158,9 @@ function layer(drafts: readonly DraftStep[], preds: Map<string, Set<string>>, su
     ready = next;
   }
   const cyclic = order.length < drafts.length;
+  // Only placed steps count: a step in a cycle may have a wave from a predecessor, and counting it would leave a wave empty.
   let maxWave = 0;
-  for (const w of wave.values()) maxWave = Math.max(maxWave, w);
+  for (const id of order) maxWave = Math.max(maxWave, wave.get(id)!);
   const done = new Set(order);
   for (const d of [...drafts].sort((a, b) => compareText(a.id, b.id))) {
     if (!done.has(d.id)) {
