@@ -7,8 +7,8 @@
  * const { topology, diagnostics } = await loadTopology('topologies/nova-plan-b.yaml');
  * if (!topology) for (const d of diagnostics) console.error(formatDiagnostic(d));
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, relative, resolve as resolvePath } from 'node:path';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { EngineName } from '../sql/effects.js';
 import { expandEnv } from './expand-env.js';
@@ -65,6 +65,10 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
     layers.push(src);
     diagnostics.push(...src.diagnostics);
     if (src.value === undefined) break;
+    if (src.value === null || typeof src.value !== 'object' || Array.isArray(src.value)) {
+      diagnostics.push(notAMap(src, label));
+      break;
+    }
     diagnostics.push(...validateSchema(src));
     const ext = (src.value as { extends?: unknown }).extends;
     if (typeof ext !== 'string') break;
@@ -81,6 +85,21 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
   const topology = resolveTopology(raw, layers[0]!.file, chain, dirname(typeof input === 'string' ? resolvePath(options.cwd ?? process.cwd(), input) : baseDir), options.env ?? process.env, pos, diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   return sorted.some((d) => d.severity === 'error') ? { diagnostics: sorted } : { topology, diagnostics: sorted };
+}
+
+/** An empty file, one with only comments, or a document that is a list or a scalar instead of a map. */
+function notAMap(src: YamlSource, label: string): Diagnostic {
+  const empty = src.value === null || src.value === undefined;
+  const p = src.position([]);
+  return diagnostic({
+    code: 'topology.not_a_map',
+    severity: 'error',
+    message: empty ? `topology: "${label}" is empty (it holds no settings, only comments or nothing)` : `topology: "${label}" must be a map of settings, not ${Array.isArray(src.value) ? 'a list' : `a ${typeof src.value}`}`,
+    file: src.file,
+    line: p.line,
+    column: p.column,
+    hint: 'a topology starts with:\ntopoplan: 1\nname: my-system\nstores: { main: { engine: postgres, database: main } }\nsets: { app: { dir: migrations } }\nservices: { app: { stores: { postgres: main }, sets: [app] } }',
+  });
 }
 
 function inMemory(file: string, raw: unknown): YamlSource {
@@ -102,7 +121,9 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
   for (const [name, s] of Object.entries(raw.stores ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     let url: string | undefined;
     if (s.url !== undefined) {
-      const { value, missing } = expandEnv(s.url, env);
+      const { value, missing, errors } = expandEnv(s.url, env);
+      const at = pos(['stores', name, 'url']);
+      for (const e of errors) err(ds, 'topology.env_syntax', `topology: store "${name}" url: ${e.message} (at character ${e.offset + 1} of the url)`, at, 'write ${VAR}, or ${VAR:-default} where the default may itself be ${OTHER:-...}; an empty default means the embedded engine');
       for (const m of missing) err(ds, 'topology.env', `topology: store "${name}" url uses \${${m}}, which is not set`, pos(['stores', name, 'url']), `set ${m}, or give a default: \${${m}:-postgres://localhost/${s.database}} (an empty default means the embedded engine)`);
       url = value === '' ? undefined : value;
     }
@@ -132,13 +153,16 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     const p = pos(['sets', name, 'dir']);
     if (!s.shared && !setOwner.has(name)) err(ds, 'topology.unused_set', `topology: set "${name}" is run by no service and is not shared`, pos(['sets', name], true), `list it in a service's sets:, or mark it shared: true`, 'warning');
     let files: MigrationSet['files'] = [];
-    if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
+    const outside = !s.allowOutsideRoot && leavesRoot(root, absDir);
+    if (outside) {
+      err(ds, 'topology.outside_root', `topology: set "${name}" directory "${s.dir}" is outside the topology's root "${root}"${outside === 'link' ? ' (through a symbolic link)' : ''}`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
+    } else if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
       err(ds, 'topology.missing_dir', `topology: set "${name}" directory "${s.dir}" does not exist (looked in ${absDir})`, p, `fix dir: (relative to root "${raw.root ?? '.'}"), or create the directory`);
     } else {
       files = listFiles(absDir, root, s.include ?? DEFAULT_INCLUDE, s.exclude ?? [], (s.engines ?? {}) as Record<string, EngineName>);
       if (files.length === 0) err(ds, 'topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
     }
-    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, pos: p });
+    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, pos: p });
   }
   checkReferences(raw, stores, services, sets, pos, ds);
   return {
@@ -159,6 +183,20 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     accepts: (raw.accept ?? []).map((a, i) => ({ conflict: a.conflict, object: a.object, reason: a.reason, pos: pos(['accept', i]) })),
     expectations: (raw.expectations ?? []).map((e, i) => expectation(e, pos(['expectations', i]))),
   };
+}
+
+/** Whether `dir` lies outside `root`: by its path, or once symbolic links are followed. */
+function leavesRoot(root: string, dir: string): 'path' | 'link' | false {
+  const inside = (r: string, d: string) => {
+    const rel = relative(r, d);
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  };
+  if (!inside(root, dir)) return 'path';
+  try {
+    return inside(realpathSync(root), realpathSync(dir)) ? false : 'link';
+  } catch {
+    return false;
+  }
 }
 
 function range(s: string): [number, number] {

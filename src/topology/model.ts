@@ -40,6 +40,8 @@ export interface MigrationSet {
   readonly dir: string;
   readonly absDir: string;
   readonly shared: boolean;
+  /** The topology allows `dir` outside the topology's root (`allowOutsideRoot: true`). */
+  readonly allowOutsideRoot: boolean;
   /** The service that lists this set; undefined for shared sets. */
   readonly service?: string;
   /** Files in the author's order (sorted by name, as sqlx does). */

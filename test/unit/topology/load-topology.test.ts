@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../../src/errors.js';
 import { loadTopology } from '../../../src/topology/index.js';
@@ -88,6 +88,38 @@ describe('loadTopology diagnostics', () => {
     expect(set.topology!.stores.get('main')!.url).toBe('postgres://z');
     const bad = await loadTopology(join(project(files('${PG_URL}')), 't.yaml'), { env: {} });
     expect(one(bad.diagnostics, 'topology.env').message).toContain('PG_URL');
+  });
+
+  it('nested defaults expand; a malformed reference is an error at the url, not a bare "Invalid URL" later', async () => {
+    const files = (url: string) => ({ 't.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]').replace('database: main }', `database: main, url: "${url}" }`), 'app/1_a.sql': 'SELECT 1;' });
+    const nested = await loadTopology(join(project(files('${A:-${B:-}}')), 't.yaml'), { env: { B: 'postgres://b/db' } });
+    expect(nested.topology!.stores.get('main')!.url).toBe('postgres://b/db');
+    const embedded = await loadTopology(join(project(files('${A:-${B:-}}')), 't.yaml'), { env: {} });
+    expect(embedded.topology!.stores.get('main')!.url).toBeUndefined();
+    const open = await loadTopology(join(project(files('${A:-${B:-}')), 't.yaml'), { env: {} });
+    const d = one(open.diagnostics, 'topology.env_syntax');
+    expect(d).toMatchObject({ line: 4, severity: 'error' });
+    expect(d.message).toContain('store "main" url: "${A:-" is not closed by "}"');
+  });
+
+  it('a set directory outside the root is an error unless the set allows it', async () => {
+    const outside = project({ 'm/1_a.sql': 'SELECT 1;' });
+    const topo = (dir: string, extra = '') => base('  api:\n    stores: { postgres: main }\n    sets: [app]').replace('app: { dir: app }', `app: { dir: "${dir}"${extra} }`);
+    for (const dir of [join(outside, 'm'), join('..', basename(outside), 'm'), '/etc']) {
+      const root = project({ 't.yaml': topo(dir) });
+      const { topology, diagnostics } = await loadTopology(join(root, 't.yaml'), { env: {} });
+      expect(topology, dir).toBeUndefined();
+      const d = one(diagnostics, 'topology.outside_root');
+      expect(d).toMatchObject({ line: 6 });
+      expect(d.hint).toContain('allowOutsideRoot: true');
+    }
+    const linked = project({ 't.yaml': topo('m') });
+    symlinkSync(join(outside, 'm'), join(linked, 'm'));
+    expect(one((await loadTopology(join(linked, 't.yaml'), { env: {} })).diagnostics, 'topology.outside_root').message).toContain('through a symbolic link');
+    const allowed = project({ 't.yaml': topo(join(outside, 'm'), ', allowOutsideRoot: true') });
+    const ok = await loadTopology(join(allowed, 't.yaml'), { env: {} });
+    expect(ok.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(ok.topology!.sets.get('app')!.files.map((f) => f.name)).toEqual(['1_a.sql']);
   });
 
   it('extends: the child overrides one binding; positions stay in the file that wrote them', async () => {
