@@ -1,5 +1,6 @@
 /** `topoplan apply FILE [--contract] [--dry-run] [--rerecord] [--json]`: plan, then apply to every store. */
-import type { Command } from 'commander';
+import type { CliContext } from './cli-context.js';
+import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { applyPlan } from '../execute/apply-plan.js';
 import type { ApplyEvent } from '../execute/events.js';
@@ -7,11 +8,12 @@ import { resolveConnections } from '../execute/resolve-connections.js';
 import type { StepResult } from '../execute/step-result.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderDryRun } from '../render/dry-run.js';
-import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { LiveProgress } from './live-progress.js';
+import { secondsAsMs, wholeNumber } from './option-parsers.js';
 import { requireTopology } from './require-topology.js';
 
-export function applyCommand(program: Command, setExit: (code: number) => void): void {
+export function applyCommand(program: Command, ctx: CliContext): void {
   program
     .command('apply')
     .description('apply the plan to every store (embedded engines where a store has no url)')
@@ -21,30 +23,35 @@ export function applyCommand(program: Command, setExit: (code: number) => void):
     .option('--rerecord', 'accept changed or unfinished steps as applied, recording their current text')
     .option('--json', 'print events as JSON lines')
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
-    .option('--concurrency <n>', 'steps in parallel across stores', '4')
-    .option('--lock-timeout <seconds>', 'wait this long for another apply', '30')
-    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; concurrency: string; lockTimeout: string }) => {
-      const topology = await requireTopology(file);
+    .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
+    .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
+    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; concurrency: number; lockTimeout: number }) => {
+      const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
       if (opts.dryRun) {
-        process.stdout.write(renderDryRun(plan, { contract: !!opts.contract }));
-        setExit(EXIT_OK);
+        ctx.out(renderDryRun(plan, { contract: !!opts.contract }));
+        ctx.setExit(EXIT_OK);
         return;
       }
-      const c = pc.createColors(useColor() && !opts.json);
-      const connections = await resolveConnections(topology, { dir: opts.dataDir });
-      const live = !opts.json && process.stdout.isTTY ? new LiveProgress(plan.steps.length, c) : undefined;
-      const say = (line: string) => (live ? live.line(line) : process.stdout.write(line + '\n'));
-      if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
+      if (ctx.signal.aborted) return;
+      const c = pc.createColors(ctx.colorOut && !opts.json);
+      const live = !opts.json && ctx.interactive ? new LiveProgress(plan.steps.length, c, (t) => ctx.out(t)) : undefined;
+      const say = (line: string) => (live ? live.line(line) : ctx.out(line + '\n'));
+      const forget = live ? ctx.onForcedExit(() => live.close()) : undefined;
+      const stopping = () => live?.stopping(c.yellow('stopping: the steps running now finish or roll back, nothing new starts'));
+      ctx.signal.addEventListener('abort', stopping, { once: true });
+      const connections = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
       try {
+        if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
         const result = await applyPlan(plan, {
           connections: connections.connections,
           unreachableReasons: connections.reasons,
           workDir: connections.workDir,
           ...(opts.contract ? { contract: true } : {}),
           ...(opts.rerecord ? { rerecord: true } : {}),
-          concurrency: Number(opts.concurrency),
-          lockTimeoutMs: Number(opts.lockTimeout) * 1000,
+          concurrency: opts.concurrency,
+          lockTimeoutMs: opts.lockTimeout,
+          signal: ctx.signal,
           onEvent: opts.json
             ? (e) => say(JSON.stringify(e))
             : (e) => {
@@ -54,15 +61,26 @@ export function applyCommand(program: Command, setExit: (code: number) => void):
               },
         });
         live?.close();
-        if (!opts.json) process.stdout.write(summary(result.steps, c) + '\n');
+        if (!opts.json) ctx.out(summary(result.steps, c) + '\n');
         for (const r of result.rootCauses) {
-          if (r.status === 'failed') process.stderr.write(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
+          if (r.status === 'failed') ctx.err(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
         }
-        setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+        if (ctx.signal.aborted) ctx.stopped(stoppedDetail(result.steps));
+        ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
+        live?.close();
+        forget?.();
+        ctx.signal.removeEventListener('abort', stopping);
         await connections.stop();
       }
     });
+}
+
+/** What an interrupted apply did, in one clause. */
+function stoppedDetail(steps: readonly StepResult[]): string {
+  const applied = steps.filter((s) => s.status === 'applied').length;
+  const interrupted = steps.filter((s) => s.cause === 'interrupted').length;
+  return `${applied} step${applied === 1 ? '' : 's'} applied, ${interrupted} not applied; every store's ledger is consistent: apply again to finish`;
 }
 
 function renderEvent(e: ApplyEvent, say: (l: string) => void, c: ReturnType<typeof pc.createColors>): void {

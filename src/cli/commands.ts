@@ -1,4 +1,5 @@
 /** Commands beyond validate and plan register here, one file each. */
+import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { diffCommand } from './diff-command.js';
@@ -6,10 +7,10 @@ import { statusCommand } from './status-command.js';
 import { transitionCommand } from './transition-command.js';
 import { verifyCommand } from './verify-command.js';
 
-export function registerMoreCommands(program: Command, setExit: (code: number) => void): void {
-  applyCommand(program, setExit);
-  verifyCommand(program, setExit);
-  diffCommand(program, setExit);
-  statusCommand(program, setExit);
-  transitionCommand(program, setExit);
+export function registerMoreCommands(program: Command, ctx: CliContext): void {
+  applyCommand(program, ctx);
+  verifyCommand(program, ctx);
+  diffCommand(program, ctx);
+  statusCommand(program, ctx);
+  transitionCommand(program, ctx);
 }

@@ -1,4 +1,5 @@
 /** `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows]`: exit 0 identical, 1 different. */
+import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../diff/index.js';
 import { closeSessions, openSessions } from '../execute/open-sessions.js';
@@ -7,27 +8,28 @@ import { planMigration } from '../plan/plan-migration.js';
 import type { Plan } from '../plan/model.js';
 import type { Topology } from '../topology/model.js';
 import { requireTopology } from './require-topology.js';
-import { emit, EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { writableFile } from './option-parsers.js';
+import { emit, EXIT_OK, EXIT_PROBLEMS } from './io.js';
 
-export function diffCommand(program: Command, setExit: (code: number) => void): void {
+export function diffCommand(program: Command, ctx: CliContext): void {
   program
     .command('diff')
     .description('compare two topologies of one system: what moves, what breaks, what must be copied')
     .argument('<a>', 'topology YAML (the current one)')
     .argument('<b>', 'topology YAML (the proposed one)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
-    .option('-o, --out <file>', 'write the output to a file')
+    .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .option('--rows', "count rows of moving tables in A's databases (embedded engines under --data-dir when a store has no url)")
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
     .action(async (fileA: string, fileB: string, opts: { format: string; out?: string; rows?: boolean; dataDir: string }) => {
-      const [ta, tb] = await Promise.all([requireTopology(fileA), requireTopology(fileB)]);
+      const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
       const rowEstimates = opts.rows ? await countMovingRows(ta, a, first.moves) : undefined;
       const diff = rowEstimates ? diffTopologies(a, b, { rowEstimates }) : first;
-      const text = opts.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : opts.format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && useColor() });
-      emit(text, opts.out);
-      setExit(diff.identical ? EXIT_OK : EXIT_PROBLEMS);
+      const text = opts.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : opts.format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && ctx.colorOut });
+      emit(ctx, text, opts.out);
+      ctx.setExit(diff.identical ? EXIT_OK : EXIT_PROBLEMS);
     });
 }
 

@@ -1,37 +1,74 @@
 /**
- * The CLI's only doors to the outside: writing output, printing diagnostics,
- * and exit codes (0 ok, 1 conflicts or invalid input or a failed apply, 2 usage).
+ * The CLI's only doors to the outside: writing output (to standard output
+ * or an `--out` file), printing diagnostics, and turning any error into one
+ * clear message and an exit code (0 ok, 1 conflicts or invalid input or a
+ * failed apply, 2 usage). No input produces a stack trace: unexpected errors
+ * say they are a bug and how to see where (TOPOPLAN_DEBUG=1).
  */
 import { writeFileSync } from 'node:fs';
 import pc from 'picocolors';
-import { formatDiagnostic, TopoplanError, type Diagnostic } from '../errors.js';
+import { diagnostic, formatDiagnostic, TopoplanError, type Diagnostic } from '../errors.js';
+import { maskSecrets } from '../mask-secrets.js';
+import type { CliContext } from './cli-context.js';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
 export const EXIT_USAGE = 2;
 
-export const useColor = (): boolean => Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
-
-export function emit(text: string, out?: string): void {
-  if (out) writeFileSync(out, text);
-  else process.stdout.write(text);
+/** Writes a command's output to `out` (a file) or standard output, passwords masked either way. */
+export function emit(ctx: CliContext, text: string, out?: string): void {
+  if (!out) {
+    ctx.out(text);
+    return;
+  }
+  try {
+    writeFileSync(out, maskSecrets(text));
+  } catch (e) {
+    throw new TopoplanError('cli.out', `topoplan: cannot write --out "${out}": ${systemReason(e)}`, [
+      diagnostic({ code: 'cli.out', severity: 'error', message: `topoplan: cannot write --out "${out}": ${systemReason(e)}`, file: out, hint: 'choose a path in a directory that exists and that you can write to' }),
+    ]);
+  }
 }
 
-export function printDiagnostics(ds: readonly Diagnostic[]): void {
-  const c = pc.createColors(Boolean(process.stderr.isTTY) && !process.env.NO_COLOR);
+export function printDiagnostics(ctx: CliContext, ds: readonly Diagnostic[]): void {
+  const c = pc.createColors(ctx.colorErr);
   for (const d of ds) {
     const colour = d.severity === 'error' ? c.red : d.severity === 'warning' ? c.yellow : c.dim;
-    process.stderr.write(colour(formatDiagnostic(d)) + '\n');
+    ctx.err(colour(formatDiagnostic(d)) + '\n');
   }
 }
 
-/** Turns a thrown error into output and an exit code; unexpected errors keep their stack. */
-export function failure(e: unknown): number {
+/** Turns a thrown error into output and an exit code. */
+export function failure(ctx: CliContext, e: unknown): number {
   if (e instanceof TopoplanError) {
-    printDiagnostics(e.diagnostics.length ? e.diagnostics : [{ code: e.code, severity: 'error', message: e.message }]);
-    if (e.diagnostics.length) process.stderr.write(`${e.message.split(':')[0]}: failed with ${e.diagnostics.filter((d) => d.severity === 'error').length} error(s)\n`);
+    printDiagnostics(ctx, e.diagnostics.length ? e.diagnostics : [{ code: e.code, severity: 'error', message: e.message }]);
+    const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
+    if (errors > 1) ctx.err(`${e.message.split(':')[0]}: failed with ${errors} errors\n`);
+    return e.code === 'cli.usage' ? EXIT_USAGE : EXIT_PROBLEMS;
+  }
+  const err = e as NodeJS.ErrnoException | undefined;
+  if (err && typeof err.code === 'string' && typeof err.syscall === 'string') {
+    ctx.err(`topoplan: ${err.syscall}${err.path ? ` "${err.path}"` : ''} failed: ${systemReason(err)}\n  hint: check the path and its permissions\n`);
     return EXIT_PROBLEMS;
   }
-  process.stderr.write(`topoplan: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const what = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
+  const debug = ctx.env.TOPOPLAN_DEBUG && e instanceof Error && e.stack ? `\n${e.stack}` : '';
+  ctx.err(`topoplan: internal error: ${what}${debug}\n  hint: this is a bug in topoplan, not in your input; run again with TOPOPLAN_DEBUG=1 to see where it happened, and report it\n`);
   return EXIT_PROBLEMS;
+}
+
+/** A system error in words: "no such file or directory", "permission denied", ... */
+export function systemReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'the file system is read-only',
+    EEXIST: 'it exists already',
+  };
+  return (code && words[code]) ?? (e instanceof Error ? e.message : String(e));
 }

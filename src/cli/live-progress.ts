@@ -2,6 +2,9 @@
  * Apply progress in a terminal: finished steps scroll above a live footer
  * that lists the steps running now and a count, redrawn in place. Used only
  * when standard output is a terminal; otherwise the CLI prints plain lines.
+ * `close()` erases the footer and leaves the terminal as it was; it is safe
+ * to call more than once (an interrupted run calls it on every way out), and
+ * lines printed after it are plain lines.
  */
 import type pc from 'picocolors';
 
@@ -9,6 +12,8 @@ export class LiveProgress {
   private readonly running = new Map<string, number>();
   private done = 0;
   private footerLines = 0;
+  private closed = false;
+  private status: string | undefined;
 
   constructor(
     private readonly total: number,
@@ -34,8 +39,15 @@ export class LiveProgress {
     this.line(text, true);
   }
 
+  /** Shows in the footer that the run is stopping (and why) until it ends. */
+  stopping(text: string): void {
+    this.status = text;
+    this.redraw();
+  }
+
   close(): void {
     this.clear();
+    this.closed = true;
   }
 
   private clear(): void {
@@ -44,10 +56,12 @@ export class LiveProgress {
   }
 
   private redraw(clear = true): void {
+    if (this.closed) return;
     if (clear) this.clear();
     const now = Date.now();
     const lines = [...this.running].map(([id, t]) => this.c.cyan(`  ⠿ ${id} ${this.c.dim(`${((now - t) / 1000).toFixed(1)}s`)}`));
     lines.push(this.c.dim(`  ${this.done}/${this.total} steps done, ${this.running.size} running`));
+    if (this.status) lines.push(`  ${this.status}`);
     this.write(lines.join('\n') + '\n');
     this.footerLines = lines.length;
   }

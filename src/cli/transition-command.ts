@@ -1,4 +1,5 @@
 /** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--json]`. */
+import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
@@ -6,10 +7,10 @@ import { resolveConnections } from '../execute/resolve-connections.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { PHASES, planTransition, runTransition, type TransitionPhase } from '../transition/index.js';
 import { TopoplanError } from '../errors.js';
-import { EXIT_OK, EXIT_PROBLEMS, useColor } from './io.js';
+import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { requireTopology } from './require-topology.js';
 
-export function transitionCommand(program: Command, setExit: (code: number) => void): void {
+export function transitionCommand(program: Command, ctx: CliContext): void {
   program
     .command('transition')
     .description('move a running system from topology A to B: expand, copy, verify, cut over, contract (opt-in)')
@@ -22,11 +23,11 @@ export function transitionCommand(program: Command, setExit: (code: number) => v
     .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; json?: boolean; dataDir: string }) => {
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
-      const [ta, tb] = [await requireTopology(opts.from), await requireTopology(opts.to)];
+      const [ta, tb] = [await requireTopology(ctx, opts.from), await requireTopology(ctx, opts.to)];
       const tp = planTransition(await planMigration(ta), await planMigration(tb));
       const [ca, cb] = [await resolveConnections(ta, { dir: opts.dataDir }), await resolveConnections(tb, { dir: opts.dataDir })];
-      const c = pc.createColors(useColor() && !opts.json);
-      const say = (l: string) => process.stdout.write(l + '\n');
+      const c = pc.createColors(ctx.colorOut && !opts.json);
+      const say = (l: string) => ctx.out(l + '\n');
       try {
         const phases = (opts.phase as TransitionPhase[] | undefined) ?? [...PHASES.filter((p) => p !== 'contract'), ...(opts.contract ? (['contract'] as const) : [])];
         const result = await runTransition(tp, {
@@ -42,7 +43,7 @@ export function transitionCommand(program: Command, setExit: (code: number) => v
           },
         });
         if (result.expand && !opts.json) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
-        for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') process.stderr.write(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
+        for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') ctx.err(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
         if (result.cutover.length) {
           if (opts.json) say(JSON.stringify({ type: 'cutover', settings: result.cutover }));
           else {
@@ -54,7 +55,7 @@ export function transitionCommand(program: Command, setExit: (code: number) => v
           }
         }
         for (const b of result.backups) say(c.yellow(`backup of ${b.table} (${b.rows} rows): ${b.path}`));
-        setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+        ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
         await ca.stop();
         await cb.stop();

@@ -57,6 +57,8 @@ export interface LockOptions {
   readonly timeoutMs: number;
   /** Poll interval while another apply holds the lock. */
   readonly pollMs?: number;
+  /** Stops waiting: the lock call rejects with an `apply.interrupted` error. */
+  readonly signal?: AbortSignal;
 }
 
 /** A connected engine bound to one store. */

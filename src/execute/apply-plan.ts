@@ -24,6 +24,7 @@ import { SUCCEEDED, type StepResult } from './step-result.js';
 import { verifyExpectations, type VerifyResult } from './verify.js';
 import { walk } from './walker.js';
 import { changeSummary } from './change-summary.js';
+import { maskSecrets } from '../mask-secrets.js';
 
 export interface ApplyOptions {
   /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
@@ -43,6 +44,12 @@ export interface ApplyOptions {
   /** Check the plan's expectations at the end. Default true. */
   readonly verify?: boolean;
   readonly onEvent?: (event: ApplyEvent) => void;
+  /**
+   * Stops the apply: no step starts once it is aborted (those left are
+   * `not-applied` with cause `interrupted`); a running step finishes or rolls
+   * back, so every ledger row stays consistent; locks and sessions are given back.
+   */
+  readonly signal?: AbortSignal;
   /** Engine per kind; default the built-in engines. */
   readonly engines?: (name: EngineName) => Engine;
 }
@@ -80,14 +87,18 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         try {
           sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url }));
         } catch (e) {
-          for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: (e as Error).message } });
+          for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: maskSecrets((e as Error).message) } });
         }
       }),
     );
-    const locked = await lockAll([...sessions].sort(([a], [b]) => a.localeCompare(b)), options.lockTimeoutMs ?? 30_000, emit);
+    const locked = await lockAll([...sessions].sort(([a], [b]) => a.localeCompare(b)), options.lockTimeoutMs ?? 30_000, emit, options.signal);
     if ('error' in locked) {
       // Without every lock nothing runs: another apply owns these stores.
-      const steps = plan.steps.map((s): StepResult => ({ id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${locked.store}`, error: { message: locked.error } }));
+      const steps = plan.steps.map((s): StepResult =>
+        options.signal?.aborted
+          ? { id: s.id, store: s.store, status: 'not-applied', reason: 'interrupted while waiting for a lock', cause: 'interrupted' }
+          : { id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${locked.store}`, error: { message: locked.error } },
+      );
       return finish(steps, backups, undefined, emit);
     }
     releases.push(...locked.releases);
@@ -106,7 +117,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       run: async (step) => {
         const r: StepResult =
           preset.get(step.id) ??
-          (step.phase === 'contract' && !options.contract
+          (options.signal?.aborted
+            ? { id: step.id, store: step.store, status: 'not-applied', reason: 'interrupted before it started', cause: 'interrupted' }
+            : step.phase === 'contract' && !options.contract
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'contract phase: re-run with --contract', cause: 'contract' }
             : await runStep(step, sessions.get(step.store)!, options, backups, emit));
         emit({ type: 'step-done', result: r });
@@ -117,7 +130,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const steps = plan.steps.map((s) => results.get(s.id)!);
     for (const r of steps) if (!ran.has(r.id)) emit({ type: 'step-done', result: r });
     let verification: VerifyResult | undefined;
-    if (options.verify !== false && plan.expectations.length > 0) {
+    if (options.verify !== false && plan.expectations.length > 0 && !options.signal?.aborted) {
       const contractApplied = plan.steps.filter((s) => s.phase === 'contract').every((s) => SUCCEEDED.has(results.get(s.id)!.status));
       verification = await verifyExpectations(plan.expectations, sessions, { contractApplied });
       emit({ type: 'verify', result: verification });
@@ -140,6 +153,7 @@ async function lockAll(
   sessions: [string, EngineSession][],
   timeoutMs: number,
   emit: (e: ApplyEvent) => void,
+  signal: AbortSignal | undefined,
 ): Promise<{ releases: (() => Promise<void>)[] } | { store: string; error: string }> {
   const quick = await Promise.allSettled(sessions.map(([, s]) => s.lock({ timeoutMs: 0 })));
   if (quick.every((r) => r.status === 'fulfilled')) {
@@ -150,7 +164,7 @@ async function lockAll(
   const releases: (() => Promise<void>)[] = [];
   for (const [store, session] of sessions) {
     try {
-      releases.push(await session.lock({ timeoutMs }));
+      releases.push(await session.lock({ timeoutMs, ...(signal ? { signal } : {}) }));
       emit({ type: 'locked', store });
     } catch (e) {
       for (const release of releases.reverse()) await release().catch(() => undefined);
@@ -245,6 +259,6 @@ function errorOf(step: Step, e: unknown): StepResult['error'] {
       ...(e.code ? { code: e.code } : {}),
     };
   }
-  if (e instanceof TopoplanError) return { message: e.message, code: e.code };
-  return { message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof TopoplanError) return { message: maskSecrets(e.message), code: e.code };
+  return { message: maskSecrets(e instanceof Error ? e.message : String(e)) };
 }

@@ -13,6 +13,7 @@ import { resolve } from 'node:path';
 import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import type { Topology } from '../topology/model.js';
+import { maskSecrets } from '../mask-secrets.js';
 
 export interface Connections {
   readonly connections: Record<string, string | undefined>;
@@ -23,7 +24,16 @@ export interface Connections {
   stop(): Promise<void>;
 }
 
-export async function resolveConnections(topology: Topology, options: { dir?: string; embedded?: boolean } = {}): Promise<Connections> {
+export interface ResolveOptions {
+  /** Where embedded engines keep their data (default `.topoplan`). */
+  readonly dir?: string;
+  /** False: stores without a url are unreachable instead of embedded. */
+  readonly embedded?: boolean;
+  /** Lines said while engines start (waiting for another process, taking over a dead one's lock), as they happen. */
+  readonly onNote?: (line: string) => void;
+}
+
+export async function resolveConnections(topology: Topology, options: ResolveOptions = {}): Promise<Connections> {
   const workDir = resolve(options.dir ?? '.topoplan');
   const connections: Record<string, string | undefined> = {};
   const reasons: Record<string, string> = {};
@@ -45,7 +55,7 @@ export async function resolveConnections(topology: Topology, options: { dir?: st
     if (store.engine === 'postgres') {
       if (!pg) {
         pg = await startEmbeddedPostgres({ dir: resolve(workDir, 'postgres') });
-        notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${pg.url.replace(/:[^:@/]*@/, ':***@')} with data in ${resolve(workDir, 'postgres')}`);
+        notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${maskSecrets(pg.url)} with data in ${resolve(workDir, 'postgres')}`);
       }
       connections[store.name] = pg.url;
     } else {

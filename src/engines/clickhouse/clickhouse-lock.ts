@@ -21,6 +21,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { TopoplanError } from '../../errors.js';
+import { pause } from '../pause.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chString } from './clickhouse-sql.js';
 
@@ -32,6 +33,7 @@ export interface TableLockRequest {
   readonly timeoutMs: number;
   readonly pollMs?: number;
   readonly leaseMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 interface Claim { owner: string; kind: string; since_ms: string | number }
@@ -52,7 +54,7 @@ export async function acquireTableLock(conn: ClickHouseConnection, req: TableLoc
       const who = holder ? `${holder.owner} since ${new Date(Number(holder.since_ms)).toISOString()}` : 'unknown holder';
       throw new TopoplanError('apply.locked', `apply: store "${req.store}" is locked by another apply (${who}); waited ${Math.round(req.timeoutMs / 100) / 10}s`);
     }
-    await new Promise((r) => setTimeout(r, Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now()))));
+    await pause(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())), req.signal, `the lock of store "${req.store}"`);
   }
   let released = false;
   return async () => {

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Session } from 'neo4j-driver';
 import { TopoplanError } from '../../errors.js';
+import { pause } from '../pause.js';
 
 export interface NodeLockRequest {
   readonly store: string;
@@ -19,6 +20,7 @@ export interface NodeLockRequest {
   readonly timeoutMs: number;
   readonly pollMs?: number;
   readonly leaseMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 const TRY_LOCK = `
@@ -42,7 +44,7 @@ export async function acquireNodeLock(session: Session, req: NodeLockRequest): P
       const since = holder ? new Date(Number(holder.get('since'))).toISOString() : 'unknown';
       throw new TopoplanError('apply.locked', `apply: store "${req.store}" is locked by another apply (${String(holder?.get('owner'))} since ${since}); waited ${Math.round(req.timeoutMs / 100) / 10}s`);
     }
-    await new Promise((r2) => setTimeout(r2, Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now()))));
+    await pause(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())), req.signal, `the lock of store "${req.store}"`);
   }
   let released = false;
   return async () => {

@@ -14,6 +14,7 @@
  */
 import type pg from 'pg';
 import { TopoplanError } from '../../errors.js';
+import { pause } from '../pause.js';
 
 /** First half of the two-int advisory key: "topo" in ASCII, so other users of advisory locks do not collide. */
 const LOCK_NAMESPACE = 0x746f706f;
@@ -23,6 +24,7 @@ export interface AdvisoryLockRequest {
   readonly database: string;
   readonly timeoutMs: number;
   readonly pollMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function acquireAdvisoryLock(client: pg.ClientBase, req: AdvisoryLo
     const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', key);
     if (r.rows[0]?.ok) break;
     if (Date.now() >= deadline) throw new TopoplanError('apply.locked', await lockedMessage(client, req));
-    await sleep(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())));
+    await pause(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())), req.signal, `the lock of store "${req.store}"`);
   }
   let released = false;
   return async () => {
@@ -65,8 +67,4 @@ async function lockedMessage(client: pg.ClientBase, req: AdvisoryLockRequest): P
 
 function formatWait(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${(ms / 1000).toFixed(1)}s`;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
