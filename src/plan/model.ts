@@ -104,8 +104,10 @@ export interface Edge {
 export interface SkippedStatement {
   readonly set: string;
   readonly file: string;
-  readonly statement: number;
-  readonly line: number;
+  /** 0-based statement index; absent when the whole file is skipped (it is then not read at all). */
+  readonly statement?: number;
+  /** 1-based line of the statement; absent for a whole file. */
+  readonly line?: number;
   readonly reason: string;
 }
 

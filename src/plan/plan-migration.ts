@@ -70,21 +70,23 @@ export class PlanError extends TopoplanError {
  * for (const step of plan.steps) console.log(step.wave, step.store, step.id);
  */
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
-  const topology = isTopology(input) ? input : await load(input, options);
+  const { topology, warnings } = isTopology(input) ? { topology: input, warnings: [] } : await load(input, options);
   await loadParsers();
   const read = await readMigrationsInParallel(topology, {
     ...(options.readMigration ? { readFile: options.readMigration } : {}),
     ...(options.parseWorkers !== undefined ? { workers: options.parseWorkers } : {}),
   });
-  const plan = planTopology(topology, options, read);
+  const planned = planTopology(topology, options, read);
+  // What loading the topology warned about belongs with the plan's own diagnostics.
+  const plan = warnings.length > 0 ? { ...planned, diagnostics: sortDiagnostics([...warnings, ...planned.diagnostics]) } : planned;
   if (!options.allowErrors && plan.diagnostics.some((d) => d.severity === 'error')) throw new PlanError(plan, plan.diagnostics);
   return plan;
 }
 
-async function load(input: string | { file: string; raw: unknown }, options: PlanOptions): Promise<Topology> {
+async function load(input: string | { file: string; raw: unknown }, options: PlanOptions): Promise<{ topology: Topology; warnings: Diagnostic[] }> {
   const { topology, diagnostics } = await loadTopology(input, options);
   if (!topology) throw new PlanError(undefined, diagnostics);
-  return topology;
+  return { topology, warnings: diagnostics };
 }
 
 function isTopology(x: unknown): x is Topology {
@@ -148,7 +150,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     edges: graph.edges,
     objects,
     conflicts: log.conflicts(),
-    skipped: skippedStatements(units),
+    skipped: skippedStatements(units, read.skippedFiles),
     diagnostics: sortDiagnostics(diagnostics),
     expectations: topology.expectations,
   };
@@ -196,9 +198,9 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
     .map(([, o]) => o);
 }
 
-function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
+function skippedStatements(units: readonly Unit[], files: ReadResult['skippedFiles']): SkippedStatement[] {
   const seen = new Set<string>();
-  const out: SkippedStatement[] = [];
+  const out: SkippedStatement[] = files.map((f) => ({ set: f.set, file: f.file, reason: f.reason }));
   for (const u of units) {
     if (!u.skipped) continue;
     const k = `${u.file.file}#${u.stmt.index}`;
@@ -206,5 +208,5 @@ function skippedStatements(units: readonly Unit[]): SkippedStatement[] {
     seen.add(k);
     out.push({ set: u.set.name, file: u.file.file, statement: u.stmt.index, line: u.stmt.line, reason: u.skipped });
   }
-  return out.sort((a, b) => compareText(a.file, b.file) || a.statement - b.statement);
+  return out.sort((a, b) => compareText(a.file, b.file) || (a.statement ?? -1) - (b.statement ?? -1));
 }

@@ -40,7 +40,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   }
   if (plan.skipped.length > 0) {
     out.push('', c.bold('Skipped statements'));
-    for (const s of plan.skipped) out.push(`  ${c.dim(`${s.file}:${s.line}`)} statement ${s.statement + 1}: ${s.reason}`);
+    for (const s of plan.skipped) out.push(s.statement === undefined ? `  ${c.dim(s.file)} whole file: ${s.reason}` : `  ${c.dim(`${s.file}:${s.line}`)} statement ${s.statement + 1}: ${s.reason}`);
   }
   const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
   if (problems.length > 0) {

@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import picomatch from 'picomatch';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { EngineName } from '../sql/effects.js';
 import { expandEnv } from './expand-env.js';
@@ -236,7 +237,8 @@ function checkReferences(raw: RawTopology, stores: Map<string, Store>, services:
     }
     const [a, b] = s.statements ? range(s.statements) : s.lines ? range(s.lines) : [1, 1];
     if (a < 1 || b < a) err(ds, 'topology.bad_range', `topology: skip range "${s.statements ?? s.lines}" is empty`, pos(['skip', i]), 'write "N" or "N-M" with 1 <= N <= M');
-    if (set.files.length > 0 && !set.files.some((f) => f.name === s.file || new RegExp(`^${s.file.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(f.name))) {
+    const matches = picomatch(s.file);
+    if (set.files.length > 0 && !set.files.some((f) => matches(f.name))) {
       err(ds, 'topology.skip_matches_nothing', `topology: skip "${s.file}" matches no file of set "${s.set}"`, pos(['skip', i, 'file']), `files of "${s.set}" include ${set.files.slice(0, 3).map((f) => f.name).join(', ')}`, 'warning');
     }
   });

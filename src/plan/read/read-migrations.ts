@@ -17,6 +17,8 @@ export type { ReadFile } from '../../sql/parse-source.js';
 export interface ReadResult {
   readonly units: Unit[];
   readonly files: Map<string, { parsed: ParsedFile; sha384: string }>;
+  /** Files a topology `skip:` entry leaves out whole: never read, so their problems are not reported. */
+  readonly skippedFiles: { readonly set: string; readonly file: string; readonly reason: string }[];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -24,31 +26,47 @@ interface Source {
   readonly set: MigrationSet;
   readonly file: MigrationFile;
   readonly fileIndex: number;
+  /** Skip entries that cover part of this file. */
+  readonly skips: readonly Skip[];
   readonly job: SourceJob;
 }
 
 /** Reads and parses on this thread. */
 export function readMigrations(topology: Topology, readFile?: ReadFile): ReadResult {
   const sources = migrationSources(topology);
-  return toUnits(topology, sources, sources.map((s) => parseSource(s.job, readFile)));
+  return toUnits(sources, sources.sources.map((s) => parseSource(s.job, readFile)));
 }
 
 /** Reads and parses on every core (see parse-pool.ts); the result is the same as readMigrations'. */
 export async function readMigrationsInParallel(topology: Topology, options: ParsePoolOptions = {}): Promise<ReadResult> {
   const sources = migrationSources(topology);
-  return toUnits(topology, sources, (await parseSources(sources.map((s) => s.job), options)).sources);
+  return toUnits(sources, (await parseSources(sources.sources.map((s) => s.job), options)).sources);
 }
 
-function migrationSources(topology: Topology): Source[] {
-  const out: Source[] = [];
+interface Sources {
+  readonly sources: Source[];
+  readonly skippedFiles: ReadResult['skippedFiles'];
+}
+
+function migrationSources(topology: Topology): Sources {
+  const sources: Source[] = [];
+  const skippedFiles: ReadResult['skippedFiles'] = [];
+  // Skip entries name files by name or glob within their set.
+  const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
   for (const set of setsInVersionOrder(topology)) {
     const storeEngine = onlyStoreEngine(topology, set);
     set.files.forEach((file, fileIndex) => {
+      const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
+      const whole = skips.find((s) => !s.statements && !s.lines);
+      if (whole) {
+        skippedFiles.push({ set: set.name, file: file.file, reason: skipReason(whole) });
+        return;
+      }
       const engine = file.declaredEngine ? { declaredEngine: file.declaredEngine } : storeEngine ? { storeEngine } : {};
-      out.push({ set, file, fileIndex, job: { file: file.file, absPath: file.absPath, ...engine } });
+      sources.push({ set, file, fileIndex, skips, job: { file: file.file, absPath: file.absPath, ...engine } });
     });
   }
-  return out;
+  return { sources, skippedFiles };
 }
 
 /** The engine of a service's set when the service has stores of one engine only: its files can be nothing else. */
@@ -58,18 +76,19 @@ function onlyStoreEngine(topology: Topology, set: MigrationSet): EngineName | un
   return engines.length === 1 ? engines[0] : undefined;
 }
 
-function toUnits(topology: Topology, sources: readonly Source[], parsedSources: readonly ParsedSource[]): ReadResult {
+function skipReason(skip: Skip): string {
+  return `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}`;
+}
+
+function toUnits({ sources, skippedFiles }: Sources, parsedSources: readonly ParsedSource[]): ReadResult {
   const units: Unit[] = [];
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
   const diagnostics: Diagnostic[] = [];
   let seq = 0;
-  // Skip entries name files by name or glob within their set.
-  const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
-  sources.forEach(({ set, file, fileIndex }, i) => {
+  sources.forEach(({ set, file, fileIndex, skips }, i) => {
     const { parsed, sha384 } = parsedSources[i]!;
     files.set(file.file, { parsed, sha384 });
     diagnostics.push(...parsed.diagnostics);
-    const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
     for (const stmt of parsed.statements) {
       const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
       units.push({
@@ -81,14 +100,14 @@ function toUnits(topology: Topology, sources: readonly Source[], parsedSources: 
         stmt,
         ...(set.service ? { service: set.service } : {}),
         sql: stmt.sql,
-        ...(skip ? { skipped: `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}` } : {}),
+        ...(skip ? { skipped: skipReason(skip) } : {}),
         notes: [],
         destructive: false,
         dropsData: [],
       });
     }
   });
-  return { units, files, diagnostics };
+  return { units, files, skippedFiles, diagnostics };
 }
 
 function covers(s: Skip, statement: number, line: number, endLine: number): boolean {

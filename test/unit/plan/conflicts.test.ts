@@ -273,10 +273,28 @@ describe('skips', () => {
     };
     const p = await plan(files, twoServices({ skip: [{ set: 'a', file: '001_users.sql', statements: '2-3', reason: 'no seed rows in production' }, { set: 'a', file: '*_demo.sql', reason: 'demo only' }] }));
     expect(errors(p)).toEqual([]);
-    expect(p.skipped.map((s) => [s.file, s.statement + 1])).toEqual([['a/001_users.sql', 2], ['a/001_users.sql', 3], ['a/002_demo.sql', 1]]);
+    expect(p.skipped.map((s) => [s.file, s.statement === undefined ? 'whole file' : s.statement + 1])).toEqual([['a/001_users.sql', 2], ['a/001_users.sql', 3], ['a/002_demo.sql', 'whole file']]);
     expect(p.skipped[0]!.reason).toMatch(/^skipped by the topology \(.*topology\.yaml:\d+\): no seed rows in production$/);
     const users = p.steps.find((s) => s.source?.file === 'a/001_users.sql')!;
     expect(users.statements).toEqual(['CREATE TABLE users (id int PRIMARY KEY)']);
     expect(p.steps.some((s) => s.source?.file === 'a/002_demo.sql')).toBe(false);
+  });
+
+  it('a file skipped whole is not read: its parse errors are not reported', async () => {
+    const files = { 'a/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);', 'a/002_broken.sql': 'CREATE TABLE (oops;', 'b/001.sql': 'SELECT 1;', 'legacy/x.sql': '' };
+    const broken = await plan(files, twoServices());
+    expect(errors(broken).map((d) => [d.code, d.file])).toEqual([['sql.parse', 'a/002_broken.sql']]);
+    const p = await plan(files, twoServices({ skip: [{ set: 'a', file: '002_broken.sql', reason: 'kept for the record' }] }));
+    expect(errors(p)).toEqual([]);
+    expect(p.skipped).toEqual([{ set: 'a', file: 'a/002_broken.sql', reason: expect.stringContaining('kept for the record') }]);
+  });
+
+  it('skip file globs take braces, and a glob that matches nothing is a warning', async () => {
+    const files = { 'a/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);', 'a/002_demo.sql': 'INSERT INTO users VALUES (1);', 'a/003_more.sql': 'INSERT INTO users VALUES (2);', 'b/001.sql': 'SELECT 1;', 'legacy/x.sql': '' };
+    const p = await plan(files, twoServices({ skip: [{ set: 'a', file: '{002_demo,003_more}.sql', reason: 'demo only' }, { set: 'a', file: '{004,005}_*.sql', reason: 'gone' }] }));
+    expect(errors(p)).toEqual([]);
+    expect(p.skipped.map((s) => s.file)).toEqual(['a/002_demo.sql', 'a/003_more.sql']);
+    const nothing = p.diagnostics.filter((d) => d.code === 'topology.skip_matches_nothing');
+    expect(nothing.map((d) => d.message)).toEqual(['topology: skip "{004,005}_*.sql" matches no file of set "a"']);
   });
 });
