@@ -85,12 +85,26 @@ export interface Step {
   /** Why this step exists or was changed (a rewrite, a synthetic step), shown in the plan. */
   readonly notes: readonly string[];
   /**
+   * Text put into the step's statements before they were parsed: each placeholder
+   * or literal as written in the file, what it became, and the topology entry that
+   * says so. The statements above are the text after these replacements.
+   */
+  readonly substitutions?: readonly StepSubstitution[];
+  /**
    * Present when the step's service keeps an sqlx ledger: the executor also writes the
    * file's `_sqlx_migrations` row (in the same transaction) when `completesFile` is true.
    */
   readonly sqlx?: { readonly version: string; readonly description: string; readonly checksumSha384: string; readonly completesFile: boolean };
   /** For copy_rows: what the executor reports (rows moved). */
   readonly copy?: { readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly targetColumns: readonly string[] };
+}
+
+export interface StepSubstitution {
+  /** As written in the file, e.g. `{{.SIGNOZ_CLUSTER}}` or `$%AUTO_INCREMENT_PRIMARY_KEY%$`. */
+  readonly placeholder: string;
+  readonly value: string;
+  /** The entry that gives the value, e.g. `variable SIGNOZ_CLUSTER: store "events" setting "cluster" (topology.yaml:14)`. */
+  readonly source: string;
 }
 
 export interface Edge {

@@ -17,6 +17,7 @@ export function renderDryRun(plan: Plan, options: { contract?: boolean } = {}): 
       const where = s.source ? `${s.source.file}:${s.source.line}` : s.kind.replace('_', ' ');
       const flags = [s.phase !== 'expand' ? `phase ${s.phase}` : '', s.transactional ? '' : `outside a transaction (${s.nonTransactionalReason ?? ''})`, s.destructive ? 'backs up the tables it drops first' : ''].filter(Boolean).join('; ');
       out.push(`-- step ${s.id} (${where})${flags ? ` -- ${flags}` : ''}`);
+      for (const x of s.substitutions ?? []) out.push(`-- ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`);
       for (const sql of s.statements) out.push(`${sql};`);
       out.push('');
     }

@@ -76,6 +76,7 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
     out.push(`      ${colour(`${sym} ${ch.action} ${ch.kind.replace('_', ' ')} ${ch.name}${ch.to ? ` → ${ch.to}` : ''}`)}`);
   }
   for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
+  for (const x of s.substitutions ?? []) out.push(`      ${c.dim(`# ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`)}`);
   if (options.sql) for (const st of s.statements) out.push(c.dim(st.replace(/^/gm, '        ') + ';'));
 }
 

@@ -146,6 +146,8 @@ export interface ParsedStatement {
   readonly clusterSlot?: number;
   /** ClickHouse: settings in force for the statement (from the `SET` statements before it in its file; a `SET`'s own). */
   readonly settings?: Readonly<Record<string, string>>;
+  /** Placeholders and literals replaced in this statement before it was parsed (see the set's substitute: and variables:). */
+  readonly substitutions?: readonly import('./substitute.js').AppliedSubstitution[];
 }
 
 /** A whole migration file after parsing. */

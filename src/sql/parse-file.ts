@@ -20,7 +20,8 @@ export async function loadParsers(): Promise<void> {
   await loadPostgresParser();
 }
 
-export function parseMigrationFile(input: { file: string; text: string; declaredEngine?: EngineName; storeEngine?: EngineName }): ParsedFile {
+/** `detect: false` keeps a file the PostgreSQL parser rejects as PostgreSQL (its text is not final yet). */
+export function parseMigrationFile(input: { file: string; text: string; declaredEngine?: EngineName; storeEngine?: EngineName; detect?: boolean }): ParsedFile {
   const { file, text } = input;
   const checksum = createHash('sha256').update(text).digest('hex');
   const base = file.split('/').pop() ?? file;
@@ -29,7 +30,7 @@ export function parseMigrationFile(input: { file: string; text: string; declared
   if (input.storeEngine) return { file, checksum, engine: input.storeEngine, engineSource: 'store', ...analyze(input.storeEngine, text, file) };
   const pg = analyzePostgres(text, file);
   const err = pg.diagnostics.find((d) => d.code === 'sql.parse');
-  const telling = err ? looksLikeClickHouse(text) : undefined;
+  const telling = err && input.detect !== false ? looksLikeClickHouse(text) : undefined;
   if (!err || !telling) return { file, checksum, engine: 'postgres', engineSource: 'default', ...pg };
   const ch = analyzeClickHouse(text, file);
   const note = diagnostic({

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EngineName, ParsedFile } from './effects.js';
-import { parseMigrationFile } from './parse-file.js';
+import { parseTemplated, type TemplateRules } from './parse-templated.js';
 
 export interface SourceJob {
   /** Path relative to the topology root, as diagnostics name it. */
@@ -19,6 +19,10 @@ export interface SourceJob {
   readonly declaredEngine?: EngineName;
   /** The engine of the only store the file's service has, if it has one. */
   readonly storeEngine?: EngineName;
+  /** The set it belongs to, for hints. */
+  readonly set?: string;
+  /** Substitutions and variables put in before parsing. */
+  readonly rules?: TemplateRules;
 }
 
 export interface ParsedSource {
@@ -35,6 +39,15 @@ export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keep
 export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false): ParsedSource & { text?: string } {
   const bytes = readFile(job.absPath);
   const text = bytes.toString('utf8');
-  const parsed = parseMigrationFile({ file: job.file, text, ...(job.declaredEngine ? { declaredEngine: job.declaredEngine } : {}), ...(job.storeEngine ? { storeEngine: job.storeEngine } : {}) });
-  return { parsed, sha384: createHash('sha384').update(bytes).digest('hex'), ...(keepText ? { text } : {}) };
+  const parsed = parseTemplated({
+    file: job.file,
+    text,
+    ...(job.declaredEngine ? { declaredEngine: job.declaredEngine } : {}),
+    ...(job.storeEngine ? { storeEngine: job.storeEngine } : {}),
+    ...(job.set ? { set: job.set } : {}),
+    ...(job.rules ? { rules: job.rules } : {}),
+  });
+  // Statements of a rewritten file are not slices of the file: the text does not help rebuild them.
+  const sliceable = !parsed.statements.some((s) => s.substitutions);
+  return { parsed, sha384: createHash('sha384').update(bytes).digest('hex'), ...(keepText && sliceable ? { text } : {}) };
 }

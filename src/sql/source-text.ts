@@ -48,6 +48,12 @@ export class SourceText {
     return this.byteOfChar ? this.byteOfChar[index]! : index;
   }
 
+  /** String index of a 1-based line and column (in characters). */
+  index(line: number, column: number): number {
+    const start = this.lineStarts[Math.min(Math.max(line, 1), this.lineStarts.length) - 1]!;
+    return Math.min(this.text.length, start + Math.max(column, 1) - 1);
+  }
+
   /** 1-based line and column (in characters) of a string index. */
   position(index: number): { line: number; column: number } {
     let lo = 0;

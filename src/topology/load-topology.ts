@@ -18,6 +18,7 @@ import { layeredPosition, mergeValues } from './merge.js';
 import type { Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
 import type { RawTopology } from './raw.js';
 import { nearest, validateSchema } from './validate-schema.js';
+import { setTemplates } from './set-templates.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadTopologyOptions {
@@ -163,7 +164,8 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
       files = listFiles(absDir, root, s.include ?? DEFAULT_INCLUDE, s.exclude ?? [], (s.engines ?? {}) as Record<string, EngineName>);
       if (files.length === 0) err(ds, 'topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
     }
-    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, pos: p });
+    const templates = setTemplates(name, s, env, pos, ds);
+    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, ...templates, pos: p });
   }
   checkReferences(raw, stores, services, sets, pos, ds);
   return {

@@ -46,6 +46,28 @@ export interface MigrationSet {
   readonly service?: string;
   /** Files in the author's order (sorted by name, as sqlx does). */
   readonly files: readonly MigrationFile[];
+  /** Literal replacements made in every file before parsing, in the order declared. */
+  readonly substitutions: readonly SetSubstitution[];
+  /** Values of placeholders in the set's files. */
+  readonly variables: readonly SetVariable[];
+  readonly pos: SourcePos;
+}
+
+export interface SetSubstitution {
+  readonly text: string;
+  readonly value: string;
+  readonly pos: SourcePos;
+}
+
+/** A placeholder's value: fixed, from the environment (read when the topology is loaded), or from the store a statement runs on. */
+export type VariableSource =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'env'; readonly env: string; readonly value: string }
+  | { readonly kind: 'store'; readonly setting: string; readonly default?: string; readonly values?: Readonly<Record<string, string>> };
+
+export interface SetVariable {
+  readonly name: string;
+  readonly from: VariableSource;
   readonly pos: SourcePos;
 }
 

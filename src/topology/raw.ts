@@ -62,7 +62,22 @@ export interface RawSet {
   allowOutsideRoot?: boolean;
   /** Engine of files by glob, when a directory mixes engines. Otherwise: `.cypher`/`.cql` is neo4j, a file the PostgreSQL parser rejects but ClickHouse syntax explains is clickhouse. */
   engines?: Record<string, 'postgres' | 'clickhouse' | 'neo4j'>;
+  /** Literal text replaced in every file before it is parsed, e.g. `{ "$%AUTO_INCREMENT_PRIMARY_KEY%$": "BIGINT PRIMARY KEY GENERATED ALWAYS AS IDENTITY" }`. One line each. */
+  substitute?: Record<string, string>;
+  /** Values of the placeholders `{{.NAME}}`, `${NAME}` and `$%NAME%$` in the set's files, by NAME. */
+  variables?: Record<string, RawVariable>;
 }
+
+/**
+ * Where a variable's value comes from: written here, an environment variable,
+ * or a setting of the store the statement runs on (`database`, `name`, or an
+ * engine setting such as a ClickHouse `cluster`). `values` maps the value
+ * found to the text put in (e.g. `{ "true": Replicated, "false": "" }`).
+ */
+export type RawVariable =
+  | { value: string }
+  | { env: string; default?: string; values?: Record<string, string> }
+  | { store: string; default?: string; values?: Record<string, string> };
 
 export interface RawService {
   description?: string;

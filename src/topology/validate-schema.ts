@@ -62,7 +62,12 @@ function toDiagnostic(e: ErrorObject, src: YamlSource): Diagnostic {
     return diagnostic({ code: 'topology.schema', severity: 'error', message: `topology: ${where} must have exactly one of "tables", "triggers", "indexes", "rows"`, file: src.file, line: pos.line, column: pos.column, hint: 'write one check per list item' });
   }
   const propName = e.keyword === 'propertyNames' ? ` (name "${String((e.params as { propertyName?: string }).propertyName)}")` : '';
-  return diagnostic({ code: 'topology.schema', severity: 'error', message: `topology: ${where}${propName} ${e.message ?? 'is invalid'}`, file: src.file, line: pos.line, column: pos.column, hint: e.keyword === 'pattern' || e.keyword === 'propertyNames' ? 'names are lowercase letters, digits, "-" and "_", starting with a letter' : 'see schemas/topology.schema.json' });
+  // A schema may say in its own words how to fix a pattern (x-hint); names of stores, sets and services share one rule.
+  type Hinted = { 'x-hint'?: string; propertyNames?: { 'x-hint'?: string } } | undefined;
+  const parent = e.parentSchema as Hinted;
+  const own = parent?.['x-hint'] ?? parent?.propertyNames?.['x-hint'];
+  const hint = own ?? (e.keyword === 'pattern' || e.keyword === 'propertyNames' ? 'names are lowercase letters, digits, "-" and "_", starting with a letter' : 'see schemas/topology.schema.json');
+  return diagnostic({ code: 'topology.schema', severity: 'error', message: `topology: ${where}${propName} ${e.message ?? 'is invalid'}`, file: src.file, line: pos.line, column: pos.column, hint });
 }
 
 /** The known word closest to `word` by edit distance, if it is close enough to be a typo. */

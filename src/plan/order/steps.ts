@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Topology } from '../../topology/model.js';
-import type { Step, StepChange } from '../model.js';
+import type { Step, StepChange, StepSubstitution } from '../model.js';
 import { isSynth, type Node, type Synth } from './nodes.js';
 import { displayName } from '../object-keys.js';
 import type { Unit } from '../read/units.js';
@@ -131,8 +131,17 @@ export function finishStep(
     checksum: checksumOf(statements),
     changes: changesOf(units, store.engine === 'clickhouse' ? store.database : undefined),
     notes: [...new Set(units.flatMap((u) => u.notes))],
+    ...substitutionsOf(units),
     ...(extra.sqlx ? { sqlx: extra.sqlx } : {}),
   };
+}
+
+function substitutionsOf(units: readonly Unit[]): { substitutions?: StepSubstitution[] } {
+  const out: StepSubstitution[] = [];
+  for (const u of units) for (const a of u.stmt.substitutions ?? []) {
+    if (!out.some((o) => o.placeholder === a.placeholder && o.value === a.value)) out.push({ placeholder: a.placeholder, value: a.value, source: a.source });
+  }
+  return out.length > 0 ? { substitutions: out } : {};
 }
 
 /** `database`: the store's, for ClickHouse, where an unqualified name is in it. */

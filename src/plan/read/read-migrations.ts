@@ -11,6 +11,7 @@ import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '.
 import type { MigrationFile, MigrationSet, Skip, Topology } from '../../topology/model.js';
 import picomatch from 'picomatch';
 import type { Unit } from './units.js';
+import { storeBeforeParsing, templateRules } from './set-variables.js';
 
 export type { ReadFile } from '../../sql/parse-source.js';
 
@@ -46,11 +47,14 @@ export async function readMigrationsInParallel(topology: Topology, options: Pars
 interface Sources {
   readonly sources: Source[];
   readonly skippedFiles: ReadResult['skippedFiles'];
+  /** Problems found before parsing (a variable with no value). */
+  readonly diagnostics: Diagnostic[];
 }
 
 function migrationSources(topology: Topology): Sources {
   const sources: Source[] = [];
   const skippedFiles: ReadResult['skippedFiles'] = [];
+  const diagnostics: Diagnostic[] = [];
   // Skip entries name files by name or glob within their set.
   const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
   for (const set of setsInVersionOrder(topology)) {
@@ -63,10 +67,13 @@ function migrationSources(topology: Topology): Sources {
         return;
       }
       const engine = file.declaredEngine ? { declaredEngine: file.declaredEngine } : storeEngine ? { storeEngine } : {};
-      sources.push({ set, file, fileIndex, skips, job: { file: file.file, absPath: file.absPath, ...engine } });
+      const { rules, problems } = templateRules(topology, set, storeBeforeParsing(topology, set, file, set.service), file);
+      for (const p of problems) if (!diagnostics.some((d) => d.message === p.message)) diagnostics.push(p);
+      const job: SourceJob = { file: file.file, absPath: file.absPath, set: set.name, ...engine, ...(rules ? { rules } : {}) };
+      sources.push({ set, file, fileIndex, skips, job });
     });
   }
-  return { sources, skippedFiles };
+  return { sources, skippedFiles, diagnostics };
 }
 
 /** The engine of a service's set when the service has stores of one engine only: its files can be nothing else. */
@@ -80,10 +87,10 @@ function skipReason(skip: Skip): string {
   return `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}`;
 }
 
-function toUnits({ sources, skippedFiles }: Sources, parsedSources: readonly ParsedSource[]): ReadResult {
+function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsedSources: readonly ParsedSource[]): ReadResult {
   const units: Unit[] = [];
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...before];
   let seq = 0;
   sources.forEach(({ set, file, fileIndex, skips }, i) => {
     const { parsed, sha384 } = parsedSources[i]!;

@@ -2,7 +2,8 @@
  * Parsing on worker threads must not change the plan: a system large enough
  * to start workers is planned with and without them and the JSON compared.
  * Some files hold non-ASCII text (statement texts are then sent whole) and
- * one does not parse (its diagnostic must come back the same).
+ * one does not parse (its diagnostic must come back the same), and some are
+ * filled from variables (their statements are not slices of the file).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +21,10 @@ function system(services: number, filesPerService: number): { dir: string; topol
     for (let f = 1; f <= filesPerService; f++) {
       const t = `s${s}_t${f}`;
       const parent = f > 1 ? `, parent_id bigint REFERENCES s${s}_t${f - 1}(id)` : '';
-      const note = s % 5 === 0 ? `\nCOMMENT ON TABLE ${t} IS 'café ✓ ${t}';` : '';
+      const note = s % 5 === 0 ? `\nCOMMENT ON TABLE ${t} IS 'café ✓ ${t}';` : s % 7 === 0 ? `\nCOMMENT ON TABLE ${t} IS 'kept in {{.DB}}';` : '';
       files[`svc${s}/${String(f).padStart(3, '0')}_t.sql`] = `-- ${t}\nCREATE TABLE ${t} (id bigserial PRIMARY KEY${parent}, title text NOT NULL);\nCREATE INDEX idx_${t} ON ${t} (title);${note}\n`;
     }
-    sets[`svc${s}`] = { dir: `svc${s}` };
+    sets[`svc${s}`] = s % 7 === 0 ? { dir: `svc${s}`, variables: { DB: { store: 'database' } } } : { dir: `svc${s}` };
     svcs[`svc${s}`] = { stores: { postgres: 'main' }, sets: [`svc${s}`] };
   }
   files['svc3/999_broken.sql'] = 'CREATE TABLE broken (id int,);\n';
@@ -38,6 +39,7 @@ describe('parse workers', () => {
     expect(one.steps.length).toBeGreaterThan(2000);
     expect(one.diagnostics.some((d) => d.code === 'sql.parse' && d.file === 'svc3/999_broken.sql')).toBe(true);
     expect(one.steps.some((s) => s.statements.some((x) => x.includes('café ✓')))).toBe(true);
+    expect(one.steps.some((s) => s.statements.some((x) => x.includes("'kept in main'")))).toBe(true);
     expect(JSON.stringify(many)).toBe(JSON.stringify(one));
   }, 60_000);
 });
