@@ -37,6 +37,16 @@ export interface StepSource {
   readonly end: number;
   /** 1-based line of each statement of the step, so an error in statement k points at its line. */
   readonly statementLines: readonly number[];
+  /** 0-based index in the file of each statement of the step (a skipped statement may sit between two). */
+  readonly ordinals: readonly number[];
+  /**
+   * Each statement's ledger identity: a fingerprint of its normalised text as
+   * written in the file, unique within the file. The ledger records statements
+   * by file and fingerprint, so regrouping them into other steps changes nothing.
+   */
+  readonly fingerprints: readonly string[];
+  /** The statements as written in the file, present only when the plan rewrote one of them (e.g. a foreign key removed). */
+  readonly original?: readonly string[];
 }
 
 /** A one-line account of what a step does to one object, for plan output and diffs. */
@@ -76,7 +86,7 @@ export interface Step {
   readonly destructive: boolean;
   /** Tables this step drops that may hold data (qualified names), for the backup. */
   readonly dropsData: readonly string[];
-  /** SHA-256 (hex) of the statements joined by `;\n`: the ledger compares it. */
+  /** SHA-256 (hex) of the statements joined by `;\n`, as run (after any rewrite). */
   readonly checksum: string;
   /** 0-based wave: every dependency of a step is in an earlier wave. */
   readonly wave: number;

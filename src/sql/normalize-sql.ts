@@ -2,18 +2,27 @@
  * A normalised form of a statement for comparing two definitions: comments
  * dropped, white space folded, everything outside quotes lowercased; quoted
  * text ('...', "...", `...`, $tag$...$tag$) kept exactly. Linear in the text
- * and cheap, so every statement can carry one.
+ * and cheap, so every statement can carry one. `foldCase: false` keeps the
+ * case of unquoted text, for engines where it matters (ClickHouse, Cypher);
+ * `lineComment: '//'` reads Cypher, where `--` is a relationship, not a comment;
+ * `compact: true` keeps white space only between two word characters (or quotes), so
+ * `( id int )` and `(id int)` read the same.
  *
  * @example
  * normalizeSql("CREATE TABLE  T (a INT) -- note") === normalizeSql('create table t (a int)') // true
  */
-export function normalizeSql(text: string): string {
+export function normalizeSql(text: string, options: { readonly foldCase?: boolean; readonly lineComment?: '--' | '//'; readonly compact?: boolean } = {}): string {
+  const fold = options.foldCase !== false;
+  // Quotes count as word characters: 'a'\n'b' (one literal, continued) must not read as 'a''b' (another).
+  const word = /[A-Za-z0-9_$'"`\u0080-\uffff]/;
+  const dash = (options.lineComment ?? '--')[0]!;
+  const lineComment = (j: number) => text[j] === dash && text[j + 1] === dash;
   let out = '';
   let i = 0;
   const n = text.length;
   let space = false;
   const put = (s: string) => {
-    if (space && out.length > 0) out += ' ';
+    if (space && out.length > 0 && (!options.compact || (word.test(out[out.length - 1]!) && word.test(s[0]!)))) out += ' ';
     space = false;
     out += s;
   };
@@ -22,7 +31,7 @@ export function normalizeSql(text: string): string {
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       space = true;
       i++;
-    } else if (c === '-' && text[i + 1] === '-') {
+    } else if (lineComment(i)) {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? n : nl;
       space = true;
@@ -52,8 +61,8 @@ export function normalizeSql(text: string): string {
       }
     } else {
       let j = i;
-      while (j < n && !" \t\n\r'\"`$".includes(text[j]!) && !(text[j] === '-' && text[j + 1] === '-') && !(text[j] === '/' && text[j + 1] === '*')) j++;
-      put(text.slice(i, j).toLowerCase());
+      while (j < n && !" \t\n\r'\"`$".includes(text[j]!) && !lineComment(j) && !(text[j] === '/' && text[j + 1] === '*')) j++;
+      put(fold ? text.slice(i, j).toLowerCase() : text.slice(i, j));
       i = j;
     }
   }

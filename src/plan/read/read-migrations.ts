@@ -12,6 +12,7 @@ import type { MigrationFile, MigrationSet, Skip, Topology } from '../../topology
 import picomatch from 'picomatch';
 import type { Unit } from './units.js';
 import { storeBeforeParsing, templateRules } from './set-variables.js';
+import { statementFingerprints } from './statement-fingerprints.js';
 
 export type { ReadFile } from '../../sql/parse-source.js';
 
@@ -96,6 +97,7 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
     const { parsed, sha384 } = parsedSources[i]!;
     files.set(file.file, { parsed, sha384 });
     diagnostics.push(...parsed.diagnostics);
+    const fingerprints = statementFingerprints(parsed);
     for (const stmt of parsed.statements) {
       const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
       units.push({
@@ -105,6 +107,7 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
         fileIndex,
         parsed,
         stmt,
+        fingerprint: fingerprints[stmt.index]!,
         ...(set.service ? { service: set.service } : {}),
         sql: stmt.sql,
         ...(skip ? { skipped: skipReason(skip) } : {}),

@@ -15,6 +15,8 @@ export interface Unit {
   readonly fileIndex: number;
   readonly parsed: ParsedFile;
   readonly stmt: ParsedStatement;
+  /** The statement's ledger identity within its file (see statement-fingerprints.ts). */
+  readonly fingerprint: string;
   /** Service of a non-shared set; for shared sets, the owner the statement was routed by. */
   service?: string;
   store?: string;
