@@ -1,4 +1,4 @@
-/** `topoplan status FILE`: per store, what is applied, pending, changed or unknown. */
+/** `topoplan status FILE`: per store, what is applied, pending, changed, unfinished, orphaned or unknown. */
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -12,7 +12,7 @@ import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 export function statusCommand(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('per store: steps applied, pending, changed since applied, and objects no migration created')
+    .description('per store: steps applied, pending, statements changed since applied, ledger records no statement claims, and objects no migration created')
     .argument('<file>', 'topology YAML')
     .option('--json', 'print the status as JSON')
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
@@ -27,13 +27,23 @@ export function statusCommand(program: Command, ctx: CliContext): void {
         else {
           const c = pc.createColors(ctx.colorOut);
           for (const s of status) {
-            const head = `${c.bold(s.store.padEnd(16))} ${s.reachable ? `${s.applied} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.unfinished.length} unfinished, ${s.unknown.length} unknown` : c.yellow(`not reachable: ${conns.reasons[s.store] ?? 'no url'}`)}`;
+            const head = `${c.bold(s.store.padEnd(16))} ${s.reachable ? `${s.applied} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.unfinished.length} unfinished, ${s.orphaned.length} orphaned, ${s.unknown.length} unknown` : c.yellow(`not reachable: ${conns.reasons[s.store] ?? 'no url'}`)}`;
             ctx.out(head + '\n');
             if (!s.reachable) continue;
-            for (const id of s.pending) ctx.out(`  ${c.cyan('pending   ')} ${id}\n`);
-            for (const id of s.changed) ctx.out(`  ${c.red('changed   ')} ${id}\n`);
-            for (const id of s.unfinished) ctx.out(`  ${c.red('unfinished')} ${id}\n`);
-            for (const n of s.unknown) ctx.out(`  ${c.yellow('unknown   ')} ${n}\n`);
+            const say = (l: string) => ctx.out(l + '\n');
+            for (const id of s.pending) say(`  ${c.cyan('pending   ')} ${id}`);
+            for (const ch of s.changed) {
+              say(`  ${c.red('changed   ')} ${ch.file}:${ch.line} statement ${ch.statement} (step ${ch.step}), applied at ${ch.appliedAt}`);
+              say(ch.change.replace(/^/gm, '    '));
+              say(c.dim(`             what to do: ${ch.hint}`));
+            }
+            for (const id of s.unfinished) say(`  ${c.red('unfinished')} ${id}`);
+            for (const o of s.orphaned) {
+              say(`  ${c.yellow('orphaned  ')} ${o.file ? `${o.file}${o.statement ? ` statement ${o.statement}` : ''}` : o.recordedAs}: ${o.reason}`);
+              say(c.dim(`             recorded as ${o.recordedAs} at ${o.appliedAt}: ${o.sql}`));
+              say(c.dim(`             what to do: ${o.hint}`));
+            }
+            for (const n of s.unknown) say(`  ${c.yellow('unknown   ')} ${n}`);
           }
         }
         ctx.setExit(status.some((s) => s.changed.length || s.unfinished.length) ? EXIT_PROBLEMS : EXIT_OK);

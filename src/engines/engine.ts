@@ -5,7 +5,7 @@
  * @example
  * const engine = await postgresEngine.connect({ store, url })
  * const release = await engine.lock({ timeoutMs: 30_000 })
- * try { const ledger = await engine.readLedger(); await engine.applyStep(step, entry) }
+ * try { const { records } = await engine.readLedger(); await engine.applyStep(step, { workDir }) }
  * finally { await release(); await engine.close() }
  */
 import type { EngineName } from '../sql/effects.js';
@@ -23,20 +23,65 @@ export interface EngineCapabilities {
   readonly copy: boolean;
 }
 
-/** One row of a store's ledger. */
-export interface LedgerEntry {
+/** What identifies a ledger record: a statement of a file, or a synthetic step. */
+export interface LedgerKey {
+  /** The statement's file, relative to the topology root; empty for a synthetic step. */
+  readonly file: string;
+  /** The statement's fingerprint (see the plan's `StepSource.fingerprints`); for a synthetic step, its name (the step id without the store). */
+  readonly fingerprint: string;
+}
+
+/** What wrote a ledger record. */
+export type LedgerOrigin = 'apply' | 'rerecord' | 'adopt' | 'transition' | 'upgrade';
+
+/**
+ * One row of a store's ledger: one statement (or synthetic step) that is in
+ * effect in the store's database, whatever step of whatever plan ran it.
+ */
+export interface LedgerRecord extends LedgerKey {
+  /** 0-based index of the statement in its file when it was recorded. */
+  readonly ordinal: number;
+  /** The store that recorded it. */
+  readonly store: string;
+  /** The step it ran in (for people: steps are regrouped freely). */
+  readonly stepId: string;
+  readonly phase: string;
+  /** `applied`, or `started` for a non-transactional statement that began and was not seen to finish. */
+  readonly status: 'applied' | 'started';
+  readonly origin: LedgerOrigin;
+  /** ISO time; a write without it takes the server's clock. */
+  readonly appliedAt: string;
+  /** Duration of the step it ran in. */
+  readonly durationMs: number;
+  /** The statement as run. */
+  readonly sql: string;
+  /** The statement as written in its file, when the plan ran a rewritten form of it. */
+  readonly source?: string;
+}
+
+/** A record to write: its time is the server's now unless given (a re-record keeps the first). */
+export type LedgerWrite = Omit<LedgerRecord, 'appliedAt'> & { readonly appliedAt?: string };
+
+/** A row of a ledger in the format of earlier versions: one per step, keyed by step id. */
+export interface LegacyLedgerRow {
   readonly stepId: string;
   readonly file?: string;
-  /** `first-last` statement range, or empty for synthetic steps. */
+  /** `first-last` 0-based statement range, or empty for synthetic steps. */
   readonly statements?: string;
   readonly checksum: string;
   readonly phase: string;
-  /** `applied`, or `started` for a non-transactional step that began and was not seen to finish. */
   readonly status: 'applied' | 'started';
   readonly appliedAt: string;
   readonly durationMs: number;
-  /** The statements as applied, so a changed source can be shown. */
+  /** The statements as applied, joined by `;\n`. */
   readonly sql?: string;
+}
+
+/** A store's ledger: its records, or (once, before the upgrade) the rows of the earlier format. */
+export interface LedgerState {
+  readonly records: readonly LedgerRecord[];
+  /** Present when the ledger is still in the per-step format: `upgradeLedger()` rewrites it. */
+  readonly legacy?: readonly LegacyLedgerRow[];
 }
 
 /** What applying one step returns. */
@@ -66,15 +111,23 @@ export interface EngineSession {
   readonly capabilities: EngineCapabilities;
   /** Takes the store's migration lock, polling until `timeoutMs`; returns the release function. */
   lock(options: LockOptions): Promise<() => Promise<void>>;
-  readLedger(): Promise<LedgerEntry[]>;
-  /** Applies a step and records it in the ledger (atomically where the engine can). */
+  readLedger(): Promise<LedgerState>;
+  /**
+   * Replaces a ledger still in the per-step format with these records, once:
+   * in one transaction where the engine has them, and a no-op when another
+   * apply upgraded it meanwhile.
+   */
+  upgradeLedger(records: readonly LedgerWrite[]): Promise<void>;
+  /** Applies a step and records each of its statements in the ledger (atomically where the engine can). */
   applyStep(step: Step, context: ApplyContext): Promise<StepOutcome>;
-  /** Re-writes a step's ledger row with the current checksum and SQL, without running it. */
-  rerecord(step: Step): Promise<void>;
+  /** Writes and removes ledger records without running anything (re-record, adopt, transition), together where the engine can. */
+  record(writes: readonly LedgerWrite[], removals?: readonly LedgerKey[]): Promise<void>;
   /** Copies the rows of each table to files under `dir` before a destructive step; returns the files written. */
   backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]>;
   /** What the store holds now: for verification, status and schema fingerprints. */
   inspect(): Promise<SchemaSnapshot>;
+  /** Builds an index again that exists but is INVALID (see `SchemaSnapshot.invalidIndexes`); engines without such indexes leave it out. */
+  rebuildIndex?(name: string): Promise<void>;
   /** Exact row count of a table (qualified or not). */
   countRows(table: string): Promise<number>;
   close(): Promise<void>;
@@ -110,6 +163,8 @@ export interface SchemaSnapshot {
   readonly definitions: Readonly<Record<string, string>>;
   /** Every object above, structured; sorted by kind (in {@link SCHEMA_OBJECT_KINDS} order) and name. */
   readonly objects: readonly SchemaObject[];
+  /** Indexes that exist but cannot be used (PostgreSQL: left INVALID by a cancelled `CREATE INDEX CONCURRENTLY`). */
+  readonly invalidIndexes?: readonly string[];
 }
 
 /** Factory: one per engine kind. */

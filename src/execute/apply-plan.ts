@@ -2,11 +2,14 @@
  * `applyPlan()`: runs a plan against real databases with a ledger per store.
  *
  * Stores are locked (in name order, so two applies cannot deadlock), ledgers
- * read, and every step classified: already applied (same checksum), changed
- * since it was applied (an error naming the file, unless re-recorded), or to
- * run. Steps run in dependency order through the walker; contract steps only
- * with `contract: true`, after a backup of the tables they drop. Applying
- * never throws midway: the result lists every step and the root causes.
+ * read (a per-step ledger of an earlier version is upgraded in place, once),
+ * and every step classified by what the ledger says of each of its
+ * statements: applied already, to run (only the statements not applied yet),
+ * changed since applied (an error naming the file, unless re-recorded), or
+ * left unfinished (settled by what the database holds; see classify-step.ts).
+ * Steps run in dependency order through the walker; contract steps only with
+ * `contract: true`, after a backup of the tables they drop. Applying never
+ * throws midway: the result lists every step and the root causes.
  *
  * @example
  * const result = await applyPlan(plan, { connections: { nova: 'postgres://localhost/postgres' }, workDir: '/tmp/run' });
@@ -14,7 +17,7 @@
  */
 import { join } from 'node:path';
 import { TopoplanError } from '../errors.js';
-import type { BackupFile, Engine, EngineSession, LedgerEntry } from '../engines/engine.js';
+import type { BackupFile, Engine, EngineSession } from '../engines/engine.js';
 import { engineFor } from '../engines/registry.js';
 import { StatementError } from '../engines/statement-error.js';
 import type { EngineName } from '../sql/effects.js';
@@ -23,8 +26,9 @@ import type { ApplyEvent } from './events.js';
 import { SUCCEEDED, type StepResult } from './step-result.js';
 import { verifyExpectations, type VerifyResult } from './verify.js';
 import { walk } from './walker.js';
-import { changeSummary } from './change-summary.js';
 import { maskSecrets } from '../mask-secrets.js';
+import { classifyStep } from './classify-step.js';
+import { loadStoreLedger } from './store-ledger.js';
 
 export interface ApplyOptions {
   /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
@@ -102,12 +106,20 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
       return finish(steps, backups, undefined, emit);
     }
     releases.push(...locked.releases);
+    // What runs of each step: the whole step, or only its statements not applied yet.
+    const runAs = new Map<string, Step>();
     await Promise.all(
       [...sessions].map(async ([store, session]) => {
-        const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
-        for (const step of plan.steps.filter((s) => s.store === store)) {
-          const r = await classify(step, ledger.get(step.id), session, options);
-          if (r) preset.set(step.id, r);
+        const steps = plan.steps.filter((s) => s.store === store);
+        try {
+          const ledger = await loadStoreLedger(session, steps, { store, engine: steps[0]!.engine, upgrade: true });
+          for (const step of steps) {
+            const c = await classifyStep(step, ledger.states(step), session, options);
+            if (c?.result) preset.set(step.id, c.result);
+            else if (c?.run) runAs.set(step.id, c.run);
+          }
+        } catch (e) {
+          for (const s of steps) if (!preset.has(s.id)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'ledger', cause: `ledger:${store}`, error: { message: `apply: reading the ledger of store "${store}" failed: ${(e as Error).message}` } });
         }
       }),
     );
@@ -121,7 +133,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'interrupted before it started', cause: 'interrupted' }
             : step.phase === 'contract' && !options.contract
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'contract phase: re-run with --contract', cause: 'contract' }
-            : await runStep(step, sessions.get(step.store)!, options, backups, emit));
+            : await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, backups, emit));
         emit({ type: 'step-done', result: r });
         ran.add(step.id);
         return r;
@@ -186,42 +198,10 @@ function finish(steps: StepResult[], backups: BackupFile[], verification: Verify
   return { ok, steps, rootCauses: [...roots.values()], backups, ...(verification ? { verification } : {}) };
 }
 
-async function classify(step: Step, entry: LedgerEntry | undefined, session: EngineSession, options: ApplyOptions): Promise<StepResult | undefined> {
-  if (!entry) return undefined;
-  const base = { id: step.id, store: step.store };
-  if (entry.status === 'started') {
-    if (options.rerecord) {
-      await session.rerecord(step);
-      return { ...base, status: 'already-applied', reason: 're-recorded: was started and not seen to finish' };
-    }
-    return {
-      ...base,
-      status: 'failed',
-      reason: 'unfinished',
-      error: {
-        message: `apply: step "${step.id}" began at ${entry.appliedAt} and was not seen to finish (it runs outside a transaction). Check ${step.changes.map((c) => `${c.kind} ${c.name}`).join(', ') || 'its objects'} in store "${step.store}", then re-run with --rerecord to mark it applied, or drop what it made to run it again`,
-        ...(step.source ? { file: step.source.file, line: step.source.line } : {}),
-      },
-    };
-  }
-  if (entry.checksum === step.checksum) return { ...base, status: 'already-applied' };
-  if (options.rerecord) {
-    await session.rerecord(step);
-    return { ...base, status: 'already-applied', reason: 're-recorded with its new checksum' };
-  }
-  return {
-    ...base,
-    status: 'failed',
-    reason: 'changed',
-    error: {
-      message: `apply: "${step.source?.file ?? step.id}" changed since it was applied to store "${step.store}" at ${entry.appliedAt}:\n${changeSummary(entry.sql ?? '', step.statements.join(';\n'))}\nrevert the file, or accept the new text with --rerecord (the database is not changed)`,
-      ...(step.source ? { file: step.source.file, line: step.source.line } : {}),
-    },
-  };
-}
-
-async function runStep(step: Step, session: EngineSession, options: ApplyOptions, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<StepResult> {
-  const base = { id: step.id, store: step.store };
+/** Runs a step, or `part` of it (its statements not applied yet). */
+async function runStep(whole: Step, part: Step | undefined, session: EngineSession, options: ApplyOptions, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<StepResult> {
+  const step = part ?? whole;
+  const base = { id: step.id, store: step.store, ...(part ? { reason: `ran ${part.statements.length} of its ${whole.statements.length} statements: the others were applied already` } : {}) };
   emit({ type: 'step-start', step: step.id, store: step.store });
   const started = performance.now();
   try {

@@ -1,25 +1,60 @@
 /**
- * `storeStatus()`: per store, which steps are applied, pending or changed
- * since they were applied, and which objects the database holds that no
- * step of the plan creates (made by hand, or by a migration not in the plan).
+ * `storeStatus()`: per store, which steps are applied, pending or unfinished,
+ * which statements changed since they were applied, which ledger records
+ * match no statement of the plan (orphaned), each of the last two with what
+ * to do, and which objects the database holds that no step of the plan
+ * creates. It reads and never writes: a per-step ledger of an earlier
+ * version is read as records without being upgraded.
  *
  * @example
  * const status = await storeStatus(plan, sessions);
- * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], unknown: ['public.tmp_fix'] }
+ * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], orphaned: [], unknown: ['public.tmp_fix'] }
  */
-import type { EngineSession } from '../engines/engine.js';
+import type { EngineSession, LedgerRecord } from '../engines/engine.js';
 import type { Plan } from '../plan/model.js';
+import { changeSummary } from './change-summary.js';
+import { loadStoreLedger } from './store-ledger.js';
+
+/** A statement whose text differs from what was applied. */
+export interface ChangedStatement {
+  readonly step: string;
+  readonly file: string;
+  /** 1-based statement number and its line. */
+  readonly statement: number;
+  readonly line: number;
+  readonly appliedAt: string;
+  /** The change, as `-`/`+` lines. */
+  readonly change: string;
+  readonly hint: string;
+}
+
+/** A ledger record no statement of the plan claims. */
+export interface OrphanedRecord {
+  readonly file: string;
+  /** 1-based statement number when recorded; absent for a synthetic step. */
+  readonly statement?: number;
+  readonly recordedAs: string;
+  readonly appliedAt: string;
+  /** First line of the statement as recorded. */
+  readonly sql: string;
+  readonly reason: string;
+  readonly hint: string;
+}
 
 export interface StoreStatus {
   readonly store: string;
   readonly reachable: boolean;
   readonly applied: number;
+  /** Steps with statements not applied yet. */
   readonly pending: readonly string[];
-  readonly changed: readonly string[];
+  readonly changed: readonly ChangedStatement[];
   /** Steps that began outside a transaction and were not seen to finish. */
   readonly unfinished: readonly string[];
+  readonly orphaned: readonly OrphanedRecord[];
   readonly unknown: readonly string[];
 }
+
+const CHANGED_HINT = 'revert the statement, or accept the new text with `topoplan apply --rerecord` (the database is not changed); a change the database needs is a new migration';
 
 export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, EngineSession>): Promise<StoreStatus[]> {
   const out: StoreStatus[] = [];
@@ -27,35 +62,64 @@ export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, Engi
     const steps = plan.steps.filter((s) => s.store === store.name);
     const session = sessions.get(store.name);
     if (!session) {
-      out.push({ store: store.name, reachable: false, applied: 0, pending: steps.map((s) => s.id), changed: [], unfinished: [], unknown: [] });
+      out.push({ store: store.name, reachable: false, applied: 0, pending: steps.map((s) => s.id), changed: [], unfinished: [], orphaned: [], unknown: [] });
       continue;
     }
-    const ledger = new Map((await session.readLedger()).map((e) => [e.stepId, e]));
+    const ledger = await loadStoreLedger(session, steps, { store: store.name, engine: store.engine, upgrade: false });
     const pending: string[] = [];
-    const changed: string[] = [];
+    const changed: ChangedStatement[] = [];
     const unfinished: string[] = [];
     let applied = 0;
     for (const s of steps) {
-      const e = ledger.get(s.id);
-      if (!e) pending.push(s.id);
-      else if (e.status === 'started') unfinished.push(s.id);
-      else if (e.checksum !== s.checksum) changed.push(s.id);
-      else applied++;
+      const states = ledger.states(s);
+      states.forEach((st, i) => {
+        if (st.state !== 'changed' || !s.source) return;
+        const now = s.source.original?.[i] ?? s.statements[i]!;
+        changed.push({ step: s.id, file: s.source.file, statement: s.source.ordinals[i]! + 1, line: s.source.statementLines[i]!, appliedAt: st.record.appliedAt, change: changeSummary(st.record.source ?? st.record.sql, now), hint: CHANGED_HINT });
+      });
+      if (states.some((st) => st.state === 'started')) unfinished.push(s.id);
+      else if (states.some((st) => st.state === 'pending')) pending.push(s.id);
+      else if (states.every((st) => st.state === 'applied')) applied++;
     }
-    const known = new Set<string>();
-    for (const s of steps) for (const c of s.changes) if (c.action === 'create' || c.action === 'copy') known.add(c.name.split('.').pop()!);
-    for (const s of plan.steps) for (const c of s.changes) if (c.action === 'create' && c.kind === 'extension') known.add(c.name);
-    const snap = await session.inspect();
-    const names = [...snap.tables, ...snap.views, ...snap.indexes, ...snap.triggers, ...snap.functions.map((f) => f.replace(/\(.*$/, ''))];
-    // Constraint-made indexes (_pkey, _key) and indexes declared inside a known table (ClickHouse skipping indexes) belong to it.
-    const unknown = names
-      .filter((n) => {
-        const parts = n.split('.');
-        if (known.has(parts[parts.length - 1]!) || /_pkey$|_key$/.test(n)) return false;
-        return !(parts.length > 2 && known.has(parts[parts.length - 2]!));
-      })
-      .sort();
-    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, unknown });
+    const orphaned = ledger.orphans().map((r) => explainOrphan(r, plan, store.name));
+    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, orphaned, unknown: unknownObjects(plan, store.name, await session.inspect()) });
   }
   return out;
+}
+
+function explainOrphan(r: LedgerRecord, plan: Plan, store: string): OrphanedRecord {
+  const base = { file: r.file, recordedAs: r.stepId, appliedAt: r.appliedAt, sql: (r.source ?? r.sql).split('\n')[0]!.slice(0, 120) };
+  const stays = 'its effect stays in the database';
+  if (!r.file) {
+    return { ...base, reason: `step "${r.stepId}" is not in the plan any more`, hint: `${stays}; if it must be undone, write a migration that does it` };
+  }
+  const where = { ...base, statement: r.ordinal + 1 };
+  const elsewhere = plan.steps.find((s) => s.store !== store && s.source?.file === r.file && s.source.fingerprints.includes(r.fingerprint));
+  if (elsewhere) {
+    return { ...where, reason: `statement ${r.ordinal + 1} of "${r.file}" runs in store "${elsewhere.store}" now`, hint: `${stays} in store "${store}": move its rows if it holds data, and drop it here with a migration once nothing uses it` };
+  }
+  const skipped = plan.skipped.find((s) => s.file === r.file && s.statement === r.ordinal);
+  if (skipped) return { ...where, reason: `statement ${r.ordinal + 1} of "${r.file}" is not run by the plan now: ${skipped.reason}`, hint: `${stays}; if it must be undone, write a migration that does it` };
+  const known = plan.steps.some((s) => s.source?.file === r.file) || plan.skipped.some((s) => s.file === r.file);
+  if (!known) {
+    return { ...where, reason: `"${r.file}" is in no set of the topology any more (deleted, renamed or excluded)`, hint: `${stays}; if the file was renamed, give it its old name back: under a new name its statements are new to the ledger and run again` };
+  }
+  return { ...where, reason: `"${r.file}" no longer has this statement (removed, or edited after a statement before it was inserted)`, hint: `${stays}; if it must be undone, write a migration that does it` };
+}
+
+function unknownObjects(plan: Plan, store: string, snap: Awaited<ReturnType<EngineSession['inspect']>>): string[] {
+  const known = new Set<string>();
+  for (const s of plan.steps) {
+    if (s.store === store) for (const c of s.changes) if (c.action === 'create' || c.action === 'copy') known.add(c.name.split('.').pop()!);
+    for (const c of s.changes) if (c.action === 'create' && c.kind === 'extension') known.add(c.name);
+  }
+  const names = [...snap.tables, ...snap.views, ...snap.indexes, ...snap.triggers, ...snap.functions.map((f) => f.replace(/\(.*$/, ''))];
+  // Constraint-made indexes (_pkey, _key) and indexes declared inside a known table (ClickHouse skipping indexes) belong to it.
+  return names
+    .filter((n) => {
+      const parts = n.split('.');
+      if (known.has(parts[parts.length - 1]!) || /_pkey$|_key$/.test(n)) return false;
+      return !(parts.length > 2 && known.has(parts[parts.length - 2]!));
+    })
+    .sort();
 }

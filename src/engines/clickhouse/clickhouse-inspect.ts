@@ -33,7 +33,7 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
   if (Number(exists[0]?.n ?? 0) === 0) return emptySnapshot();
   const tables = await conn.rows<TableRow>(
     `SELECT name, engine, engine_full, sorting_key, partition_key, primary_key, sampling_key, as_select, create_table_query AS def FROM system.tables
-      WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger') ORDER BY name`,
+      WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade') ORDER BY name`,
   );
   const columns = await conn.rows<ColumnRow>(`SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = ${db} ORDER BY table, position`);
   const indexes = await conn.rows<{ table: string; name: string; type_full: string; expr: string; granularity: string | number }>(

@@ -1,84 +1,114 @@
 /**
- * The topoplan ledger of a ClickHouse store: `<database>.topoplan_ledger`.
- * ClickHouse has no transactions, so every change is a new row with a larger
- * server-assigned `version` (a ReplacingMergeTree keeps the newest on merge)
- * and readers take the newest row per step. A step is written `started`
- * before its statements and `applied` after them.
+ * The topoplan ledger of a ClickHouse store: `<database>.topoplan_ledger`,
+ * one record per statement in effect, keyed by file and statement
+ * fingerprint. ClickHouse has no transactions, so every change is a new row
+ * with a larger server-assigned `version` (a ReplacingMergeTree keeps the
+ * newest on merge), a removal is a row marked `removed`, and readers take the
+ * newest row per key. A statement is written `started` before it runs and
+ * `applied` after. A ledger of the earlier per-step format is rebuilt beside
+ * it and swapped in with one `EXCHANGE TABLES`.
  *
  * @example
  * await ensureLedger(conn, 'analytics')
- * await writeLedgerRow(conn, step, 'started', 0)
+ * await writeRecords(conn, 'analytics', ledgerWrites(step, 'started', 0))
  */
-import type { LedgerEntry } from '../engine.js';
-import type { Step } from '../../plan/model.js';
+import type { LedgerKey, LedgerRecord, LedgerState, LedgerWrite, LegacyLedgerRow } from '../engine.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chIdent, chString } from './clickhouse-sql.js';
+import { lastPerKey } from '../ledger-records.js';
 
-const table = (database: string) => `${chIdent(database)}.topoplan_ledger`;
+const NAME = 'topoplan_ledger';
+/** Where an upgrade builds the new ledger before swapping it in. */
+export const UPGRADE_NAME = 'topoplan_ledger_upgrade';
+const table = (database: string, name = NAME) => `${chIdent(database)}.${chIdent(name)}`;
+
+const createSql = (database: string, name = NAME) => `CREATE TABLE IF NOT EXISTS ${table(database, name)} (
+  file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String,
+  status LowCardinality(String), origin LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32,
+  sql String, source Nullable(String), removed UInt8, version UInt64
+) ENGINE = ReplacingMergeTree(version) ORDER BY (file, fingerprint)`;
 
 export async function ensureLedger(conn: ClickHouseConnection, database: string): Promise<void> {
-  await conn.command(`CREATE TABLE IF NOT EXISTS ${table(database)} (
-  step_id String, file String, statements String, checksum String, phase String,
-  status LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32, sql String, version UInt64
-) ENGINE = ReplacingMergeTree(version) ORDER BY step_id`);
+  await conn.command(createSql(database));
 }
 
-export interface LedgerWrite {
-  readonly stepId: string;
-  readonly file: string;
-  readonly statements: string;
-  readonly checksum: string;
-  readonly phase: string;
-  readonly status: 'applied' | 'started';
-  readonly durationMs: number;
-  readonly sql: string;
-  /** Keep this time (re-records); otherwise the server's now. */
-  readonly appliedAtMs?: number;
+const COLUMNS = 'file, fingerprint, ordinal, store, step_id, phase, status, origin, applied_at, duration_ms, sql, source, removed, version';
+// The server clock numbers rows, so two processes never disagree on which is newest.
+const VERSION = 'toUInt64(toUnixTimestamp64Micro(now64(6)))';
+
+function selectOf(w: LedgerWrite): string {
+  const at = w.appliedAt ? `fromUnixTimestamp64Milli(toInt64(${Date.parse(w.appliedAt)}), 'UTC')` : `now64(3, 'UTC')`;
+  return `SELECT ${[w.file, w.fingerprint].map(chString).join(', ')}, ${w.ordinal}, ${[w.store, w.stepId, w.phase, w.status, w.origin].map(chString).join(', ')}, ` +
+    `${at}, ${Math.max(0, Math.round(w.durationMs))}, ${chString(w.sql)}, ${w.source !== undefined ? chString(w.source) : 'NULL'}, 0, ${VERSION}`;
 }
 
-/** What a step's row says before timing is known. */
-export function ledgerWriteFor(step: Step, status: 'applied' | 'started', durationMs: number): LedgerWrite {
-  return {
-    stepId: step.id,
-    file: step.source?.file ?? '',
-    statements: step.source ? `${step.source.firstStatement}-${step.source.lastStatement}` : '',
-    checksum: step.checksum,
-    phase: step.phase,
-    status,
-    durationMs,
-    sql: step.statements.join(';\n'),
-  };
+/** Appends records (the newest row per key wins); one request. */
+export async function writeRecords(conn: ClickHouseConnection, database: string, writes: readonly LedgerWrite[], name = NAME): Promise<void> {
+  if (writes.length === 0) return;
+  await conn.command(`INSERT INTO ${table(database, name)} (${COLUMNS}) ${lastPerKey(writes).map(selectOf).join(' UNION ALL ')}`);
 }
 
-/** Appends a row; the server clock orders rows, so two processes never disagree on which is newest. */
-export async function writeLedgerRow(conn: ClickHouseConnection, database: string, row: LedgerWrite): Promise<void> {
-  const at = row.appliedAtMs !== undefined ? `fromUnixTimestamp64Milli(toInt64(${Math.round(row.appliedAtMs)}), 'UTC')` : `now64(3, 'UTC')`;
-  await conn.command(
-    `INSERT INTO ${table(database)} (step_id, file, statements, checksum, phase, status, applied_at, duration_ms, sql, version) ` +
-      `SELECT ${[row.stepId, row.file, row.statements, row.checksum, row.phase, row.status].map(chString).join(', ')}, ` +
-      `${at}, ${Math.max(0, Math.round(row.durationMs))}, ${chString(row.sql)}, toUInt64(toUnixTimestamp64Micro(now64(6)))`,
-  );
+/** Appends a removal row per key. */
+export async function removeRecords(conn: ClickHouseConnection, database: string, keys: readonly LedgerKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  const rows = keys.map((k) => `SELECT ${chString(k.file)}, ${chString(k.fingerprint)}, 0, '', '', '', 'applied', 'apply', now64(3, 'UTC'), 0, '', NULL, 1, ${VERSION}`);
+  await conn.command(`INSERT INTO ${table(database)} (${COLUMNS}) ${rows.join(' UNION ALL ')}`);
 }
 
 interface Row {
+  file: string; fingerprint: string; ordinal: number; store: string; step_id: string; phase: string; status: 'applied' | 'started';
+  origin: LedgerRecord['origin']; applied_ms: string | number; duration_ms: number; sql: string; source: string | null; version: string | number;
+}
+
+interface LegacyRow {
   step_id: string; file: string; statements: string; checksum: string; phase: string;
   status: 'applied' | 'started'; applied_ms: string | number; duration_ms: number; sql: string; version: string | number;
 }
 
-/** Newest row per step; empty when the database or the ledger does not exist. */
-export async function readLedgerRows(conn: ClickHouseConnection, database: string): Promise<LedgerEntry[]> {
-  const present = await conn.rows<{ n: string | number }>(
-    `SELECT count() AS n FROM system.tables WHERE database = ${chString(database)} AND name = 'topoplan_ledger'`,
+/** Which format the ledger table is in, if it exists. */
+async function format(conn: ClickHouseConnection, database: string): Promise<'none' | 'legacy' | 'records'> {
+  const cols = await conn.rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = ${chString(database)} AND table = '${NAME}'`);
+  if (cols.length === 0) return 'none';
+  return cols.some((c) => c.name === 'fingerprint') ? 'records' : 'legacy';
+}
+
+/** Newest row per key, removals left out; empty when the database or the ledger does not exist. */
+export async function readLedgerState(conn: ClickHouseConnection, database: string): Promise<LedgerState> {
+  const kind = await format(conn, database);
+  if (kind === 'none') return { records: [] };
+  if (kind === 'legacy') return { records: [], legacy: await readLegacy(conn, database) };
+  const rows = await conn.rows<Row & { removed: number }>(
+    `SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, toUnixTimestamp64Milli(applied_at) AS applied_ms, duration_ms, sql, source, removed, version
+       FROM ${table(database)} ORDER BY file, fingerprint, version DESC, status = 'applied' DESC LIMIT 1 BY file, fingerprint`,
   );
-  if (Number(present[0]?.n ?? 0) === 0) return [];
-  const rows = await conn.rows<Row>(
+  return {
+    records: rows
+      .filter((r) => Number(r.removed) === 0)
+      .sort((a, b) => Number(a.applied_ms) - Number(b.applied_ms) || byVersion(a, b) || a.ordinal - b.ordinal)
+      .map((r) => ({
+        file: r.file,
+        fingerprint: r.fingerprint,
+        ordinal: Number(r.ordinal),
+        store: r.store,
+        stepId: r.step_id,
+        phase: r.phase,
+        status: r.status,
+        origin: r.origin,
+        appliedAt: new Date(Number(r.applied_ms)).toISOString(),
+        durationMs: Number(r.duration_ms),
+        sql: r.sql,
+        ...(r.source !== null ? { source: r.source } : {}),
+      })),
+  };
+}
+
+async function readLegacy(conn: ClickHouseConnection, database: string): Promise<LegacyLedgerRow[]> {
+  const rows = await conn.rows<LegacyRow>(
     `SELECT step_id, file, statements, checksum, phase, status, toUnixTimestamp64Milli(applied_at) AS applied_ms, duration_ms, sql, version
        FROM ${table(database)} ORDER BY step_id, version DESC, status = 'applied' DESC LIMIT 1 BY step_id`,
   );
-  // Steps applied within the same millisecond keep the order the server numbered them in.
-  const order = (r: Row) => BigInt(r.version);
   return rows
-    .sort((a, b) => Number(a.applied_ms) - Number(b.applied_ms) || (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+    .sort((a, b) => Number(a.applied_ms) - Number(b.applied_ms) || byVersion(a, b))
     .map((r) => ({
       stepId: r.step_id,
       ...(r.file ? { file: r.file } : {}),
@@ -90,4 +120,26 @@ export async function readLedgerRows(conn: ClickHouseConnection, database: strin
       durationMs: Number(r.duration_ms),
       sql: r.sql,
     }));
+}
+
+/**
+ * Rebuilds a per-step ledger as records: the new table is filled beside the
+ * old one, then the two are swapped in one `EXCHANGE TABLES` and the old one
+ * dropped. Interrupted before the swap, the old ledger is still in place and
+ * the next apply starts over; a no-op when the ledger has records already.
+ */
+export async function upgradeLedgerTable(conn: ClickHouseConnection, database: string, records: readonly LedgerWrite[]): Promise<void> {
+  if ((await format(conn, database)) !== 'legacy') return;
+  await conn.command(`DROP TABLE IF EXISTS ${table(database, UPGRADE_NAME)}`);
+  await conn.command(createSql(database, UPGRADE_NAME));
+  await writeRecords(conn, database, records, UPGRADE_NAME);
+  await conn.command(`EXCHANGE TABLES ${table(database)} AND ${table(database, UPGRADE_NAME)}`);
+  await conn.command(`DROP TABLE ${table(database, UPGRADE_NAME)}`);
+}
+
+// Rows written within the same millisecond keep the order the server numbered them in.
+function byVersion(a: { version: string | number }, b: { version: string | number }): number {
+  const x = BigInt(a.version);
+  const y = BigInt(b.version);
+  return x < y ? -1 : x > y ? 1 : 0;
 }

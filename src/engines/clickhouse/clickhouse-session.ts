@@ -10,12 +10,12 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerEntry, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
-import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
-import { ensureLedger, ledgerWriteFor, readLedgerRows, writeLedgerRow } from './clickhouse-ledger.js';
+import { ledgerWrites } from '../ledger-records.js';
+import { ensureLedger, readLedgerState, removeRecords, upgradeLedgerTable, writeRecords } from './clickhouse-ledger.js';
 import { acquireTableLock } from './clickhouse-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
 import { chTable } from './clickhouse-sql.js';
@@ -31,8 +31,12 @@ export class ClickHouseSession implements EngineSession {
     return acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
   }
 
-  readLedger(): Promise<LedgerEntry[]> {
-    return readLedgerRows(this.conn, this.options.database);
+  readLedger(): Promise<LedgerState> {
+    return readLedgerState(this.conn, this.options.database);
+  }
+
+  upgradeLedger(records: readonly LedgerWrite[]): Promise<void> {
+    return upgradeLedgerTable(this.conn, this.options.database, records);
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
@@ -40,7 +44,7 @@ export class ClickHouseSession implements EngineSession {
     const creates = step.kind === 'create_database';
     if (!creates) {
       await ensureLedger(this.conn, db);
-      await writeLedgerRow(this.conn, db, ledgerWriteFor(step, 'started', 0));
+      await writeRecords(this.conn, db, ledgerWrites(step, 'started', 0));
     }
     const started = performance.now();
     let rows = 0;
@@ -56,19 +60,16 @@ export class ClickHouseSession implements EngineSession {
     }
     const durationMs = performance.now() - started;
     if (creates) await ensureLedger(this.conn, db);
-    await writeLedgerRow(this.conn, db, ledgerWriteFor(step, 'applied', durationMs));
+    await writeRecords(this.conn, db, ledgerWrites(step, 'applied', durationMs));
     return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}) };
   }
 
-  async rerecord(step: Step): Promise<void> {
-    const current = (await this.readLedger()).find((e) => e.stepId === step.id);
-    if (!current) {
-      throw new TopoplanError('apply.rerecord_missing', `apply: store "${this.options.store}" has no ledger row for step "${step.id}" to re-record`);
-    }
-    await writeLedgerRow(this.conn, this.options.database, {
-      ...ledgerWriteFor(step, current.status, current.durationMs),
-      appliedAtMs: Date.parse(current.appliedAt),
-    });
+  async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
+    if (writes.length === 0 && removals.length === 0) return;
+    await ensureLedger(this.conn, this.options.database);
+    // Removals first: a key both removed and written ends written.
+    await removeRecords(this.conn, this.options.database, removals);
+    await writeRecords(this.conn, this.options.database, writes);
   }
 
   async backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]> {

@@ -10,12 +10,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Driver, Session } from 'neo4j-driver';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerEntry, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
-import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import { cypherName } from './neo4j-driver-for.js';
-import { ensureLedger, readLedger, rerecordLedger, writeLedger } from './neo4j-ledger.js';
+import { ledgerWrites } from '../ledger-records.js';
+import { ensureLedger, readLedgerState, removeRecords, upgradeLedger, writeRecords } from './neo4j-ledger.js';
 import { acquireNodeLock } from './neo4j-lock.js';
 import { inspectNeo4j } from './neo4j-inspect.js';
 
@@ -35,15 +35,19 @@ export class Neo4jSession implements EngineSession {
     );
   }
 
-  readLedger(): Promise<LedgerEntry[]> {
-    return this.with((s) => readLedger(s));
+  readLedger(): Promise<LedgerState> {
+    return this.with((s) => readLedgerState(s));
+  }
+
+  upgradeLedger(records: readonly LedgerWrite[]): Promise<void> {
+    return this.with((s) => upgradeLedger(s, records));
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
     const creates = step.kind === 'create_database';
     const started = performance.now();
     await this.with(async (s) => {
-      if (!creates) { await ensureLedger(s); await writeLedger(s, step, 'started', 0); }
+      if (!creates) { await ensureLedger(s); await writeRecords(s, ledgerWrites(step, 'started', 0)); }
       const target = creates ? this.driver.session({ database: 'system' }) : s;
       try {
         for (const [i, statement] of step.statements.entries()) {
@@ -57,14 +61,20 @@ export class Neo4jSession implements EngineSession {
     const durationMs = performance.now() - started;
     await this.with(async (s) => {
       if (creates) await ensureLedger(s);
-      await writeLedger(s, step, 'applied', durationMs);
+      await writeRecords(s, ledgerWrites(step, 'applied', durationMs));
     });
     return { durationMs };
   }
 
-  async rerecord(step: Step): Promise<void> {
-    const n = await this.with((s) => rerecordLedger(s, step));
-    if (n === 0) throw new TopoplanError('apply.rerecord_missing', `apply: store "${this.options.store}" has no ledger row for step "${step.id}" to re-record`);
+  async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
+    if (writes.length === 0 && removals.length === 0) return;
+    await this.with(async (s) => {
+      await ensureLedger(s);
+      await s.executeWrite(async (tx) => {
+        await removeRecords(tx, removals);
+        await writeRecords(tx, writes);
+      });
+    });
   }
 
   /** Writes each label's nodes as JSON lines (one object of properties per node). */

@@ -12,7 +12,8 @@ import type pg from 'pg';
 import type { StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { toStatementError } from '../statement-error.js';
-import { ensureLedger, ledgerRowSql, markAppliedSql, writeLedgerRow } from './postgres-ledger.js';
+import { ledgerKeys, ledgerWrites } from '../ledger-records.js';
+import { ensureLedger, markAppliedSql, recordsSql } from './postgres-ledger.js';
 import { sqlxRowSql } from './postgres-sqlx.js';
 
 /** Runs each statement on its own; returns rows inserted (for copy steps). Errors name the statement. */
@@ -33,7 +34,7 @@ function sqlxNeeded(step: Step): step is Step & { sqlx: NonNullable<Step['sqlx']
   return step.sqlx !== undefined && step.sqlx.completesFile;
 }
 
-/** BEGIN; statements; ledger row; sqlx row; COMMIT — or nothing at all. */
+/** BEGIN; statements; ledger records; sqlx row; COMMIT — or nothing at all. */
 export async function applyTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
   // The ledger is created outside the step's transaction: a concurrent creation error would abort it.
   await ensureLedger(client);
@@ -44,7 +45,7 @@ export async function applyTransactional(client: pg.ClientBase, step: Step): Pro
     const elapsed = process.hrtime.bigint() - started;
     // The step's own statements go one by one, so an error names its statement; the bookkeeping after them goes in one round trip.
     await client.query([
-      ledgerRowSql(step, 'applied', Number(elapsed / 1_000_000n)),
+      recordsSql(ledgerWrites(step, 'applied', Number(elapsed / 1_000_000n))),
       ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
       'COMMIT',
     ].join(';\n'));
@@ -55,17 +56,17 @@ export async function applyTransactional(client: pg.ClientBase, step: Step): Pro
   }
 }
 
-/** `started` row (committed), statements in autocommit, then the sqlx row and `applied` together. */
+/** `started` records (committed), statements in autocommit, then the sqlx row and `applied` together. */
 export async function applyNonTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
   await ensureLedger(client);
-  await writeLedgerRow(client, step, 'started', 0);
+  await client.query(recordsSql(ledgerWrites(step, 'started', 0)));
   const started = process.hrtime.bigint();
   const rows = await runStatements(client, step);
   const elapsed = process.hrtime.bigint() - started;
   // Several statements in one query commit together (an implicit transaction).
   await client.query([
     ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
-    markAppliedSql(step.id, Number(elapsed / 1_000_000n)),
+    markAppliedSql(ledgerKeys(step), Number(elapsed / 1_000_000n)),
   ].join(';\n'));
   return { durationMs: Number(elapsed) / 1e6, ...(step.kind === 'copy_rows' ? { rows } : {}) };
 }
@@ -91,6 +92,6 @@ export async function applyCreateDatabase(
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   const target = await openTarget();
   await ensureLedger(target);
-  await writeLedgerRow(target, step, 'applied', elapsed);
+  await target.query(recordsSql(ledgerWrites(step, 'applied', elapsed)));
   return { durationMs: elapsed };
 }

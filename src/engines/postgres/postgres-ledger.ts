@@ -1,36 +1,41 @@
 /**
  * The topoplan ledger of a PostgreSQL store: table `topoplan.ledger` in the
- * store's own database, so the record of a step commits (or rolls back)
- * together with the step's DDL.
+ * store's own database, one row per statement in effect, keyed by file and
+ * statement fingerprint, so the record of a step commits (or rolls back)
+ * together with the step's DDL and survives any regrouping of the plan.
+ * A ledger of the earlier per-step format is read as such and upgraded in
+ * place, in one transaction.
  *
  * @example
  * await ensureLedger(client)
- * await writeLedgerRow(client, step, 'applied', 12)
- * await client.query(`${ledgerRowSql(step, 'applied', 12)};\nCOMMIT`)
- * const rows = await readLedgerRows(client)
+ * await client.query(`${recordsSql(ledgerWrites(step, 'applied', 12))};\nCOMMIT`)
+ * const { records, legacy } = await readLedgerState(client)
  */
 import type pg from 'pg';
-import type { LedgerEntry } from '../engine.js';
-import type { Step } from '../../plan/model.js';
+import type { LedgerKey, LedgerRecord, LedgerState, LedgerWrite, LegacyLedgerRow } from '../engine.js';
+import { lastPerKey } from '../ledger-records.js';
 import { quoteLiteral } from './quote-literal.js';
 
 /** SQLSTATE of a missing table (or of a missing schema in a qualified table name). */
 const UNDEFINED_TABLE = '42P01';
 
-const CREATE_LEDGER = [
-  'CREATE SCHEMA IF NOT EXISTS topoplan',
-  `CREATE TABLE IF NOT EXISTS topoplan.ledger (
-  step_id text PRIMARY KEY,
-  file text,
-  statements text,
-  checksum text NOT NULL,
+const LEDGER_TABLE = (name: string) => `CREATE TABLE IF NOT EXISTS topoplan.${name} (
+  file text NOT NULL,
+  fingerprint text NOT NULL,
+  ordinal integer NOT NULL,
+  store text NOT NULL,
+  step_id text NOT NULL,
   phase text NOT NULL,
   status text NOT NULL CHECK (status IN ('applied', 'started')),
+  origin text NOT NULL DEFAULT 'apply',
   applied_at timestamptz NOT NULL DEFAULT now(),
   duration_ms integer NOT NULL DEFAULT 0,
-  sql text
-)`,
-];
+  sql text NOT NULL,
+  source text,
+  PRIMARY KEY (file, fingerprint)
+)`;
+
+const CREATE_LEDGER = ['CREATE SCHEMA IF NOT EXISTS topoplan', LEDGER_TABLE('ledger')];
 
 /** Connections that have made sure of the ledger already: once per connection, not once per step. */
 const ledgerReady = new WeakSet<pg.ClientBase>();
@@ -49,71 +54,103 @@ export async function ensureLedger(client: pg.ClientBase): Promise<void> {
   ledgerReady.add(client);
 }
 
-/** The ledger's view of the statements a step covers: `first-last`, or empty for synthetic steps. */
-export function statementRange(step: Step): string {
-  return step.source ? `${step.source.firstStatement}-${step.source.lastStatement}` : '';
-}
+const COLUMNS = 'file, fingerprint, ordinal, store, step_id, phase, status, origin, applied_at, duration_ms, sql, source';
 
-/** The SQL recorded for a step: its statements joined the way the checksum joins them. */
-export function recordedSql(step: Step): string {
-  return step.statements.join(';\n');
+function rowValues(w: LedgerWrite): string {
+  const at = w.appliedAt ? `${quoteLiteral(w.appliedAt)}::timestamptz` : 'now()';
+  return `(${[w.file, w.fingerprint, w.ordinal, w.store, w.stepId, w.phase, w.status, w.origin].map(quoteLiteral).join(', ')}, ${at}, ${quoteLiteral(w.durationMs)}, ${quoteLiteral(w.sql)}, ${quoteLiteral(w.source ?? null)})`;
 }
 
 /**
- * The statement that inserts or replaces the ledger row of a step, with its
- * values as literals, so it can travel in one query with others (the COMMIT).
+ * The statement that inserts or replaces records, values as literals, so it
+ * can travel in one query with others (the COMMIT). Later writes of one key
+ * win; with `keep`, a record already there stays as it is.
  */
-export function ledgerRowSql(step: Step, status: 'applied' | 'started', durationMs: number): string {
-  const values = [step.id, step.source?.file ?? null, statementRange(step), step.checksum, step.phase, status].map(quoteLiteral);
-  return `INSERT INTO topoplan.ledger (step_id, file, statements, checksum, phase, status, applied_at, duration_ms, sql)
-     VALUES (${values.join(', ')}, now(), ${quoteLiteral(Math.round(durationMs))}, ${quoteLiteral(recordedSql(step))})
-     ON CONFLICT (step_id) DO UPDATE SET file = EXCLUDED.file, statements = EXCLUDED.statements,
-       checksum = EXCLUDED.checksum, phase = EXCLUDED.phase, status = EXCLUDED.status,
-       applied_at = EXCLUDED.applied_at, duration_ms = EXCLUDED.duration_ms, sql = EXCLUDED.sql`;
+export function recordsSql(writes: readonly LedgerWrite[], options: { readonly keep?: boolean } = {}): string {
+  const insert = `INSERT INTO topoplan.ledger (${COLUMNS})
+     VALUES ${lastPerKey(writes).map(rowValues).join(',\n       ')}`;
+  if (options.keep) return `${insert}\n     ON CONFLICT (file, fingerprint) DO NOTHING`;
+  return `${insert}
+     ON CONFLICT (file, fingerprint) DO UPDATE SET ordinal = EXCLUDED.ordinal, store = EXCLUDED.store, step_id = EXCLUDED.step_id,
+       phase = EXCLUDED.phase, status = EXCLUDED.status, origin = EXCLUDED.origin, applied_at = EXCLUDED.applied_at,
+       duration_ms = EXCLUDED.duration_ms, sql = EXCLUDED.sql, source = EXCLUDED.source`;
 }
 
-/** Inserts or replaces the ledger row of a step. */
-export async function writeLedgerRow(client: pg.ClientBase, step: Step, status: 'applied' | 'started', durationMs: number): Promise<void> {
-  await client.query(ledgerRowSql(step, status, durationMs));
+const keyList = (keys: readonly LedgerKey[]) => keys.map((k) => `(${quoteLiteral(k.file)}, ${quoteLiteral(k.fingerprint)})`).join(', ');
+
+/** The statement that marks started records applied, values as literals. */
+export function markAppliedSql(keys: readonly LedgerKey[], durationMs: number): string {
+  return `UPDATE topoplan.ledger SET status = 'applied', duration_ms = ${quoteLiteral(Math.round(durationMs))} WHERE (file, fingerprint) IN (${keyList(keys)})`;
 }
 
-/** The statement that marks a started non-transactional step as applied, values as literals. */
-export function markAppliedSql(stepId: string, durationMs: number): string {
-  return `UPDATE topoplan.ledger SET status = 'applied', duration_ms = ${quoteLiteral(Math.round(durationMs))} WHERE step_id = ${quoteLiteral(stepId)}`;
+/** The statement that removes records, or an empty string for none. */
+export function removeSql(keys: readonly LedgerKey[]): string {
+  return keys.length === 0 ? '' : `DELETE FROM topoplan.ledger WHERE (file, fingerprint) IN (${keyList(keys)})`;
 }
 
-/** Rewrites checksum and SQL of an existing row without touching its status or time. */
-export async function rerecordRow(client: pg.ClientBase, step: Step): Promise<number> {
-  const r = await client.query(
-    `UPDATE topoplan.ledger SET checksum = $2, sql = $3, file = $4, statements = $5 WHERE step_id = $1`,
-    [step.id, step.checksum, recordedSql(step), step.source?.file ?? null, statementRange(step)],
-  );
-  return r.rowCount ?? 0;
+interface RecordRow {
+  file: string; fingerprint: string; ordinal: number; store: string; step_id: string; phase: string;
+  status: 'applied' | 'started'; origin: LedgerRecord['origin']; applied_at: Date; duration_ms: number; sql: string; source: string | null;
 }
 
-interface LedgerRow {
-  step_id: string;
-  file: string | null;
-  statements: string | null;
-  checksum: string;
-  phase: string;
-  status: 'applied' | 'started';
-  applied_at: Date;
-  duration_ms: number;
-  sql: string | null;
+interface LegacyRow {
+  step_id: string; file: string | null; statements: string | null; checksum: string; phase: string;
+  status: 'applied' | 'started'; applied_at: Date; duration_ms: number; sql: string | null;
 }
 
-/** Every ledger row, ordered by time then step id; empty when the ledger does not exist yet. */
-export async function readLedgerRows(client: pg.ClientBase): Promise<LedgerEntry[]> {
-  let r: pg.QueryResult<LedgerRow>;
+/** The ledger: its records, or the rows of a per-step ledger not upgraded yet; empty when there is none. */
+export async function readLedgerState(client: pg.ClientBase): Promise<LedgerState> {
+  let r: pg.QueryResult;
   try {
     // Reading and handling "no such table" takes one round trip; asking first would take two. Never called inside a transaction.
-    r = await client.query<LedgerRow>('SELECT * FROM topoplan.ledger ORDER BY applied_at, step_id');
+    r = await client.query('SELECT * FROM topoplan.ledger');
   } catch (e) {
-    if ((e as { code?: string }).code === UNDEFINED_TABLE) return [];
+    if ((e as { code?: string }).code === UNDEFINED_TABLE) return { records: [] };
     throw e;
   }
-  return r.rows.map((row) => ({
+  if (!r.fields.some((f) => f.name === 'fingerprint')) return { records: [], legacy: (r.rows as LegacyRow[]).map(legacyOf).sort(byTime) };
+  return { records: (r.rows as RecordRow[]).map(recordOf).sort((a, b) => byTime(a, b) || compare(a.file, b.file) || a.ordinal - b.ordinal) };
+}
+
+/**
+ * Rewrites a per-step ledger as records, in one transaction: the old table is
+ * locked, checked to be still in the old format (another apply may have
+ * upgraded it meanwhile), replaced and dropped. Nothing changes on failure.
+ */
+export async function upgradeLedgerTable(client: pg.ClientBase, records: readonly LedgerWrite[]): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('LOCK TABLE topoplan.ledger IN ACCESS EXCLUSIVE MODE');
+    const still = await client.query(`SELECT 1 FROM pg_attribute WHERE attrelid = 'topoplan.ledger'::regclass AND attname = 'fingerprint' AND NOT attisdropped`);
+    if (still.rowCount === 0) {
+      await client.query(['ALTER TABLE topoplan.ledger RENAME TO ledger_per_step', LEDGER_TABLE('ledger'), ...(records.length ? [recordsSql(records)] : []), 'DROP TABLE topoplan.ledger_per_step'].join(';\n'));
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+function recordOf(row: RecordRow): LedgerRecord {
+  return {
+    file: row.file,
+    fingerprint: row.fingerprint,
+    ordinal: row.ordinal,
+    store: row.store,
+    stepId: row.step_id,
+    phase: row.phase,
+    status: row.status,
+    origin: row.origin,
+    appliedAt: row.applied_at.toISOString(),
+    durationMs: row.duration_ms,
+    sql: row.sql,
+    ...(row.source !== null ? { source: row.source } : {}),
+  };
+}
+
+function legacyOf(row: LegacyRow): LegacyLedgerRow {
+  return {
     stepId: row.step_id,
     ...(row.file !== null ? { file: row.file } : {}),
     ...(row.statements !== null ? { statements: row.statements } : {}),
@@ -123,5 +160,8 @@ export async function readLedgerRows(client: pg.ClientBase): Promise<LedgerEntry
     appliedAt: row.applied_at.toISOString(),
     durationMs: row.duration_ms,
     ...(row.sql !== null ? { sql: row.sql } : {}),
-  }));
+  };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byTime = (a: { appliedAt: string; stepId: string }, b: { appliedAt: string; stepId: string }) => compare(a.appliedAt, b.appliedAt) || compare(a.stepId, b.stepId);

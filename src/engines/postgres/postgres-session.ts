@@ -13,13 +13,14 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerEntry, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { applyCreateDatabase, applyNonTransactional, applyTransactional } from './postgres-apply.js';
 import { acquireAdvisoryLock } from './postgres-lock.js';
-import { readLedgerRows, rerecordRow } from './postgres-ledger.js';
+import { ensureLedger, readLedgerState, recordsSql, removeSql, upgradeLedgerTable } from './postgres-ledger.js';
 import { emptySnapshot, inspectPostgres } from './postgres-inspect.js';
+import { invalidIndexes } from './postgres-invalid-indexes.js';
 import { exportTableCsv } from './csv-cursor-export.js';
 import { findPgDump, runPgDump } from './pg-dump.js';
 import { MAINTENANCE_DATABASE, databaseUrl, quoteQualified } from './postgres-url.js';
@@ -55,9 +56,14 @@ export class PostgresSession implements EngineSession {
     };
   }
 
-  async readLedger(): Promise<LedgerEntry[]> {
+  async readLedger(): Promise<LedgerState> {
     const client = await this.target(false);
-    return client ? readLedgerRows(client) : [];
+    return client ? readLedgerState(client) : { records: [] };
+  }
+
+  async upgradeLedger(records: readonly LedgerWrite[]): Promise<void> {
+    this.committed = true;
+    await upgradeLedgerTable((await this.target(true))!, records);
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
@@ -70,13 +76,13 @@ export class PostgresSession implements EngineSession {
     return step.transactional ? applyTransactional(client, step) : applyNonTransactional(client, step);
   }
 
-  async rerecord(step: Step): Promise<void> {
-    const client = await this.target(true);
+  async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
+    if (writes.length === 0 && removals.length === 0) return;
+    const client = (await this.target(true))!;
+    await ensureLedger(client);
     this.committed = true;
-    const changed = await rerecordRow(client!, step);
-    if (changed === 0) {
-      throw new TopoplanError('apply.rerecord_missing', `apply: store "${this.options.store}" has no ledger row for step "${step.id}" to re-record`);
-    }
+    // Several statements in one query commit together (an implicit transaction).
+    await client.query([removeSql(removals), writes.length ? recordsSql(writes) : ''].filter(Boolean).join(';\n'));
   }
 
   async backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]> {
@@ -101,7 +107,13 @@ export class PostgresSession implements EngineSession {
 
   async inspect(): Promise<SchemaSnapshot> {
     const client = await this.target(false);
-    return client ? inspectPostgres(client) : emptySnapshot();
+    return client ? { ...(await inspectPostgres(client)), invalidIndexes: await invalidIndexes(client) } : emptySnapshot();
+  }
+
+  async rebuildIndex(name: string): Promise<void> {
+    const client = (await this.target(true))!;
+    // CONCURRENTLY, as the index was meant to be built: writes to its table go on meanwhile.
+    await client.query(`REINDEX INDEX CONCURRENTLY ${quoteQualified(name)}`);
   }
 
   async countRows(table: string): Promise<number> {

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
+import { openClickHouse } from '../../../src/engines/clickhouse/clickhouse-connection.js';
 import { StatementError } from '../../../src/engines/statement-error.js';
 import type { EngineSession } from '../../../src/engines/engine.js';
 import { startTestClickHouse, tempDir, type TestEngine } from '../../helpers/engines.js';
@@ -11,6 +12,7 @@ const DB = 'analytics';
 let server: TestEngine;
 let session: EngineSession;
 let workDir: string;
+const records = async (of = session) => (await of.readLedger()).records;
 
 const step = (id: string, statements: string[], extra: Partial<Parameters<typeof makeStep>[0]> = {}) =>
   makeStep({ id: `ch:${id}`, statements, store: 'analytics', engine: 'clickhouse', database: DB, transactional: false, ...extra });
@@ -29,7 +31,7 @@ afterAll(async () => {
 
 describe('clickhouse engine', () => {
   it('creates the database, a ReplacingMergeTree with a bloom filter and TTL, and a materialized view', async () => {
-    expect(await session.readLedger()).toEqual([]);
+    expect(await session.readLedger()).toEqual({ records: [] });
     const steps = [
       step('create_database', [`CREATE DATABASE IF NOT EXISTS ${DB}`], { kind: 'create_database' }),
       step('001', [
@@ -42,8 +44,10 @@ describe('clickhouse engine', () => {
       step('002', [`INSERT INTO events VALUES (1, 'u1', now(), 1), (2, 'u2', now(), 1), (3, 'u,"3"', now(), 1)`]),
     ];
     for (const s of steps) await session.applyStep(s, { workDir });
-    const ledger = await session.readLedger();
-    expect(ledger.map((e) => [e.stepId, e.status, e.checksum])).toEqual(steps.map((s) => [s.id, 'applied', s.checksum]));
+    const ledger = await records();
+    expect(ledger.map((e) => [e.stepId, e.status, e.fingerprint, e.sql])).toEqual(
+      steps.flatMap((s) => s.statements.map((sql, i) => [s.id, 'applied', s.source ? s.source.fingerprints[i] : 'ch:create_database', sql])),
+    );
     const snap = await session.inspect();
     expect(snap.tables).toEqual([`${DB}.daily`, `${DB}.events`]);
     expect(snap.views).toEqual([`${DB}.daily_mv`]);
@@ -84,14 +88,41 @@ describe('clickhouse engine', () => {
     // ClickHouse reports "failed at position 7 ('1')": 1-based, at the token after the unknown keyword.
     expect((error as StatementError).position).toBe(7);
     expect([(error as StatementError).line, (error as StatementError).column]).toEqual([1, 7]);
-    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.status).toBe('started');
+    // Each statement is recorded started before it runs: the first ran, the second failed, neither is marked applied.
+    expect((await records()).filter((e) => e.stepId === s.id).map((e) => [e.ordinal, e.status])).toEqual([[0, 'started'], [1, 'started']]);
   });
 
-  it('re-records a step with a new checksum and keeps its status', async () => {
-    const s = step('001', ['-- same step, edited']);
-    await session.rerecord(s);
-    const entry = (await session.readLedger()).find((e) => e.stepId === s.id);
-    expect(entry).toMatchObject({ checksum: s.checksum, status: 'applied' });
+  it('writes and removes records without running anything; the newest row per statement wins', async () => {
+    const before = (await records()).filter((e) => e.stepId === 'ch:003');
+    await session.record([{ ...before[0]!, status: 'applied', origin: 'rerecord' }], [{ file: before[1]!.file, fingerprint: before[1]!.fingerprint }]);
+    const after = (await records()).filter((e) => e.stepId === 'ch:003');
+    expect(after).toEqual([{ ...before[0]!, status: 'applied', origin: 'rerecord' }]);
+  });
+
+  it('upgrades a per-step ledger by building the new one beside it and swapping the two', async () => {
+    const other = await clickhouseEngine.connect({ store: 'legacy', database: 'legacy_ledger', url: server.url });
+    try {
+      await other.applyStep(makeStep({ id: 'legacy:create_database', kind: 'create_database', statements: ['CREATE DATABASE IF NOT EXISTS legacy_ledger'], store: 'legacy', engine: 'clickhouse', database: 'legacy_ledger', transactional: false }), { workDir });
+      const raw = await openClickHouse(server.url);
+      const run = (sql: string) => raw.command(sql);
+      await run('DROP TABLE legacy_ledger.topoplan_ledger');
+      await run(`CREATE TABLE legacy_ledger.topoplan_ledger (step_id String, file String, statements String, checksum String, phase String,
+        status LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32, sql String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY step_id`);
+      await run(`INSERT INTO legacy_ledger.topoplan_ledger VALUES ('legacy:ch/001.sql#1', 'ch/001.sql', '0-0', 'abc', 'expand', 'started', '2024-01-02 03:04:05', 0, 'CREATE TABLE t (a UInt8) ENGINE = Memory', 1),
+        ('legacy:ch/001.sql#1', 'ch/001.sql', '0-0', 'abc', 'expand', 'applied', '2024-01-02 03:04:05', 9, 'CREATE TABLE t (a UInt8) ENGINE = Memory', 2)`);
+      const state = await other.readLedger();
+      expect(state.records).toEqual([]);
+      expect(state.legacy!.map((r) => [r.stepId, r.status, r.durationMs, r.appliedAt])).toEqual([['legacy:ch/001.sql#1', 'applied', 9, '2024-01-02T03:04:05.000Z']]);
+      const write = { file: 'ch/001.sql', fingerprint: 'f1', ordinal: 0, store: 'legacy', stepId: 'legacy:ch/001.sql#1', phase: 'expand', status: 'applied' as const, origin: 'upgrade' as const, appliedAt: '2024-01-02T03:04:05.000Z', durationMs: 9, sql: 'CREATE TABLE t (a UInt8) ENGINE = Memory' };
+      await other.upgradeLedger([write]);
+      expect(await other.readLedger()).toEqual({ records: [write] });
+      await other.upgradeLedger([{ ...write, fingerprint: 'again' }]);
+      expect((await other.readLedger()).records.map((r) => r.fingerprint)).toEqual(['f1']);
+      expect((await other.inspect()).tables).toEqual([]);
+      await raw.close();
+    } finally {
+      await other.close();
+    }
   });
 
   it('backs up a table as CSV with a header', async () => {
@@ -141,7 +172,7 @@ describe('clickhouse engine', () => {
       await session.applyStep(step('004', ['CREATE TABLE samples (id UInt8) ENGINE = MergeTree ORDER BY id']), { workDir });
       expect((await other.inspect()).tables).toEqual(['metrics.samples']);
       expect((await session.inspect()).tables).toContain(`${DB}.samples`);
-      expect((await other.readLedger()).map((e) => e.stepId)).toEqual(['metrics:create_database', 'metrics:001']);
+      expect((await records(other)).map((e) => e.stepId)).toEqual(['metrics:create_database', 'metrics:001']);
     } finally {
       await other.close();
     }

@@ -16,6 +16,8 @@ let workDir: string;
 const step = (id: string, statements: string[], extra: Parameters<typeof makeStep>[0] extends infer P ? Partial<P> : never = {}) =>
   makeStep({ id: `pg:${id}`, statements, store: 'nova', database: DB, ...extra });
 
+const records = async (of = session) => (await of.readLedger()).records;
+
 async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
   const url = new URL(server.url);
   url.pathname = `/${DB}`;
@@ -38,22 +40,22 @@ afterAll(async () => {
 
 describe('postgres engine', () => {
   it('reads an empty ledger and snapshot before its database exists, then creates it idempotently', async () => {
-    expect(await session.readLedger()).toEqual([]);
+    expect(await session.readLedger()).toEqual({ records: [] });
     expect((await session.inspect()).tables).toEqual([]);
     const create = step('create_database', [`CREATE DATABASE ${DB}`], { kind: 'create_database', transactional: false });
     await session.applyStep(create, { workDir });
     await session.applyStep(create, { workDir });
-    const ledger = await session.readLedger();
-    expect(ledger.map((e) => [e.stepId, e.status])).toEqual([['pg:create_database', 'applied']]);
+    expect((await records()).map((e) => [e.file, e.fingerprint, e.stepId, e.status])).toEqual([['', 'pg:create_database', 'pg:create_database', 'applied']]);
   });
 
-  it('commits statements and the ledger row together', async () => {
+  it('commits statements and their ledger records together, one record per statement', async () => {
     const s = step('001', ['CREATE TABLE conversations (id bigint PRIMARY KEY, title text NOT NULL)', `INSERT INTO conversations VALUES (1, 'a'), (2, 'b,"c"'), (3, '')`]);
     const outcome = await session.applyStep(s, { workDir });
     expect(outcome.durationMs).toBeGreaterThanOrEqual(0);
-    const entry = (await session.readLedger()).find((e) => e.stepId === s.id);
-    expect(entry).toMatchObject({ status: 'applied', checksum: s.checksum, phase: 'expand', statements: '0-1', file: s.source!.file });
-    expect(entry?.sql).toBe(s.statements.join(';\n'));
+    const mine = (await records()).filter((e) => e.stepId === s.id);
+    expect(mine.map((e) => [e.file, e.fingerprint, e.ordinal, e.status, e.phase, e.origin, e.store, e.sql])).toEqual(
+      s.statements.map((sql, i) => [s.source!.file, s.source!.fingerprints[i], i, 'applied', 'expand', 'apply', 'nova', sql]),
+    );
     expect(await session.countRows('public.conversations')).toBe(3);
   });
 
@@ -69,17 +71,17 @@ describe('postgres engine', () => {
     expect(se.position).toBeGreaterThan(0);
     expect(se.sql).toBe(s.statements[1]);
     expect(await query(`SELECT to_regclass('public.doomed') AS t`)).toEqual([{ t: null }]);
-    expect((await session.readLedger()).some((e) => e.stepId === s.id)).toBe(false);
+    expect((await records()).some((e) => e.stepId === s.id)).toBe(false);
   });
 
   it('records a non-transactional step as started, then applied', async () => {
     const failing = step('003-bad', ['CREATE INDEX CONCURRENTLY idx_missing ON no_such_table (id)'], { transactional: false });
     await expect(session.applyStep(failing, { workDir })).rejects.toBeInstanceOf(StatementError);
-    expect((await session.readLedger()).find((e) => e.stepId === failing.id)?.status).toBe('started');
+    expect((await records()).find((e) => e.stepId === failing.id)?.status).toBe('started');
 
     const ok = step('003', ['CREATE INDEX CONCURRENTLY idx_conversations_title ON conversations (title)'], { transactional: false });
     await session.applyStep(ok, { workDir });
-    expect((await session.readLedger()).find((e) => e.stepId === ok.id)?.status).toBe('applied');
+    expect((await records()).find((e) => e.stepId === ok.id)?.status).toBe('applied');
     expect((await session.inspect()).indexes).toContain('public.idx_conversations_title');
   });
 
@@ -109,7 +111,7 @@ describe('postgres engine', () => {
       sqlx: { version: '20240105120001', description: `it's a \\ back\\slash`, checksumSha384: '00ff', completesFile: true },
     });
     await session.applyStep(s, { workDir });
-    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.sql).toBe(s.statements[0]);
+    expect((await records()).find((e) => e.stepId === s.id)?.sql).toBe(s.statements[0]);
     expect(await query(`SELECT description, encode(checksum, 'hex') AS hex FROM _sqlx_migrations WHERE version = 20240105120001`))
       .toEqual([{ description: s.sqlx!.description, hex: '00ff' }]);
   });
@@ -123,11 +125,15 @@ describe('postgres engine', () => {
     expect((await session.applyStep(copy, { workDir })).rows).toBe(3);
   });
 
-  it('re-records a step without running it', async () => {
+  it('writes and removes records without running anything, keeping a given time', async () => {
     const s = step('001', ['CREATE TABLE conversations (id bigint PRIMARY KEY, title text NOT NULL)', '-- changed']);
-    await session.rerecord(s);
-    expect((await session.readLedger()).find((e) => e.stepId === s.id)?.checksum).toBe(s.checksum);
-    await expect(session.rerecord(step('never-applied', ['SELECT 1']))).rejects.toThrow(/no ledger row for step "pg:never-applied"/);
+    const [old, second] = (await records()).filter((e) => e.stepId === s.id);
+    const write = { ...old!, fingerprint: 'f'.repeat(32), origin: 'rerecord' as const, sql: 'CREATE TABLE conversations (id bigint PRIMARY KEY)' };
+    await session.record([write], [{ file: old!.file, fingerprint: old!.fingerprint }]);
+    const now = (await records()).filter((e) => e.stepId === s.id);
+    expect(now.map((e) => e.fingerprint)).toEqual(['f'.repeat(32), second!.fingerprint]);
+    expect(now[0]).toMatchObject({ origin: 'rerecord', appliedAt: old!.appliedAt, sql: write.sql });
+    await session.record([], []);
   });
 
   it('lets one apply hold the lock and names the holder to the other', async () => {
@@ -228,5 +234,49 @@ describe('postgres engine', () => {
     expect(snap.sequences).toEqual(['public.authors_id_seq', 'public.notes_id_seq', 'public.ticket_seq']);
     const kinds = snap.objects.map((o) => o.kind);
     expect(kinds).toEqual([...kinds].sort((a, b) => ['extension', 'type', 'sequence', 'table', 'view', 'index', 'trigger', 'function'].indexOf(a) - ['extension', 'type', 'sequence', 'table', 'view', 'index', 'trigger', 'function'].indexOf(b)));
+  });
+
+  it('reports an index a failed CREATE INDEX CONCURRENTLY left INVALID, and rebuilds it', async () => {
+    await query(`CREATE TABLE dup (v int)`);
+    await query(`INSERT INTO dup VALUES (1), (1)`);
+    await expect(query('CREATE UNIQUE INDEX CONCURRENTLY idx_dup_v ON dup (v)')).rejects.toThrow(/could not create unique index/);
+    expect((await session.inspect()).invalidIndexes).toEqual(['public.idx_dup_v']);
+    await query(`DELETE FROM dup WHERE ctid = (SELECT max(ctid) FROM dup)`);
+    await session.rebuildIndex!('public.idx_dup_v');
+    expect((await session.inspect()).invalidIndexes).toEqual([]);
+    await query('DROP TABLE dup');
+  });
+
+  it('upgrades a per-step ledger in place, once, in one transaction', async () => {
+    const db = 'engine_upgrade';
+    const admin = await postgresEngine.connect({ store: 'old', database: db, url: server.url });
+    try {
+      await admin.applyStep(makeStep({ id: 'old:create_database', kind: 'create_database', statements: [`CREATE DATABASE ${db}`], store: 'old', database: db, transactional: false }), { workDir });
+      const url = new URL(server.url);
+      url.pathname = `/${db}`;
+      const c = new pg.Client({ connectionString: url.toString() });
+      await c.connect();
+      try {
+        await c.query(`DROP TABLE topoplan.ledger; CREATE TABLE topoplan.ledger (step_id text PRIMARY KEY, file text, statements text, checksum text NOT NULL, phase text NOT NULL,
+          status text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(), duration_ms integer NOT NULL DEFAULT 0, sql text);
+          INSERT INTO topoplan.ledger VALUES ('old:app/001.sql#1-2', 'app/001.sql', '0-1', 'abc', 'expand', 'applied', '2024-01-02T03:04:05Z', 7, E'CREATE TABLE a (id int);\nCREATE TABLE b (id int)')`);
+        const state = await admin.readLedger();
+        expect(state.records).toEqual([]);
+        expect(state.legacy).toEqual([{ stepId: 'old:app/001.sql#1-2', file: 'app/001.sql', statements: '0-1', checksum: 'abc', phase: 'expand', status: 'applied', appliedAt: '2024-01-02T03:04:05.000Z', durationMs: 7, sql: 'CREATE TABLE a (id int);\nCREATE TABLE b (id int)' }]);
+        const write = { file: 'app/001.sql', fingerprint: 'f1', ordinal: 0, store: 'old', stepId: 'old:app/001.sql#1-2', phase: 'expand', status: 'applied' as const, origin: 'upgrade' as const, appliedAt: '2024-01-02T03:04:05.000Z', durationMs: 7, sql: 'CREATE TABLE a (id int)' };
+        // A bad record rolls the whole upgrade back: the per-step ledger is still there, as it was.
+        await expect(admin.upgradeLedger([write, { ...write, fingerprint: 'f2', status: 'done' as never }])).rejects.toThrow(/check constraint/);
+        expect((await admin.readLedger()).legacy).toHaveLength(1);
+        await admin.upgradeLedger([write]);
+        expect((await admin.readLedger())).toEqual({ records: [write] });
+        await admin.upgradeLedger([{ ...write, fingerprint: 'again' }]);
+        expect((await admin.readLedger()).records.map((r) => r.fingerprint)).toEqual(['f1']);
+        expect((await c.query(`SELECT to_regclass('topoplan.ledger_per_step') AS t`)).rows).toEqual([{ t: null }]);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await admin.close();
+    }
   });
 });
