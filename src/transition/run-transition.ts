@@ -19,7 +19,7 @@ import { engineFor } from '../engines/registry.js';
 import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
 import { commonColumns, copyTable, quoteIdent, tableChecksum } from './copy-table.js';
 import type { Cutover, TableMove, TransitionPlan } from './plan-transition.js';
-import { ensureTransitionLedger, readTransitionRow, writeTransitionRow } from './transition-ledger.js';
+import { ensureTransitionLedger, readTransitionRow, recordMovedTable, writeTransitionRow } from './transition-ledger.js';
 
 export type TransitionPhase = 'expand' | 'copy' | 'verify' | 'cutover' | 'contract';
 export const PHASES: readonly TransitionPhase[] = ['expand', 'copy', 'verify', 'cutover', 'contract'];
@@ -75,7 +75,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
         for (const m of tp.tables) await markExpanded(clients, m, options);
       } else if (phase === 'copy') {
         for (const m of tp.tables) {
-          const r = await copyOne(clients, m, options);
+          const r = await copyOne(clients, m, options, tp);
           record(r);
           if (r.status === 'failed') break;
         }
@@ -128,7 +128,7 @@ async function markExpanded(clients: Clients, m: TableMove, o: TransitionOptions
   await writeTransitionRow(target, { table: m.table, from: m.from.store, to: m.to.store, status: 'expanded', rows: Number(n.rows[0]!.n) });
 }
 
-async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions): Promise<TableResult> {
+async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp: TransitionPlan): Promise<TableResult> {
   const base = { table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` };
   try {
     const [source, target] = await ends(clients, m, o);
@@ -148,6 +148,7 @@ async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions): Pr
       truncate: present > 0,
       beforeCommit: async (t, n) => {
         await writeTransitionRow(t, { table: m.table, from: m.from.store, to: m.to.store, status: 'copied', rows: n });
+        await recordMovedTable(t, tp.planB, m.to.store, m.table);
         await o.beforeTableCommit?.(m.table);
       },
     });

@@ -2,9 +2,14 @@
  * The transition's progress, kept in each target database
  * (`topoplan.transition`), so an interrupted transition resumes where it
  * stopped: per table, its status (expanded → copied → verified →
- * contracted), rows, and the source checksum.
+ * contracted), rows, and the source checksum. A copied table's own steps
+ * are in the target's topoplan ledger too, so applying B afterwards finds
+ * them applied.
  */
 import type pg from 'pg';
+import { ledgerWrites } from '../engines/ledger-records.js';
+import { ensureLedger, recordsSql } from '../engines/postgres/postgres-ledger.js';
+import type { Plan } from '../plan/model.js';
 
 export type TableStatus = 'expanded' | 'copied' | 'verified' | 'contracted';
 
@@ -41,4 +46,17 @@ export async function writeTransitionRow(c: pg.ClientBase, row: TransitionRow & 
      ON CONFLICT (table_name) DO UPDATE SET status = EXCLUDED.status, rows = EXCLUDED.rows, source_checksum = EXCLUDED.source_checksum, updated_at = now()`,
     [row.table, row.from, row.to, row.status, row.rows, row.checksum ?? null],
   );
+}
+
+/**
+ * Records in the target's ledger, in the copy's transaction, the statements
+ * of B's steps that create `table` there, keeping records already present
+ * (the expand phase writes them as it runs the steps).
+ */
+export async function recordMovedTable(c: pg.ClientBase, planB: Plan, store: string, table: string): Promise<void> {
+  const steps = planB.steps.filter((s) => s.store === store && s.changes.some((ch) => ch.action === 'create' && ch.kind === 'table' && ch.name === table));
+  const writes = steps.flatMap((s) => ledgerWrites(s, 'applied', 0, 'transition'));
+  if (writes.length === 0) return;
+  await ensureLedger(c);
+  await c.query(recordsSql(writes, { keep: true }));
 }
