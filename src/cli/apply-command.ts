@@ -85,6 +85,7 @@ function stoppedDetail(steps: readonly StepResult[]): string {
 
 function renderEvent(e: ApplyEvent, say: (l: string) => void, c: ReturnType<typeof pc.createColors>): void {
   if (e.type === 'locked') say(c.dim(`locked store ${e.store}`));
+  else if (e.type === 'engine') say(c.yellow(`topoplan: ${e.message}`));
   else if (e.type === 'backup') for (const f of e.files) say(c.yellow(`backup of ${e.store}.${f.table} (${f.rows} rows) before ${e.step}: ${f.path}`));
   else if (e.type === 'step-done') say(stepLine(e.result, c));
   else if (e.type === 'verify') {

@@ -5,6 +5,7 @@ import { applyCommand } from './apply-command.js';
 import { diffCommand } from './diff-command.js';
 import { statusCommand } from './status-command.js';
 import { transitionCommand } from './transition-command.js';
+import { unlockCommand } from './unlock-command.js';
 import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, ctx: CliContext): void {
@@ -13,4 +14,5 @@ export function registerMoreCommands(program: Command, ctx: CliContext): void {
   diffCommand(program, ctx);
   statusCommand(program, ctx);
   transitionCommand(program, ctx);
+  unlockCommand(program, ctx);
 }

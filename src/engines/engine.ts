@@ -102,8 +102,36 @@ export interface LockOptions {
   readonly timeoutMs: number;
   /** Poll interval while another apply holds the lock. */
   readonly pollMs?: number;
-  /** Stops waiting: the lock call rejects with an `apply.interrupted` error. */
+  /** Stops waiting: the lock call rejects with an `interrupted` error. */
   readonly signal?: AbortSignal;
+  /** Told of what happens on the way (a dead holder's claim broken). */
+  readonly onNote?: (message: string) => void;
+  /** For locks that are claims with a lease (ClickHouse, Neo4j): how long a claim counts without a renewal. */
+  readonly leaseMs?: number;
+}
+
+/** Who holds (or held) a store's lock. */
+export interface LockHolder {
+  /** Host name, empty when the engine cannot tell (a claim written by an older version). */
+  readonly host: string;
+  readonly pid: number;
+  /** Boot, pid namespace and start time of the process, to tell a dead holder from a live one (see process-identity). */
+  readonly fingerprint: string;
+  /** ISO time since when it holds the lock. */
+  readonly since: string;
+  /** More about it, e.g. the PostgreSQL application name. */
+  readonly detail?: string;
+}
+
+/** What `breakLock` did. */
+export interface LockBreak {
+  /** The holder found (its claim broken when `broken`), or undefined when the store was not locked. */
+  readonly holder?: LockHolder;
+  readonly broken: boolean;
+  /** Whether that process still runs (on this host), is gone, or cannot be told from here. */
+  readonly holderState?: 'alive' | 'dead' | 'unknown';
+  /** How to end the lock where it cannot be broken from outside (PostgreSQL's advisory locks). */
+  readonly hint?: string;
 }
 
 /** A connected engine bound to one store. */
@@ -111,6 +139,11 @@ export interface EngineSession {
   readonly capabilities: EngineCapabilities;
   /** Takes the store's migration lock, polling until `timeoutMs`; returns the release function. */
   lock(options: LockOptions): Promise<() => Promise<void>>;
+  /**
+   * Breaks the store's lock on purpose (`topoplan unlock`), saying who held it
+   * since when; a holder that provably still runs is left alone unless `force`.
+   */
+  breakLock(options?: { force?: boolean }): Promise<LockBreak>;
   readLedger(): Promise<LedgerState>;
   /**
    * Replaces a ledger still in the per-step format with these records, once:

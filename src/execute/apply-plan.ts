@@ -1,8 +1,8 @@
 /**
  * `applyPlan()`: runs a plan against real databases with a ledger per store.
  *
- * Stores are locked (in name order, so two applies cannot deadlock), ledgers
- * read (a per-step ledger of an earlier version is upgraded in place, once),
+ * Each store is locked on its own (lock-stores.ts: a store another apply
+ * holds fails its own steps, the others go on), ledgers read (a per-step ledger of an earlier version is upgraded in place, once),
  * and every step classified by what the ledger says of each of its
  * statements: applied already, to run (only the statements not applied yet),
  * changed since applied (an error naming the file, unless re-recorded), or
@@ -26,6 +26,7 @@ import type { ApplyEvent } from './events.js';
 import { SUCCEEDED, type StepResult } from './step-result.js';
 import { verifyExpectations, type VerifyResult } from './verify.js';
 import { walk } from './walker.js';
+import { lockStores } from './lock-stores.js';
 import { maskSecrets } from '../mask-secrets.js';
 import { classifyStep } from './classify-step.js';
 import { loadStoreLedger } from './store-ledger.js';
@@ -78,7 +79,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const preset = new Map<string, StepResult>();
   const backups: BackupFile[] = [];
   try {
-    // Connecting is independent per store; locks below are taken one by one in name order.
+    // Connecting is independent per store.
     await Promise.all(
       storesWithSteps.map(async (store) => {
         const url = options.connections[store];
@@ -95,21 +96,22 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         }
       }),
     );
-    const locked = await lockAll([...sessions].sort(([a], [b]) => a.localeCompare(b)), options.lockTimeoutMs ?? 30_000, emit, options.signal);
-    if ('error' in locked) {
-      // Without every lock nothing runs: another apply owns these stores.
-      const steps = plan.steps.map((s): StepResult =>
-        options.signal?.aborted
-          ? { id: s.id, store: s.store, status: 'not-applied', reason: 'interrupted while waiting for a lock', cause: 'interrupted' }
-          : { id: s.id, store: s.store, status: 'failed', reason: 'locked', cause: `lock:${locked.store}`, error: { message: locked.error } },
-      );
-      return finish(steps, backups, undefined, emit);
-    }
+    const locked = await lockStores(sessions, {
+      timeoutMs: options.lockTimeoutMs ?? 30_000,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onLocked: (store) => emit({ type: 'locked', store }),
+      onNote: (store, message) => emit({ type: 'engine', store, message }),
+    });
     releases.push(...locked.releases);
+    for (const [store, error] of locked.failed) {
+      // Another apply owns this store: its steps fail, the steps that depend on them are skipped, the rest runs.
+      if (options.signal?.aborted) continue;
+      for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'locked', cause: `lock:${store}`, error: { message: maskSecrets(error) } });
+    }
     // What runs of each step: the whole step, or only its statements not applied yet.
     const runAs = new Map<string, Step>();
     await Promise.all(
-      [...sessions].map(async ([store, session]) => {
+      [...sessions].filter(([store]) => !locked.failed.has(store)).map(async ([store, session]) => {
         const steps = plan.steps.filter((s) => s.store === store);
         try {
           const ledger = await loadStoreLedger(session, steps, { store, engine: steps[0]!.engine, upgrade: true });
@@ -153,37 +155,6 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     await Promise.all(releases.map((release) => release().catch(() => undefined)));
     await Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined)));
   }
-}
-
-/**
- * Takes every store's lock. All are tried at once without waiting, which is
- * the common, uncontended case; if any is held, the ones taken are given back
- * and all are taken again one by one in name order, waiting, so two applies
- * never each hold a part of the other's stores.
- */
-async function lockAll(
-  sessions: [string, EngineSession][],
-  timeoutMs: number,
-  emit: (e: ApplyEvent) => void,
-  signal: AbortSignal | undefined,
-): Promise<{ releases: (() => Promise<void>)[] } | { store: string; error: string }> {
-  const quick = await Promise.allSettled(sessions.map(([, s]) => s.lock({ timeoutMs: 0 })));
-  if (quick.every((r) => r.status === 'fulfilled')) {
-    for (const [store] of sessions) emit({ type: 'locked', store });
-    return { releases: quick.map((r) => (r as PromiseFulfilledResult<() => Promise<void>>).value) };
-  }
-  for (const r of quick) if (r.status === 'fulfilled') await r.value().catch(() => undefined);
-  const releases: (() => Promise<void>)[] = [];
-  for (const [store, session] of sessions) {
-    try {
-      releases.push(await session.lock({ timeoutMs, ...(signal ? { signal } : {}) }));
-      emit({ type: 'locked', store });
-    } catch (e) {
-      for (const release of releases.reverse()) await release().catch(() => undefined);
-      return { store, error: (e as Error).message };
-    }
-  }
-  return { releases };
 }
 
 function finish(steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {

@@ -1,84 +1,162 @@
 /**
  * The migration lock of a ClickHouse store, which has no advisory locks: a
  * claim table `default.topoplan_locks`, in `default` because the store's own
- * database may not exist yet. Each apply appends a claim with an owner token
- * and an expiry; the server clock numbers the rows; the holder is the oldest
- * unexpired claim whose owner has not released it (a claim that timed out
- * is released too). Every contender computes the
- * same answer from the same rows, so at most one proceeds.
+ * database may not exist yet. Rows are only ever appended: a `claim` with the
+ * claimant's host, pid and process fingerprint and a short lease, `renew`s
+ * of that lease while the claimant lives (waiting or holding), and a
+ * `release` when it is done or a `break` when another process ended it. The
+ * holder is the oldest claim not released, not broken and not expired; every
+ * contender computes the same answer from the same rows (the server's clock
+ * numbers them), so at most one proceeds.
+ *
+ * A claim whose holder is provably dead (this host, this boot, pid gone) is
+ * broken at once, with a line saying so; one of another host stops counting
+ * when its lease runs out (a minute by default), as its holder no longer
+ * renews it. `breakTableLock` breaks the current claim on purpose
+ * (`topoplan unlock`). A holder that learns at a renewal that its claim was
+ * broken or expired marks the lock lost, and its session starts no new step.
  *
  * Limits, honestly: it relies on inserts being visible as soon as they are
  * acknowledged and on one server clock, which holds for a single server and
- * for embedded chdb, not for a cluster with asynchronous replication. A
- * holder that dies keeps the lock until its claim expires (`leaseMs`, 15
- * minutes by default). With chdb, another process cannot open the data
- * directory at all while one has it, which is the stronger lock; this table
- * then only orders applies within one process.
+ * for embedded chdb, not for a cluster with asynchronous replication.
  *
  * @example
- * const release = await acquireTableLock(conn, { store: 'analytics', database: 'analytics', timeoutMs: 30_000 })
+ * const lock = await acquireTableLock(conn, { store: 'analytics', database: 'analytics', timeoutMs: 30_000 })
+ * try { ... if (lock.lost()) stop() } finally { await lock.release() }
  */
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { TopoplanError } from '../../errors.js';
+import type { LockBreak, LockHolder } from '../engine.js';
+import { LeaseRenewal } from '../lease-renewal.js';
 import { pause } from '../pause.js';
+import { describeProcess, holderState, thisProcess } from '../process-identity.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chString } from './clickhouse-sql.js';
 
 const TABLE = 'default.topoplan_locks';
+const DEFAULT_LEASE_MS = 60_000;
 
 export interface TableLockRequest {
   readonly store: string;
   readonly database: string;
   readonly timeoutMs: number;
   readonly pollMs?: number;
+  /** How long a claim counts without a renewal; renewed every third of it. Default 60 s. */
   readonly leaseMs?: number;
   readonly signal?: AbortSignal;
+  /** Told when a dead holder's claim is broken. */
+  readonly onNote?: (message: string) => void;
 }
 
-interface Claim { owner: string; kind: string; since_ms: string | number }
+export interface TableLock {
+  release(): Promise<void>;
+  /** True once a renewal found that the claim no longer holds the lock. */
+  lost(): boolean;
+}
 
-export async function acquireTableLock(conn: ClickHouseConnection, req: TableLockRequest): Promise<() => Promise<void>> {
-  await conn.command(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-  name String, owner String, kind LowCardinality(String), expires DateTime64(3, 'UTC'), version UInt64, at DateTime64(3, 'UTC') DEFAULT now64(3, 'UTC')
-) ENGINE = MergeTree ORDER BY (name, version) TTL toDateTime(expires) + INTERVAL 1 DAY`);
-  const owner = `${os.hostname()} pid ${process.pid} ${randomUUID().slice(0, 8)}`;
-  const lease = Math.round((req.leaseMs ?? 15 * 60_000) / 1000);
-  await append(conn, req.database, owner, 'claim', lease);
-  const deadline = Date.now() + req.timeoutMs;
-  for (;;) {
-    const holder = await currentHolder(conn, req.database);
-    if (holder?.owner === owner) break;
-    if (Date.now() >= deadline) {
-      await append(conn, req.database, owner, 'release', 0);
-      const who = holder ? `${holder.owner} since ${new Date(Number(holder.since_ms)).toISOString()}` : 'unknown holder';
-      throw new TopoplanError('apply.locked', `apply: store "${req.store}" is locked by another apply (${who}); waited ${Math.round(req.timeoutMs / 100) / 10}s`);
+interface ClaimRow { owner: string; host: string; pid: number | string; process: string; since_ms: string | number }
+
+export async function acquireTableLock(conn: ClickHouseConnection, req: TableLockRequest): Promise<TableLock> {
+  await ensureLockTable(conn);
+  const me = thisProcess();
+  const owner = `${describeProcess(me)} ${randomUUID().slice(0, 8)}`;
+  const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
+  await append(conn, req.database, owner, 'claim', leaseMs);
+  let holding = false;
+  const lease = new LeaseRenewal(async () => {
+    await append(conn, req.database, owner, 'renew', leaseMs);
+    return !holding || (await currentHolder(conn, req.database))?.owner === owner;
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const giveUp = async () => {
+    await lease.stop();
+    await append(conn, req.database, owner, 'release', 0).catch(() => undefined);
+  };
+  try {
+    const deadline = Date.now() + req.timeoutMs;
+    for (;;) {
+      const holder = await currentHolder(conn, req.database);
+      if (holder?.owner === owner) break;
+      if (holder && holderState(holder) === 'dead') {
+        await append(conn, req.database, holder.owner, 'break', 0);
+        req.onNote?.(`store "${req.store}": broke the lock of ${describe(holder)}: that process has ended`);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        const who = holder ? describe(holder) : 'unknown holder';
+        throw new TopoplanError('apply.locked', `apply: store "${req.store}" is locked by another apply (${who}); waited ${Math.round(req.timeoutMs / 100) / 10}s`);
+      }
+      await pause(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())), req.signal, `the lock of store "${req.store}"`);
     }
-    await pause(Math.min(req.pollMs ?? 250, Math.max(1, deadline - Date.now())), req.signal, `the lock of store "${req.store}"`);
+  } catch (e) {
+    await giveUp();
+    throw e;
   }
+  holding = true;
   let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    await append(conn, req.database, owner, 'release', 0);
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await giveUp();
+    },
+    lost: () => lease.lost,
   };
 }
 
-async function append(conn: ClickHouseConnection, name: string, owner: string, kind: string, leaseSeconds: number): Promise<void> {
+/**
+ * Breaks the current claim of `database`; returns what was found. A holder
+ * that provably still runs (on this host) is broken only with `force`.
+ */
+export async function breakTableLock(conn: ClickHouseConnection, database: string, force = false): Promise<LockBreak> {
+  await ensureLockTable(conn);
+  const holder = await currentHolder(conn, database);
+  if (!holder) return { broken: false };
+  const state = holderState(holder);
+  if (state === 'alive' && !force) return { holder, broken: false, holderState: state };
+  await append(conn, database, holder.owner, 'break', 0);
+  return { holder, broken: true, holderState: state };
+}
+
+/** The current holder of `database`'s lock, if any. */
+export async function tableLockHolder(conn: ClickHouseConnection, database: string): Promise<(LockHolder & { owner: string }) | undefined> {
+  await ensureLockTable(conn);
+  return currentHolder(conn, database);
+}
+
+async function ensureLockTable(conn: ClickHouseConnection): Promise<void> {
+  await conn.command(`CREATE TABLE IF NOT EXISTS ${TABLE} (
+  name String, owner String, kind LowCardinality(String), expires DateTime64(3, 'UTC'), version UInt64, at DateTime64(3, 'UTC') DEFAULT now64(3, 'UTC'),
+  host String, pid UInt32, process String
+) ENGINE = MergeTree ORDER BY (name, version) TTL toDateTime(expires) + INTERVAL 1 DAY`);
+  // Tables made before claims carried their process get the columns once (a no-op after).
+  await conn.command(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
+}
+
+async function append(conn: ClickHouseConnection, name: string, owner: string, kind: 'claim' | 'renew' | 'release' | 'break', leaseMs: number): Promise<void> {
+  const me = thisProcess();
   await conn.command(
-    `INSERT INTO ${TABLE} (name, owner, kind, expires, version) SELECT ${chString(name)}, ${chString(owner)}, ${chString(kind)}, ` +
-      `now64(3, 'UTC') + toIntervalSecond(${leaseSeconds}), toUInt64(toUnixTimestamp64Micro(now64(6)))`,
+    `INSERT INTO ${TABLE} (name, owner, kind, expires, version, host, pid, process) SELECT ${chString(name)}, ${chString(owner)}, ${chString(kind)}, ` +
+      `now64(3, 'UTC') + toIntervalMillisecond(${Math.max(0, Math.round(leaseMs))}), toUInt64(toUnixTimestamp64Micro(now64(6))), ` +
+      `${chString(me.host)}, ${me.pid}, ${chString(me.fingerprint)}`,
   );
 }
 
-/** Oldest unexpired claim not yet released. */
-async function currentHolder(conn: ClickHouseConnection, name: string): Promise<Claim | undefined> {
-  const rows = await conn.rows<Claim>(
-    `SELECT owner, kind, toUnixTimestamp64Milli(at) AS since_ms FROM ${TABLE}
+/** Oldest claim that is neither released nor broken and whose latest lease has not run out. */
+async function currentHolder(conn: ClickHouseConnection, name: string): Promise<(LockHolder & { owner: string }) | undefined> {
+  const rows = await conn.rows<ClaimRow>(
+    `SELECT owner, argMinIf(host, version, kind = 'claim') AS host, argMinIf(pid, version, kind = 'claim') AS pid,
+            argMinIf(process, version, kind = 'claim') AS process, toUnixTimestamp64Milli(minIf(at, kind = 'claim')) AS since_ms
+       FROM ${TABLE}
       WHERE name = ${chString(name)}
-        AND kind = 'claim' AND expires > now64(3, 'UTC')
-        AND owner NOT IN (SELECT owner FROM ${TABLE} WHERE name = ${chString(name)} AND kind = 'release')
-      ORDER BY version, owner LIMIT 1`,
+      GROUP BY owner
+     HAVING countIf(kind = 'claim') > 0 AND countIf(kind IN ('release', 'break')) = 0 AND max(expires) > now64(3, 'UTC')
+      ORDER BY minIf(version, kind = 'claim'), owner
+      LIMIT 1`,
   );
-  return rows[0];
+  const r = rows[0];
+  return r ? { owner: r.owner, host: r.host, pid: Number(r.pid), fingerprint: r.process, since: new Date(Number(r.since_ms)).toISOString() } : undefined;
+}
+
+function describe(h: LockHolder): string {
+  return `${h.host ? describeProcess({ host: h.host, pid: h.pid }) : `pid ${h.pid}`} since ${h.since}`;
 }

@@ -10,13 +10,14 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
+import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { ledgerWrites } from '../ledger-records.js';
 import { ensureLedger, readLedgerState, removeRecords, upgradeLedgerTable, writeRecords } from './clickhouse-ledger.js';
-import { acquireTableLock } from './clickhouse-lock.js';
+import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
 import { chTable } from './clickhouse-sql.js';
 
@@ -27,8 +28,19 @@ export class ClickHouseSession implements EngineSession {
 
   constructor(private readonly conn: ClickHouseConnection, private readonly options: ConnectOptions) {}
 
-  lock(options: LockOptions): Promise<() => Promise<void>> {
-    return acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
+  private held: TableLock | undefined;
+
+  async lock(options: LockOptions): Promise<() => Promise<void>> {
+    const lock = await acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
+    this.held = lock;
+    return async () => {
+      if (this.held === lock) this.held = undefined;
+      await lock.release();
+    };
+  }
+
+  breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
+    return breakTableLock(this.conn, this.options.database, options.force);
   }
 
   readLedger(): Promise<LedgerState> {
@@ -40,6 +52,9 @@ export class ClickHouseSession implements EngineSession {
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+    if (this.held?.lost()) {
+      throw new TopoplanError('apply.lock_lost', `apply: store "${this.options.store}" lost its lock (its claim was broken or ran out while this apply ran); nothing more runs in it: apply again`);
+    }
     const db = this.options.database;
     const creates = step.kind === 'create_database';
     if (!creates) {

@@ -10,13 +10,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Driver, Session } from 'neo4j-driver';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
+import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import { cypherName } from './neo4j-driver-for.js';
 import { ledgerWrites } from '../ledger-records.js';
 import { ensureLedger, readLedgerState, removeRecords, upgradeLedger, writeRecords } from './neo4j-ledger.js';
-import { acquireNodeLock } from './neo4j-lock.js';
+import { acquireNodeLock, breakNodeLock, type NodeLock } from './neo4j-lock.js';
 import { inspectNeo4j } from './neo4j-inspect.js';
 
 export const NEO4J_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false };
@@ -26,13 +27,25 @@ export class Neo4jSession implements EngineSession {
 
   constructor(private readonly driver: Driver, private readonly options: ConnectOptions) {}
 
+  private held: NodeLock | undefined;
+
   lock(options: LockOptions): Promise<() => Promise<void>> {
     // The lock lives as long as its own session, like PostgreSQL's dedicated lock connection.
     const session = this.session();
     return acquireNodeLock(session, { store: this.options.store, database: this.options.database, ...options }).then(
-      (release) => async () => { try { await release(); } finally { await session.close(); } },
+      (lock) => {
+        this.held = lock;
+        return async () => {
+          if (this.held === lock) this.held = undefined;
+          try { await lock.release(); } finally { await session.close(); }
+        };
+      },
       async (e: unknown) => { await session.close(); throw e; },
     );
+  }
+
+  breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
+    return this.with((s) => breakNodeLock(s, this.options.database, options.force));
   }
 
   readLedger(): Promise<LedgerState> {
@@ -44,6 +57,9 @@ export class Neo4jSession implements EngineSession {
   }
 
   async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+    if (this.held?.lost()) {
+      throw new TopoplanError('apply.lock_lost', `apply: store "${this.options.store}" lost its lock (its lease ran out or it was broken while this apply ran); nothing more runs in it: apply again`);
+    }
     const creates = step.kind === 'create_database';
     const started = performance.now();
     await this.with(async (s) => {

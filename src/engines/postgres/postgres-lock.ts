@@ -14,6 +14,7 @@
  */
 import type pg from 'pg';
 import { TopoplanError } from '../../errors.js';
+import type { LockHolder } from '../engine.js';
 import { pause } from '../pause.js';
 
 /** First half of the two-int advisory key: "topo" in ASCII, so other users of advisory locks do not collide. */
@@ -50,19 +51,29 @@ export async function acquireAdvisoryLock(client: pg.ClientBase, req: AdvisoryLo
 }
 
 async function lockedMessage(client: pg.ClientBase, req: AdvisoryLockRequest): Promise<string> {
+  const holder = await advisoryLockHolder(client, req.database);
+  const who = holder ? `pid ${holder.pid} since ${holder.since}${holder.detail ? `, ${holder.detail}` : ''}` : 'holder not visible to this user';
+  return `apply: store "${req.store}" is locked by another apply (${who}); waited ${formatWait(req.timeoutMs)}`;
+}
+
+/**
+ * The server process (backend) holding the lock of `database`, with the
+ * client's application name and address; undefined when it is not held, or
+ * the holder is not visible to this user.
+ */
+export async function advisoryLockHolder(client: pg.ClientBase, database: string): Promise<LockHolder | undefined> {
   const r = await client.query<{ pid: number; since: Date | null; app: string | null; addr: string | null }>(
     `SELECT a.pid, a.backend_start AS since, a.application_name AS app, a.client_addr::text AS addr
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
         AND l.classid = $1::int::oid AND l.objid = hashtext($2)::oid AND l.objsubid = 2
       LIMIT 1`,
-    [LOCK_NAMESPACE, `topoplan:${req.database}`],
+    [LOCK_NAMESPACE, `topoplan:${database}`],
   );
-  const holder = r.rows[0];
-  const who = holder
-    ? `pid ${holder.pid}${holder.since ? ` since ${holder.since.toISOString()}` : ''}${holder.app ? `, "${holder.app}"` : ''}${holder.addr ? ` from ${holder.addr}` : ''}`
-    : 'holder not visible to this user';
-  return `apply: store "${req.store}" is locked by another apply (${who}); waited ${formatWait(req.timeoutMs)}`;
+  const h = r.rows[0];
+  if (!h) return undefined;
+  const detail = [h.app ? `"${h.app}"` : '', h.addr ? `from ${h.addr}` : ''].filter(Boolean).join(' ');
+  return { host: '', pid: h.pid, fingerprint: '', since: h.since ? h.since.toISOString() : 'unknown', ...(detail ? { detail } : {}) };
 }
 
 function formatWait(ms: number): string {

@@ -13,11 +13,11 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { applyCreateDatabase, applyNonTransactional, applyTransactional } from './postgres-apply.js';
-import { acquireAdvisoryLock } from './postgres-lock.js';
+import { acquireAdvisoryLock, advisoryLockHolder } from './postgres-lock.js';
 import { ensureLedger, readLedgerState, recordsSql, removeSql, upgradeLedgerTable } from './postgres-ledger.js';
 import { emptySnapshot, inspectPostgres } from './postgres-inspect.js';
 import { invalidIndexes } from './postgres-invalid-indexes.js';
@@ -53,6 +53,22 @@ export class PostgresSession implements EngineSession {
     return async () => {
       await this.makeDurable();
       await unlock();
+    };
+  }
+
+  /**
+   * An advisory lock belongs to its holder's connection and ends with it (a
+   * killed apply's lock is gone at once): there is no claim to break, only
+   * the holder to name, and how to end its connection if it is stuck.
+   */
+  async breakLock(): Promise<LockBreak> {
+    const holder = await advisoryLockHolder(await this.maintenance(), this.options.database);
+    if (!holder) return { broken: false };
+    return {
+      holder,
+      broken: false,
+      holderState: 'alive',
+      hint: `a PostgreSQL lock lives exactly as long as its holder's connection; if that apply is stuck, stop it, or end its connection on the server: SELECT pg_terminate_backend(${holder.pid})`,
     };
   }
 

@@ -1,8 +1,12 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
-import { openClickHouse } from '../../../src/engines/clickhouse/clickhouse-connection.js';
+import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
+import { acquireTableLock, breakTableLock, tableLockHolder } from '../../../src/engines/clickhouse/clickhouse-lock.js';
+import { chString } from '../../../src/engines/clickhouse/clickhouse-sql.js';
+import { thisProcess } from '../../../src/engines/process-identity.js';
 import { StatementError } from '../../../src/engines/statement-error.js';
 import type { EngineSession } from '../../../src/engines/engine.js';
 import { startTestClickHouse, tempDir, type TestEngine } from '../../helpers/engines.js';
@@ -28,6 +32,18 @@ afterAll(async () => {
   await server?.stop();
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
+
+/** The pid of a process that has run and ended. */
+const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
+
+/** Appends a claim row as another process's apply writes it. */
+async function insertClaim(conn: ClickHouseConnection, c: { owner: string; host: string; pid: number; fingerprint: string; leaseMs: number }): Promise<void> {
+  await tableLockHolder(conn, DB);
+  await conn.command(
+    `INSERT INTO default.topoplan_locks (name, owner, kind, expires, version, host, pid, process) SELECT ${chString(DB)}, ${chString(c.owner)}, 'claim', ` +
+      `now64(3, 'UTC') + toIntervalMillisecond(${c.leaseMs}), toUInt64(toUnixTimestamp64Micro(now64(6))), ${chString(c.host)}, ${c.pid}, ${chString(c.fingerprint)}`,
+  );
+}
 
 describe('clickhouse engine', () => {
   it('creates the database, a ReplacingMergeTree with a bloom filter and TTL, and a materialized view', async () => {
@@ -138,7 +154,7 @@ describe('clickhouse engine', () => {
     const other = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
     try {
       const release = await session.lock({ timeoutMs: 1_000 });
-      await expect(other.lock({ timeoutMs: 500, pollMs: 100 })).rejects.toThrow(/apply: store "analytics" is locked by another apply \(.* pid \d+ .* since .*\); waited 0\.5s/);
+      await expect(other.lock({ timeoutMs: 500, pollMs: 100 })).rejects.toThrow(/apply: store "analytics" is locked by another apply \(.+ pid \d+ since \d{4}-.+\); waited 0\.5s/);
       await release();
       const releaseOther = await other.lock({ timeoutMs: 1_000, pollMs: 50 });
       await releaseOther();
@@ -159,6 +175,69 @@ describe('clickhouse engine', () => {
       await releaseOther();
     } finally {
       await other.close();
+    }
+  });
+
+  it('breaks at once, with a line, the claim of a holder on this host whose process has ended', async () => {
+    const conn = await openClickHouse(server.url);
+    try {
+      // What an apply killed while holding the lock leaves: its claim, with a lease of an hour.
+      await insertClaim(conn, { owner: 'killed apply', host: thisProcess().host, pid: deadPid(), fingerprint: thisProcess().fingerprint, leaseMs: 3_600_000 });
+      const notes: string[] = [];
+      const release = await session.lock({ timeoutMs: 0, onNote: (n) => notes.push(n) });
+      expect(notes).toEqual([expect.stringMatching(new RegExp(`^store "analytics": broke the lock of ${thisProcess().host} pid \\d+ since \\d{4}-.*: that process has ended$`))]);
+      await release();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('waits out the lease of a holder on another host; never breaks it while it runs', async () => {
+    const conn = await openClickHouse(server.url);
+    try {
+      await insertClaim(conn, { owner: 'elsewhere', host: 'another-host', pid: 4242, fingerprint: 'x:1:1', leaseMs: 600 });
+      await expect(session.lock({ timeoutMs: 0 })).rejects.toThrow(/locked by another apply \(another-host pid 4242 since /);
+      const release = await session.lock({ timeoutMs: 10_000, pollMs: 50 });
+      await release();
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('unlock breaks a claim on purpose, a live holder only with force, and the holder then runs no more steps', async () => {
+    const other = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+    try {
+      expect(await other.breakLock()).toEqual({ broken: false });
+      const release = await session.lock({ timeoutMs: 1_000 });
+      const kept = await other.breakLock();
+      expect(kept).toMatchObject({ broken: false, holderState: 'alive', holder: { host: thisProcess().host, pid: process.pid } });
+      const broken = await other.breakLock({ force: true });
+      expect(broken).toMatchObject({ broken: true, holderState: 'alive', holder: { pid: process.pid } });
+      expect(broken.holder!.since).toMatch(/^\d{4}-\d\d-\d\dT/);
+      const mine = await other.lock({ timeoutMs: 1_000 });
+      await mine();
+      await release();
+    } finally {
+      await other.close();
+    }
+    const conn = await openClickHouse(server.url);
+    try {
+      // A short lease is renewed often: the holder learns of the break at its next renewal.
+      const lock = await acquireTableLock(conn, { store: 'analytics', database: DB, timeoutMs: 1_000, leaseMs: 300 });
+      await breakTableLock(conn, DB, true);
+      await expect.poll(() => lock.lost(), { timeout: 10_000, interval: 50 }).toBe(true);
+      await lock.release();
+    } finally {
+      await conn.close();
+    }
+    const s = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+    try {
+      await s.lock({ timeoutMs: 1_000, leaseMs: 300 });
+      await s.applyStep(step('before-break', ['SELECT 1']), { workDir });
+      expect((await s.breakLock({ force: true })).broken).toBe(true);
+      await expect.poll(async () => (await s.applyStep(step('after-break', ['SELECT 1']), { workDir }).then(() => 'applied', (e: Error) => e.message)), { timeout: 10_000, interval: 100 }).toMatch(/store "analytics" lost its lock/);
+    } finally {
+      await s.close();
     }
   });
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan, type ApplyResult } from '../../../src/execute/apply-plan.js';
 import { schemaFingerprint } from '../../../src/execute/schema-fingerprint.js';
 import { postgresEngine } from '../../../src/engines/postgres/postgres-engine.js';
+import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../src/plan/model.js';
 import { planTransition, runTransition } from '../../../src/transition/index.js';
@@ -216,21 +217,41 @@ describe('failure and resume', () => {
     expect(statuses(loser!)['already-applied']).toBe((statuses(winner!).applied ?? 0) + (statuses(winner!)['already-applied'] ?? 0));
   });
 
-  it('a second apply that cannot get the lock in time fails with a message naming the holder', async () => {
+  it('a store another apply holds fails its own steps only, naming the holder; the other stores apply', async () => {
     const nova = novaCopy('a', 'locked');
     const topology = await nova.load();
     const plan = await planMigration(topology);
     const conns = connectionsFor(topology, pgServer.url, chServer.url);
-    const holder = await postgresEngine.connect({ store: 'nova', database: 'nova_locked', url: pgServer.url });
-    const release = await holder.lock({ timeoutMs: 5_000 });
+    const byStore = (r: ApplyResult, store: string) => [...new Set(r.steps.filter((s) => s.store === store).map((s) => s.status))];
+    const pgHolder = await postgresEngine.connect({ store: 'nova', database: 'nova_locked', url: pgServer.url });
+    const releasePg = await pgHolder.lock({ timeoutMs: 5_000 });
     try {
       const r = await apply(plan, conns, { lockTimeoutMs: 800 });
       expect(r.ok).toBe(false);
-      expect(r.steps.every((s) => s.status === 'failed')).toBe(true);
-      expect(r.rootCauses[0]!.error!.message).toMatch(/locked by another apply \(pid \d+/);
+      // A locked store's steps fail (or are skipped behind one that failed), nothing of it runs.
+      expect(byStore(r, 'nova').sort()).toEqual(['failed', 'skipped']);
+      // The ClickHouse database is shared by the tests of this file: earlier ones may have applied it already.
+      expect(byStore(r, 'feature_store').every((st) => st === 'applied' || st === 'already-applied')).toBe(true);
+      expect(r.rootCauses.map((c) => c.cause)).toContain('lock:nova');
+      expect(r.rootCauses.find((c) => c.cause === 'lock:nova')!.error!.message).toMatch(/store "nova" is locked by another apply \(pid \d+ since /);
     } finally {
-      await release();
-      await holder.close();
+      await releasePg();
+      await pgHolder.close();
     }
+    // The other way round: a held ClickHouse store no longer fails the PostgreSQL steps.
+    const chHolder = await clickhouseEngine.connect({ store: 'feature_store', database: 'feature_store', url: chServer.url });
+    const releaseCh = await chHolder.lock({ timeoutMs: 5_000 });
+    try {
+      const r = await apply(plan, conns, { lockTimeoutMs: 800 });
+      expect(byStore(r, 'nova').sort()).toEqual(['applied', 'not-applied']);
+      expect(byStore(r, 'feature_store').sort()).toEqual(['failed', 'skipped']);
+      expect(r.rootCauses.find((c) => c.cause === 'lock:feature_store')!.error!.message).toMatch(/store "feature_store" is locked by another apply \(.+ pid \d+ since /);
+    } finally {
+      await releaseCh();
+      await chHolder.close();
+    }
+    const last = await apply(plan, conns);
+    expect(last.ok).toBe(true);
+    expect(byStore(last, 'nova').sort()).toEqual(['already-applied', 'not-applied']);
   });
 });

@@ -1,0 +1,62 @@
+/**
+ * `topoplan unlock FILE --store NAME [--force]`: breaks a store's lock claim
+ * on purpose, saying who held it since when. A claim of a process that
+ * provably still runs is kept unless --force (it would find its lock lost
+ * and start no new step, but a step it is running would overlap the next
+ * apply). PostgreSQL locks end with their holder's connection: unlock names
+ * the holder and how to end that connection. Exit 0 when the store is
+ * unlocked (or was not locked), 1 when the lock is still held, 2 on usage.
+ */
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { engineFor } from '../engines/registry.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import { TopoplanError } from '../errors.js';
+import { nearest } from '../topology/validate-schema.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { requireTopology } from './require-topology.js';
+
+export function unlockCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('unlock')
+    .description("break a store's lock claim on purpose (a claim left by an apply on another host, or a stuck one)")
+    .argument('<file>', 'topology YAML')
+    .requiredOption('--store <name>', 'the store whose lock to break')
+    .option('--force', 'break it even when its holder still runs on this host')
+    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
+    .action(async (file: string, opts: { store: string; force?: boolean; dataDir: string }) => {
+      const topology = await requireTopology(ctx, file);
+      const store = topology.stores.get(opts.store);
+      if (!store) {
+        const near = nearest(opts.store, [...topology.stores.keys()]);
+        throw new TopoplanError('cli.usage', `unlock: "${file}" has no store "${opts.store}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}`);
+      }
+      const c = pc.createColors(ctx.colorOut);
+      const conns = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
+      try {
+        const url = conns.connections[store.name];
+        if (!url) throw new TopoplanError('unlock.unreachable', `unlock: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);
+        const session = await engineFor(store.engine).connect({ store: store.name, database: store.database, url });
+        try {
+          const r = await session.breakLock(opts.force ? { force: true } : {});
+          const h = r.holder;
+          const who = h ? `${h.host ? `${h.host} ` : ''}pid ${h.pid} since ${h.since}${h.detail ? `, ${h.detail}` : ''}` : '';
+          if (!h) ctx.out(`unlock: store "${store.name}" is not locked\n`);
+          else if (r.broken) {
+            const state = r.holderState === 'dead' ? 'that process has ended' : r.holderState === 'alive' ? 'that process still runs: it will find its lock lost and start no new step' : 'whether that process still runs cannot be told from here';
+            ctx.out(`unlock: broke the lock of store "${store.name}" held by ${who} (${state})\n`);
+          } else if (r.hint) {
+            ctx.err(c.yellow(`unlock: store "${store.name}" is locked by ${who}\n  hint: ${r.hint}`) + '\n');
+          } else {
+            ctx.err(c.yellow(`unlock: store "${store.name}" is locked by ${who}, which still runs on this host; the lock was kept\n  hint: wait for it, stop it, or break the lock anyway with --force`) + '\n');
+          }
+          ctx.setExit(!h || r.broken ? EXIT_OK : EXIT_PROBLEMS);
+        } finally {
+          await session.close();
+        }
+      } finally {
+        await conns.stop();
+      }
+    });
+}
