@@ -9,6 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { Diagnostic } from '../errors.js';
+import { decodeUtf8 } from './decode-utf8.js';
 import type { EngineName, ParsedFile } from './effects.js';
 import { parseTemplated, type TemplateRules } from './parse-templated.js';
 
@@ -38,7 +40,10 @@ export function parseSource(job: SourceJob, readFile?: ReadFile, keepText?: fals
 export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keepText: true): ParsedSource & { text: string };
 export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false): ParsedSource & { text?: string } {
   const bytes = readFile(job.absPath);
-  const text = bytes.toString('utf8');
+  const sha384 = createHash('sha384').update(bytes).digest('hex');
+  const decoded = decodeUtf8(bytes, job.file, 'sql');
+  if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384 };
+  const text = decoded.text;
   const parsed = parseTemplated({
     file: job.file,
     text,
@@ -49,5 +54,13 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   });
   // Statements of a rewritten file are not slices of the file: the text does not help rebuild them.
   const sliceable = !parsed.statements.some((s) => s.substitutions);
-  return { parsed, sha384: createHash('sha384').update(bytes).digest('hex'), ...(keepText && sliceable ? { text } : {}) };
+  return { parsed, sha384, ...(keepText && sliceable ? { text } : {}) };
+}
+
+/** A file whose bytes are not text: no statements, one error, so nothing of it runs and the plan fails. */
+function unreadable(job: SourceJob, bytes: Buffer, d: Diagnostic): ParsedFile {
+  const byExtension = /\.(cypher|cql)$/i.test(job.file) ? 'neo4j' : undefined;
+  const engine = job.declaredEngine ?? byExtension ?? job.storeEngine ?? 'postgres';
+  const engineSource = job.declaredEngine ? 'declared' : byExtension ? 'extension' : job.storeEngine ? 'store' : 'default';
+  return { file: job.file, engine, engineSource, checksum: createHash('sha256').update(bytes).digest('hex'), statements: [], diagnostics: [d] };
 }

@@ -12,6 +12,7 @@ import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node
 import picomatch from 'picomatch';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { EngineName } from '../sql/effects.js';
+import { decodeUtf8 } from '../sql/decode-utf8.js';
 import { expandEnv } from './expand-env.js';
 import { DEFAULT_INCLUDE, listFiles } from './list-files.js';
 import { layeredPosition, mergeValues } from './merge.js';
@@ -36,7 +37,7 @@ export interface LoadResult {
 }
 
 export async function loadTopology(input: string | { file: string; raw: unknown }, options: LoadTopologyOptions = {}): Promise<LoadResult> {
-  const read = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const read = options.readFile ?? readTopologyFile;
   const diagnostics: Diagnostic[] = [];
   const layers: YamlSource[] = [];
   const chain: string[] = [];
@@ -55,6 +56,10 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
       try {
         text = read(abs);
       } catch (e) {
+        if (e instanceof UndecodableFile) {
+          diagnostics.push({ ...e.diagnostic, file: label, message: e.diagnostic.message.replace(abs, label) });
+          break;
+        }
         const from = layers[layers.length - 1];
         const pos = from?.position(['extends']);
         diagnostics.push(diagnostic({ code: 'topology.not_found', severity: 'error', message: `topology: cannot read "${label}": ${(e as Error).message}`, file: from?.file ?? label, line: pos?.line, column: pos?.column, hint: 'check the path (relative paths in extends: are relative to the file that names them)' }));
@@ -87,6 +92,19 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
   const topology = resolveTopology(raw, layers[0]!.file, chain, dirname(typeof input === 'string' ? resolvePath(options.cwd ?? process.cwd(), input) : baseDir), options.env ?? process.env, pos, diagnostics);
   const sorted = sortDiagnostics(diagnostics);
   return sorted.some((d) => d.severity === 'error') ? { diagnostics: sorted } : { topology, diagnostics: sorted };
+}
+
+/** Topology files are read as bytes first: NUL bytes and bytes that are not UTF-8 are errors with a position. */
+class UndecodableFile extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+function readTopologyFile(path: string): string {
+  const decoded = decodeUtf8(readFileSync(path), path, 'topology');
+  if (decoded.diagnostic) throw new UndecodableFile(decoded.diagnostic);
+  return decoded.text;
 }
 
 /** An empty file, one with only comments, or a document that is a list or a scalar instead of a map. */
