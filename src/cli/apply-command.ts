@@ -4,6 +4,7 @@ import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import { applyPlan } from '../execute/apply-plan.js';
 import type { ApplyEvent } from '../execute/events.js';
+import { namedClusters } from '../execute/named-clusters.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import type { StepResult } from '../execute/step-result.js';
 import { planMigration } from '../plan/plan-migration.js';
@@ -40,7 +41,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
       const forget = live ? ctx.onForcedExit(() => live.close()) : undefined;
       const stopping = () => live?.stopping(c.yellow('stopping: the steps running now finish or roll back, nothing new starts'));
       ctx.signal.addEventListener('abort', stopping, { once: true });
-      const connections = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
+      const connections = await resolveConnections(topology, { dir: opts.dataDir, clusters: namedClusters(plan), onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
       try {
         if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
         const result = await applyPlan(plan, {
@@ -101,7 +102,8 @@ function stepLine(r: StepResult, c: ReturnType<typeof pc.createColors>): string 
   const status =
     r.status === 'applied' ? c.green('applied        ') : r.status === 'already-applied' ? c.dim('already-applied') : r.status === 'failed' ? c.red('FAILED         ') : r.status === 'skipped' ? c.yellow('skipped        ') : c.yellow('not-applied    ');
   const extra = [r.durationMs !== undefined && r.status === 'applied' ? `${r.durationMs} ms` : '', r.rows !== undefined ? `${r.rows} rows copied` : '', r.error ? r.error.message : r.reason ?? ''].filter(Boolean).join(' · ');
-  return `${status} ${r.id}${extra ? c.dim(`  ${extra}`) : ''}`;
+  const notes = (r.notes ?? []).map((n) => `\n${' '.repeat(16)}${c.yellow(n)}`).join('');
+  return `${status} ${r.id}${extra ? c.dim(`  ${extra}`) : ''}${notes}`;
 }
 
 function summary(steps: readonly StepResult[], c: ReturnType<typeof pc.createColors>): string {

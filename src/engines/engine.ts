@@ -89,6 +89,8 @@ export interface StepOutcome {
   /** Rows moved, for copy steps. */
   readonly rows?: number;
   readonly durationMs: number;
+  /** What ran otherwise than written, per statement (e.g. ON CLUSTER on a one-node embedded cluster). */
+  readonly notes?: readonly string[];
 }
 
 export interface ConnectOptions {
@@ -96,6 +98,10 @@ export interface ConnectOptions {
   readonly store: string;
   readonly database: string;
   readonly url: string;
+  /** ClickHouse: the cluster the store's database spans; topoplan's own DDL runs ON CLUSTER it. */
+  readonly cluster?: string;
+  /** ClickHouse cluster whose tables replicate: the ledger is a replicated table too. */
+  readonly replicated?: boolean;
 }
 
 export interface LockOptions {

@@ -90,7 +90,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           return;
         }
         try {
-          sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url }));
+          const declared = plan.stores.find((s) => s.name === store);
+          const cluster = declared?.cluster ? { cluster: declared.cluster, ...(declared.replicated ? { replicated: true } : {}) } : {};
+          sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url, ...cluster }));
         } catch (e) {
           for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: maskSecrets((e as Error).message) } });
         }
@@ -194,7 +196,7 @@ async function runStep(whole: Step, part: Step | undefined, session: EngineSessi
       }
     }
     const outcome = await session.applyStep(step, { workDir: options.workDir });
-    return { ...base, status: 'applied', durationMs: Math.round(performance.now() - started), ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}) };
+    return { ...base, status: 'applied', durationMs: Math.round(performance.now() - started), ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}), ...(outcome.notes?.length ? { notes: outcome.notes } : {}) };
   } catch (e) {
     return { ...base, status: 'failed', durationMs: Math.round(performance.now() - started), error: errorOf(step, e) };
   }

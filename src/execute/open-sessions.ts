@@ -11,14 +11,15 @@ import { engineFor } from '../engines/registry.js';
 import type { EngineName } from '../sql/effects.js';
 
 export async function openSessions(
-  stores: Iterable<{ readonly name: string; readonly engine: EngineName; readonly database: string }>,
+  stores: Iterable<{ readonly name: string; readonly engine: EngineName; readonly database: string; readonly cluster?: string; readonly replicated?: boolean }>,
   connections: Readonly<Record<string, string | undefined>>,
 ): Promise<Map<string, EngineSession>> {
   const sessions = new Map<string, EngineSession>();
   try {
     for (const s of stores) {
       const url = connections[s.name];
-      if (url) sessions.set(s.name, await engineFor(s.engine).connect({ store: s.name, database: s.database, url }));
+      const cluster = s.cluster ? { cluster: s.cluster, ...(s.replicated ? { replicated: true } : {}) } : {};
+      if (url) sessions.set(s.name, await engineFor(s.engine).connect({ store: s.name, database: s.database, url, ...cluster }));
     }
   } catch (e) {
     await closeSessions(sessions);

@@ -31,6 +31,8 @@ export interface ResolveOptions {
   readonly embedded?: boolean;
   /** Lines said while engines start (waiting for another process, taking over a dead one's lock), as they happen. */
   readonly onNote?: (line: string) => void;
+  /** ClickHouse clusters an embedded engine defines as one-node clusters of itself besides the stores' own (see namedClusters(plan)). */
+  readonly clusters?: readonly string[];
 }
 
 export async function resolveConnections(topology: Topology, options: ResolveOptions = {}): Promise<Connections> {
@@ -60,8 +62,11 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
       connections[store.name] = pg.url;
     } else {
       if (!ch) {
-        ch = await embeddedClickHouseUrl(resolve(workDir, 'clickhouse'));
-        notes.push(`embedded ClickHouse (chdb) with data in ${resolve(workDir, 'clickhouse')}`);
+        // One chdb per process takes its configuration once: every cluster of the embedded stores is defined up front.
+        const own = [...topology.stores.values()].filter((s) => s.engine === 'clickhouse' && !s.url && s.cluster).map((s) => s.cluster!);
+        const clusters = [...new Set([...own, ...(options.clusters ?? [])])].sort();
+        ch = await embeddedClickHouseUrl(resolve(workDir, 'clickhouse'), clusters);
+        notes.push(`embedded ClickHouse (chdb) with data in ${resolve(workDir, 'clickhouse')}${clusters.length > 0 ? `, as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
       }
       connections[store.name] = ch;
     }

@@ -25,6 +25,8 @@ export interface StepResult {
   readonly durationMs?: number;
   /** Rows moved, for copy steps. */
   readonly rows?: number;
+  /** What ran otherwise than written (e.g. ON CLUSTER on a one-node embedded cluster), one line per statement. */
+  readonly notes?: readonly string[];
 }
 
 export const SUCCEEDED: ReadonlySet<StepStatus> = new Set(['applied', 'already-applied']);

@@ -81,6 +81,8 @@ export interface Step {
   /** False when the step must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
+  /** ClickHouse: the cluster its DDL runs ON CLUSTER (the store's). */
+  readonly cluster?: string;
   readonly phase: Phase;
   /** True when it drops a table that may hold data: the executor backs it up first. */
   readonly destructive: boolean;
@@ -187,6 +189,10 @@ export interface PlanStore {
   readonly engine: EngineName;
   readonly database: string;
   readonly urlTemplate?: string;
+  /** ClickHouse: the cluster the database spans. */
+  readonly cluster?: string;
+  /** ClickHouse cluster whose tables replicate. */
+  readonly replicated?: boolean;
 }
 
 export interface PlanService {

@@ -32,8 +32,9 @@ export function sameNamespace(engine: EngineName, a: ObjectRef['kind'], b: Objec
 
 /** `public.shares` → `shares`; other schemas stay qualified. */
 export function displayName(ref: ObjectRef): string {
-  if (!ref.schema || ref.schema === 'public') return ref.kind === 'trigger' && ref.table ? `${ref.table}.${ref.name}` : ref.name;
-  return `${ref.schema}.${ref.kind === 'trigger' && ref.table ? `${ref.table}.` : ''}${ref.name}`;
+  const perTable = (ref.kind === 'trigger' || ref.kind === 'projection' || ref.kind === 'index') && ref.table;
+  if (!ref.schema || ref.schema === 'public') return perTable ? `${ref.table}.${ref.name}` : ref.name;
+  return `${ref.schema}.${perTable ? `${ref.table}.` : ''}${ref.name}`;
 }
 
 /** `table shares`, `function update_updated_at_column`. */

@@ -32,6 +32,7 @@ import { isSynth } from './order/nodes.js';
 import type { Unit } from './read/units.js';
 import { compareText } from './compare-text.js';
 import { maskSecrets } from '../mask-secrets.js';
+import { addOnCluster } from './resolve/on-cluster.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -107,6 +108,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
+  diagnostics.push(...addOnCluster(topology, live));
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology);
   const nodes: Node[] = [...extensions, ...live];
@@ -142,7 +144,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     format: 'topoplan-plan/1',
     topology: topology.name,
     file: topology.file,
-    stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: maskSecrets(s.urlTemplate) } : {}) })),
+    stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: maskSecrets(s.urlTemplate) } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.replicated ? { replicated: true } : {}) })),
     services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
     steps,
     // Dense: map() would keep a hole as a hole (null in JSON) and renderers index every wave.

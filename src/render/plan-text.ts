@@ -24,7 +24,10 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   const out: string[] = [];
   out.push(c.bold(`topoplan plan: ${plan.topology}`) + c.dim(` (${plan.file})`), '');
   out.push(c.bold('Stores'));
-  for (const s of plan.stores) out.push(`  ${s.name.padEnd(16)} ${s.engine.padEnd(10)} database ${s.database.padEnd(16)} ${c.dim(s.urlTemplate ?? '(embedded)')}`);
+  for (const s of plan.stores) {
+    const cluster = s.cluster ? ` on cluster ${s.cluster}${s.replicated ? ' (replicated)' : ''}` : '';
+    out.push(`  ${s.name.padEnd(16)} ${s.engine.padEnd(10)} database ${s.database.padEnd(16)} ${c.dim(s.urlTemplate ?? '(embedded)')}${cluster}`);
+  }
   out.push('');
   renderConflicts(plan.conflicts, out, c);
   const contract = plan.steps.filter((s) => s.phase === 'contract');

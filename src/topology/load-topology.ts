@@ -147,7 +147,9 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
       for (const m of missing) err(ds, 'topology.env', `topology: store "${name}" url uses \${${m}}, which is not set`, pos(['stores', name, 'url']), `set ${m}, or give a default: \${${m}:-postgres://localhost/${s.database}} (an empty default means the embedded engine)`);
       url = value === '' ? undefined : value;
     }
-    stores.set(name, { name, engine: s.engine, database: s.database, ...(url ? { url } : {}), ...(s.url !== undefined ? { urlTemplate: s.url } : {}), pos: pos(['stores', name]) });
+    if (s.replicated && !s.cluster) err(ds, 'topology.replicated_without_cluster', `topology: store "${name}" is replicated but names no cluster`, pos(['stores', name, 'replicated']), `name the cluster its tables replicate over:\nstores:\n  ${name}: { engine: clickhouse, database: ${s.database}, cluster: <name>, replicated: true }`);
+    const cluster = s.cluster ? { cluster: s.cluster, ...(s.replicated ? { replicated: true } : {}) } : {};
+    stores.set(name, { name, engine: s.engine, database: s.database, ...(url ? { url } : {}), ...(s.url !== undefined ? { urlTemplate: s.url } : {}), ...cluster, pos: pos(['stores', name]) });
   }
   const services = new Map<string, Service>();
   const setOwner = new Map<string, string>();

@@ -21,6 +21,10 @@ export interface Store {
   readonly url?: string;
   /** The URL as written, e.g. `${NOVA_PG_URL:-}`, for diff and status output. */
   readonly urlTemplate?: string;
+  /** ClickHouse: the cluster the database spans (every DDL runs `ON CLUSTER` it). */
+  readonly cluster?: string;
+  /** ClickHouse cluster: its tables replicate (Replicated* engines); the ledger replicates too. */
+  readonly replicated?: boolean;
   readonly pos: SourcePos;
 }
 

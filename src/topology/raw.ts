@@ -48,6 +48,10 @@ export interface RawStore {
   database: string;
   /** Server URL; `${VAR}` and `${VAR:-default}` are expanded. Empty means: use the embedded engine (PostgreSQL, ClickHouse). */
   url?: string;
+  /** ClickHouse only: the cluster the database spans; every DDL carries `ON CLUSTER <cluster>`. */
+  cluster?: string;
+  /** ClickHouse only, with `cluster`: the store's tables replicate; topoplan's ledger replicates too. */
+  replicated?: boolean;
 }
 
 export interface RawSet {

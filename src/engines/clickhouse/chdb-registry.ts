@@ -7,6 +7,13 @@
  * switched with `USE`, and operations are queued so a switch is never
  * interleaved with another store's statement.
  *
+ * Clusters: the first open of a path can define one-node clusters (every
+ * name in `clusters`, `remote_servers` pointing at this process itself, with
+ * `{cluster}`, `{shard}` and `{replica}` macros), so Distributed tables over
+ * them read and write locally. chdb takes server configuration only when a
+ * data directory is first opened in a process, so a later store needing a
+ * cluster the open one lacks is refused with a message saying so.
+ *
  * @example
  * const handle = await acquireChdb('/data/ch')
  * await handle.run((client) => client.command({ query: 'SELECT 1' }), 'analytics')
@@ -14,6 +21,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createClient } from '@clickhouse/client';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { TopoplanError } from '../../errors.js';
 import { chIdent } from './clickhouse-sql.js';
 
@@ -22,6 +31,9 @@ interface Shared {
   refs: number;
   current: string | undefined;
   queue: Promise<unknown>;
+  clusters: readonly string[];
+  /** The engine session that holds the configuration; closed with the client. */
+  configured?: { close(): void };
 }
 
 const open = new Map<string, Shared>();
@@ -44,17 +56,22 @@ export async function loadChdb(): Promise<{ createChdbConnection: (o: { path: st
   }
 }
 
-export async function acquireChdb(path: string): Promise<ChdbHandle> {
+export async function acquireChdb(path: string, clusters: readonly string[] = []): Promise<ChdbHandle> {
   let shared = open.get(path);
   if (!shared) {
     const { createChdbConnection } = await loadChdb();
+    const configured = clusters.length > 0 ? await configureClusters(path, clusters) : undefined;
     shared = open.get(path);
     if (!shared) {
       // chdb's connection implements @clickhouse/client's Connection contract; its types come from its own copy of client-common.
       const connection = createChdbConnection({ path }) as NonNullable<Parameters<typeof createClient>[0]>['connection'];
-      shared = { client: createClient({ ...(connection ? { connection } : {}) }), refs: 0, current: undefined, queue: Promise.resolve() };
+      shared = { client: createClient({ ...(connection ? { connection } : {}) }), refs: 0, current: undefined, queue: Promise.resolve(), clusters: [...clusters].sort(), ...(configured ? { configured } : {}) };
       open.set(path, shared);
-    }
+    } else configured?.close();
+  }
+  const missing = clusters.filter((c) => !shared!.clusters.includes(c));
+  if (missing.length > 0) {
+    throw new TopoplanError('engine.chdb_cluster', `engine: embedded ClickHouse at "${path}" is already open in this process without cluster${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')}: chdb takes its configuration when a data directory is first opened`, [], {});
   }
   shared.refs++;
   const s = shared;
@@ -78,6 +95,37 @@ export async function acquireChdb(path: string): Promise<ChdbHandle> {
       open.delete(path);
       await s.queue;
       await s.client.close();
+      s.configured?.close();
     },
   };
+}
+
+/**
+ * Opens the data directory with a configuration that defines each cluster as
+ * this one node (tcp_port matches the replica's port, so ClickHouse takes the
+ * replica for local and queries it in process).
+ */
+async function configureClusters(path: string, clusters: readonly string[]): Promise<{ close(): void }> {
+  const sorted = [...clusters].sort();
+  const xml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const config = `<clickhouse>
+  <tcp_port>9000</tcp_port>
+  <remote_servers>
+${sorted.map((c) => `    <${xml(c)}><shard><replica><host>localhost</host><port>9000</port></replica></shard></${xml(c)}>`).join('\n')}
+  </remote_servers>
+  <macros><cluster>${xml(sorted[0]!)}</cluster><shard>01</shard><replica>embedded</replica></macros>
+</clickhouse>
+`;
+  await mkdir(path, { recursive: true });
+  const file = join(path, 'topoplan-clusters.xml');
+  await writeFile(file, config);
+  let mod: { Session?: new (path: string, opts: { connectionArgs: string[] }) => { close(): void } };
+  try {
+    mod = (await import('chdb')) as typeof mod;
+  } catch (e) {
+    throw new TopoplanError('engine.chdb_missing', 'engine: embedded ClickHouse needs the optional package "chdb": install it with `npm install chdb`', [], { cause: e });
+  }
+  const Session = mod.Session ?? (mod as { default?: typeof mod }).default?.Session;
+  if (!Session) throw new TopoplanError('engine.chdb_missing', 'engine: the installed "chdb" has no Session export to configure clusters with', []);
+  return new Session(path, { connectionArgs: [`--config-file=${file}`] });
 }

@@ -13,13 +13,14 @@ import type { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { createClient } from '@clickhouse/client';
 import { acquireChdb } from './chdb-registry.js';
+import { onOneNode } from './one-node-cluster.js';
 
 export interface ClickHouseConnection {
   /**
    * Runs one statement; `database` is the current database for unqualified names,
    * `settings` hold for this statement only. Returns rows written when reported.
    */
-  command(sql: string, database?: string, settings?: Readonly<Record<string, string>>): Promise<{ writtenRows?: number }>;
+  command(sql: string, database?: string, settings?: Readonly<Record<string, string>>): Promise<{ writtenRows?: number; notes?: readonly string[] }>;
   rows<T>(sql: string, database?: string): Promise<T[]>;
   /** Streams the raw output of a query that carries its own FORMAT clause. */
   stream(sql: string): Promise<Readable>;
@@ -28,15 +29,28 @@ export interface ClickHouseConnection {
 
 /** The path of a `chdb://` URL, or undefined for a server URL. */
 export function chdbPath(url: string): string | undefined {
-  return url.startsWith('chdb://') ? decodeURIComponent(url.slice('chdb://'.length)) : undefined;
+  return url.startsWith('chdb://') ? decodeURIComponent(url.slice('chdb://'.length).split('?')[0]!) : undefined;
 }
 
-export async function openClickHouse(url: string): Promise<ClickHouseConnection> {
+/** The one-node clusters a `chdb://path?clusters=a,b` URL asks for. */
+export function chdbClusters(url: string): string[] {
+  const q = url.indexOf('?');
+  const list = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('clusters');
+  return list ? list.split(',').filter(Boolean) : [];
+}
+
+/**
+ * `cluster`: the store's, which an embedded engine must define. An embedded
+ * engine with clusters runs every statement as their one node would (see
+ * one-node-cluster.ts) and reports each rewrite in `notes`.
+ */
+export async function openClickHouse(url: string, options: { cluster?: string } = {}): Promise<ClickHouseConnection> {
   const path = chdbPath(url);
   if (path !== undefined) {
-    const handle = await acquireChdb(path);
+    const clusters = [...new Set([...chdbClusters(url), ...(options.cluster ? [options.cluster] : [])])];
+    const handle = await acquireChdb(path, clusters);
     // chdb keeps one session: a setting given with a statement stays set after it, so it is reset at once.
-    return over((work, database) => handle.run(work, database), () => handle.release(), true);
+    return over((work, database) => handle.run(work, database), () => handle.release(), true, clusters);
   }
   const clients = new Map<string, ClickHouseClient>();
   const clientFor = (database?: string): ClickHouseClient => {
@@ -56,9 +70,11 @@ export async function openClickHouse(url: string): Promise<ClickHouseConnection>
 
 type Runner = <T>(work: (client: ClickHouseClient) => Promise<T>, database?: string) => Promise<T>;
 
-function over(run: Runner, close: () => Promise<void>, resetSettings = false): ClickHouseConnection {
+function over(run: Runner, close: () => Promise<void>, resetSettings = false, oneNode: readonly string[] = []): ClickHouseConnection {
   return {
-    async command(sql, database, settings) {
+    async command(written, database, settings) {
+      const local = oneNode.length > 0 ? onOneNode(written, oneNode) : undefined;
+      const sql = local?.sql ?? written;
       const names = Object.keys(settings ?? {});
       const r = await run(async (c) => {
         if (names.length === 0) return c.command({ query: sql });
@@ -68,8 +84,8 @@ function over(run: Runner, close: () => Promise<void>, resetSettings = false): C
           if (resetSettings) await c.command({ query: `SET ${names.map((n) => `${n} = DEFAULT`).join(', ')}` });
         }
       }, database);
-      const written = r.summary?.written_rows;
-      return written !== undefined ? { writtenRows: Number(written) } : {};
+      const rows = r.summary?.written_rows;
+      return { ...(rows !== undefined ? { writtenRows: Number(rows) } : {}), ...(local?.notes.length ? { notes: local.notes } : {}) };
     },
     rows<T>(sql: string, database?: string) {
       return run(async (c) => (await (await c.query({ query: sql, format: 'JSONEachRow' })).json()) as T[], database);

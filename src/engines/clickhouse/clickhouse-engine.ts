@@ -16,7 +16,7 @@ export const clickhouseEngine: Engine = {
   name: 'clickhouse',
   capabilities: CLICKHOUSE_CAPABILITIES,
   async connect(options) {
-    const conn = await openClickHouse(options.url);
+    const conn = await openClickHouse(options.url, options.cluster ? { cluster: options.cluster } : {});
     try {
       await conn.rows('SELECT 1 AS ok');
     } catch (e) {

@@ -22,14 +22,33 @@ const NAME = 'topoplan_ledger';
 export const UPGRADE_NAME = 'topoplan_ledger_upgrade';
 const table = (database: string, name = NAME) => `${chIdent(database)}.${chIdent(name)}`;
 
-const createSql = (database: string, name = NAME) => `CREATE TABLE IF NOT EXISTS ${table(database, name)} (
+const createSql = (database: string, name: string, cluster: LedgerCluster) => `CREATE TABLE IF NOT EXISTS ${table(database, name)}${onCluster(cluster)} (
   file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String,
   status LowCardinality(String), origin LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32,
   sql String, source Nullable(String), removed UInt8, version UInt64
-) ENGINE = ReplacingMergeTree(version) ORDER BY (file, fingerprint)`;
+) ENGINE = ${onCluster(cluster) ? `ReplicatedReplacingMergeTree(${chString(`/clickhouse/topoplan/${database}/${name}`)}, '{shard}-{replica}', version)` : 'ReplacingMergeTree(version)'} ORDER BY (file, fingerprint)`;
 
-export async function ensureLedger(conn: ClickHouseConnection, database: string): Promise<void> {
-  await conn.command(createSql(database));
+/** On a cluster: the store's cluster and whether it replicates (see ensureLedger). */
+export interface LedgerCluster {
+  readonly cluster?: string;
+  readonly replicated?: boolean;
+}
+
+/**
+ * On a cluster the ledger follows one rule. A replicated store's ledger is a
+ * ReplicatedReplacingMergeTree created ON CLUSTER, one table in Keeper
+ * (`/clickhouse/topoplan/<database>/topoplan_ledger`, replica `{shard}-{replica}`)
+ * that every node of every shard holds, so an apply through any node sees
+ * what was applied. A cluster store that does not replicate keeps its ledger
+ * on the node of its URL only (the designated node): apply through that node.
+ */
+export async function ensureLedger(conn: ClickHouseConnection, database: string, cluster: LedgerCluster = {}): Promise<void> {
+  await conn.command(createSql(database, NAME, cluster));
+}
+
+/** ` ON CLUSTER name` for topoplan's own DDL on a replicated store, else nothing. */
+function onCluster(cluster: LedgerCluster): string {
+  return cluster.cluster !== undefined && cluster.replicated ? ` ON CLUSTER ${chIdent(cluster.cluster)}` : '';
 }
 
 const COLUMNS = 'file, fingerprint, ordinal, store, step_id, phase, status, origin, applied_at, duration_ms, sql, source, removed, version';
@@ -131,7 +150,8 @@ async function readLegacy(conn: ClickHouseConnection, database: string): Promise
 export async function upgradeLedgerTable(conn: ClickHouseConnection, database: string, records: readonly LedgerWrite[]): Promise<void> {
   if ((await format(conn, database)) !== 'legacy') return;
   await conn.command(`DROP TABLE IF EXISTS ${table(database, UPGRADE_NAME)}`);
-  await conn.command(createSql(database, UPGRADE_NAME));
+  // A ledger of the old format was never a replicated one: it is rebuilt where it is.
+  await conn.command(createSql(database, UPGRADE_NAME, {}));
   await writeRecords(conn, database, records, UPGRADE_NAME);
   await conn.command(`EXCHANGE TABLES ${table(database)} AND ${table(database, UPGRADE_NAME)}`);
   await conn.command(`DROP TABLE ${table(database, UPGRADE_NAME)}`);

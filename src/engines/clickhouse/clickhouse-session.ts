@@ -58,30 +58,33 @@ export class ClickHouseSession implements EngineSession {
     const db = this.options.database;
     const creates = step.kind === 'create_database';
     if (!creates) {
-      await ensureLedger(this.conn, db);
+      await ensureLedger(this.conn, db, this.options);
       await writeRecords(this.conn, db, ledgerWrites(step, 'started', 0));
     }
     const started = performance.now();
     let rows = 0;
+    const notes: string[] = [];
     for (const [i, sql] of step.statements.entries()) {
       // A SET's settings go with each statement it governs (step.settings): sent alone it would hold for nothing.
       if (isSetStatement(sql)) continue;
       try {
         // CREATE DATABASE runs before its database exists, so it cannot run "in" it.
-        rows += (await this.conn.command(sql, creates ? undefined : db, step.settings?.[i])).writtenRows ?? 0;
+        const r = await this.conn.command(sql, creates ? undefined : db, step.settings?.[i]);
+        rows += r.writtenRows ?? 0;
+        if (r.notes?.length) notes.push(`statement ${(step.source?.firstStatement ?? 0) + i + 1}: ${r.notes.join('; ')}`);
       } catch (e) {
         throw toStatementError(step.id, i, sql, withPosition(e));
       }
     }
     const durationMs = performance.now() - started;
-    if (creates) await ensureLedger(this.conn, db);
+    if (creates) await ensureLedger(this.conn, db, this.options);
     await writeRecords(this.conn, db, ledgerWrites(step, 'applied', durationMs));
-    return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}) };
+    return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}), ...(notes.length > 0 ? { notes } : {}) };
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
     if (writes.length === 0 && removals.length === 0) return;
-    await ensureLedger(this.conn, this.options.database);
+    await ensureLedger(this.conn, this.options.database, this.options);
     // Removals first: a key both removed and written ends written.
     await removeRecords(this.conn, this.options.database, removals);
     await writeRecords(this.conn, this.options.database, writes);

@@ -94,11 +94,11 @@ function addDatabaseSteps(
       name: 'database',
       store: name,
       seq: -2,
-      statements: [store.engine === 'postgres' ? `CREATE DATABASE ${q}` : `CREATE DATABASE IF NOT EXISTS ${q}`],
+      statements: [store.engine === 'postgres' ? `CREATE DATABASE ${q}` : `CREATE DATABASE IF NOT EXISTS ${q}${store.cluster ? ` ON CLUSTER ${chCluster(store.cluster)}` : ''}`],
       transactional: false,
       nonTransactionalReason: 'CREATE DATABASE',
       changes: [{ action: 'create', kind: 'database', name: store.database }],
-      notes: [`database "${store.database}" of store "${name}"`],
+      notes: [`database "${store.database}" of store "${name}"${store.cluster ? `, on every node of cluster "${store.cluster}"` : ''}`],
       destructive: false,
       dropsData: [],
     };
@@ -107,6 +107,11 @@ function addDatabaseSteps(
     for (const d of drafts) if (d.store === name && !hasPred.has(d.id)) add(step.id, d.id, `runs in database "${store.database}"`);
   }
   return out;
+}
+
+/** A cluster name as ON CLUSTER takes it: bare when it is a plain identifier. */
+export function chCluster(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
 function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Diagnostic[] {

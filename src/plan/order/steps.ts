@@ -84,7 +84,7 @@ export function finishStep(
   extra: { dependsOn: string[]; wave: number; phase: Step['phase']; sqlx?: Step['sqlx'] },
 ): Step {
   const store = topology.stores.get(d.store)!;
-  const base = { id: d.id, store: d.store, engine: store.engine, database: store.database, wave: extra.wave, dependsOn: extra.dependsOn, phase: extra.phase };
+  const base = { id: d.id, store: d.store, engine: store.engine, database: store.database, ...(store.cluster ? { cluster: store.cluster } : {}), wave: extra.wave, dependsOn: extra.dependsOn, phase: extra.phase };
   if (d.synth) {
     const s = d.synth;
     return {

@@ -88,3 +88,43 @@ describe('ClickHouse in the planner', () => {
     expect(s.id).toBe('ch:obs/002_reshape.sql#4-5');
   });
 });
+
+describe('a ClickHouse store on a cluster', () => {
+  const topology = (store: Record<string, unknown>) => ({
+    stores: { ch: { engine: 'clickhouse', database: 'obs', ...store } },
+    sets: { obs: { dir: 'obs' } },
+    services: { collector: { stores: { clickhouse: 'ch' }, sets: ['obs'] } },
+  });
+  const files = {
+    'obs/001.sql': [
+      'CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a',
+      "CREATE TABLE r ON CLUSTER obs (a UInt8) ENGINE = ReplicatedMergeTree('/t/{shard}/r', '{replica}') ORDER BY a",
+      'CREATE TABLE w ON CLUSTER elsewhere (a UInt8) ENGINE = ReplicatedMergeTree ORDER BY a',
+      'INSERT INTO r VALUES (1)',
+    ].join(';\n') + ';\n',
+  };
+
+  it('runs every DDL ON CLUSTER, says so on the step, and reports what would not replicate', async () => {
+    const p = await planMigration(makeProject(files, topology({ cluster: 'obs', replicated: true })).topologyFile, { allowErrors: true, env: {} });
+    expect(p.stores[0]).toMatchObject({ cluster: 'obs', replicated: true });
+    expect(p.steps.find((s) => s.kind === 'create_database')!.statements).toEqual(['CREATE DATABASE IF NOT EXISTS `obs` ON CLUSTER obs']);
+    const sql = p.steps.filter((s) => s.kind === 'sql').map((s) => s.statements[0]);
+    expect(sql).toEqual([
+      'CREATE TABLE t ON CLUSTER obs (a UInt8) ENGINE = MergeTree ORDER BY a',
+      "CREATE TABLE r ON CLUSTER obs (a UInt8) ENGINE = ReplicatedMergeTree('/t/{shard}/r', '{replica}') ORDER BY a",
+      'CREATE TABLE w ON CLUSTER elsewhere (a UInt8) ENGINE = ReplicatedMergeTree ORDER BY a',
+      'INSERT INTO r VALUES (1)',
+    ]);
+    expect(p.steps.find((s) => s.id.endsWith('#1'))!.notes).toContain('ON CLUSTER obs added where a statement had none: store "ch" spans cluster "obs"');
+    expect(p.steps.find((s) => s.id.endsWith('#2'))!.notes).toEqual([]);
+    expect(p.diagnostics.filter((d) => d.severity === 'warning').map((d) => [d.code, d.line])).toEqual([['plan.not_replicated', 1], ['plan.other_cluster', 3]]);
+  });
+
+  it('refuses replicated without a cluster, and a cluster on another engine', async () => {
+    const { loadTopology } = await import('../../../src/topology/index.js');
+    const noCluster = await loadTopology(makeProject({ 'obs/001.sql': '' }, topology({ replicated: true })).topologyFile, { env: {} });
+    expect(noCluster.diagnostics.map((d) => d.code)).toContain('topology.replicated_without_cluster');
+    const onPostgres = await loadTopology(makeProject({ 'obs/001.sql': '' }, { ...topology({}), stores: { ch: { engine: 'postgres', database: 'obs', cluster: 'obs' } } }).topologyFile, { env: {} });
+    expect(onPostgres.topology).toBeUndefined();
+  });
+});
