@@ -6,6 +6,7 @@
  * diff.moves // [{ service: 'social-service', objects: [{ kind: 'table', name: 'likes', from: ['nova'], to: ['nova_social'] }, ...] }]
  */
 import type { Plan, PlannedObject } from '../plan/model.js';
+import { definitionChanges } from './definition-changes.js';
 import type { CrossStoreKey, ServiceDiff, SharedObject, SplitFile, StoreCounts, StoreSummary, TopologyDiff } from './model.js';
 
 const MOVABLE = new Set(['table', 'view', 'materialized_view', 'sequence', 'type', 'function']);
@@ -31,8 +32,9 @@ export function diffTopologies(a: Plan, b: Plan, options: DiffOptions = {}): Top
   const shared = sharedObjects(a, b);
   const services = serviceConnections(a, b);
   const splitFiles = splitLegacyFiles(a, b);
+  const { definitions, statements } = definitionChanges(a, b);
   const stores = storeSummaries(a, b, moves, options.rowEstimates);
-  const identical = moves.length === 0 && foreignKeys.every((f) => f.a.crosses === f.b.crosses && f.a.resolution === f.b.resolution) && shared.every((s) => same(s.a, s.b)) && services.every((s) => !s.changes) && splitFiles.length === 0 && stores.every((s) => JSON.stringify(s.a) === JSON.stringify(s.b));
+  const identical = moves.length === 0 && foreignKeys.every((f) => f.a.crosses === f.b.crosses && f.a.resolution === f.b.resolution) && shared.every((s) => same(s.a, s.b)) && services.every((s) => !s.changes) && splitFiles.length === 0 && definitions.length === 0 && statements.changed === 0 && stores.every((s) => JSON.stringify(s.a) === JSON.stringify(s.b));
   return {
     format: 'topoplan-diff/1',
     a: { topology: a.topology, file: a.file },
@@ -43,6 +45,8 @@ export function diffTopologies(a: Plan, b: Plan, options: DiffOptions = {}): Top
     shared,
     services,
     splitFiles,
+    definitions,
+    statements,
     stores,
     rowsMeasured: options.rowEstimates !== undefined,
   };

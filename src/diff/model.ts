@@ -81,6 +81,31 @@ export interface StoreSummary {
   readonly rowsIn?: number;
 }
 
+/** One part of a definition that differs: `engine`, `ORDER BY`, `TTL`, `ON CLUSTER`, `column name`... */
+export interface DefinitionPart {
+  readonly part: string;
+  /** Undefined when the side does not have this part. */
+  readonly a?: string;
+  readonly b?: string;
+}
+
+/** An object both topologies create, whose definition differs. */
+export interface DefinitionChange {
+  readonly kind: string;
+  readonly name: string;
+  /** Where each side defines it: `file:line`. */
+  readonly a: string;
+  readonly b: string;
+  readonly parts: readonly DefinitionPart[];
+}
+
+/** Statements of the same file and position whose text differs (filled placeholders, ON CLUSTER added). */
+export interface StatementChanges {
+  readonly changed: number;
+  /** Of those, how many differ in their ON CLUSTER clause. */
+  readonly onCluster: number;
+}
+
 export interface TopologyDiff {
   readonly format: 'topoplan-diff/1';
   readonly a: DiffSide;
@@ -91,6 +116,9 @@ export interface TopologyDiff {
   readonly shared: readonly SharedObject[];
   readonly services: readonly ServiceDiff[];
   readonly splitFiles: readonly SplitFile[];
+  /** Objects in both plans whose definitions differ, part by part. */
+  readonly definitions: readonly DefinitionChange[];
+  readonly statements: StatementChanges;
   readonly stores: readonly StoreSummary[];
   /** `rowEstimates` were given (a database was reachable). */
   readonly rowsMeasured: boolean;

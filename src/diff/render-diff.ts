@@ -8,6 +8,7 @@
 import pc from 'picocolors';
 import type { CrossStoreKey, TopologyDiff } from './model.js';
 
+const cell = (v: string | undefined) => (v === undefined ? '—' : `\`${v.replace(/\|/g, '\\|')}\``);
 const list = (xs: readonly string[]) => (xs.length ? xs.join(', ') : '—');
 const fkSide = (s: CrossStoreKey['a']) => (s.crosses ? `crosses ${s.fromStore} → ${s.toStore}: ${s.resolution}` : `same store (${s.fromStore ?? '?'})`);
 const counts = (c?: { tables: number; triggers: number; indexes: number }) => (c ? `${c.tables} tables, ${c.triggers} triggers, ${c.indexes} indexes` : 'not in this topology');
@@ -51,6 +52,15 @@ export function renderDiffText(d: TopologyDiff, options: { color?: boolean } = {
     for (const f of d.splitFiles) out.push(`  ${f.file}: A ${list(f.a)}; B ${list(f.b)}`);
     out.push('');
   }
+  if (d.definitions.length) {
+    out.push(c.bold('Definitions that change'));
+    for (const x of d.definitions) {
+      out.push(`  ${x.kind.replace('_', ' ')} ${c.cyan(x.name)} (${x.a}${x.b !== x.a ? ` | ${x.b}` : ''})`);
+      for (const p of x.parts) out.push(`    ${p.part}: ${p.a ?? '—'} ${c.yellow('→')} ${p.b ?? '—'}`);
+    }
+    out.push('');
+  }
+  if (d.statements.changed) out.push(`${d.statements.changed} statement${d.statements.changed === 1 ? '' : 's'} run differently, ${d.statements.onCluster} of them in ON CLUSTER`, '');
   out.push(c.bold('Stores'));
   for (const s of d.stores) out.push(`  ${s.store.padEnd(16)} ${s.engine.padEnd(10)} A: ${counts(s.a)} | B: ${counts(s.b)} | ${rows(d, s)}`);
   return out.join('\n') + '\n';
@@ -85,6 +95,12 @@ export function renderDiffMarkdown(d: TopologyDiff): string {
     for (const f of d.splitFiles) out.push(`| \`${f.file}\` | ${list(f.a)} | ${list(f.b)} |`);
     out.push('');
   }
+  if (d.definitions.length) {
+    out.push('### Definitions that change', '', '| object | part | A | B |', '|---|---|---|---|');
+    for (const x of d.definitions) for (const p of x.parts) out.push(`| ${x.kind.replace('_', ' ')} \`${x.name}\` | ${p.part} | ${cell(p.a)} | ${cell(p.b)} |`);
+    out.push('');
+  }
+  if (d.statements.changed) out.push(`${d.statements.changed} statement${d.statements.changed === 1 ? '' : 's'} run differently, ${d.statements.onCluster} of them in \`ON CLUSTER\`.`, '');
   out.push('### Stores', '', '| store | engine | A | B | rows to move |', '|---|---|---|---|---|');
   for (const s of d.stores) out.push(`| ${s.store} | ${s.engine} | ${counts(s.a)} | ${counts(s.b)} | ${d.rowsMeasured ? `out ${s.rowsOut ?? 0}, in ${s.rowsIn ?? 0}` : 'not measured'} |`);
   return out.join('\n') + '\n';

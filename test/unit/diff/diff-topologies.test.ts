@@ -56,3 +56,33 @@ describe('diffTopologies on the Nova plans', async () => {
     golden('nova-a-vs-b.json', JSON.stringify(diff, null, 2) + '\n');
   });
 });
+
+describe('diffTopologies of one ClickHouse tree, single node against a cluster', async () => {
+  const single = await planMigration('test/fixtures/collector/collector-single.yaml', { env: {} });
+  const cluster = await planMigration('test/fixtures/collector/collector-cluster.yaml', { env: {} });
+  const diff = diffTopologies(single, cluster);
+
+  it('lists each changed definition per object, part by part, and counts the statements that change', () => {
+    expect(diff.identical).toBe(false);
+    expect(diff.moves).toEqual([]);
+    const spans = diff.definitions.find((d) => d.name === 'obs_traces.spans_local')!;
+    expect(spans).toMatchObject({ kind: 'table', a: 'traces/000002_spans.up.sql:3', b: 'traces/000002_spans.up.sql:3' });
+    expect(spans.parts).toContainEqual({ part: 'ON CLUSTER', b: 'obs' });
+    const rename = diff.definitions.find((d) => d.name === 'obs_traces.span_errors_local')!;
+    expect(rename.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }]);
+    expect(diff.definitions.map((d) => d.name)).toContain('obs_meta.service_team');
+    const ddl = cluster.steps.filter((s) => s.kind === 'sql').flatMap((s) => s.statements).filter((q) => /ON CLUSTER/.test(q)).length;
+    expect(diff.statements).toEqual({ changed: ddl, onCluster: ddl });
+    expect(renderDiffText(diff)).toContain('    ON CLUSTER: — → obs');
+    expect(renderDiffMarkdown(diff)).toContain('| table `obs_traces.spans_local` | ON CLUSTER | — | `obs` |');
+  });
+
+  it('compares engines, keys, TTLs and column types of two definitions', async () => {
+    const { definitionParts } = await import('../../../src/sql/clickhouse/clickhouse-definition.js');
+    const a = definitionParts('CREATE TABLE d.t (ts DateTime, k String) ENGINE = MergeTree ORDER BY (k, ts) TTL ts + INTERVAL 1 DAY');
+    const b = definitionParts("CREATE TABLE IF NOT EXISTS d.t ON CLUSTER obs (ts DateTime64(3), k LowCardinality(String)) ENGINE = ReplicatedMergeTree('/t', '{replica}') ORDER BY k TTL ts + INTERVAL 7 DAY");
+    expect(a).toEqual({ engine: 'MergeTree', 'ORDER BY': '(k, ts)', TTL: 'ts + INTERVAL 1 DAY', 'column ts': 'DateTime', 'column k': 'String' });
+    expect(b).toEqual({ 'ON CLUSTER': 'obs', engine: "ReplicatedMergeTree('/t', '{replica}')", 'ORDER BY': 'k', TTL: 'ts + INTERVAL 7 DAY', 'column ts': 'DateTime64(3)', 'column k': 'LowCardinality(String)' });
+    expect(definitionParts('CREATE MATERIALIZED VIEW d.m TO d.t AS SELECT 1')).toEqual({ TO: 'd.t' });
+  });
+});
