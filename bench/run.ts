@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark, each printing ratios against a baseline
  * measured in the same run (never absolute targets alone: machines differ).
  * Sections: planning (vs bare libpg-query parse), apply (vs one-file-at-a-time
- * over one connection), copy (vs a psql \copy pipe). `npm run bench -- plan`
+ * over one connection), copy (vs a psql \copy pipe), clickhouse (the collector
+ * fixture vs its statements one by one through the same client). `npm run bench -- plan`
  * runs one section.
  */
 import { execFileSync } from 'node:child_process';
@@ -49,3 +50,4 @@ function planSection(): void {
 planSection();
 section('apply', 'apply-bench.ts', [[]]);
 section('copy', 'copy-bench.ts', [[]]);
+section('clickhouse', 'clickhouse-bench.ts', [['test/fixtures/collector/collector-single.yaml'], ['test/fixtures/collector/collector-cluster.yaml']]);

@@ -36,6 +36,7 @@ function byLine(plan: Plan): Map<string, string> {
   return out;
 }
 
+const PART_ORDER = ['ON CLUSTER', 'TO', 'engine', 'PARTITION BY', 'ORDER BY', 'PRIMARY KEY', 'SAMPLE BY', 'TTL', 'SETTINGS', 'COMMENT'];
 const normal = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 
 export function definitionChanges(a: Plan, b: Plan): { definitions: DefinitionChange[]; statements: StatementChanges } {
@@ -64,7 +65,9 @@ export function definitionChanges(a: Plan, b: Plan): { definitions: DefinitionCh
 }
 
 function partsThatDiffer(x: Record<string, string>, y: Record<string, string>): DefinitionPart[] {
-  const labels = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  // Definition parts first in one order, then columns as the first side lists them.
+  const all = [...new Set([...Object.keys(x), ...Object.keys(y)])];
+  const labels = [...PART_ORDER.filter((l) => all.includes(l)), ...all.filter((l) => !PART_ORDER.includes(l))];
   return labels.filter((l) => x[l] !== y[l]).map((part) => ({ part, ...(x[part] !== undefined ? { a: x[part] } : {}), ...(y[part] !== undefined ? { b: y[part] } : {}) }));
 }
 

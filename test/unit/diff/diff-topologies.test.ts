@@ -67,7 +67,11 @@ describe('diffTopologies of one ClickHouse tree, single node against a cluster',
     expect(diff.moves).toEqual([]);
     const spans = diff.definitions.find((d) => d.name === 'obs_traces.spans_local')!;
     expect(spans).toMatchObject({ kind: 'table', a: 'traces/000002_spans.up.sql:3', b: 'traces/000002_spans.up.sql:3' });
-    expect(spans.parts).toContainEqual({ part: 'ON CLUSTER', b: 'obs' });
+    expect(spans.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }, { part: 'engine', a: 'MergeTree', b: 'ReplicatedMergeTree' }]);
+    const keys = diff.definitions.find((d) => d.name === 'obs_logs.attribute_keys_local')!;
+    expect(keys.parts).toContainEqual({ part: 'engine', a: 'ReplacingMergeTree(seen)', b: 'ReplicatedReplacingMergeTree(seen)' });
+    const replicated = diff.definitions.filter((d) => d.parts.some((p) => p.part === 'engine' && p.b?.startsWith('Replicated')));
+    expect(replicated.map((d) => d.name).sort()).toEqual(['obs_logs.attribute_keys_local', 'obs_logs.logs_local', 'obs_logs.severity_counts', 'obs_meta.service_owners_local', 'obs_meta.usage_local', 'obs_traces.service_minutes_local', 'obs_traces.spans_local']);
     const rename = diff.definitions.find((d) => d.name === 'obs_traces.span_errors_local')!;
     expect(rename.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }]);
     expect(diff.definitions.map((d) => d.name)).toContain('obs_meta.service_team');
