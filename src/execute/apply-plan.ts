@@ -57,6 +57,8 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   /** Engine per kind; default the built-in engines. */
   readonly engines?: (name: EngineName) => Engine;
+  /** Dependencies that order two steps without stopping the later one when the earlier fails (see walk); default none. */
+  readonly softDependency?: (step: Step, dependency: string) => boolean;
 }
 
 export interface ApplyResult {
@@ -130,6 +132,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     const ran = new Set<string>();
     const results = await walk(plan.steps, {
       ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+      ...(options.softDependency ? { soft: options.softDependency } : {}),
       run: async (step) => {
         const r: StepResult =
           preset.get(step.id) ??

@@ -4,6 +4,9 @@
  * Steps of one store run one at a time (a database applies DDL serially and
  * the ledger stays simple); different stores run in parallel, up to
  * `concurrency`. Ready steps start in plan order, so runs are repeatable.
+ * A dependency the caller calls soft (`soft`) still orders the two steps but
+ * does not stop the later one when the earlier fails: a check uses it for the
+ * author's file order, to find every failure in one run.
  *
  * @example
  * const results = await walk(plan.steps, { concurrency: 4, run: (s) => applyOne(s) });
@@ -19,6 +22,8 @@ export interface Walkable {
 export interface WalkOptions<S extends Walkable> {
   readonly concurrency?: number;
   readonly run: (step: S) => Promise<StepResult>;
+  /** True when `step` may run even though `dependency` did not succeed (it still waits for it to finish). */
+  readonly soft?: (step: S, dependency: string) => boolean;
 }
 
 export async function walk<S extends Walkable>(steps: readonly S[], options: WalkOptions<S>): Promise<Map<string, StepResult>> {
@@ -35,7 +40,7 @@ export async function walk<S extends Walkable>(steps: readonly S[], options: Wal
         for (const s of steps) {
           if (!pending.has(s.id)) continue;
           const deps = s.dependsOn.map((d) => results.get(d));
-          const failed = deps.find((r) => r && !SUCCEEDED.has(r.status));
+          const failed = deps.find((r, i) => r && !SUCCEEDED.has(r.status) && !options.soft?.(s, s.dependsOn[i]!));
           if (failed) {
             pending.delete(s.id);
             // Behind a step that was deliberately not applied (unreachable store, contract phase) a step is not applied either, for the same reason.

@@ -60,4 +60,15 @@ describe('walk', () => {
     const results = await walk(steps, { run: recorder([], ['g1']).run });
     expect(results.get('g2')).toMatchObject({ status: 'not-applied', cause: 'store:graph', reason: 'store has no url' });
   });
+
+  it('a soft dependency orders two steps but does not stop the later one when the earlier fails', async () => {
+    // a -> b is soft (file order), b -> c is hard (c uses what b makes); d depends hard on a.
+    const steps = [step('a', 's1'), step('b', 's1', ['a']), step('c', 's1', ['b']), step('d', 's2', ['a'])];
+    const r = recorder(['a', 'b']);
+    const results = await walk(steps, { run: r.run, soft: (s, dep) => s.id === 'b' && dep === 'a' });
+    expect(r.started).toEqual(['a', 'b']);
+    expect(results.get('b')!.status).toBe('failed');
+    expect(results.get('c')).toMatchObject({ status: 'skipped', cause: 'b' });
+    expect(results.get('d')).toMatchObject({ status: 'skipped', cause: 'a' });
+  });
 });
