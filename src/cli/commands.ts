@@ -2,6 +2,7 @@
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import { applyCommand } from './apply-command.js';
+import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
 import { statusCommand } from './status-command.js';
 import { transitionCommand } from './transition-command.js';
@@ -10,6 +11,7 @@ import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, ctx: CliContext): void {
   applyCommand(program, ctx);
+  checkCommand(program, ctx);
   verifyCommand(program, ctx);
   diffCommand(program, ctx);
   statusCommand(program, ctx);

@@ -25,6 +25,9 @@ export class StatementError extends Error {
   /** 1-based line and column inside `sql` derived from `position`. */
   readonly line?: number;
   readonly column?: number;
+  /** The engine's detail and hint, when it gives them (PostgreSQL: which objects depend on a dropped one; how to fix it). */
+  readonly detail?: string;
+  readonly hint?: string;
 
   constructor(init: {
     stepId: string;
@@ -33,6 +36,8 @@ export class StatementError extends Error {
     message: string;
     code?: string;
     position?: number;
+    detail?: string;
+    hint?: string;
     cause?: unknown;
   }) {
     super(init.message, { cause: init.cause });
@@ -41,6 +46,8 @@ export class StatementError extends Error {
     this.statementIndex = init.statementIndex;
     this.sql = init.sql;
     if (init.code !== undefined) this.code = init.code;
+    if (init.detail) this.detail = init.detail;
+    if (init.hint) this.hint = init.hint;
     if (init.position !== undefined && init.position > 0) {
       this.position = init.position;
       const before = [...init.sql].slice(0, init.position - 1).join('');
@@ -59,7 +66,7 @@ export class StatementError extends Error {
  */
 export function toStatementError(stepId: string, index: number, sql: string, error: unknown): StatementError {
   if (error instanceof StatementError) return error;
-  const e = (error ?? {}) as { message?: unknown; code?: unknown; position?: unknown; type?: unknown };
+  const e = (error ?? {}) as { message?: unknown; code?: unknown; position?: unknown; type?: unknown; detail?: unknown; hint?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(error);
   const code = e.code !== undefined && e.code !== null ? String(e.code) : undefined;
   const position = e.position !== undefined ? Number(e.position) : undefined;
@@ -70,6 +77,8 @@ export function toStatementError(stepId: string, index: number, sql: string, err
     message,
     ...(code !== undefined ? { code } : {}),
     ...(position !== undefined && Number.isFinite(position) ? { position } : {}),
+    ...(typeof e.detail === 'string' ? { detail: e.detail } : {}),
+    ...(typeof e.hint === 'string' ? { hint: e.hint } : {}),
     cause: error,
   });
 }

@@ -16,10 +16,8 @@
  * for (const r of result.rootCauses) console.error(r.id, r.error?.message);
  */
 import { join } from 'node:path';
-import { TopoplanError } from '../errors.js';
 import type { BackupFile, Engine, EngineSession } from '../engines/engine.js';
 import { engineFor } from '../engines/registry.js';
-import { StatementError } from '../engines/statement-error.js';
 import type { EngineName } from '../sql/effects.js';
 import type { Plan, Step } from '../plan/model.js';
 import type { ApplyEvent } from './events.js';
@@ -30,6 +28,7 @@ import { lockStores } from './lock-stores.js';
 import { maskSecrets } from '../mask-secrets.js';
 import { classifyStep } from './classify-step.js';
 import { loadStoreLedger } from './store-ledger.js';
+import { stepErrorOf } from './step-error.js';
 
 export interface ApplyOptions {
   /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
@@ -201,20 +200,6 @@ async function runStep(whole: Step, part: Step | undefined, session: EngineSessi
     const outcome = await session.applyStep(step, { workDir: options.workDir });
     return { ...base, status: 'applied', durationMs: Math.round(performance.now() - started), ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}), ...(outcome.notes?.length ? { notes: outcome.notes } : {}) };
   } catch (e) {
-    return { ...base, status: 'failed', durationMs: Math.round(performance.now() - started), error: errorOf(step, e) };
+    return { ...base, status: 'failed', durationMs: Math.round(performance.now() - started), error: stepErrorOf(step, e) };
   }
-}
-
-function errorOf(step: Step, e: unknown): StepResult['error'] {
-  if (e instanceof StatementError) {
-    const i = e.statementIndex;
-    const line = step.source ? (step.source.statementLines[i] ?? step.source.line) + ((e.line ?? 1) - 1) : undefined;
-    return {
-      message: `${step.source ? `${step.source.file}:${line}: ` : ''}statement ${step.source ? step.source.firstStatement + i + 1 : i + 1} failed in store "${step.store}": ${e.message}`,
-      ...(step.source ? { file: step.source.file, line: line!, statement: step.source.firstStatement + i + 1 } : {}),
-      ...(e.code ? { code: e.code } : {}),
-    };
-  }
-  if (e instanceof TopoplanError) return { message: maskSecrets(e.message), code: e.code };
-  return { message: maskSecrets(e instanceof Error ? e.message : String(e)) };
 }

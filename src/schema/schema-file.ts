@@ -33,7 +33,7 @@ const COLUMN_FIELDS = ['name', 'type', 'nullable', 'default', 'generated'];
 const CONSTRAINT_FIELDS = ['name', 'type', 'columns', 'references', 'definition'];
 
 export function renderSchemaFile(schema: StoreSchema): string {
-  const doc: Record<string, unknown> = { format: schema.format, store: schema.store, engine: schema.engine, database: schema.database };
+  const doc: Record<string, unknown> = { format: schema.format, store: schema.store, engine: schema.engine, database: schema.database, after: schema.after };
   for (const kind of SCHEMA_OBJECT_KINDS) {
     const list = schema.objects.filter((o) => o.kind === kind);
     if (list.length > 0) doc[SECTIONS[kind]] = Object.fromEntries(list.map((o) => [o.name, schemaFields(o)]));
@@ -102,7 +102,8 @@ export function parseSchemaFile(text: string, label: string): StoreSchema {
     if (typeof section !== 'object' || section === null || Array.isArray(section)) return fail(`has a "${SECTIONS[kind]}" that is not a map of names`);
     for (const [name, fields] of Object.entries(section as Record<string, Record<string, unknown>>)) objects.push(objectFrom(kind, name, fields ?? {}));
   }
-  return { format: SCHEMA_FORMAT, store: String(doc.store ?? ''), engine: String(doc.engine ?? 'postgres') as EngineName, database: String(doc.database ?? ''), objects };
+  const after = doc.after === 'contract' ? 'contract' : 'apply';
+  return { format: SCHEMA_FORMAT, store: String(doc.store ?? ''), engine: String(doc.engine ?? 'postgres') as EngineName, database: String(doc.database ?? ''), after, objects };
 }
 
 function objectFrom(kind: SchemaObjectKind, name: string, f: Record<string, unknown>): SchemaObject {

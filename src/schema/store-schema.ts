@@ -21,6 +21,8 @@ export interface StoreSchema {
   readonly store: string;
   readonly engine: EngineName;
   readonly database: string;
+  /** `contract` when the store's contract-phase steps had run; `apply` otherwise (or when it has none). */
+  readonly after: 'apply' | 'contract';
   /** In kind order (extensions, types, sequences, tables, views, indexes, triggers, functions), then by name. */
   readonly objects: readonly SchemaObject[];
 }
@@ -29,10 +31,11 @@ export interface StoreRef {
   readonly store: string;
   readonly engine: EngineName;
   readonly database: string;
+  readonly after?: 'apply' | 'contract';
 }
 
 export function storeSchema(snapshot: SchemaSnapshot, ref: StoreRef): StoreSchema {
-  return { format: SCHEMA_FORMAT, store: ref.store, engine: ref.engine, database: ref.database, objects: normaliseObjects(snapshot.objects) };
+  return { format: SCHEMA_FORMAT, store: ref.store, engine: ref.engine, database: ref.database, after: ref.after ?? 'apply', objects: normaliseObjects(snapshot.objects) };
 }
 
 /** The objects a schema file lists, each in its normalised form. */

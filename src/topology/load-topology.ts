@@ -205,6 +205,7 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     foreignKeys: (raw.foreignKeys ?? []).map((f, i) => ({ from: f.from, to: f.to, resolution: f.resolution, ...(f.reason ? { reason: f.reason } : {}), pos: pos(['foreignKeys', i]) })),
     accepts: (raw.accept ?? []).map((a, i) => ({ conflict: a.conflict, object: a.object, reason: a.reason, pos: pos(['accept', i]) })),
     expectations: (raw.expectations ?? []).map((e, i) => expectation(e, pos(['expectations', i]))),
+    schemaDir: resolvePath(dir, raw.schemaDir ?? `schema/${raw.name}`),
   };
 }
 

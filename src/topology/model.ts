@@ -153,4 +153,6 @@ export interface Topology {
   readonly foreignKeys: readonly ForeignKeyResolution[];
   readonly accepts: readonly Accept[];
   readonly expectations: readonly Expectation[];
+  /** Absolute directory of the committed schema files, one `<store>.json` per store. */
+  readonly schemaDir: string;
 }

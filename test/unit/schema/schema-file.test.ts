@@ -30,7 +30,7 @@ describe('schema files', () => {
     expect(text).toContain('    "public.idx_likes_post": { "table": "public.likes", "unique": false, "definition": "CREATE INDEX idx_likes_post ON public.likes USING btree (post_id)" }\n');
     expect(text).toContain('    "public.fn_count()": { "returns": "trigger", "language": "plpgsql", "bodyHash": "md5:0123456789abcdef0123456789abcdef" }\n');
     const sections = [...text.matchAll(/^ {2}"(\w+)": [{"]/gm)].map((m) => m[1]);
-    expect(sections).toEqual(['format', 'store', 'engine', 'database', 'extensions', 'types', 'sequences', 'tables', 'views', 'indexes', 'triggers', 'functions']);
+    expect(sections).toEqual(['format', 'store', 'engine', 'database', 'after', 'extensions', 'types', 'sequences', 'tables', 'views', 'indexes', 'triggers', 'functions']);
     expect(text.endsWith('}\n')).toBe(true);
   });
 

@@ -1,0 +1,42 @@
+/** `topoplan check FILE [--contract] [--update] [--format text|json]`: the plan proven on throwaway engines. */
+import type { CliContext } from './cli-context.js';
+import { Option, type Command } from 'commander';
+import { checkPlan } from '../check/check-plan.js';
+import { planMigration } from '../plan/plan-migration.js';
+import { renderCheckText } from '../render/check-text.js';
+import { writableFile } from './option-parsers.js';
+import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
+import { requireTopology } from './require-topology.js';
+
+export function checkCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('check')
+    .description('apply the plan to throwaway embedded engines and report every failing statement, the expectations and the schema')
+    .argument('<file>', 'topology YAML')
+    .option('--contract', 'also run the contract phase')
+    .option('--update', "write each store's schema file instead of comparing with it")
+    .option('--schema-dir <dir>', 'committed schema files, one <store>.json per store (default: schemaDir of the topology, or schema/<name> next to it)')
+    .option('--no-schema', 'do not compare or write schema files')
+    .option('--neo4j-url <url>', 'a throwaway Neo4j server to check Neo4j steps on (its database is used as scratch)')
+    .option('--scratch-dir <dir>', 'where the throwaway engines are made (default: /dev/shm when it has room, else the temp directory)')
+    .option('--cache-dir <dir>', 'where the initialised scratch PostgreSQL cluster is kept between checks')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
+    .action(async (file: string, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; out?: string }) => {
+      const topology = await requireTopology(ctx, file);
+      const plan = await planMigration(topology);
+      printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'warning'));
+      const result = await checkPlan(plan, {
+        ...(opts.contract ? { contract: true } : {}),
+        ...(opts.update ? { update: true } : {}),
+        ...(opts.schema ? { schemaDir: opts.schemaDir ?? topology.schemaDir } : {}),
+        ...(opts.neo4jUrl ? { neo4jUrl: opts.neo4jUrl } : {}),
+        ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}),
+        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+        signal: ctx.signal,
+      });
+      const command = `topoplan check ${file}${opts.contract ? ' --contract' : ''}`;
+      emit(ctx, opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderCheckText(result, { topology: plan.topology, file: plan.file, command, color: !opts.out && ctx.colorOut }), opts.out);
+      ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+    });
+}
