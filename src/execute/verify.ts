@@ -1,6 +1,8 @@
 /**
  * Checks a topology's expectations against the databases: tables present or
- * absent, counts of triggers or indexes by SQL LIKE pattern, row counts.
+ * absent, counts of triggers or indexes by SQL LIKE pattern, row counts, and
+ * the shape of a store (columns, foreign keys, extensions, enums, views,
+ * indexes, functions; see schema-expectations.ts).
  * Checks declared `after: contract` wait (pending) until the contract phase ran.
  *
  * @example
@@ -9,6 +11,8 @@
  */
 import type { EngineSession, SchemaSnapshot } from '../engines/engine.js';
 import type { Expectation } from '../topology/model.js';
+import { likeToRegExp } from '../sql/like-pattern.js';
+import { checkSchemaExpectation, describeSchemaExpectation, isSchemaExpectation } from './schema-expectations.js';
 
 export type CheckStatus = 'ok' | 'failed' | 'pending' | 'not-checked';
 
@@ -20,16 +24,13 @@ export interface CheckResult {
   readonly at: string;
 }
 
+export { likeToRegExp };
+
 export interface VerifyResult {
   readonly ok: boolean;
   readonly checks: readonly CheckResult[];
 }
 
-/** SQL LIKE (% and _) as a regular expression. */
-export function likeToRegExp(pattern: string): RegExp {
-  const body = [...pattern].map((c) => (c === '%' ? '.*' : c === '_' ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${body}$`);
-}
 
 const bare = (qualified: string) => qualified.slice(qualified.lastIndexOf('.') + 1);
 
@@ -57,6 +58,7 @@ export async function verifyExpectations(expectations: readonly Expectation[], s
 }
 
 function describe(e: Expectation): string {
+  if (isSchemaExpectation(e)) return describeSchemaExpectation(e);
   if (e.kind === 'tables') return `tables ${[...e.present.map((t) => `+${t}`), ...e.absent.map((t) => `-${t}`)].join(' ')}`;
   if (e.kind === 'rows') return `rows of ${e.table}`;
   return `${e.kind} like "${e.like}"`;
@@ -65,6 +67,10 @@ function describe(e: Expectation): string {
 async function check(e: Expectation, session: EngineSession, snap: SchemaSnapshot, at: string): Promise<CheckResult> {
   const ok = (message: string): CheckResult => ({ status: 'ok', store: e.store, message, at });
   const failed = (message: string): CheckResult => ({ status: 'failed', store: e.store, message, at });
+  if (isSchemaExpectation(e)) {
+    const r = checkSchemaExpectation(e, snap);
+    return r.ok ? ok(r.message) : failed(r.message);
+  }
   if (e.kind === 'tables') {
     const names = new Set([...snap.tables, ...snap.views].flatMap((t) => [t, bare(t)]));
     const missing = e.present.filter((t) => !names.has(t));

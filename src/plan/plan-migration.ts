@@ -33,6 +33,7 @@ import type { Unit } from './read/units.js';
 import { compareText } from './compare-text.js';
 import { maskSecrets } from '../mask-secrets.js';
 import { addOnCluster } from './resolve/on-cluster.js';
+import { expectationWarnings } from './expectation-warnings.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -137,6 +138,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     }),
   );
   steps.sort(stepOrder);
+  diagnostics.push(...expectationWarnings(topology.expectations, steps));
   const waves: string[][] = [];
   for (const s of steps) (waves[s.wave] ??= []).push(s.id);
 

@@ -16,8 +16,8 @@ import { decodeUtf8 } from '../sql/decode-utf8.js';
 import { expandEnv } from './expand-env.js';
 import { DEFAULT_INCLUDE, listFiles } from './list-files.js';
 import { layeredPosition, mergeValues } from './merge.js';
-import type { Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
-import type { RawTopology } from './raw.js';
+import type { ExpectedObjectKind, Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
+import type { RawPresence, RawTopology } from './raw.js';
 import { nearest, validateSchema } from './validate-schema.js';
 import { setTemplates } from './set-templates.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -229,11 +229,21 @@ function range(s: string): [number, number] {
 }
 
 function expectation(e: NonNullable<RawTopology['expectations']>[number], p: SourcePos): Expectation {
-  const after = e.after ?? 'apply';
-  if ('tables' in e) return { kind: 'tables', store: e.store, present: e.tables.present ?? [], absent: e.tables.absent ?? [], after, pos: p };
-  if ('triggers' in e) return { kind: 'triggers', store: e.store, like: e.triggers.like, count: e.triggers.count, after, pos: p };
-  if ('indexes' in e) return { kind: 'indexes', store: e.store, like: e.indexes.like, count: e.indexes.count, after, pos: p };
-  return { kind: 'rows', store: e.store, table: e.rows.table, ...(e.rows.min !== undefined ? { min: e.rows.min } : {}), ...(e.rows.equals !== undefined ? { equals: e.rows.equals } : {}), after, pos: p };
+  // Keys in the plan's order: kind, store, what is expected, after, pos.
+  const tail = { after: e.after ?? 'apply', pos: p } as const;
+  const store = e.store;
+  if ('tables' in e) return { kind: 'tables', store, present: e.tables.present ?? [], absent: e.tables.absent ?? [], ...tail };
+  if ('triggers' in e) return { kind: 'triggers', store, like: e.triggers.like, count: e.triggers.count, ...tail };
+  if ('indexes' in e && 'like' in e.indexes) return { kind: 'indexes', store, like: e.indexes.like, count: e.indexes.count, ...tail };
+  if ('rows' in e) return { kind: 'rows', store, table: e.rows.table, ...(e.rows.min !== undefined ? { min: e.rows.min } : {}), ...(e.rows.equals !== undefined ? { equals: e.rows.equals } : {}), ...tail };
+  if ('columns' in e) {
+    const present = (e.columns.present ?? []).map((c) => (typeof c === 'string' ? { name: c } : { name: c.name, ...(c.type !== undefined ? { type: c.type } : {}), ...(c.nullable !== undefined ? { nullable: c.nullable } : {}) }));
+    return { kind: 'columns', store, table: e.columns.table, present, absent: e.columns.absent ?? [], ...tail };
+  }
+  if ('foreignKeys' in e) return { kind: 'foreignKeys', store, present: e.foreignKeys.present ?? [], absent: e.foreignKeys.absent ?? [], ...tail };
+  const [objectKind, names]: [ExpectedObjectKind, RawPresence & { values?: Record<string, string[]> }] =
+    'extensions' in e ? ['extension', e.extensions] : 'enums' in e ? ['enum', e.enums] : 'views' in e ? ['view', e.views] : 'functions' in e ? ['function', e.functions] : ['index', e.indexes as RawPresence];
+  return { kind: 'objects', store, objectKind, present: names.present ?? [], absent: names.absent ?? [], ...(names.values ? { values: names.values } : {}), ...tail };
 }
 
 function hintFor(name: string, known: string[], otherwise: string): string {

@@ -129,10 +129,42 @@ export interface Accept {
   readonly pos: SourcePos;
 }
 
+/** A column an expectation wants: its name, and optionally its type and nullability. */
+export interface ExpectedColumn {
+  readonly name: string;
+  readonly type?: string;
+  readonly nullable?: boolean;
+}
+
+/** A foreign key between two tables, either way round named by the referencing table first. */
+export interface ExpectedForeignKey {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Kinds of object an `objects` expectation looks for, by name. */
+export type ExpectedObjectKind = 'extension' | 'enum' | 'view' | 'index' | 'function';
+
+interface ExpectationBase {
+  readonly store: string;
+  readonly after: 'apply' | 'contract';
+  readonly pos: SourcePos;
+}
+
 export type Expectation =
-  | { readonly kind: 'tables'; readonly store: string; readonly present: readonly string[]; readonly absent: readonly string[]; readonly after: 'apply' | 'contract'; readonly pos: SourcePos }
-  | { readonly kind: 'triggers' | 'indexes'; readonly store: string; readonly like: string; readonly count: number; readonly after: 'apply' | 'contract'; readonly pos: SourcePos }
-  | { readonly kind: 'rows'; readonly store: string; readonly table: string; readonly min?: number; readonly equals?: number; readonly after: 'apply' | 'contract'; readonly pos: SourcePos };
+  | (ExpectationBase & { readonly kind: 'tables'; readonly present: readonly string[]; readonly absent: readonly string[] })
+  | (ExpectationBase & { readonly kind: 'triggers' | 'indexes'; readonly like: string; readonly count: number })
+  | (ExpectationBase & { readonly kind: 'rows'; readonly table: string; readonly min?: number; readonly equals?: number })
+  | (ExpectationBase & { readonly kind: 'columns'; readonly table: string; readonly present: readonly ExpectedColumn[]; readonly absent: readonly string[] })
+  | (ExpectationBase & { readonly kind: 'foreignKeys'; readonly present: readonly ExpectedForeignKey[]; readonly absent: readonly ExpectedForeignKey[] })
+  | (ExpectationBase & {
+      readonly kind: 'objects';
+      readonly objectKind: ExpectedObjectKind;
+      readonly present: readonly string[];
+      readonly absent: readonly string[];
+      /** Enums: the exact labels, in order, per enum. */
+      readonly values?: Readonly<Record<string, readonly string[]>>;
+    });
 
 export interface Topology {
   readonly name: string;

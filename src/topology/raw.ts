@@ -147,8 +147,25 @@ export interface RawAccept {
   reason: string;
 }
 
-export type RawExpectation =
-  | { store: string; tables: { present?: string[]; absent?: string[] }; after?: 'apply' | 'contract' }
-  | { store: string; triggers: { like: string; count: number }; after?: 'apply' | 'contract' }
-  | { store: string; indexes: { like: string; count: number }; after?: 'apply' | 'contract' }
-  | { store: string; rows: { table: string; min?: number; equals?: number }; after?: 'apply' | 'contract' };
+/** Names that must exist (`present`) and must not (`absent`). */
+export interface RawPresence<T = string> {
+  present?: T[];
+  absent?: T[];
+}
+
+export type RawExpectation = { store: string; after?: 'apply' | 'contract' } & (
+  | { tables: RawPresence }
+  | { triggers: { like: string; count: number } }
+  /** `{ like, count }` counts indexes by pattern; `{ present, absent }` names them. */
+  | { indexes: { like: string; count: number } | RawPresence }
+  | { rows: { table: string; min?: number; equals?: number } }
+  /** Columns of one table: a name, or `{ name, type, nullable }` to check those too. */
+  | { columns: { table: string; present?: (string | { name: string; type?: string; nullable?: boolean })[]; absent?: string[] } }
+  /** Foreign keys from one table to another. */
+  | { foreignKeys: RawPresence<{ from: string; to: string }> }
+  | { extensions: RawPresence }
+  /** Enums by name, and `values`: the exact labels of an enum, in order. */
+  | { enums: RawPresence & { values?: Record<string, string[]> } }
+  | { views: RawPresence }
+  | { functions: RawPresence }
+);
