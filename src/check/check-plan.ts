@@ -17,6 +17,7 @@
  */
 import type { ApplyEvent } from '../execute/events.js';
 import { applyPlan } from '../execute/apply-plan.js';
+import { namedClusters } from '../execute/named-clusters.js';
 import { closeSessions, openSessions } from '../execute/open-sessions.js';
 import type { Plan, PlanStore } from '../plan/model.js';
 import { storeSchema, type StoreSchema } from '../schema/store-schema.js';
@@ -44,7 +45,7 @@ export interface CheckOptions extends ScratchOptions {
 export async function checkPlan(original: Plan, options: CheckOptions = {}): Promise<CheckResult> {
   const { plan, notes: renamed } = separateDatabases(original);
   const used = plan.stores.filter((s) => plan.steps.some((st) => st.store === s.name));
-  const scratch = await startScratchEngines(used, options);
+  const scratch = await startScratchEngines(used, { ...options, clusters: namedClusters(plan) });
   try {
     const statementFailures: StatementFailures = new Map();
     const applied = await applyPlan(plan, {

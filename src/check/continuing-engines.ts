@@ -105,7 +105,7 @@ async function theOthers(step: Step, failed: number, runner: Runner): Promise<St
 
 async function openRunner(engine: EngineName, options: ConnectOptions): Promise<Runner> {
   if (engine === 'clickhouse') {
-    const conn: ClickHouseConnection = await openClickHouse(options.url);
+    const conn: ClickHouseConnection = await openClickHouse(options.url, options.cluster ? { cluster: options.cluster } : {});
     return { run: async (sql) => void (await conn.command(sql, options.database)), close: () => conn.close() };
   }
   const client = new pg.Client({ connectionString: databaseUrl(options.url, options.database), application_name: `topoplan check ${options.store}` });

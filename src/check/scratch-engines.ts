@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import os from 'node:os';
 import path from 'node:path';
 import { acquireChdb, type ChdbHandle } from '../engines/clickhouse/chdb-registry.js';
+import { chdbPath } from '../engines/clickhouse/clickhouse-connection.js';
 import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
 import { findPostgresBinaries } from '../engines/embedded/postgres-binaries.js';
 import { serverUser } from '../engines/embedded/server-user.js';
@@ -54,6 +55,11 @@ export interface ScratchOptions {
   readonly neo4jUrl?: string;
 }
 
+interface ScratchSetup extends ScratchOptions {
+  /** ClickHouse clusters the plan names: the scratch chdb defines each as a one-node cluster of itself. */
+  readonly clusters?: readonly string[];
+}
+
 export interface ScratchEngines {
   /** The scratch directory (absolute); removed by stop(). */
   readonly dir: string;
@@ -65,7 +71,7 @@ export interface ScratchEngines {
   stop(): Promise<void>;
 }
 
-export async function startScratchEngines(stores: readonly PlanStore[], options: ScratchOptions = {}): Promise<ScratchEngines> {
+export async function startScratchEngines(stores: readonly PlanStore[], options: ScratchSetup = {}): Promise<ScratchEngines> {
   const parent = path.resolve(options.parentDir ?? (await defaultParent()));
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(path.join(parent, 'topoplan-check-'));
@@ -89,15 +95,16 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
     }
     let chUrl: string | undefined;
     if (engines.has('clickhouse')) {
-      chUrl = await embeddedClickHouseUrl(path.join(dir, 'clickhouse'));
+      const clusters = [...(options.clusters ?? [])];
+      chUrl = await embeddedClickHouseUrl(path.join(dir, 'clickhouse'), clusters);
       try {
         // Held for the whole check, so the embedded engine is opened once, not once per session.
-        ch = await acquireChdb(chUrl.slice('chdb://'.length));
+        ch = await acquireChdb(chdbPath(chUrl)!, clusters);
         await ch.run((c) => c.ping());
       } catch (e) {
         throw new TopoplanError('check.clickhouse', `check: cannot start the scratch ClickHouse: ${(e as Error).message}`, [], { cause: e });
       }
-      notes.push(`scratch ClickHouse (chdb)`);
+      notes.push(`scratch ClickHouse (chdb)${clusters.length > 0 ? ` as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
     }
     for (const s of stores) {
       if (s.engine === 'postgres') connections[s.name] = pg!.url;
