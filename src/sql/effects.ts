@@ -100,6 +100,43 @@ export interface Effect {
   readonly keepsData?: boolean;
 }
 
+/**
+ * How a statement destroys data that exists only in the database:
+ * - `drop`: the object goes with its contents (a table or materialized view with its rows, a schema or database
+ *   with everything in it); with `cascade`, whatever depends on it goes too (any kind of object);
+ * - `drop_column`: the column and its values;
+ * - `rewrite_column`: every value of the column is rewritten (`ALTER COLUMN ... TYPE ... USING`);
+ * - `delete_rows`: rows are removed (TRUNCATE, DELETE without WHERE, ClickHouse `ALTER TABLE ... DELETE`,
+ *   `DELETE FROM`, `DROP PARTITION`): all of them unless `where` or `partition` says which;
+ * - `update_rows`: `columns` are overwritten in every row (UPDATE without WHERE);
+ * - `replace`: the table is replaced by a new, empty one (ClickHouse `CREATE OR REPLACE TABLE`).
+ */
+export type DestructionKind = 'drop' | 'drop_column' | 'rewrite_column' | 'delete_rows' | 'update_rows' | 'replace';
+
+/**
+ * What one statement destroys, as its reader sees it. The planner adds what
+ * only it knows: the qualified name in the store, and what a CASCADE reaches.
+ *
+ * @example
+ * // ALTER TABLE app.accounts DROP COLUMN legacy_note
+ * // → { kind: 'drop_column', object: { kind: 'table', name: 'accounts', schema: 'app' }, columns: ['legacy_note'] }
+ */
+export interface Destruction {
+  readonly kind: DestructionKind;
+  /** The table, materialized view, schema or database whose data goes (for a cascade: the dropped object). */
+  readonly object: ObjectRef;
+  /** Columns dropped, rewritten or overwritten. */
+  readonly columns?: readonly string[];
+  /** Which rows go, as written (ClickHouse `ALTER TABLE ... DELETE WHERE`, `DELETE FROM ... WHERE`). */
+  readonly where?: string;
+  /** The partition (or part) dropped, as written (ClickHouse). */
+  readonly partition?: string;
+  /** `DROP ... CASCADE` / `TRUNCATE ... CASCADE`: what depends on the object is destroyed with it. */
+  readonly cascade?: boolean;
+  /** `IF EXISTS`: nothing is destroyed when the object is missing. */
+  readonly ifExists?: boolean;
+}
+
 /** A column as written in CREATE TABLE, used to compare two definitions of one table. */
 export interface ColumnShape {
   readonly name: string;
@@ -137,6 +174,8 @@ export interface ParsedStatement {
   /** Parser node type or keyword, e.g. `CreateStmt`, `IndexStmt`, `CREATE TABLE`, `CREATE CONSTRAINT`. */
   readonly kind: string;
   readonly effects: readonly Effect[];
+  /** What the statement destroys; absent when it destroys nothing. */
+  readonly destroys?: readonly Destruction[];
   /** False when the statement must run outside a transaction. */
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;

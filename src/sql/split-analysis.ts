@@ -7,12 +7,14 @@
  * analyzeSplit(text, file, { engine: 'neo4j', lineComments: ['//'], describe: (sql) => ({ kind: 'CYPHER', effects: [], transactional: true }) })
  */
 import { diagnostic, type Diagnostic } from '../errors.js';
-import type { Effect, EngineName, ParsedStatement } from './effects.js';
+import type { Destruction, Effect, EngineName, ParsedStatement } from './effects.js';
 import { splitStatements, type SplitOptions } from './split-statements.js';
 
 export interface PieceInfo {
   readonly kind: string;
   readonly effects: Effect[];
+  /** What the statement destroys, if anything. */
+  readonly destroys?: readonly Destruction[];
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
   /** A warning about this statement, e.g. one the reader does not understand. */
@@ -45,6 +47,7 @@ export function analyzeSplit(
       endLine: split.src.position(p.end - 1).line,
       kind: info.kind,
       effects: info.effects,
+      ...(info.destroys?.length ? { destroys: info.destroys } : {}),
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
     };

@@ -18,6 +18,7 @@
 import type { Diagnostic } from '../../errors.js';
 import type { ParsedStatement } from '../effects.js';
 import { analyzeSplit } from '../split-analysis.js';
+import { clickhouseDestroys } from './clickhouse-destroys.js';
 import { readStatement } from './read-statement.js';
 
 export function analyzeClickHouse(sql: string, file: string): { statements: ParsedStatement[]; diagnostics: Diagnostic[] } {
@@ -39,6 +40,7 @@ export function analyzeClickHouse(sql: string, file: string): { statements: Pars
       return {
         kind: s.kind,
         effects: s.effects,
+        destroys: clickhouseDestroys(text),
         transactional: false,
         nonTransactionalReason: 'clickhouse has no transactional DDL',
         ...(s.kind === 'UNKNOWN'

@@ -49,6 +49,8 @@ export function readStatement(sql: string): ClickHouseStatement {
       return onTable(c, first);
     case 'INSERT':
       return insert(c);
+    case 'DELETE':
+      return lightweightDelete(c);
     case 'SYSTEM':
       return system(c);
     case 'SET':
@@ -139,7 +141,7 @@ function alter(c: TokenCursor): StatementInfo {
 const ALTER_VERBS = ['ADD', 'DROP', 'CLEAR', 'MATERIALIZE', 'MODIFY', 'RENAME', 'COMMENT', 'UPDATE', 'DELETE', 'ATTACH', 'DETACH', 'MOVE', 'REPLACE', 'FREEZE', 'UNFREEZE', 'FETCH', 'REMOVE', 'APPLY', 'RESET'];
 
 /** The commands of an ALTER: split at top-level commas that start a new command (`UPDATE a = 1, b = 2` is one; `MODIFY QUERY` runs to the end). */
-function alterCommands(tokens: readonly Token[]): Token[][] {
+export function alterCommands(tokens: readonly Token[]): Token[][] {
   const out: Token[][] = [];
   let current: Token[] = [];
   for (const arg of splitArgs(tokens)) {
@@ -211,6 +213,15 @@ function insert(c: TokenCursor): StatementInfo {
   if (!n) return { kind: 'INSERT', effects: [] };
   const reads = querySources(c.rest()).map((s): Effect => ({ action: 'reference', object: s, via: 'data' }));
   return { kind: 'INSERT', effects: [{ action: 'write', object: refOf(n, 'table') }, ...reads] };
+}
+
+/** `DELETE FROM t [ON CLUSTER c] [IN PARTITION p] WHERE ...`: a lightweight delete writes t. */
+function lightweightDelete(c: TokenCursor): StatementInfo {
+  if (!c.accept('FROM')) return { kind: 'DELETE', effects: [] };
+  const n = c.name();
+  if (!n) return { kind: 'DELETE', effects: [] };
+  const onCluster = c.onCluster();
+  return { kind: 'DELETE', effects: [{ action: 'write', object: refOf(n, 'table'), detail: 'DELETE' }], ...(onCluster !== undefined ? { onCluster } : { clusterSlot: n.end }) };
 }
 
 function system(c: TokenCursor): StatementInfo {

@@ -14,6 +14,7 @@ import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { ParsedStatement } from '../effects.js';
 import { SourceText, skipTrivia, trimEnd } from '../source-text.js';
 import type { AstNode } from './ast.js';
+import { statementDestroys } from './statement-destroys.js';
 import { statementEffects } from './statement-effects.js';
 
 let loaded: Promise<void> | undefined;
@@ -49,6 +50,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
     const start = skipTrivia(sql, s0, e0);
     const end = trimEnd(sql, start, e0);
     const info = statementEffects(raw.stmt);
+    const destroys = statementDestroys(raw.stmt);
     const from = src.position(start);
     const to = src.position(Math.max(start, end - 1));
     statements.push({
@@ -62,6 +64,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       endLine: to.line,
       kind: info.kind,
       effects: info.effects,
+      ...(destroys.length > 0 ? { destroys } : {}),
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
     });
