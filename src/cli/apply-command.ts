@@ -19,7 +19,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
     .command('apply')
     .description('apply the plan to every store (embedded engines where a store has no url)')
     .argument('<file>', 'topology YAML')
-    .option('--contract', 'also run the contract phase: drops of data-holding tables, after a backup')
+    .option('--contract', 'also run every step that destroys data (the contract phase and the rest), after a backup of what it destroys')
     .option('--dry-run', 'print the SQL per store in execution order; touch nothing')
     .option('--rerecord', 'accept changed or unfinished steps as applied, recording their current text')
     .option('--json', 'print events as JSON lines')
@@ -63,6 +63,10 @@ export function applyCommand(program: Command, ctx: CliContext): void {
         });
         live?.close();
         if (!opts.json) ctx.out(summary(result.steps, c) + '\n');
+        const held = result.steps.filter((s) => s.status === 'not-applied' && (s.cause === 'contract' || s.cause?.startsWith('destructive:')));
+        if (!opts.json && held.length > 0) {
+          ctx.out(c.yellow(`apply: ${held.length} step${held.length === 1 ? '' : 's'} not applied: ${held.length === 1 ? 'it destroys' : 'they destroy'} data or depend on a step that does; to run them after a backup, re-run with --contract or allow them in the topology (allowDestructive:, as the lines above show)`) + '\n');
+        }
         for (const r of result.rootCauses) {
           if (r.status === 'failed') ctx.err(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
         }

@@ -7,9 +7,11 @@
  * statements: applied already, to run (only the statements not applied yet),
  * changed since applied (an error naming the file, unless re-recorded), or
  * left unfinished (settled by what the database holds; see classify-step.ts).
- * Steps run in dependency order through the walker; contract steps only with
- * `contract: true`, after a backup of the tables they drop. Applying never
- * throws midway: the result lists every step and the root causes.
+ * Steps run in dependency order through the walker. A step that destroys
+ * data runs only when opted in (`contract: true`, or the topology's
+ * `allowDestructive:`), after a backup of what it destroys; otherwise it and
+ * its dependants are not applied. Applying never throws midway: the result
+ * lists every step and the root causes.
  *
  * @example
  * const result = await applyPlan(plan, { connections: { nova: 'postgres://localhost/postgres' }, workDir: '/tmp/run' });
@@ -29,13 +31,18 @@ import { maskSecrets } from '../mask-secrets.js';
 import { classifyStep } from './classify-step.js';
 import { loadStoreLedger } from './store-ledger.js';
 import { stepErrorOf } from './step-error.js';
+import { mayRun, optInHint } from '../plan/opt-in.js';
 
 export interface ApplyOptions {
   /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
   readonly connections: Readonly<Record<string, string | undefined>>;
   /** Why a store has no URL, shown on its steps (e.g. `set NOVA_NEO4J_URL`). */
   readonly unreachableReasons?: Readonly<Record<string, string>>;
-  /** Run contract-phase steps (drops of data-holding tables), after a backup. */
+  /**
+   * Run every destructive step (the contract phase, and any other step that destroys data),
+   * after a backup. Without it only the steps the topology allows (`allowDestructive:`) run;
+   * the others, and the steps that depend on them, are not applied.
+   */
   readonly contract?: boolean;
   /** Accept steps whose source changed since they were applied (and unfinished non-transactional steps) as applied. */
   readonly rerecord?: boolean;
@@ -137,9 +144,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           preset.get(step.id) ??
           (options.signal?.aborted
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'interrupted before it started', cause: 'interrupted' }
-            : step.phase === 'contract' && !options.contract
-            ? { id: step.id, store: step.store, status: 'not-applied', reason: 'contract phase: re-run with --contract', cause: 'contract' }
-            : await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, backups, emit));
+            : mayRun(step, !!options.contract)
+            ? await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, backups, emit)
+            : held(step));
         emit({ type: 'step-done', result: r });
         ran.add(step.id);
         return r;
@@ -161,6 +168,14 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   }
 }
 
+/** A destructive step nobody opted in to: not applied, with the one line that says how to opt in. */
+function held(step: Step): StepResult {
+  const what = step.destroys.map((d) => d.summary).join('; ');
+  return step.phase === 'contract'
+    ? { id: step.id, store: step.store, status: 'not-applied', reason: `contract phase: destroys ${what}: ${optInHint(step)}`, cause: 'contract' }
+    : { id: step.id, store: step.store, status: 'not-applied', reason: `destroys ${what}: ${optInHint(step)}`, cause: `destructive:${step.id}` };
+}
+
 function finish(steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
   // A root cause is a failed step, or a store-level cause (unreachable, locked) that stopped steps.
   const roots = new Map<string, StepResult>();
@@ -180,9 +195,10 @@ async function runStep(whole: Step, part: Step | undefined, session: EngineSessi
   emit({ type: 'step-start', step: step.id, store: step.store });
   const started = performance.now();
   try {
-    if (step.destructive && step.dropsData.length > 0) {
+    const dropsData = step.destroys.filter((d) => d.kind === 'drop' && d.object.kind === 'table').map((d) => (d.object.schema && d.object.schema !== 'public' ? `${d.object.schema}.${d.object.name}` : d.object.name));
+    if (dropsData.length > 0) {
       const present: string[] = [];
-      for (const t of step.dropsData) {
+      for (const t of dropsData) {
         try {
           // An empty table has nothing to lose; a missing one (never created, already dropped) neither.
           if ((await session.countRows(t)) > 0) present.push(t);

@@ -5,7 +5,7 @@
  * byte-identical `JSON.stringify(plan)`.
  */
 import type { Diagnostic } from '../errors.js';
-import type { EngineName, ObjectKind } from '../sql/effects.js';
+import type { Destruction, EngineName, ObjectKind } from '../sql/effects.js';
 
 export type Phase = 'expand' | 'migrate' | 'contract';
 
@@ -59,6 +59,31 @@ export interface StepChange {
   readonly to?: string;
 }
 
+/**
+ * One thing a step destroys. The object is qualified as it is in the store
+ * (PostgreSQL schema, or the ClickHouse database an unqualified name runs in).
+ *
+ * @example
+ * { kind: 'drop_column', object: { kind: 'table', name: 'accounts', schema: 'public' }, columns: ['legacy_note'],
+ *   statement: 2, line: 7, summary: 'column "legacy_note" of table "accounts" (its values)' }
+ */
+export interface StepDestruction extends Destruction {
+  /** 1-based statement in the step's source file; absent for synthetic steps. */
+  readonly statement?: number;
+  readonly line?: number;
+  /** What goes, in words, e.g. `every row of table "sessions"`. */
+  readonly summary: string;
+  /** What a CASCADE also removes, as far as the plan knows: `foreign key orders(user_id) → users`, `view reports`. */
+  readonly reaches?: readonly string[];
+}
+
+/** A topology entry allowing a destructive step in a plain apply. */
+export interface StepAllowance {
+  readonly reason: string;
+  /** `topology.yaml:LINE` of the entry. */
+  readonly at: string;
+}
+
 export interface Step {
   /** Stable id: `store:set/file#first-last` or `store:kind:object` for synthetic steps. */
   readonly id: string;
@@ -84,10 +109,15 @@ export interface Step {
   /** ClickHouse: the cluster its DDL runs ON CLUSTER (the store's). */
   readonly cluster?: string;
   readonly phase: Phase;
-  /** True when it drops a table that may hold data: the executor backs it up first. */
+  /**
+   * True when the step destroys data (see `destroys`). Apply runs it only when opted in
+   * (`contract: true`, or `allowed` by the topology), after backing up what it destroys.
+   */
   readonly destructive: boolean;
-  /** Tables this step drops that may hold data (qualified names), for the backup. */
-  readonly dropsData: readonly string[];
+  /** What the step destroys, with what a CASCADE reaches; empty when nothing. */
+  readonly destroys: readonly StepDestruction[];
+  /** The topology's `allowDestructive` entry that lets a plain apply run this step. */
+  readonly allowed?: StepAllowance;
   /** SHA-256 (hex) of the statements joined by `;\n`, as run (after any rewrite). */
   readonly checksum: string;
   /** 0-based wave: every dependency of a step is in an earlier wave. */

@@ -21,6 +21,7 @@ import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
+import { markDestructions } from './resolve/destructions.js';
 import { planRenames } from './resolve/renames.js';
 import { indexTableMap, routeUnits } from './route/route.js';
 import { planReplicas } from './resolve/replicas.js';
@@ -119,6 +120,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   lifecycle.orderDrops();
   const strips = checkReferences(topology, lifecycle, ownership, log);
   checkDrops(lifecycle, log);
+  diagnostics.push(...markDestructions(topology, live, lifecycle));
   applyForeignKeyStrips(strips);
   const renames = planRenames(topology, lifecycle, log);
   // Objects are attributed before ownership problems are collected: attributing them can find some.

@@ -10,6 +10,7 @@
 import pc from 'picocolors';
 import type { Conflict, Plan, Step, StepChange } from '../plan/model.js';
 import { formatDiagnostic } from '../errors.js';
+import { optInHint } from '../plan/opt-in.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -38,7 +39,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     for (const s of steps) renderStep(s, out, c, options);
   }
   if (contract.length > 0) {
-    out.push('', c.bold(c.red('Contract phase')) + c.dim(' (runs only with --contract; tables are backed up first)'));
+    out.push('', c.bold(c.red('Contract phase')) + c.dim(' (runs only with --contract, or where the topology allows it; what it destroys is backed up first)'));
     for (const s of contract) renderStep(s, out, c, options);
   }
   if (plan.skipped.length > 0) {
@@ -69,7 +70,7 @@ function renderConflicts(conflicts: readonly Conflict[], out: string[], c: Retur
 
 function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors>, options: TextOptions): void {
   const where = s.source ? `${s.source.file}:${s.source.line}` : s.kind.replace('_', ' ');
-  const flags = [s.service ? `[${s.service}]` : '', s.phase !== 'expand' ? s.phase : '', s.transactional ? '' : `no transaction: ${s.nonTransactionalReason ?? ''}`, s.destructive ? 'destructive: backed up first' : '']
+  const flags = [s.service ? `[${s.service}]` : '', s.phase !== 'expand' ? s.phase : '', s.transactional ? '' : `no transaction: ${s.nonTransactionalReason ?? ''}`, s.destructive ? 'destructive' : '']
     .filter(Boolean)
     .join(' ');
   out.push(`  ${c.cyan(s.store.padEnd(14))} ${where} ${c.dim(flags)}`);
@@ -77,6 +78,13 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
     const sym = SYMBOL[ch.action];
     const colour = ch.action === 'drop' ? c.red : ch.action === 'create' ? c.green : ch.action === 'alter' ? c.yellow : c.magenta;
     out.push(`      ${colour(`${sym} ${ch.action} ${ch.kind.replace('_', ' ')} ${ch.name}${ch.to ? ` → ${ch.to}` : ''}`)}`);
+  }
+  for (const d of s.destroys) {
+    out.push(`      ${c.red(`! destroys ${d.summary}`)}${c.dim(d.statement ? ` (statement ${d.statement})` : '')}`);
+    for (const r of d.reaches ?? []) out.push(`          ${c.red(`cascade: ${r}`)}`);
+  }
+  if (s.destructive) {
+    out.push(`      ${s.allowed ? c.yellow(`! allowed by ${s.allowed.at}: ${s.allowed.reason}; backed up first`) : c.yellow(`! held: runs after a backup when opted in: ${optInHint(s)}`)}`);
   }
   for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
   for (const x of s.substitutions ?? []) out.push(`      ${c.dim(`# ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`)}`);
@@ -95,7 +103,10 @@ function summary(plan: Plan, c: ReturnType<typeof pc.createColors>): string {
     else if (ch.action === 'alter') alter++;
   }
   const contract = plan.steps.filter((s) => s.phase === 'contract').length;
+  const destructive = plan.steps.filter((s) => s.destructive);
+  const allowed = destructive.filter((s) => s.allowed).length;
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-  const line = `Plan: ${plan.steps.length} steps in ${plan.waves.length} waves on ${new Set(plan.steps.map((s) => s.store)).size} stores: ${create} to create, ${alter} to alter, ${copy} to copy, ${drop} to drop (${contract} contract step${contract === 1 ? '' : 's'}).`;
+  const held = destructive.length > 0 ? ` ${destructive.length} destructive: ${allowed} allowed by the topology, ${destructive.length - allowed} only with --contract.` : '';
+  const line = `Plan: ${plan.steps.length} steps in ${plan.waves.length} waves on ${new Set(plan.steps.map((s) => s.store)).size} stores: ${create} to create, ${alter} to alter, ${copy} to copy, ${drop} to drop (${contract} contract step${contract === 1 ? '' : 's'}).${held}`;
   return errors > 0 ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${line}` : c.bold(line);
 }

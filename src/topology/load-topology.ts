@@ -204,6 +204,7 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     skips: (raw.skip ?? []).map((s, i) => ({ set: s.set, file: s.file, ...(s.statements ? { statements: range(s.statements) } : {}), ...(s.lines ? { lines: range(s.lines) } : {}), reason: s.reason, pos: pos(['skip', i]) })),
     foreignKeys: (raw.foreignKeys ?? []).map((f, i) => ({ from: f.from, to: f.to, resolution: f.resolution, ...(f.reason ? { reason: f.reason } : {}), pos: pos(['foreignKeys', i]) })),
     accepts: (raw.accept ?? []).map((a, i) => ({ conflict: a.conflict, object: a.object, reason: a.reason, pos: pos(['accept', i]) })),
+    allowDestructive: (raw.allowDestructive ?? []).map((a, i) => ({ set: a.set, ...(a.file ? { file: a.file } : {}), ...(a.statements ? { statements: range(a.statements) } : {}), reason: a.reason, pos: pos(['allowDestructive', i]) })),
     expectations: (raw.expectations ?? []).map((e, i) => expectation(e, pos(['expectations', i]))),
     schemaDir: resolvePath(dir, raw.schemaDir ?? `schema/${raw.name}`),
   };
@@ -273,6 +274,20 @@ function checkReferences(raw: RawTopology, stores: Map<string, Store>, services:
     const matches = picomatch(s.file);
     if (set.files.length > 0 && !set.files.some((f) => matches(f.name))) {
       err(ds, 'topology.skip_matches_nothing', `topology: skip "${s.file}" matches no file of set "${s.set}"`, pos(['skip', i, 'file']), `files of "${s.set}" include ${set.files.slice(0, 3).map((f) => f.name).join(', ')}`, 'warning');
+    }
+  });
+  (raw.allowDestructive ?? []).forEach((a, i) => {
+    const set = sets.get(a.set);
+    if (!set) {
+      err(ds, 'topology.unknown_set', `topology: allowDestructive names set "${a.set}" which is not declared`, pos(['allowDestructive', i, 'set']), hintFor(a.set, [...sets.keys()], 'declare it under sets:'));
+      return;
+    }
+    if (a.statements) {
+      const [x, y] = range(a.statements);
+      if (x < 1 || y < x) err(ds, 'topology.bad_range', `topology: allowDestructive range "${a.statements}" is empty`, pos(['allowDestructive', i, 'statements']), 'write "N" or "N-M" with 1 <= N <= M');
+    }
+    if (a.file !== undefined && set.files.length > 0 && !set.files.some((f) => picomatch(a.file!)(f.name))) {
+      err(ds, 'topology.allow_matches_nothing', `topology: allowDestructive "${a.file}" matches no file of set "${a.set}"`, pos(['allowDestructive', i, 'file']), `files of "${a.set}" include ${set.files.slice(0, 3).map((f) => f.name).join(', ')}`, 'warning');
     }
   });
   (raw.expectations ?? []).forEach((e, i) => {

@@ -129,6 +129,17 @@ export interface Accept {
   readonly pos: SourcePos;
 }
 
+/** An `allowDestructive:` entry: destructive statements of these files a plain apply may run. */
+export interface AllowDestructive {
+  readonly set: string;
+  /** File name or glob within the set; undefined = every file. */
+  readonly file?: string;
+  /** 1-based inclusive statement range; undefined = every statement. */
+  readonly statements?: readonly [number, number];
+  readonly reason: string;
+  readonly pos: SourcePos;
+}
+
 /** A column an expectation wants: its name, and optionally its type and nullability. */
 export interface ExpectedColumn {
   readonly name: string;
@@ -184,6 +195,7 @@ export interface Topology {
   readonly skips: readonly Skip[];
   readonly foreignKeys: readonly ForeignKeyResolution[];
   readonly accepts: readonly Accept[];
+  readonly allowDestructive: readonly AllowDestructive[];
   readonly expectations: readonly Expectation[];
   /** Absolute directory of the committed schema files, one `<store>.json` per store. */
   readonly schemaDir: string;

@@ -39,6 +39,8 @@ export interface RawTopology {
   foreignKeys?: RawForeignKeyResolution[];
   /** Conflicts accepted on purpose (e.g. a CASCADE drop), each with a reason shown in the plan. */
   accept?: RawAccept[];
+  /** Destructive statements a plain `apply` may run (after a backup), each with a reason shown in the plan. */
+  allowDestructive?: RawAllowDestructive[];
   expectations?: RawExpectation[];
   /** Directory of the committed schema files (`<store>.json`, written by `topoplan check --update`), relative to this file. Default `schema/<name>`. */
   schemaDir?: string;
@@ -144,6 +146,16 @@ export interface RawAccept {
   conflict: string;
   /** Object name or glob the acceptance covers. */
   object: string;
+  reason: string;
+}
+
+export interface RawAllowDestructive {
+  set: string;
+  /** File name or glob within the set; omit for every file of the set. */
+  file?: string;
+  /** 1-based statement numbers, `"3"` or `"2-5"`; omit for every destructive statement of the file. */
+  statements?: string;
+  /** Why destroying this data is intended; shown in the plan for review. */
   reason: string;
 }
 

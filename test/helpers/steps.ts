@@ -23,7 +23,7 @@ export function makeStep(partial: Partial<Step> & Pick<Step, 'id' | 'statements'
     transactional: true,
     phase: 'expand',
     destructive: false,
-    dropsData: [],
+    destroys: [],
     wave: 0,
     dependsOn: [],
     changes: [],

@@ -7,7 +7,8 @@ import { Graph, alg } from '@dagrejs/graphlib';
 import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { Topology } from '../../topology/model.js';
 import type { Edge, Phase } from '../model.js';
-import type { Dep, Node, Synth } from './nodes.js';
+import { isSynth, type Dep, type Node, type Synth } from './nodes.js';
+import { storeKey } from '../object-keys.js';
 import type { DraftStep } from './steps.js';
 import { compareText } from '../compare-text.js';
 import { depReason } from './dep-reason.js';
@@ -36,7 +37,7 @@ export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<
     const b = stepOf.get(d.to);
     if (a && b && a !== b) add(a.id, b.id, depReason(d));
   }
-  addSetOrder(drafts, add);
+  addSetOrder(topology, drafts, add);
   const withDb = addDatabaseSteps(topology, drafts, reasons, add);
   const edges = [...reasons]
     .map(([k, r]) => ({ from: k.slice(0, k.indexOf('\u0000')), to: k.slice(k.indexOf('\u0000') + 1), reasons: [...r].sort() }))
@@ -57,17 +58,42 @@ export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<
 /**
  * The author's order of one set on one store. A destructive step receives
  * the order edge but passes none on: the steps after it do not wait for a
- * drop that the contract phase may defer (its own dependencies still hold).
+ * destruction that apply may hold back (its own dependencies still hold).
+ * The exception is a step that uses what it changes without dropping it (the
+ * table whose column, rows or values it destroys): that one keeps the order,
+ * so data is never re-seeded before it is emptied. What a dropped object's
+ * successors need is ordered by its versions (drop before the next create).
  */
-function addSetOrder(drafts: readonly DraftStep[], add: (a: string, b: string, r: string) => void): void {
+function addSetOrder(topology: Topology, drafts: readonly DraftStep[], add: (a: string, b: string, r: string) => void): void {
   const last = new Map<string, DraftStep>();
+  const held = new Map<string, { step: DraftStep; keys: Set<string> }[]>();
   for (const d of drafts) {
     if (!d.set) continue;
     const k = `${d.set}|${d.store}`;
     const prev = last.get(k);
     if (prev) add(prev.id, d.id, `file order in set "${d.set}"`);
-    if (!d.destructive) last.set(k, d);
+    const before = held.get(k);
+    if (before) {
+      const touched = touchedKeys(topology, d);
+      for (const h of before) if ([...h.keys].some((x) => touched.has(x))) add(h.step.id, d.id, `file order in set "${d.set}": uses what "${h.step.id}" destroys data of`);
+    }
+    if (!d.destructive) {
+      last.set(k, d);
+      continue;
+    }
+    const keys = new Set<string>();
+    for (const n of d.nodes) {
+      if (isSynth(n)) continue;
+      for (const x of n.destroys) if (x.kind !== 'drop') keys.add(storeKey(topology, d.store, n.stmt.engine, x.object));
+    }
+    if (keys.size > 0) held.set(k, [...(before ?? []), { step: d, keys }]);
   }
+}
+
+function touchedKeys(topology: Topology, d: DraftStep): Set<string> {
+  const out = new Set<string>();
+  for (const n of d.nodes) if (!isSynth(n)) for (const e of n.stmt.effects) out.add(storeKey(topology, d.store, n.stmt.engine, e.object));
+  return out;
 }
 
 function addDatabaseSteps(
@@ -100,7 +126,7 @@ function addDatabaseSteps(
       changes: [{ action: 'create', kind: 'database', name: store.database }],
       notes: [`database "${store.database}" of store "${name}"${store.cluster ? `, on every node of cluster "${store.cluster}"` : ''}`],
       destructive: false,
-      dropsData: [],
+      destroys: [],
     };
     const step: DraftStep = { id: `${name}:database`, nodes: [synth], store: name, seq: -2, destructive: false, synth };
     out.unshift(step);

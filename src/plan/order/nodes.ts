@@ -3,7 +3,7 @@
  * from files ({@link Unit}) and synthetic work the plan adds ({@link Synth}).
  */
 import type { Effect, ObjectRef } from '../../sql/effects.js';
-import type { StepChange, StepKind } from '../model.js';
+import type { StepChange, StepDestruction, StepKind } from '../model.js';
 import type { Unit } from '../read/units.js';
 
 export interface Synth {
@@ -22,7 +22,7 @@ export interface Synth {
   readonly service?: string;
   readonly creates?: ObjectRef[];
   destructive: boolean;
-  dropsData: string[];
+  destroys: StepDestruction[];
   copy?: { from: string; to: string; columns: string[]; targetColumns: string[] };
 }
 

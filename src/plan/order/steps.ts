@@ -44,7 +44,7 @@ export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { 
       // A ClickHouse SET stays with the statement it governs (the engine sends its settings with that statement).
       const governs = last?.stmt.settings !== undefined && last.stmt.kind === 'SET';
       const joins =
-        run && last && prev === last && last.service === u.service && (governs || (last.stmt.transactional && u.stmt.transactional && !last.destructive)) && !u.destructive;
+        run && last && prev === last && last.service === u.service && (governs || (last.stmt.transactional && u.stmt.transactional && !last.destructive && !u.destructive));
       if (joins) run.push(u);
       else runs.push([u]);
       byStore.set(u.store!, runs);
@@ -95,7 +95,7 @@ export function finishStep(
       transactional: s.transactional,
       ...(s.nonTransactionalReason ? { nonTransactionalReason: s.nonTransactionalReason } : {}),
       destructive: s.destructive,
-      dropsData: s.dropsData,
+      destroys: s.destroys,
       checksum: checksumOf(s.statements),
       changes: s.changes,
       notes: s.notes,
@@ -107,6 +107,8 @@ export function finishStep(
   const last = units[units.length - 1]!;
   const statements = units.map((u) => u.sql);
   const nonTx = units.find((u) => !u.stmt.transactional);
+  // A destructive statement stands alone, so its allowance is the step's.
+  const allowed = units.find((u) => u.allowed)?.allowed;
   return {
     ...base,
     kind: 'sql',
@@ -130,7 +132,8 @@ export function finishStep(
     transactional: !nonTx,
     ...(nonTx?.stmt.nonTransactionalReason ? { nonTransactionalReason: nonTx.stmt.nonTransactionalReason } : {}),
     destructive: d.destructive,
-    dropsData: [...new Set(units.flatMap((u) => u.dropsData))].sort(),
+    destroys: units.flatMap((u) => u.destroys),
+    ...(allowed ? { allowed } : {}),
     checksum: checksumOf(statements),
     changes: changesOf(units, store.engine === 'clickhouse' ? store.database : undefined),
     notes: [...new Set(units.flatMap((u) => u.notes))],

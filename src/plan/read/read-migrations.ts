@@ -113,7 +113,7 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
         ...(skip ? { skipped: skipReason(skip) } : {}),
         notes: [],
         destructive: false,
-        dropsData: [],
+        destroys: [],
       });
     }
   });

@@ -6,6 +6,7 @@
  */
 import type { ParsedFile, ParsedStatement } from '../../sql/effects.js';
 import type { MigrationFile, MigrationSet } from '../../topology/model.js';
+import type { StepAllowance, StepDestruction } from '../model.js';
 
 export interface Unit {
   /** Position in the author's order across all sets: set, file, statement. */
@@ -23,9 +24,10 @@ export interface Unit {
   sql: string;
   skipped?: string;
   readonly notes: string[];
-  /** True when this unit drops a table that may hold data. */
+  /** True when this unit destroys data (see `destroys`); set by the resolve stage. */
   destructive: boolean;
-  dropsData: string[];
+  destroys: StepDestruction[];
+  allowed?: StepAllowance;
 }
 
 /** `set/file:line` — how diagnostics and conflicts point at a unit. */

@@ -46,7 +46,7 @@ export function missingExtensions(units: readonly Unit[], log: ConflictLog): Syn
       notes: [`used by "${unitPlace(unit)}"${detail ? ` (${detail})` : ''} but created by no migration in this store`],
       creates: [{ kind: 'extension', name: ext }],
       destructive: false,
-      dropsData: [],
+      destroys: [],
     });
   }
   return out;

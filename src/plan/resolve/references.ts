@@ -2,18 +2,19 @@
  * What the lifecycle could not resolve inside a store, and what drops do to
  * other objects: cross-store foreign keys (resolved by the topology's
  * `foreignKeys:`), other cross-store references, objects referenced but never
- * created, CASCADE drops that silently remove other tables' foreign keys, a
- * file that drops what it just created, and which drops destroy data.
+ * created, CASCADE drops that silently remove other tables' foreign keys, and
+ * a file that drops what it just created.
  */
 import type { ObjectRef } from '../../sql/effects.js';
 import type { ForeignKeyResolution, Topology } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from '../order/lifecycle.js';
-import { isSynth, type Node } from '../order/nodes.js';
+import { isSynth } from '../order/nodes.js';
 import { describe, displayName, sameNamespace } from '../object-keys.js';
 import type { Ownership } from '../route/ownership.js';
 import { compilePattern } from '../route/patterns.js';
 import { unitPlace, type Unit } from '../read/units.js';
+import { liveForeignKeys } from './cascade-reach.js';
 
 /** Foreign keys to strip from a statement: referenced table names, with the resolution that allowed it. */
 export type FkStrips = Map<Unit, { tables: Set<string>; notes: string[] }>;
@@ -96,7 +97,7 @@ export function findResolution(list: readonly ForeignKeyResolution[], table: str
   });
 }
 
-/** CASCADE drops that remove other tables' foreign keys or views, files that drop what they just created, and data-destroying drops. */
+/** CASCADE drops that remove other tables' foreign keys or views, and files that drop what they just created. */
 export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
   for (const list of lifecycle.versions.values()) {
     for (const v of list) {
@@ -116,36 +117,15 @@ export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
         });
         continue;
       }
-      if (!dropEffect.keepsData && holdsData(v)) {
-        d.destructive = true;
-        const name = v.ref.schema && v.ref.schema !== 'public' ? `${v.ref.schema}.${v.ref.name}` : v.ref.name;
-        if (!d.dropsData.includes(name)) d.dropsData.push(name);
-      }
       if (dropEffect.cascade) cascade(lifecycle, v, d, log);
     }
   }
 }
 
-/**
- * Whether the dropped version keeps rows of its own: every PostgreSQL table;
- * on ClickHouse what its CREATE says (a MergeTree-family table or a
- * materialized view with an inner table does; a Distributed table, a view, a
- * dictionary or a materialized view writing `TO` another table does not).
- */
-function holdsData(v: Version): boolean {
-  return v.holdsData ?? v.ref.kind === 'table';
-}
-
 function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): void {
   const droppedHere = new Set(d.stmt.effects.filter((e) => e.action === 'drop').map((e) => e.object.name));
-  for (const fk of lifecycle.foreignKeys) {
-    if (fk.version !== v) continue;
-    const tableRef = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
-    const table = tableRef?.name;
-    if (!table || droppedHere.has(table)) continue;
-    // The referencing table is already gone by then (dropped earlier in the same set): nothing is removed.
-    const own = lifecycle.versions.get(lifecycle.key(fk.node.store!, fk.node.stmt.engine, tableRef!))?.find((x) => x.node === fk.node);
-    if (own?.dropNode && own.dropNode.seq <= d.seq && nodeSet(own.dropNode) === d.set.name) continue;
+  for (const { fk, table: tableRef } of liveForeignKeys(lifecycle, v, d)) {
+    const table = tableRef.name;
     log.add({
       kind: 'cascade_drop',
       object: describe(v.ref),
@@ -170,8 +150,4 @@ function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): v
       hint: `accept:\n  - conflict: cascade_drop\n    object: ${v.ref.name}\n    reason: "..."`,
     });
   }
-}
-
-function nodeSet(n: Node): string | undefined {
-  return isSynth(n) ? undefined : n.set.name;
 }

@@ -15,6 +15,7 @@ import type { Lifecycle, Version } from '../order/lifecycle.js';
 import { isSynth, type Synth } from '../order/nodes.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { statementShape } from '../../sql/postgres/statement-shape.js';
+import { summarize } from './destructions.js';
 
 export function planRenames(topology: Topology, lifecycle: Lifecycle, log: ConflictLog): Synth[] {
   const out: Synth[] = [];
@@ -102,12 +103,13 @@ function copyNode(r: Rename, store: string, from: Version, to: Version, m: Mappi
     changes: [{ action: 'copy', kind: 'table', name: from.ref.name, to: to.ref.name }],
     notes: [`rename ${r.from} → ${r.to} (${r.pos.file}:${r.pos.line})${r.reason ? `: ${r.reason}` : ''}; triggers on ${r.to} are off during the copy so derived rows are not counted twice`],
     destructive: false,
-    dropsData: [],
+    destroys: [],
     copy: { from: r.from, to: r.to, columns: m.pairs.map(([a]) => a), targetColumns: m.pairs.map(([, b]) => b) },
   };
 }
 
 function dropNode(r: Rename, store: string, from: Version): Synth {
+  const gone = { kind: 'drop' as const, object: { kind: 'table' as const, name: r.from, schema: from.ref.schema ?? 'public' }, ifExists: true };
   return {
     synth: true,
     kind: 'drop',
@@ -120,6 +122,6 @@ function dropNode(r: Rename, store: string, from: Version): Synth {
     changes: [{ action: 'drop', kind: 'table', name: r.from }],
     notes: [`renamed to ${r.to}: no migration drops the old table, so the plan does, after the copy`],
     destructive: true,
-    dropsData: [r.from],
+    destroys: [{ ...gone, summary: summarize(gone) }],
   };
 }

@@ -219,7 +219,11 @@ function splitAcrossStores(u: Unit, route: Route, diagnostics: Diagnostic[]): Un
       service: r.service,
       sql: `DROP ${kind}${ifExists} ${mine.join(', ')}${cascade}`,
       notes: [...u.notes, `split from ${unitPlace(u)}: the objects it drops live in different stores`],
-      stmt: { ...u.stmt, effects: u.stmt.effects.filter((e) => e.action !== 'drop' || names.has(e.object.name)) },
+      stmt: {
+        ...u.stmt,
+        effects: u.stmt.effects.filter((e) => e.action !== 'drop' || names.has(e.object.name)),
+        ...(u.stmt.destroys ? { destroys: u.stmt.destroys.filter((d) => names.has(d.object.name)) } : {}),
+      },
     };
   });
 }

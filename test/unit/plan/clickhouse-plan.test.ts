@@ -63,7 +63,7 @@ describe('ClickHouse in the planner', () => {
     const dropSteps = drops.map((_, i) => step(p, '003_cleanup.sql', i + 1));
     expect(dropSteps.map((s) => s.destructive)).toEqual([false, false, false, true, false, true]);
     expect(dropSteps.map((s) => s.phase === 'contract')).toEqual([false, false, false, true, false, true]);
-    expect(dropSteps[5]!.dropsData).toEqual(['obs.counts']);
+    expect(dropSteps[5]!.destroys.map((d) => [d.kind, d.object.schema, d.object.name, d.summary])).toEqual([['drop', 'obs', 'counts', 'table "obs.counts" (definition and rows)']]);
     // Each drop runs after what created the object, found across qualified and unqualified names.
     expect(dropSteps[0]!.dependsOn).toContain(step(p, '001_base.sql', 4).id);
     expect(dropSteps[1]!.dependsOn).toContain(step(p, '001_base.sql', 2).id);

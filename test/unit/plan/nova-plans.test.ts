@@ -32,7 +32,7 @@ describe('the Nova plans', async () => {
     ]);
     const cleanup = a.steps.filter((s) => s.source?.file === 'backend/migrations/998_cleanup_old_social_tables.sql');
     expect(cleanup.map((s) => s.phase)).toEqual(['contract', 'contract']);
-    expect(cleanup.flatMap((s) => s.dropsData)).toEqual(['post_shares', 'social_metadata']);
+    expect(cleanup.flatMap((s) => s.destroys.map((d) => [d.kind, d.object.name]))).toEqual([['drop', 'post_shares'], ['drop', 'social_metadata']]);
   });
 
   it('plan B puts each service in its database and removes foreign keys that would cross them', () => {

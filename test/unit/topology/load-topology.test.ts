@@ -142,4 +142,21 @@ describe('loadTopology diagnostics', () => {
     const { topology } = await loadTopology(join(dir, 't.yaml'), { env: {} });
     expect(topology!.sets.get('app')!.files.map((f) => f.name)).toEqual(['1_a.sql', '2_b.sql', '10_c.sql', '20240101000000_x.sql']);
   });
+
+  it('allowDestructive: read with its position; a reason is required; unknown sets, empty ranges and files matching nothing are reported', async () => {
+    const svc = '  api:\n    stores: { postgres: main }\n    sets: [app]';
+    const good = project({ 't.yaml': base(svc, 'allowDestructive:\n  - { set: app, file: "00*_drop.sql", statements: "2-3", reason: the column moved }'), 'app/001_drop.sql': 'SELECT 1;' });
+    const { topology } = await loadTopology(join(good, 't.yaml'), { env: {} });
+    expect(topology!.allowDestructive).toEqual([{ set: 'app', file: '00*_drop.sql', statements: [2, 3], reason: 'the column moved', pos: expect.objectContaining({ line: 12 }) }]);
+
+    const noReason = project({ 't.yaml': base(svc, 'allowDestructive:\n  - { set: app }'), 'app/001_drop.sql': 'SELECT 1;' });
+    const schema = (await loadTopology(join(noReason, 't.yaml'), { env: {} })).diagnostics.filter((d) => d.code === 'topology.schema');
+    expect(schema.map((d) => d.message).join()).toContain('reason');
+
+    const bad = project({ 't.yaml': base(svc, 'allowDestructive:\n  - { set: ap, reason: x }\n  - { set: app, statements: "3-1", reason: x }\n  - { set: app, file: "9*.sql", reason: x }'), 'app/001_drop.sql': 'SELECT 1;' });
+    const ds = (await loadTopology(join(bad, 't.yaml'), { env: {} })).diagnostics;
+    expect(one(ds, 'topology.unknown_set')).toMatchObject({ severity: 'error', line: 12, hint: 'did you mean "app"?' });
+    expect(one(ds, 'topology.bad_range')).toMatchObject({ severity: 'error', line: 13 });
+    expect(one(ds, 'topology.allow_matches_nothing')).toMatchObject({ severity: 'warning', line: 14 });
+  });
 });
