@@ -23,3 +23,11 @@ export { applyPlan, resolveConnections, namedClusters, verifyExpectations, schem
 export { renderDryRun } from './render/dry-run.js';
 export { diffTopologies, renderDiffMarkdown, renderDiffText, type TopologyDiff } from './diff/index.js';
 export { planTransition, runTransition, type TransitionPlan, type TransitionResult } from './transition/index.js';
+export { checkPlan, type CheckOptions } from './check/check-plan.js';
+export type { CheckResult, CheckFailure, FailurePlace, NotChecked, SchemaFileResult, SchemaFileStatus } from './check/check-result.js';
+export { renderCheckText, type CheckTextOptions } from './render/check-text.js';
+export { diffSchemas, type SchemaChange } from './schema/diff-schemas.js';
+export { renderSchemaDiff } from './schema/render-schema-diff.js';
+export { parseSchemaFile, renderSchemaFile } from './schema/schema-file.js';
+export type { StoreSchema } from './schema/store-schema.js';
+export type * from './engines/schema-objects.js';

@@ -1,7 +1,7 @@
 /**
  * Renders a check for a terminal: every failing statement with its file and
  * line, the engine's message, detail and hint, the steps skipped because of
- * it and the earlier failures it may follow from; what was not checked; the
+ * it and the earlier failures it may be a consequence of; what was not checked; the
  * expectations; each store's schema against its committed file, with the
  * diff; and a summary line.
  *
@@ -61,7 +61,7 @@ function failureLines(f: CheckFailure, c: ReturnType<typeof pc.createColors>): s
   if (f.detail) lines.push(`  detail: ${f.detail.replace(/\n/g, '\n          ')}`);
   if (f.hint) lines.push(`  hint: ${f.hint}`);
   if (f.skipped.length > 0) lines.push(c.yellow(`  skipped because of it: ${listed(f.skipped)}`));
-  if (f.mayFollowFrom.length > 0) lines.push(c.dim(`  may follow from the earlier failure${f.mayFollowFrom.length > 1 ? 's' : ''} at ${listed(f.mayFollowFrom.map(place))}`));
+  if (f.mayFollowFrom.length > 0) lines.push(c.dim(`  may be a consequence of the earlier failure${f.mayFollowFrom.length > 1 ? 's' : ''} at ${listed(f.mayFollowFrom.map(place))}`));
   return lines;
 }
 

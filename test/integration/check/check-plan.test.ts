@@ -56,7 +56,7 @@ describe('check on a tree with corpus bugs', () => {
     expect(result.schemas.find((s) => s.store === 'app')!.objects.map((o) => o.name)).toContain('public.idx_posts_author');
     const text = renderCheckText(result, { topology: 'corpus', file: 'test/fixtures/check/corpus.yaml', command: 'topoplan check test/fixtures/check/corpus.yaml' });
     expect(text).toContain('FAILED legacy/004_post_indexes.sql:3 statement 1 in store "app": column "published_at" does not exist [42703]\n  skipped because of it: app:legacy/005_tune_feed.sql#1\n');
-    expect(text).toContain('  may follow from the earlier failure at legacy/004_post_indexes.sql:3');
+    expect(text).toContain('  may be a consequence of the earlier failure at legacy/004_post_indexes.sql:3');
     expect(text).toContain('  hint: Use DROP ... CASCADE to drop the dependent objects too.');
     expect(text).toMatch(/check: failed: 19 steps: 14 applied, 5 statements failed in 4 steps, 1 skipped\n$/);
   });

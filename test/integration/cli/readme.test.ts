@@ -59,4 +59,16 @@ describe('README', () => {
     expect(out).toContain('topoplan plan: nova-plan-b');
     expect(out).toContain('Plan: ');
   });
+
+  it('the check example runs as written and proves Nova plan A against its committed schema', () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const code = /A check from the library:\n\n```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+    const dir = tmp();
+    const script = join(dir, 'check.mts');
+    writeFileSync(script, code.replace("from 'topoplan'", `from '${join(repo, 'src', 'index.ts')}'`).replace("'topologies/nova-plan-a.yaml'", `'${join(repo, 'topologies', 'nova-plan-a.yaml')}'`).replace("'topologies/schema/nova-plan-a'", `'${join(repo, 'topologies', 'schema', 'nova-plan-a')}'`));
+    const out = spawnSync(join(repo, 'node_modules', '.bin', 'tsx'), [script], { cwd: dir, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).toBe('check: ok\n');
+  });
 });
