@@ -13,6 +13,7 @@ import path from 'node:path';
 import { diffSchemas } from '../schema/diff-schemas.js';
 import { parseSchemaFile, renderSchemaFile } from '../schema/schema-file.js';
 import type { StoreSchema } from '../schema/store-schema.js';
+import { shownPath } from '../schema/shown-path.js';
 import type { SchemaFileResult } from './check-result.js';
 
 export interface SchemaFileOptions {
@@ -29,7 +30,7 @@ export async function schemaFiles(schemas: readonly StoreSchema[], dir: string, 
   const fileOf = (store: string) => path.join(dir, `${store}.json`);
   for (const schema of schemas) {
     const file = fileOf(schema.store);
-    const shown = display(file);
+    const shown = shownPath(file);
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (!options.comparable) {
       if (text !== undefined) out.push({ store: schema.store, file: shown, status: 'not-compared', changes: [] });
@@ -56,7 +57,7 @@ export async function schemaFiles(schemas: readonly StoreSchema[], dir: string, 
     const store = name.slice(0, -'.json'.length);
     if (stores.has(store)) continue;
     const file = path.join(dir, name);
-    const shown = display(file);
+    const shown = shownPath(file);
     let committed: StoreSchema;
     try {
       committed = parseSchemaFile(await readFile(file, 'utf8'), shown);
@@ -67,10 +68,4 @@ export async function schemaFiles(schemas: readonly StoreSchema[], dir: string, 
     out.push({ store, file: shown, status: options.update && options.comparable ? 'written' : 'changed', changes: diffSchemas(committed.objects, []) });
   }
   return out;
-}
-
-/** Relative to the current directory when inside it, so messages and JSON stay short and the same on every machine. */
-function display(file: string): string {
-  const rel = path.relative(process.cwd(), file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : file;
 }

@@ -6,13 +6,14 @@ import { closeSessions, openSessions } from '../execute/open-sessions.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import { storeStatus } from '../execute/store-status.js';
 import { planMigration } from '../plan/plan-migration.js';
+import { driftLines, hasDrift } from './drift-lines.js';
 import { requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 
 export function statusCommand(program: Command, ctx: CliContext): void {
   program
     .command('status')
-    .description('per store: steps applied, pending, statements changed since applied, ledger records no statement claims, and objects no migration created')
+    .description('per store: steps applied, pending, statements changed since applied, ledger records no statement claims, objects no migration created, and drift from the committed schema')
     .argument('<file>', 'topology YAML')
     .option('--json', 'print the status as JSON')
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
@@ -22,7 +23,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
       const conns = await resolveConnections(topology, { dir: opts.dataDir });
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
-        const status = await storeStatus(plan, sessions);
+        const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
         if (opts.json) ctx.out(JSON.stringify(status, null, 2) + '\n');
         else {
           const c = pc.createColors(ctx.colorOut);
@@ -43,10 +44,10 @@ export function statusCommand(program: Command, ctx: CliContext): void {
               say(c.dim(`             recorded as ${o.recordedAs} at ${o.appliedAt}: ${o.sql}`));
               say(c.dim(`             what to do: ${o.hint}`));
             }
-            for (const n of s.unknown) say(`  ${c.yellow('unknown   ')} ${n}`);
+            for (const l of driftLines(s.drift!, s.unknown, c)) say(l);
           }
         }
-        ctx.setExit(status.some((s) => s.changed.length || s.unfinished.length) ? EXIT_PROBLEMS : EXIT_OK);
+        ctx.setExit(status.some((s) => s.changed.length || s.unfinished.length || hasDrift(s.drift)) ? EXIT_PROBLEMS : EXIT_OK);
       } finally {
         await closeSessions(sessions);
         await conns.stop();

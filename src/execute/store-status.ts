@@ -2,18 +2,22 @@
  * `storeStatus()`: per store, which steps are applied, pending or unfinished,
  * which statements changed since they were applied, which ledger records
  * match no statement of the plan (orphaned), each of the last two with what
- * to do, and which objects the database holds that no step of the plan
- * creates. It reads and never writes: a per-step ledger of an earlier
- * version is read as records without being upgraded.
+ * to do, which objects the database holds that no step of the plan
+ * creates, and its drift: what was added, removed or changed outside
+ * migrations, against the committed schema file when it describes the
+ * store's state (see {@link storeDrift}). It reads and never writes: a
+ * per-step ledger of an earlier version is read as records without being
+ * upgraded.
  *
  * @example
- * const status = await storeStatus(plan, sessions);
- * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], orphaned: [], unknown: ['public.tmp_fix'] }
+ * const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
+ * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], orphaned: [], unknown: ['public.tmp_fix'], drift: { against: 'schema-file', ... } }
  */
 import type { EngineSession, LedgerRecord } from '../engines/engine.js';
 import type { Plan } from '../plan/model.js';
 import { changeSummary } from './change-summary.js';
 import { loadStoreLedger } from './store-ledger.js';
+import { storeDrift, unknownObjects, type StoreDrift } from './store-drift.js';
 
 /** A statement whose text differs from what was applied. */
 export interface ChangedStatement {
@@ -51,12 +55,20 @@ export interface StoreStatus {
   /** Steps that began outside a transaction and were not seen to finish. */
   readonly unfinished: readonly string[];
   readonly orphaned: readonly OrphanedRecord[];
+  /** Objects no step of the plan creates (and the database did not make by itself), qualified, sorted. */
   readonly unknown: readonly string[];
+  /** Absent when the store is not reachable. */
+  readonly drift?: StoreDrift;
+}
+
+export interface StatusOptions {
+  /** Directory of the committed schema files (`<store>.json`), the reference for drift when present. */
+  readonly schemaDir?: string;
 }
 
 const CHANGED_HINT = 'revert the statement, or accept the new text with `topoplan apply --rerecord` (the database is not changed); a change the database needs is a new migration';
 
-export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, EngineSession>): Promise<StoreStatus[]> {
+export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, EngineSession>, options: StatusOptions = {}): Promise<StoreStatus[]> {
   const out: StoreStatus[] = [];
   for (const store of plan.stores) {
     const steps = plan.steps.filter((s) => s.store === store.name);
@@ -82,7 +94,10 @@ export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, Engi
       else if (states.every((st) => st.state === 'applied')) applied++;
     }
     const orphaned = ledger.orphans().map((r) => explainOrphan(r, plan, store.name));
-    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, orphaned, unknown: unknownObjects(plan, store.name, await session.inspect()) });
+    const snapshot = await session.inspect();
+    const unknown = unknownObjects(plan, store.name, snapshot).map((o) => o.name).sort();
+    const drift = await storeDrift(plan, store.name, snapshot, { ...(options.schemaDir ? { schemaDir: options.schemaDir } : {}), pending: [...pending, ...unfinished] });
+    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, orphaned, unknown, drift });
   }
   return out;
 }
@@ -105,21 +120,4 @@ function explainOrphan(r: LedgerRecord, plan: Plan, store: string): OrphanedReco
     return { ...where, reason: `"${r.file}" is in no set of the topology any more (deleted, renamed or excluded)`, hint: `${stays}; if the file was renamed, give it its old name back: under a new name its statements are new to the ledger and run again` };
   }
   return { ...where, reason: `"${r.file}" no longer has this statement (removed, or edited after a statement before it was inserted)`, hint: `${stays}; if it must be undone, write a migration that does it` };
-}
-
-function unknownObjects(plan: Plan, store: string, snap: Awaited<ReturnType<EngineSession['inspect']>>): string[] {
-  const known = new Set<string>();
-  for (const s of plan.steps) {
-    if (s.store === store) for (const c of s.changes) if (c.action === 'create' || c.action === 'copy') known.add(c.name.split('.').pop()!);
-    for (const c of s.changes) if (c.action === 'create' && c.kind === 'extension') known.add(c.name);
-  }
-  const names = [...snap.tables, ...snap.views, ...snap.indexes, ...snap.triggers, ...snap.functions.map((f) => f.replace(/\(.*$/, ''))];
-  // Constraint-made indexes (_pkey, _key) and indexes declared inside a known table (ClickHouse skipping indexes) belong to it.
-  return names
-    .filter((n) => {
-      const parts = n.split('.');
-      if (known.has(parts[parts.length - 1]!) || /_pkey$|_key$/.test(n)) return false;
-      return !(parts.length > 2 && known.has(parts[parts.length - 2]!));
-    })
-    .sort();
 }
