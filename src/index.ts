@@ -31,3 +31,8 @@ export { renderSchemaDiff } from './schema/render-schema-diff.js';
 export { parseSchemaFile, renderSchemaFile } from './schema/schema-file.js';
 export type { StoreSchema } from './schema/store-schema.js';
 export type * from './engines/schema-objects.js';
+export { compareSchemas, type SchemaComparison, type SchemaObjectComparison, type SchemaSide } from './diff/schema-comparison.js';
+export { renderSchemaComparisonMarkdown, renderSchemaComparisonText } from './diff/render-schema-comparison.js';
+export { readSchemaDir } from './schema/read-schema-dir.js';
+export { storeStatus, type StoreStatus, type StatusOptions } from './execute/store-status.js';
+export { storeDrift, type StoreDrift } from './execute/store-drift.js';

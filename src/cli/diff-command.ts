@@ -1,4 +1,4 @@
-/** `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows]`: exit 0 identical, 1 different. */
+/** `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows] [--schema]`: exit 0 identical, 1 different. */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../diff/index.js';
@@ -7,6 +7,11 @@ import { resolveConnections } from '../execute/resolve-connections.js';
 import { planMigration } from '../plan/plan-migration.js';
 import type { Plan } from '../plan/model.js';
 import type { Topology } from '../topology/model.js';
+import { compareSchemas, type SchemaSide } from '../diff/schema-comparison.js';
+import { renderSchemaComparisonMarkdown, renderSchemaComparisonText } from '../diff/render-schema-comparison.js';
+import { TopoplanError } from '../errors.js';
+import { readSchemaDir } from '../schema/read-schema-dir.js';
+import { shownPath } from '../schema/shown-path.js';
 import { requireTopology } from './require-topology.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS } from './io.js';
@@ -21,8 +26,16 @@ export function diffCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .option('--rows', "count rows of moving tables in A's databases (embedded engines under --data-dir when a store has no url)")
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
-    .action(async (fileA: string, fileB: string, opts: { format: string; out?: string; rows?: boolean; dataDir: string }) => {
+    .option('--schema', "compare the two topologies' committed schema files object by object (written by topoplan check --update)")
+    .action(async (fileA: string, fileB: string, opts: { format: string; out?: string; rows?: boolean; dataDir: string; schema?: boolean }) => {
       const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
+      if (opts.schema) {
+        const cmp = compareSchemas(await schemaSide(ta, fileA), await schemaSide(tb, fileB));
+        const text = opts.format === 'json' ? JSON.stringify(cmp, null, 2) + '\n' : opts.format === 'markdown' ? renderSchemaComparisonMarkdown(cmp) : renderSchemaComparisonText(cmp, { color: !opts.out && ctx.colorOut });
+        emit(ctx, text, opts.out);
+        ctx.setExit(cmp.identical ? EXIT_OK : EXIT_PROBLEMS);
+        return;
+      }
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
       const rowEstimates = opts.rows ? await countMovingRows(ta, a, first.moves) : undefined;
@@ -31,6 +44,16 @@ export function diffCommand(program: Command, ctx: CliContext): void {
       emit(ctx, text, opts.out);
       ctx.setExit(diff.identical ? EXIT_OK : EXIT_PROBLEMS);
     });
+}
+
+/** A topology's committed schema files; none is an error, since there is nothing to compare. */
+async function schemaSide(topology: Topology, file: string): Promise<SchemaSide> {
+  const dir = shownPath(topology.schemaDir);
+  const schemas = await readSchemaDir(topology.schemaDir);
+  if (schemas.length === 0) {
+    throw new TopoplanError('diff.no_schema', `diff: topology "${topology.name}" (${file}) has no schema files in "${dir}"; write them with \`topoplan check ${file} --update\` (or set schemaDir: in the topology)`);
+  }
+  return { topology: topology.name, dir, schemas };
 }
 
 async function countMovingRows(topology: Topology, plan: Plan, moves: ReturnType<typeof diffTopologies>['moves']): Promise<Record<string, number>> {
