@@ -3,7 +3,8 @@
  * measured in the same run (never absolute targets alone: machines differ).
  * Sections: planning (vs bare libpg-query parse), apply (vs one-file-at-a-time
  * over one connection), copy (vs a psql \copy pipe), clickhouse (the collector
- * fixture vs its statements one by one through the same client). `npm run bench -- plan`
+ * fixture vs its statements one by one through the same client), check (Nova
+ * checked on throwaway engines vs applied to fresh stores). `npm run bench -- plan`
  * runs one section.
  */
 import { execFileSync } from 'node:child_process';
@@ -50,4 +51,5 @@ function planSection(): void {
 planSection();
 section('apply', 'apply-bench.ts', [[]]);
 section('copy', 'copy-bench.ts', [[]]);
+section('check', 'check-bench.ts', [[]]);
 section('clickhouse', 'clickhouse-bench.ts', [['test/fixtures/collector/collector-single.yaml'], ['test/fixtures/collector/collector-cluster.yaml']]);

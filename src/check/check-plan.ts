@@ -105,14 +105,14 @@ function notCheckedSteps(plan: Plan, results: CheckResult['steps']): NotChecked[
 async function inspectStores(stores: readonly PlanStore[], connections: Readonly<Record<string, string | undefined>>, original: Plan, after: (store: string) => 'apply' | 'contract'): Promise<StoreSchema[]> {
   const sessions = await openSessions(stores, connections);
   try {
-    const out: StoreSchema[] = [];
-    for (const s of stores) {
+    // Each store has a session of its own, so they are inspected at once; the result keeps the stores' order.
+    const schemas = await Promise.all(stores.map(async (s) => {
       const session = sessions.get(s.name);
-      if (!session) continue;
+      if (!session) return undefined;
       const database = original.stores.find((o) => o.name === s.name)?.database ?? s.database;
-      out.push(storeSchema(await session.inspect(), { store: s.name, engine: s.engine, database, after: after(s.name) }));
-    }
-    return out;
+      return storeSchema(await session.inspect(), { store: s.name, engine: s.engine, database, after: after(s.name) });
+    }));
+    return schemas.filter((x): x is StoreSchema => x !== undefined);
   } finally {
     await closeSessions(sessions);
   }

@@ -83,29 +83,24 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
   let pg: EmbeddedPostgres | undefined;
   let ch: ChdbHandle | undefined;
   const stop = async () => {
-    await ch?.release().catch(() => undefined);
-    await pg?.stop().catch(() => undefined);
+    await Promise.all([ch?.release().catch(() => undefined), pg?.stop().catch(() => undefined)]);
     await rm(dir, { recursive: true, force: true });
   };
   try {
     const engines = new Set(stores.map((s) => s.engine));
-    if (engines.has('postgres')) {
-      pg = await startScratchPostgres(path.join(dir, 'postgres'), options.cacheDir ?? path.join(os.tmpdir(), 'topoplan-check-cache'));
-      notes.push(`scratch PostgreSQL (${pg.source}), durability off`);
-    }
-    let chUrl: string | undefined;
-    if (engines.has('clickhouse')) {
-      const clusters = [...(options.clusters ?? [])];
-      chUrl = await embeddedClickHouseUrl(path.join(dir, 'clickhouse'), clusters);
-      try {
-        // Held for the whole check, so the embedded engine is opened once, not once per session.
-        ch = await acquireChdb(chdbPath(chUrl)!, clusters);
-        await ch.run((c) => c.ping());
-      } catch (e) {
-        throw new TopoplanError('check.clickhouse', `check: cannot start the scratch ClickHouse: ${(e as Error).message}`, [], { cause: e });
-      }
-      notes.push(`scratch ClickHouse (chdb)${clusters.length > 0 ? ` as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
-    }
+    const clusters = [...(options.clusters ?? [])];
+    const chUrl = engines.has('clickhouse') ? await embeddedClickHouseUrl(path.join(dir, 'clickhouse'), clusters) : undefined;
+    // Both engines start at once: PostgreSQL waits on its server process, chdb on loading its library.
+    const [pgStarted, chStarted] = await Promise.allSettled([
+      engines.has('postgres') ? startScratchPostgres(path.join(dir, 'postgres'), options.cacheDir ?? path.join(os.tmpdir(), 'topoplan-check-cache')) : undefined,
+      chUrl ? openScratchClickHouse(chUrl, clusters) : undefined,
+    ]);
+    if (pgStarted.status === 'fulfilled') pg = pgStarted.value;
+    if (chStarted.status === 'fulfilled') ch = chStarted.value;
+    if (pgStarted.status === 'rejected') throw pgStarted.reason;
+    if (chStarted.status === 'rejected') throw chStarted.reason;
+    if (pg) notes.push(`scratch PostgreSQL (${pg.source}), durability off`);
+    if (ch) notes.push(`scratch ClickHouse (chdb)${clusters.length > 0 ? ` as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
     for (const s of stores) {
       if (s.engine === 'postgres') connections[s.name] = pg!.url;
       else if (s.engine === 'clickhouse') connections[s.name] = chUrl;
@@ -119,6 +114,19 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
   } catch (e) {
     await stop();
     throw e;
+  }
+}
+
+/** Held for the whole check, so the embedded engine is opened once, not once per session. */
+async function openScratchClickHouse(url: string, clusters: readonly string[]): Promise<ChdbHandle> {
+  let handle: ChdbHandle | undefined;
+  try {
+    handle = await acquireChdb(chdbPath(url)!, clusters);
+    await handle.run((c) => c.ping());
+    return handle;
+  } catch (e) {
+    await handle?.release().catch(() => undefined);
+    throw new TopoplanError('check.clickhouse', `check: cannot start the scratch ClickHouse: ${(e as Error).message}`, [], { cause: e });
   }
 }
 
