@@ -2,6 +2,7 @@
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { checkPlan } from '../check/check-plan.js';
+import { beginScratch } from '../check/scratch-start.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderCheckText } from '../render/check-text.js';
 import { writableFile } from './option-parsers.js';
@@ -24,15 +25,21 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .action(async (file: string, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; out?: string }) => {
       const topology = await requireTopology(ctx, file);
-      const plan = await planMigration(topology);
+      const scratch = { ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
+      // The scratch PostgreSQL server starts while the plan is made.
+      const begun = await beginScratch({ ...scratch, postgres: [...topology.stores.values()].some((s) => s.engine === 'postgres') });
+      const plan = await planMigration(topology).catch(async (e: unknown) => {
+        await begun.abandon();
+        throw e;
+      });
       printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'warning'));
       const result = await checkPlan(plan, {
+        begun,
         ...(opts.contract ? { contract: true } : {}),
         ...(opts.update ? { update: true } : {}),
         ...(opts.schema ? { schemaDir: opts.schemaDir ?? topology.schemaDir } : {}),
         ...(opts.neo4jUrl ? { neo4jUrl: opts.neo4jUrl } : {}),
-        ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}),
-        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+        ...scratch,
         signal: ctx.signal,
       });
       const command = `topoplan check ${file}${opts.contract ? ' --contract' : ''}`;
