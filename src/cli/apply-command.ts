@@ -58,7 +58,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
             : (e) => {
                 if (live && e.type === 'step-start') live.start(e.step);
                 else if (live && e.type === 'step-done') live.finish(e.result.id, stepLine(e.result, c));
-                else renderEvent(e, say, c);
+                else renderEvent(e, say, c, file);
               },
         });
         live?.close();
@@ -88,10 +88,15 @@ function stoppedDetail(steps: readonly StepResult[]): string {
   return `${applied} step${applied === 1 ? '' : 's'} applied, ${interrupted} not applied; every store's ledger is consistent: apply again to finish`;
 }
 
-function renderEvent(e: ApplyEvent, say: (l: string) => void, c: ReturnType<typeof pc.createColors>): void {
+function renderEvent(e: ApplyEvent, say: (l: string) => void, c: ReturnType<typeof pc.createColors>, file: string): void {
   if (e.type === 'locked') say(c.dim(`locked store ${e.store}`));
   else if (e.type === 'engine') say(c.yellow(`topoplan: ${e.message}`));
-  else if (e.type === 'backup') for (const f of e.files) say(c.yellow(`backup of ${e.store}.${f.table} (${f.rows} rows) before ${e.step}: ${f.path}`));
+  else if (e.type === 'backup') {
+    const what = e.files.map((f) => `${f.table} (${f.rows} rows)`).join(', ');
+    say(c.yellow(`backup of store ${e.store} before ${e.step}: ${what || 'nothing that exists'} in ${e.dir}`));
+    for (const n of e.notBackedUp) say(c.yellow(`  not backed up: ${n}`));
+    if (e.files.some((f) => f.manifest)) say(c.dim(`  to restore it: topoplan restore ${file} --backup ${e.dir}`));
+  }
   else if (e.type === 'step-done') say(stepLine(e.result, c));
   else if (e.type === 'verify') {
     say(c.bold('verification'));

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { applyCommand } from './apply-command.js';
 import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
+import { restoreCommand } from './restore-command.js';
 import { statusCommand } from './status-command.js';
 import { transitionCommand } from './transition-command.js';
 import { unlockCommand } from './unlock-command.js';
@@ -17,4 +18,5 @@ export function registerMoreCommands(program: Command, ctx: CliContext): void {
   statusCommand(program, ctx);
   transitionCommand(program, ctx);
   unlockCommand(program, ctx);
+  restoreCommand(program, ctx);
 }

@@ -11,6 +11,7 @@
 import type { EngineName } from '../sql/effects.js';
 import type { Step } from '../plan/model.js';
 import type { SchemaObject } from './schema-objects.js';
+import type { BackupManifest, FoundBackup, RestoredObject } from './backup-manifest.js';
 export type * from './schema-objects.js';
 
 /** What an engine can do, declared rather than probed. */
@@ -21,6 +22,12 @@ export interface EngineCapabilities {
   readonly advisoryLocks: boolean;
   /** The engine can stream rows between tables (COPY). */
   readonly copy: boolean;
+  /**
+   * `applyStep` backs up what a destructive step destroys itself, before it runs
+   * (into `ApplyContext.backupDir`, with a manifest), and returns it in `StepOutcome.backup`;
+   * otherwise the executor copies the rows of dropped tables with `backupTables` first.
+   */
+  readonly stepBackups: boolean;
 }
 
 /** What identifies a ledger record: a statement of a file, or a synthetic step. */
@@ -91,6 +98,14 @@ export interface StepOutcome {
   readonly durationMs: number;
   /** What ran otherwise than written, per statement (e.g. ON CLUSTER on a one-node embedded cluster). */
   readonly notes?: readonly string[];
+  /** The backup taken before a destructive step (engines with `stepBackups`), when anything it destroys existed. */
+  readonly backup?: StepBackup;
+}
+
+/** A backup an engine took before a step: its directory and manifest. */
+export interface StepBackup {
+  readonly dir: string;
+  readonly manifest: BackupManifest;
 }
 
 export interface ConnectOptions {
@@ -163,6 +178,12 @@ export interface EngineSession {
   record(writes: readonly LedgerWrite[], removals?: readonly LedgerKey[]): Promise<void>;
   /** Copies the rows of each table to files under `dir` before a destructive step; returns the files written. */
   backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]>;
+  /**
+   * Restores a backup this engine took (`topoplan restore`): recreates what is missing and
+   * loads the rows, all or nothing; refuses to overwrite rows or values unless `force`.
+   * Engines that take no backups of their own leave it out.
+   */
+  restoreBackup?(backup: FoundBackup, options: { readonly force?: boolean }): Promise<RestoredObject[]>;
   /** What the store holds now: for verification, status and schema fingerprints. */
   inspect(): Promise<SchemaSnapshot>;
   /** Builds an index again that exists but is INVALID (see `SchemaSnapshot.invalidIndexes`); engines without such indexes leave it out. */
@@ -175,12 +196,22 @@ export interface EngineSession {
 export interface ApplyContext {
   /** Directory for backups and other artefacts of this apply (absolute). */
   readonly workDir: string;
+  /**
+   * Given for a destructive step: where its backup goes (one directory per run and step,
+   * see backup-manifest.ts). An engine with `stepBackups` backs up there before the step's
+   * statements run; a backup that fails fails the step, and its statements do not run.
+   */
+  readonly backupDir?: string;
 }
 
+/** One object a backup holds. */
 export interface BackupFile {
   readonly table: string;
+  /** The data file (or, for a copy kept in the database, the table holding it). */
   readonly path: string;
   readonly rows: number;
+  /** The backup's `manifest.json`, which `topoplan restore` reads. */
+  readonly manifest?: string;
 }
 
 /**

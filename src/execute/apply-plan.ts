@@ -17,9 +17,9 @@
  * const result = await applyPlan(plan, { connections: { nova: 'postgres://localhost/postgres' }, workDir: '/tmp/run' });
  * for (const r of result.rootCauses) console.error(r.id, r.error?.message);
  */
-import { join } from 'node:path';
 import type { BackupFile, Engine, EngineSession } from '../engines/engine.js';
 import { engineFor } from '../engines/registry.js';
+import { backupDirFor, backupFiles, backupRunId } from '../engines/backup-manifest.js';
 import type { EngineName } from '../sql/effects.js';
 import type { Plan, Step } from '../plan/model.js';
 import type { ApplyEvent } from './events.js';
@@ -50,7 +50,7 @@ export interface ApplyOptions {
   readonly concurrency?: number;
   /** How long to wait for another apply's lock. Default 30 s. */
   readonly lockTimeoutMs?: number;
-  /** Directory for backups (absolute). */
+  /** The data directory (absolute): backups go to `backups/<run>/<step>/` under it, each with a `manifest.json`. */
   readonly workDir: string;
   /** Check the plan's expectations at the end. Default true. */
   readonly verify?: boolean;
@@ -86,6 +86,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const releases: (() => Promise<void>)[] = [];
   const preset = new Map<string, StepResult>();
   const backups: BackupFile[] = [];
+  const runId = backupRunId();
   try {
     // Connecting is independent per store.
     await Promise.all(
@@ -145,7 +146,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           (options.signal?.aborted
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'interrupted before it started', cause: 'interrupted' }
             : mayRun(step, !!options.contract)
-            ? await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, backups, emit)
+            ? await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, runId, backups, emit)
             : held(step));
         emit({ type: 'step-done', result: r });
         ran.add(step.id);
@@ -188,34 +189,37 @@ function finish(steps: StepResult[], backups: BackupFile[], verification: Verify
   return { ok, steps, rootCauses: [...roots.values()], backups, ...(verification ? { verification } : {}) };
 }
 
-/** Runs a step, or `part` of it (its statements not applied yet). */
-async function runStep(whole: Step, part: Step | undefined, session: EngineSession, options: ApplyOptions, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<StepResult> {
+/** Runs a step, or `part` of it (its statements not applied yet), after a backup of what it destroys. */
+async function runStep(whole: Step, part: Step | undefined, session: EngineSession, options: ApplyOptions, runId: string, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<StepResult> {
   const step = part ?? whole;
   const base = { id: step.id, store: step.store, ...(part ? { reason: `ran ${part.statements.length} of its ${whole.statements.length} statements: the others were applied already` } : {}) };
   emit({ type: 'step-start', step: step.id, store: step.store });
   const started = performance.now();
   try {
-    const dropsData = step.destroys.filter((d) => d.kind === 'drop' && d.object.kind === 'table').map((d) => (d.object.schema && d.object.schema !== 'public' ? `${d.object.schema}.${d.object.name}` : d.object.name));
-    if (dropsData.length > 0) {
-      const present: string[] = [];
-      for (const t of dropsData) {
-        try {
-          // An empty table has nothing to lose; a missing one (never created, already dropped) neither.
-          if ((await session.countRows(t)) > 0) present.push(t);
-        } catch {
-          // Not there: nothing to back up.
-        }
-      }
-      if (present.length > 0) {
-        const dir = join(options.workDir, 'backups', new Date().toISOString().replace(/[:.]/g, '-'));
-        const files = await session.backupTables(present, dir);
-        backups.push(...files);
-        emit({ type: 'backup', store: step.store, step: step.id, files });
-      }
+    const backupDir = step.destructive ? backupDirFor(options.workDir, runId, step.id) : undefined;
+    if (backupDir && !session.capabilities.stepBackups) await copyDroppedTables(step, session, backupDir, backups, emit);
+    const outcome = await session.applyStep(step, { workDir: options.workDir, ...(backupDir ? { backupDir } : {}) });
+    if (outcome.backup) {
+      const files = backupFiles(outcome.backup.dir, outcome.backup.manifest);
+      backups.push(...files);
+      emit({ type: 'backup', store: step.store, step: step.id, dir: outcome.backup.dir, files, notBackedUp: outcome.backup.manifest.notBackedUp });
     }
-    const outcome = await session.applyStep(step, { workDir: options.workDir });
     return { ...base, status: 'applied', durationMs: Math.round(performance.now() - started), ...(outcome.rows !== undefined ? { rows: outcome.rows } : {}), ...(outcome.notes?.length ? { notes: outcome.notes } : {}) };
   } catch (e) {
     return { ...base, status: 'failed', durationMs: Math.round(performance.now() - started), error: stepErrorOf(step, e) };
   }
+}
+
+/** For engines that do not back up in their steps: the rows of each non-empty table the step drops, as files. */
+async function copyDroppedTables(step: Step, session: EngineSession, dir: string, backups: BackupFile[], emit: (e: ApplyEvent) => void): Promise<void> {
+  const dropped = step.destroys.filter((d) => d.kind === 'drop' && d.object.kind === 'table').map((d) => (d.object.schema && d.object.schema !== 'public' ? `${d.object.schema}.${d.object.name}` : d.object.name));
+  const present: string[] = [];
+  for (const t of dropped) {
+    // An empty table has no rows to lose; a missing one (never created, already dropped) neither.
+    if ((await session.countRows(t).catch(() => 0)) > 0) present.push(t);
+  }
+  if (present.length === 0) return;
+  const files = await session.backupTables(present, dir);
+  backups.push(...files);
+  emit({ type: 'backup', store: step.store, step: step.id, dir, files, notBackedUp: [] });
 }

@@ -12,6 +12,7 @@ export type ApplyEvent =
   | { readonly type: 'locked'; readonly store: string }
   | { readonly type: 'step-start'; readonly step: string; readonly store: string }
   | { readonly type: 'step-done'; readonly result: StepResult }
-  | { readonly type: 'backup'; readonly store: string; readonly step: string; readonly files: readonly BackupFile[] }
+  /** A backup taken before a destructive step: its directory (with `manifest.json`), its objects, and what it could not keep. */
+  | { readonly type: 'backup'; readonly store: string; readonly step: string; readonly dir: string; readonly files: readonly BackupFile[]; readonly notBackedUp: readonly string[] }
   | { readonly type: 'verify'; readonly result: VerifyResult }
   | { readonly type: 'done'; readonly ok: boolean };

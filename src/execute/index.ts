@@ -1,4 +1,6 @@
 export { applyPlan, type ApplyOptions, type ApplyResult } from './apply-plan.js';
+export { restoreBackup, type RestoreBackupOptions, type RestoreBackupResult } from './restore-backup.js';
+export { listBackups, readManifest, type BackupManifest, type BackedUpObject, type FoundBackup, type RestoredObject } from '../engines/backup-manifest.js';
 export { resolveConnections, type Connections } from './resolve-connections.js';
 export { namedClusters } from './named-clusters.js';
 export { verifyExpectations, likeToRegExp, type VerifyResult, type CheckResult } from './verify.js';

@@ -21,7 +21,7 @@ import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-l
 import { inspectClickHouse } from './clickhouse-inspect.js';
 import { chTable } from './clickhouse-sql.js';
 
-export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false };
+export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: false };
 
 export class ClickHouseSession implements EngineSession {
   readonly capabilities = CLICKHOUSE_CAPABILITIES;

@@ -20,7 +20,7 @@ import { ensureLedger, readLedgerState, removeRecords, upgradeLedger, writeRecor
 import { acquireNodeLock, breakNodeLock, type NodeLock } from './neo4j-lock.js';
 import { inspectNeo4j } from './neo4j-inspect.js';
 
-export const NEO4J_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false };
+export const NEO4J_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: false };
 
 export class Neo4jSession implements EngineSession {
   readonly capabilities = NEO4J_CAPABILITIES;

@@ -34,13 +34,21 @@ function sqlxNeeded(step: Step): step is Step & { sqlx: NonNullable<Step['sqlx']
   return step.sqlx !== undefined && step.sqlx.completesFile;
 }
 
-/** BEGIN; statements; ledger records; sqlx row; COMMIT — or nothing at all. */
-export async function applyTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
+/**
+ * Runs before a step's statements on its connection (a backup of what it destroys):
+ * `inStep` is true inside the step's own transaction, false in one of its own before a
+ * step that runs outside any. When it throws, the step's statements do not run.
+ */
+export type BeforeStatements = (client: pg.ClientBase, inStep: boolean) => Promise<void>;
+
+/** BEGIN; `before`; statements; ledger records; sqlx row; COMMIT — or nothing at all. */
+export async function applyTransactional(client: pg.ClientBase, step: Step, before?: BeforeStatements): Promise<StepOutcome> {
   // The ledger is created outside the step's transaction: a concurrent creation error would abort it.
   await ensureLedger(client);
   const started = process.hrtime.bigint();
   await client.query('BEGIN');
   try {
+    await before?.(client, true);
     const rows = await runStatements(client, step);
     const elapsed = process.hrtime.bigint() - started;
     // The step's own statements go one by one, so an error names its statement; the bookkeeping after them goes in one round trip.
@@ -56,9 +64,19 @@ export async function applyTransactional(client: pg.ClientBase, step: Step): Pro
   }
 }
 
-/** `started` records (committed), statements in autocommit, then the sqlx row and `applied` together. */
-export async function applyNonTransactional(client: pg.ClientBase, step: Step): Promise<StepOutcome> {
+/** `before` in a snapshot of its own, `started` records (committed), statements in autocommit, then the sqlx row and `applied` together. */
+export async function applyNonTransactional(client: pg.ClientBase, step: Step, before?: BeforeStatements): Promise<StepOutcome> {
   await ensureLedger(client);
+  if (before) {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    try {
+      await before(client, false);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    }
+  }
   await client.query(recordsSql(ledgerWrites(step, 'started', 0)));
   const started = process.hrtime.bigint();
   const rows = await runStatements(client, step);

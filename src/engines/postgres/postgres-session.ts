@@ -10,23 +10,22 @@
  * @example
  * const session = await postgresEngine.connect({ store: 'nova', database: 'nova', url: 'postgres://localhost:5432/postgres' })
  */
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
 import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
-import { applyCreateDatabase, applyNonTransactional, applyTransactional } from './postgres-apply.js';
+import { applyCreateDatabase, applyNonTransactional, applyTransactional, type BeforeStatements } from './postgres-apply.js';
+import { backupPostgres, backupTables } from './backup-postgres.js';
+import type { BackupManifest, FoundBackup, RestoredObject } from '../backup-manifest.js';
+import { restorePostgres } from './restore-postgres.js';
 import { acquireAdvisoryLock, advisoryLockHolder } from './postgres-lock.js';
 import { ensureLedger, readLedgerState, recordsSql, removeSql, upgradeLedgerTable } from './postgres-ledger.js';
 import { emptySnapshot, inspectPostgres } from './postgres-inspect.js';
 import { invalidIndexes } from './postgres-invalid-indexes.js';
-import { exportTableCsv } from './csv-cursor-export.js';
-import { findPgDump, runPgDump } from './pg-dump.js';
 import { MAINTENANCE_DATABASE, databaseUrl, quoteQualified } from './postgres-url.js';
 
 /** What PostgreSQL can do; shared by the engine and its sessions. */
-export const POSTGRES_CAPABILITIES: EngineCapabilities = { transactionalDdl: true, advisoryLocks: true, copy: true };
+export const POSTGRES_CAPABILITIES: EngineCapabilities = { transactionalDdl: true, advisoryLocks: true, copy: true, stepBackups: true };
 
 const INVALID_CATALOG = '3D000';
 
@@ -82,14 +81,20 @@ export class PostgresSession implements EngineSession {
     await upgradeLedgerTable((await this.target(true))!, records);
   }
 
-  async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+  async applyStep(step: Step, context: ApplyContext): Promise<StepOutcome> {
     // Every kind of step writes its ledger row through the target connection.
     this.committed = true;
     if (step.kind === 'create_database') {
       return applyCreateDatabase(await this.maintenance(), () => this.target(true) as Promise<pg.Client>, step);
     }
     const client = (await this.target(true))!;
-    return step.transactional ? applyTransactional(client, step) : applyNonTransactional(client, step);
+    const dir = step.destructive ? context.backupDir : undefined;
+    let manifest: BackupManifest | undefined;
+    const before: BeforeStatements | undefined = dir
+      ? async (c, inStep) => { manifest = await backupPostgres(c, { store: this.options.store, database: this.options.database, step, dir, lock: inStep }); }
+      : undefined;
+    const outcome = step.transactional ? await applyTransactional(client, step, before) : await applyNonTransactional(client, step, before);
+    return manifest && dir ? { ...outcome, backup: { dir, manifest } } : outcome;
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
@@ -101,24 +106,13 @@ export class PostgresSession implements EngineSession {
     await client.query([removeSql(removals), writes.length ? recordsSql(writes) : ''].filter(Boolean).join(';\n'));
   }
 
+  /** Backs up whole tables (definition and rows) into `dir` with a manifest, in one snapshot; see backup-postgres.ts. */
   async backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]> {
-    await mkdir(dir, { recursive: true });
-    const client = (await this.target(true))!;
-    const major = Math.floor(Number((await client.query<{ v: string }>(`SELECT current_setting('server_version_num') AS v`)).rows[0]?.v) / 10000);
-    const dump = await findPgDump(major);
-    const files: BackupFile[] = [];
-    for (const table of tables) {
-      const base = path.join(dir, `${safeName(this.options.store)}.${safeName(table)}`);
-      if (dump) {
-        const file = `${base}.sql`;
-        await runPgDump(dump, databaseUrl(this.options.url, this.options.database), table, file);
-        files.push({ table, path: file, rows: await this.countRows(table) });
-      } else {
-        const file = `${base}.csv`;
-        files.push({ table, path: file, rows: await exportTableCsv(client, table, file) });
-      }
-    }
-    return files;
+    return backupTables((await this.target(true))!, { store: this.options.store, database: this.options.database, tables, dir });
+  }
+
+  async restoreBackup(backup: FoundBackup, options: { readonly force?: boolean }): Promise<RestoredObject[]> {
+    return restorePostgres((await this.target(true))!, backup, { store: this.options.store, ...(options.force ? { force: true } : {}) });
   }
 
   async inspect(): Promise<SchemaSnapshot> {
@@ -221,8 +215,4 @@ async function durable(connection: Promise<pg.Client>): Promise<void> {
   const client = await connection;
   await client.query('SET synchronous_commit = on');
   await client.query('SELECT txid_current()');
-}
-
-function safeName(name: string): string {
-  return name.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }

@@ -151,16 +151,12 @@ describe('postgres engine', () => {
     }
   });
 
-  it('backs up a table to a file with its rows', async () => {
+  it('backs up a table to a file with its rows, in the server\'s own CSV, and its definition in a manifest', async () => {
     const [file] = await session.backupTables(['public.conversations'], path.join(workDir, 'backup'));
     expect(file).toMatchObject({ table: 'public.conversations', rows: 3 });
-    const text = await readFile(file!.path, 'utf8');
-    if (file!.path.endsWith('.csv')) {
-      expect(text).toBe('"id","title"\n"1","a"\n"2","b,""c"""\n"3",""\n');
-    } else {
-      expect(text).toContain('CREATE TABLE public.conversations');
-      expect(text).toContain('b,"c"');
-    }
+    expect(await readFile(file!.path, 'utf8')).toBe('id,title\n1,a\n2,"b,""c"""\n3,""\n');
+    const manifest = JSON.parse(await readFile(file!.manifest!, 'utf8'));
+    expect(manifest.objects[0].create).toEqual(['CREATE TABLE "public"."conversations" (\n  "id" bigint NOT NULL,\n  "title" text NOT NULL,\n  CONSTRAINT "conversations_pkey" PRIMARY KEY (id)\n)']);
   });
 
   it('inspects what was created', async () => {

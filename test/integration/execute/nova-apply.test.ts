@@ -129,8 +129,8 @@ describe('Nova plan A on real engines', () => {
     const topology = await nova.load();
     const r = await apply(await planMigration(topology), connectionsFor(topology, pgServer.url, chServer.url), { contract: true });
     expect(r.ok).toBe(true);
-    expect(r.backups.map((b) => [b.table, b.rows]).sort()).toEqual([['post_shares', 3], ['social_metadata', 4]]);
-    expect(readFileSync(r.backups.find((b) => b.table === 'post_shares')!.path, 'utf8')).toContain('bbbbbbbb-0000-4000-8000-000000000001');
+    expect(r.backups.map((b) => [b.table, b.rows]).sort()).toEqual([['public.post_shares', 3], ['public.social_metadata', 4]]);
+    expect(readFileSync(r.backups.find((b) => b.table === 'public.post_shares')!.path, 'utf8')).toContain('bbbbbbbb-0000-4000-8000-000000000001');
     expect(r.verification!.checks.every((c) => c.status === 'ok' || c.store === 'graph')).toBe(true);
     const left = await query('nova_a1', "SELECT 1 FROM pg_tables WHERE tablename IN ('post_shares', 'social_metadata')");
     expect(left).toEqual([]);

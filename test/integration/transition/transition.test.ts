@@ -118,7 +118,7 @@ describe('transition A → B', () => {
     const contract = await runTransition(tp, { ...conns, workDir, phases: ['contract'], contract: true });
     expect(contract.ok).toBe(true);
     expect(contract.tables.map((t) => [t.table, t.status])).toEqual([['order_items', 'contracted'], ['orders', 'contracted']]);
-    expect(contract.backups.map((b) => [b.table, b.rows])).toEqual([['order_items', 20000], ['orders', 5000]]);
+    expect(contract.backups.map((b) => [b.table, b.rows])).toEqual([['public.order_items', 20000], ['public.orders', 5000]]);
     expect(await sql('tr_main', "SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'order_items')")).toEqual([]);
     expect(await count('tr_main', 'users')).toBe(100);
   });

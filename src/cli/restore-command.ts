@@ -1,0 +1,69 @@
+/**
+ * `topoplan restore FILE [--backup DIR] [--store NAME] [--force]`: without
+ * `--backup`, lists the backups under the data directory, newest first, each
+ * with the command that restores it; with it, restores that backup into its
+ * store (or `--store`): tables recreated with their rows, columns put back by
+ * key. A table holding rows, or a column holding values, is left alone
+ * unless `--force`. Exit 0 when restored (or listed), 1 when refused or failed.
+ */
+import { Option, type Command } from 'commander';
+import pc from 'picocolors';
+import { listBackups, readManifest, type FoundBackup } from '../engines/backup-manifest.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import { restoreBackup } from '../execute/restore-backup.js';
+import { TopoplanError } from '../errors.js';
+import { nearest } from '../topology/validate-schema.js';
+import type { CliContext } from './cli-context.js';
+import { EXIT_OK } from './io.js';
+import { secondsAsMs } from './option-parsers.js';
+import { requireTopology } from './require-topology.js';
+
+export function restoreCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('restore')
+    .description('restore a backup apply took before a destructive step; without --backup, list the backups')
+    .argument('<file>', 'topology YAML')
+    .option('--backup <dir>', 'the backup directory (or its manifest.json), as apply printed it')
+    .option('--store <name>', 'the store to restore into (default: the one the backup was taken from)')
+    .option('--force', 'replace the rows of a table that holds some, overwrite values of columns that hold some')
+    .option('--data-dir <dir>', 'where embedded engines keep their data and backups are', '.topoplan')
+    .addOption(new Option('--lock-timeout <seconds>', 'wait this long for an apply holding the store').argParser(secondsAsMs(86_400)).default(30_000, '30'))
+    .action(async (file: string, opts: { backup?: string; store?: string; force?: boolean; dataDir: string; lockTimeout: number }) => {
+      const topology = await requireTopology(ctx, file);
+      const c = pc.createColors(ctx.colorOut);
+      if (!opts.backup) {
+        const found = await listBackups(opts.dataDir);
+        if (found.length === 0) ctx.out(`restore: no backups under ${opts.dataDir}/backups\n`);
+        for (const b of found) ctx.out(describe(b, file, c) + '\n');
+        ctx.setExit(EXIT_OK);
+        return;
+      }
+      const backup = await readManifest(opts.backup);
+      const name = opts.store ?? backup.manifest.store;
+      const store = topology.stores.get(name);
+      if (!store) {
+        const near = nearest(name, [...topology.stores.keys()]);
+        throw new TopoplanError(opts.store ? 'cli.usage' : 'restore.store', `restore: "${file}" has no store "${name}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}${opts.store ? '' : '; hint: pass --store NAME'}`);
+      }
+      const conns = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
+      try {
+        const url = conns.connections[store.name];
+        if (!url) throw new TopoplanError('restore.unreachable', `restore: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);
+        const r = await restoreBackup(backup.dir, { store: store.name, database: store.database, engine: store.engine, url, lockTimeoutMs: opts.lockTimeout, ...(opts.force ? { force: true } : {}) });
+        for (const o of r.restored) {
+          const what = o.kind === 'columns' ? `${o.addedColumns.length ? `added column ${o.addedColumns.map((x) => `"${x}"`).join(', ')} back to` : 'filled columns of'} table "${o.table}", ${o.rows} rows by key` : `${o.created ? 'created' : 'loaded'} table "${o.table}" with ${o.rows} rows${o.addedColumns.length ? ` (columns ${o.addedColumns.map((x) => `"${x}"`).join(', ')} added back)` : ''}`;
+          ctx.out(`restore: ${what} in store "${store.name}"\n`);
+        }
+        for (const n of backup.manifest.notBackedUp) ctx.out(c.yellow(`restore: not in this backup: ${n}`) + '\n');
+        ctx.setExit(EXIT_OK);
+      } finally {
+        await conns.stop();
+      }
+    });
+}
+
+function describe(b: FoundBackup, file: string, c: ReturnType<typeof pc.createColors>): string {
+  const m = b.manifest;
+  const objects = m.objects.map((o) => `${o.kind === 'columns' ? `columns ${(o.destroyed ?? []).map((x) => `"${x}"`).join(', ')} of ` : ''}${o.table} (${o.rows} rows)`).join(', ') || 'nothing';
+  return `${c.bold(m.createdAt)} store ${m.store}, before ${m.step}${m.at ? ` (${m.at})` : ''}: ${objects}\n  ${c.dim(`topoplan restore ${file} --backup ${b.dir}`)}`;
+}
