@@ -14,6 +14,7 @@ import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import { TopoplanError } from '../errors.js';
 import type { DestructionKind, EngineName } from '../sql/effects.js';
+import type { Step } from '../plan/model.js';
 import type { TableObject } from './schema-objects.js';
 import type { BackupFile } from './engine.js';
 
@@ -52,6 +53,8 @@ export interface BackedUpObject {
   readonly sha256?: string;
   /** `copy`: the table holding the copy. */
   readonly copy?: string;
+  /** `copy` of some rows only: the condition on the table that selects them (a DELETE's WHERE, a partition). */
+  readonly where?: string;
 }
 
 export interface BackupManifest {
@@ -88,6 +91,13 @@ export interface RestoredObject {
   readonly created: boolean;
   /** Columns the table lacked, added back. */
   readonly addedColumns: readonly string[];
+}
+
+/** `file:line` of the step's destructive statement, or the step id for a synthetic step. */
+export function stepPlace(step: Pick<Step, 'id' | 'destroys' | 'source'>): string {
+  const d = step.destroys.find((x) => x.line !== undefined);
+  if (step.source && d?.line !== undefined) return `${step.source.file}:${d.line}`;
+  return step.source ? `${step.source.file}:${step.source.line}` : step.id;
 }
 
 /** Names that are safe as one path segment. */

@@ -20,8 +20,11 @@ import { ensureLedger, readLedgerState, removeRecords, upgradeLedgerTable, write
 import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
 import { chTable } from './clickhouse-sql.js';
+import { backupClickHouse } from './backup-clickhouse.js';
+import { restoreClickHouse } from './restore-clickhouse.js';
+import type { FoundBackup, RestoredObject } from '../backup-manifest.js';
 
-export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: false };
+export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: true };
 
 export class ClickHouseSession implements EngineSession {
   readonly capabilities = CLICKHOUSE_CAPABILITIES;
@@ -51,11 +54,14 @@ export class ClickHouseSession implements EngineSession {
     return upgradeLedgerTable(this.conn, this.options.database, records);
   }
 
-  async applyStep(step: Step, _context: ApplyContext): Promise<StepOutcome> {
+  async applyStep(step: Step, context: ApplyContext): Promise<StepOutcome> {
     if (this.held?.lost()) {
       throw new TopoplanError('apply.lock_lost', `apply: store "${this.options.store}" lost its lock (its claim was broken or ran out while this apply ran); nothing more runs in it: apply again`);
     }
     const db = this.options.database;
+    // Before the `started` records: a backup that fails leaves the step as if it never began.
+    const dir = step.destructive ? context.backupDir : undefined;
+    const manifest = dir ? await backupClickHouse(this.conn, { store: this.options.store, database: db, step, dir }) : undefined;
     const creates = step.kind === 'create_database';
     if (!creates) {
       await ensureLedger(this.conn, db, this.options);
@@ -79,7 +85,7 @@ export class ClickHouseSession implements EngineSession {
     const durationMs = performance.now() - started;
     if (creates) await ensureLedger(this.conn, db, this.options);
     await writeRecords(this.conn, db, ledgerWrites(step, 'applied', durationMs));
-    return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}), ...(notes.length > 0 ? { notes } : {}) };
+    return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}), ...(notes.length > 0 ? { notes } : {}), ...(manifest && dir ? { backup: { dir, manifest } } : {}) };
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
@@ -101,6 +107,10 @@ export class ClickHouseSession implements EngineSession {
       files.push({ table, path: file, rows });
     }
     return files;
+  }
+
+  restoreBackup(backup: FoundBackup, options: { readonly force?: boolean }): Promise<RestoredObject[]> {
+    return restoreClickHouse(this.conn, backup, { store: this.options.store, ...(options.force ? { force: true } : {}) });
   }
 
   inspect(): Promise<SchemaSnapshot> {

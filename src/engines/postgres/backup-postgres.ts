@@ -24,7 +24,7 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { TopoplanError } from '../../errors.js';
 import type { Step, StepDestruction } from '../../plan/model.js';
-import { BACKUP_FORMAT, backupFiles, safeSegment, writeManifest, type BackedUpObject, type BackupManifest } from '../backup-manifest.js';
+import { BACKUP_FORMAT, backupFiles, safeSegment, stepPlace, writeManifest, type BackedUpObject, type BackupManifest } from '../backup-manifest.js';
 import type { BackupFile, IndexObject, SchemaSnapshot, TableObject, TriggerObject } from '../engine.js';
 import { backupTargets, type BackupTarget } from './backup-targets.js';
 import { inspectPostgres } from './postgres-inspect.js';
@@ -171,11 +171,4 @@ export async function backupTables(client: pg.ClientBase, o: { store: string; da
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
-}
-
-/** `file:line` of the step's destructive statement, or the step id for a synthetic step. */
-export function stepPlace(step: Pick<Step, 'id' | 'destroys' | 'source'>): string {
-  const d = step.destroys.find((x) => x.line !== undefined);
-  if (step.source && d?.line !== undefined) return `${step.source.file}:${d.line}`;
-  return step.source ? `${step.source.file}:${step.source.line}` : step.id;
 }
