@@ -75,6 +75,8 @@ export interface StepDestruction extends Destruction {
   readonly summary: string;
   /** What a CASCADE also removes, as far as the plan knows: `foreign key orders(user_id) → users`, `view reports`. */
   readonly reaches?: readonly string[];
+  /** What apply's backup before the statement will not keep, in words; absent when it keeps all of it. */
+  readonly notBackedUp?: string;
 }
 
 /** A topology entry allowing a destructive step in a plain apply. */

@@ -25,6 +25,7 @@ export function renderDryRun(plan: Plan, options: { contract?: boolean } = {}): 
       for (const d of s.destroys) {
         out.push(`-- destroys ${d.summary}`);
         for (const r of d.reaches ?? []) out.push(`--   cascade: ${r}`);
+        if (d.notBackedUp) out.push(`--   not backed up: ${d.notBackedUp}`);
       }
       const why = held.get(s.id);
       if (why) {

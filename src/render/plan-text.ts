@@ -82,6 +82,7 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
   for (const d of s.destroys) {
     out.push(`      ${c.red(`! destroys ${d.summary}`)}${c.dim(d.statement ? ` (statement ${d.statement})` : '')}`);
     for (const r of d.reaches ?? []) out.push(`          ${c.red(`cascade: ${r}`)}`);
+    if (d.notBackedUp) out.push(`          ${c.yellow(`not backed up: ${d.notBackedUp}`)}`);
   }
   if (s.destructive) {
     out.push(`      ${s.allowed ? c.yellow(`! allowed by ${s.allowed.at}: ${s.allowed.reason}; backed up first`) : c.yellow(`! held: runs after a backup when opted in: ${optInHint(s)}`)}`);

@@ -17,6 +17,7 @@
 import type pg from 'pg';
 import type { DestructionKind, ObjectRef } from '../../sql/effects.js';
 import type { StepDestruction } from '../../plan/model.js';
+import { BACKED_UP_REACH } from '../../plan/resolve/backup-coverage.js';
 import { quoteIdent } from './postgres-url.js';
 
 export interface BackupTarget {
@@ -71,7 +72,7 @@ export async function backupTargets(client: pg.ClientBase, destroys: readonly St
     if (rel.kind === 'p') for (const p of (await client.query<{ name: string }>(PARTITIONS, [rel.oid])).rows) add({ kind: 'table', table: p.name, destroys });
   };
   for (const d of destroys) {
-    const beyond = (d.reaches ?? []).filter((r) => !r.startsWith('foreign key'));
+    const beyond = (d.reaches ?? []).filter((r) => !BACKED_UP_REACH.test(r));
     if (beyond.length > 0) notBackedUp.push(`what CASCADE also drops with ${d.summary}: ${beyond.join(', ')}`);
     if (d.object.kind === 'database') {
       notBackedUp.push(`${d.summary}: a whole database is not backed up here (take one with pg_dump before opting in)`);

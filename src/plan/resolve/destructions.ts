@@ -22,6 +22,7 @@ import type { Lifecycle } from '../order/lifecycle.js';
 import { displayName } from '../object-keys.js';
 import type { Unit } from '../read/units.js';
 import { cascadeReach, versionDroppedBy } from './cascade-reach.js';
+import { notBackedUp } from './backup-coverage.js';
 
 export function markDestructions(topology: Topology, units: readonly Unit[], lifecycle: Lifecycle): Diagnostic[] {
   const allowances = topology.allowDestructive.map((a) => ({ entry: a, matches: a.file ? picomatch(a.file) : () => true, used: false }));
@@ -36,7 +37,8 @@ export function markDestructions(topology: Topology, units: readonly Unit[], lif
       const object = u.stmt.engine === 'clickhouse' && d.object.schema === undefined && d.object.kind !== 'database' ? { ...d.object, schema: database } : d.object;
       const placed = { ...d, object };
       const reaches = d.cascade ? cascadeReach(lifecycle, u, placed) : [];
-      return { ...placed, statement: u.stmt.index + 1, line: u.stmt.line, summary: summarize(placed), ...(reaches.length ? { reaches } : {}) };
+      const missed = notBackedUp({ ...placed, reaches }, u.stmt.engine, u.stmt.sql);
+      return { ...placed, statement: u.stmt.index + 1, line: u.stmt.line, summary: summarize(placed), ...(reaches.length ? { reaches } : {}), ...(missed ? { notBackedUp: missed } : {}) };
     });
     u.destructive = true;
     const a = allowances.find((x) => x.entry.set === u.set.name && x.matches(u.file.name) && inRange(x.entry, u.stmt.index + 1));

@@ -166,6 +166,19 @@ CREATE VIEW reports.latest AS SELECT * FROM reports.daily;`,
       reaches: ['foreign key orders(user_id) → users', 'view active_users'],
     });
   });
+
+  it('says what the backup before a statement will not keep, in text, JSON and dry run', async () => {
+    const p = await plan({ ...files, 'app/006_gone.sql': 'CREATE MATERIALIZED VIEW totals AS SELECT 1 AS n;\nDROP MATERIALIZED VIEW totals;\nDROP DATABASE IF EXISTS scratch;' }, topology);
+    expect(stepOf(p, 'app/002_truncate.sql').destroys[0]!.notBackedUp).toBeUndefined();
+    expect(stepOf(p, 'app/003_type.sql').destroys[0]!.notBackedUp).toBe('what the cascade also drops: columns of table users that use it (their values)');
+    expect(stepOf(p, 'app/004_schema.sql').destroys[0]!.notBackedUp).toBe('what the cascade also drops: view reports.latest');
+    expect(stepOf(p, 'app/006_gone.sql', 2).destroys[0]!.notBackedUp).toBe("the materialized view's rows (its query makes them again)");
+    const db = stepOf(p, 'app/006_gone.sql', 3);
+    expect(db.destroys[0]!.notBackedUp).toBe('the database as a whole: take a backup of it yourself before opting in');
+    expect(JSON.parse(JSON.stringify(p)).steps.find((s: Step) => s.id === db.id).destroys[0].notBackedUp).toBe(db.destroys[0]!.notBackedUp);
+    expect(renderPlanText(p)).toContain('not backed up: the database as a whole');
+    expect(renderDryRun(p, { contract: true })).toContain('--   not backed up: what the cascade also drops: view reports.latest');
+  });
 });
 
 describe('ClickHouse destructions', () => {
