@@ -11,9 +11,9 @@
  * const r = await runTransition(planTransition(planA, planB), { fromConnections, toConnections, workDir: '/tmp/t' });
  * r.tables // [{ table: 'likes', status: 'copied', rows: 1200 }, ...]
  */
-import { join } from 'node:path';
 import pg from 'pg';
 import type { BackupFile } from '../engines/engine.js';
+import { backupDirFor, backupRunId } from '../engines/backup-manifest.js';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { engineFor } from '../engines/registry.js';
 import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
@@ -183,7 +183,7 @@ async function contractOne(clients: Clients, m: TableMove, o: TransitionOptions,
     const url = o.fromConnections[m.from.store]!;
     const session = await engineFor('postgres').connect({ store: m.from.store, database: m.from.database, url });
     try {
-      if ((await session.countRows(m.table).catch(() => -1)) > 0) backups.push(...(await session.backupTables([m.table], join(o.workDir, 'backups', 'transition'))));
+      if ((await session.countRows(m.table).catch(() => -1)) > 0) backups.push(...(await session.backupTables([m.table], backupDirFor(o.workDir, backupRunId(), `${m.from.store}:contract:${m.table}`))));
     } finally {
       await session.close();
     }

@@ -5,6 +5,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listBackups } from '../../../src/engines/backup-manifest.js';
 import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
@@ -119,6 +120,8 @@ describe('transition A → B', () => {
     expect(contract.ok).toBe(true);
     expect(contract.tables.map((t) => [t.table, t.status])).toEqual([['order_items', 'contracted'], ['orders', 'contracted']]);
     expect(contract.backups.map((b) => [b.table, b.rows])).toEqual([['public.order_items', 20000], ['public.orders', 5000]]);
+    // Each a backup of its own that topoplan restore lists.
+    expect((await listBackups(workDir)).map((b) => b.manifest.objects.map((o) => o.table)).sort()).toEqual([['public.order_items'], ['public.orders']]);
     expect(await sql('tr_main', "SELECT 1 FROM pg_tables WHERE tablename IN ('orders', 'order_items')")).toEqual([]);
     expect(await count('tr_main', 'users')).toBe(100);
   });
