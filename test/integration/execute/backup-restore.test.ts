@@ -213,8 +213,8 @@ describe('backups before destructive steps', () => {
 describe('what each kind of destruction backs up', () => {
   let session: EngineSession;
   let n = 0;
-  const run = async (sql: string, destroys: StepDestruction[]): Promise<{ dir: string; manifest: BackupManifest } | undefined> => {
-    const step = makeStep({ id: `main:kinds/${++n}`, statements: [sql], store: 'main', database: DB, destructive: true, destroys });
+  const run = async (sql: string, destroys: StepDestruction[], transactional = true): Promise<{ dir: string; manifest: BackupManifest } | undefined> => {
+    const step = makeStep({ id: `main:kinds/${++n}`, statements: [sql], store: 'main', database: DB, destructive: true, destroys, transactional });
     const dir = path.join(dataDir, 'kinds', String(n));
     const outcome = await session.applyStep(step, { workDir: dataDir, backupDir: dir });
     return outcome.backup;
@@ -272,6 +272,15 @@ describe('what each kind of destruction backs up', () => {
     await restore(s!.dir);
     expect(await checksum('SELECT * FROM ledger.lines')).toEqual(before);
     await expect(query('INSERT INTO ledger.lines VALUES (99, 1)')).rejects.toThrow(/foreign key/);
+  });
+
+  it('a step outside a transaction is backed up first in a snapshot of its own', async () => {
+    const notes = await checksum('SELECT * FROM ledger.notes');
+    const b = await run('DELETE FROM ledger.notes', [{ kind: 'delete_rows', object: table('notes', 'ledger'), summary: 'every row of table "notes"' }], false);
+    expect(b!.manifest.objects.map((o) => [o.table, o.rows])).toEqual([['ledger.notes', 2]]);
+    expect(await checksum('SELECT * FROM ledger.notes')).toEqual({ n: '0', sum: null });
+    await restore(b!.dir);
+    expect(await checksum('SELECT * FROM ledger.notes')).toEqual(notes);
   });
 
   it('nothing to back up when what the statement destroys is not there', async () => {
