@@ -167,12 +167,16 @@ describe('backups before destructive steps', () => {
     expect(await checksum('SELECT id, legacy_note FROM accounts')).toEqual(notes);
   });
 
-  it('a contract DROP TABLE backs up definition and rows; restore recreates both', async () => {
-    const r = await apply({ contract: true });
+  it('a contract DROP TABLE backs up definition and rows; apply says where, restore recreates both', async () => {
+    // The CLI reads the topology's variables from the process environment.
+    process.env.BACKUP_PG_URL = server.url;
+    const r = await cli(['apply', topologyFile, '--contract', '--data-dir', dataDir]);
+    expect(r.code, r.err).toBe(0);
     // The allowed drop is in the ledger: only the contract step runs.
-    expect(statusOf(r, '003_drop_note').status).toBe('already-applied');
-    expect(statusOf(r, '004_drop_sessions').status).toBe('applied');
-    const { dir, manifest } = await manifestOf(r, 'public.sessions');
+    expect(r.out).toMatch(/already-applied\s+main:app\/003_drop_note\.sql/);
+    const { dir, manifest } = (await listBackups(dataDir)).find((b) => b.manifest.step.includes('004_drop_sessions'))!;
+    expect(r.out).toContain(`backup of store main before ${manifest.step}: public.sessions (3 rows) in ${dir}\n`);
+    expect(r.out).toContain(`  to restore it: topoplan restore ${topologyFile} --backup ${dir}\n`);
     expect(manifest.objects.map((o) => [o.kind, o.table, o.rows])).toEqual([['table', 'public.sessions', 3]]);
     expect(manifest.objects[0]!.columns).toEqual(['id', 'account_id', 'token', 'meta']);
     expect(await query("SELECT 1 FROM pg_tables WHERE tablename = 'sessions'")).toEqual([]);
@@ -187,8 +191,6 @@ describe('backups before destructive steps', () => {
   });
 
   it('topoplan restore lists the backups with the command for each, and restores one', async () => {
-    // The CLI reads the topology's variables from the process environment.
-    process.env.BACKUP_PG_URL = server.url;
     const env = { BACKUP_PG_URL: server.url };
     const list = await cli(['restore', topologyFile, '--data-dir', dataDir], { env });
     expect(list.code, list.err).toBe(0);
