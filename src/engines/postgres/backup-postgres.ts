@@ -98,9 +98,10 @@ async function backUp(client: pg.ClientBase, snapshot: SchemaSnapshot, t: Backup
   const table = snapshot.objects.find((o): o is TableObject => o.kind === 'table' && o.name === t.table);
   if (!table) throw new Error(`the inspection does not find table "${t.table}"`);
   const sequences = await ownedSequences(client, snapshot, table);
+  // A key the statement itself destroys cannot match rows again: then the whole table is kept.
   const key = t.kind === 'columns' ? restoreKey(table) : undefined;
-  if (t.kind === 'columns' && key) {
-    const destroyed = t.columns!.filter((c) => !key.includes(c));
+  if (t.kind === 'columns' && key && !t.columns!.some((c) => key.includes(c))) {
+    const destroyed = [...t.columns!];
     const copied = loadableColumns(table).filter((c) => destroyed.includes(c));
     const columns = [...key, ...copied];
     const file = `${n}-${safeSegment(t.table)}.columns.csv`;

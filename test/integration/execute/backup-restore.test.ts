@@ -260,6 +260,13 @@ describe('what each kind of destruction backs up', () => {
     await expect(restore(d!.dir)).rejects.toThrow(/holds rows/);
     expect((await restore(d!.dir, true)).restored).toEqual([{ table: 'ledger.notes', kind: 'table', rows: 2, created: false, addedColumns: ['line'] }]);
     expect(await checksum('SELECT * FROM ledger.notes')).toEqual(notes);
+    // Dropping the key itself leaves nothing to match rows by: the whole table is kept.
+    await query(`CREATE TABLE ledger.keyed (id int PRIMARY KEY, v text); INSERT INTO ledger.keyed VALUES (1, 'one'), (2, NULL)`);
+    const keyed = await checksum('SELECT id, v FROM ledger.keyed');
+    const k = await run('ALTER TABLE ledger.keyed DROP COLUMN id', [{ kind: 'drop_column', object: table('keyed', 'ledger'), columns: ['id'], summary: 'column "id"' }]);
+    expect(k!.manifest.objects.map((o) => [o.kind, o.table, o.rows])).toEqual([['table', 'ledger.keyed', 2]]);
+    await restore(k!.dir, true);
+    expect(await checksum('SELECT id, v FROM ledger.keyed')).toEqual(keyed);
   });
 
   it('DROP SCHEMA ... CASCADE: every table in it; a materialized view is named as not backed up', async () => {
@@ -268,7 +275,7 @@ describe('what each kind of destruction backs up', () => {
       { kind: 'drop', object: { kind: 'schema', name: 'ledger' }, cascade: true, summary: 'schema "ledger" and everything in it' },
       { kind: 'drop', object: { kind: 'materialized_view', name: 'totals', schema: 'ledger' }, summary: 'materialized view "totals"' },
     ]);
-    expect(s!.manifest.objects.map((o) => o.table)).toEqual(['ledger.books', 'ledger.lines', 'ledger.notes']);
+    expect(s!.manifest.objects.map((o) => o.table)).toEqual(['ledger.books', 'ledger.keyed', 'ledger.lines', 'ledger.notes']);
     expect(s!.manifest.notBackedUp).toEqual(['materialized view "ledger.totals": its rows are computed by its query, which the migration that created it holds']);
     expect(await query("SELECT 1 FROM pg_namespace WHERE nspname = 'ledger'")).toEqual([]);
     await restore(s!.dir);
