@@ -11,7 +11,13 @@
  * beforehand), on databases it has never seen: its own cost, without any
  * engine start. A first check on a machine also makes the template (initdb);
  * it runs before the timed ones and is reported apart.
+ *
+ * Then the same as a user types it, each a process of its own that plans
+ * first: `topoplan check FILE` against `topoplan apply FILE --data-dir NEW`
+ * (which starts embedded engines in a new data directory, as a first apply
+ * on a machine does).
  */
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -63,6 +69,14 @@ async function apply(i: number): Promise<number> {
   }
 }
 
+/** One CLI run, timed; it must exit 0. */
+function cli(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(repo, 'bin', 'topoplan.js'), ...args], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (r.status !== 0) throw new Error(`topoplan ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout.slice(-2000)}`);
+  return performance.now() - t0;
+}
+
 try {
   const first = await check();
   const checkMs: number[] = [];
@@ -77,6 +91,13 @@ try {
   process.stdout.write(`topoplan apply to fresh stores on running engines: ${median(applyMs).toFixed(0)} ms (runs: ${applyMs.map((x) => x.toFixed(0)).join(', ')})\n`);
   process.stdout.write(`ratio check/apply: ${(median(checkMs) / median(applyMs)).toFixed(2)} (target <= 1.20)\n`);
   process.stdout.write(`first check on this machine (makes the PostgreSQL template): ${first.toFixed(0)} ms\n`);
+  const cliCheck: number[] = [];
+  const cliApply: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    cliApply.push(cli(['apply', 'topologies/nova-plan-b.yaml', '--data-dir', join(dir, `cli${i}`)]));
+    cliCheck.push(cli(['check', 'topologies/nova-plan-b.yaml', '--cache-dir', cacheDir]));
+  }
+  process.stdout.write(`as typed: topoplan check ${median(cliCheck).toFixed(0)} ms against topoplan apply --data-dir NEW ${median(cliApply).toFixed(0)} ms: ratio ${(median(cliCheck) / median(cliApply)).toFixed(2)}\n`);
 } finally {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
