@@ -98,6 +98,10 @@ describe('check of the Nova example', () => {
     expect(nova1.status).toBe('changed');
     expect(nova1.changes.flatMap((c) => c.details)).toContain('column "topic": character varying(128) not null → character varying(256) not null');
     expect(changed.schemaFiles.find((f) => f.store === 'feature_store')!.status).toBe('same');
+    const text = renderCheckText(changed, { topology: plan.topology, file: plan.file, command: 'topoplan check nova-plan-a.yaml --contract' });
+    expect(text).toMatch(/\n {2}nova +differs from .*nova\.json:\n {4}~ table public\.processed_events\n {8}column "topic": character varying\(128\) not null → character varying\(256\) not null\n/);
+    expect(text).toContain('  accept the new schema with: topoplan check nova-plan-a.yaml --contract --update\n');
+    expect(text).toMatch(/check: failed: .*schema of 1 store differs\n$/);
 
     const written = await checkPlan(plan, { contract: true, schemaDir, update: true });
     expect(written.schemaFiles.map((f) => [f.store, f.status])).toEqual([['feature_store', 'same'], ['nova', 'written']]);
