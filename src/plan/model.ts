@@ -138,7 +138,14 @@ export interface Step {
    * Present when the step's service keeps an sqlx ledger: the executor also writes the
    * file's `_sqlx_migrations` row (in the same transaction) when `completesFile` is true.
    */
-  readonly sqlx?: { readonly version: string; readonly description: string; readonly checksumSha384: string; readonly completesFile: boolean };
+  readonly sqlx?: {
+    readonly version: string;
+    readonly description: string;
+    readonly checksumSha384: string;
+    readonly completesFile: boolean;
+    /** `schema.table` of the service's sqlx ledger, when it is not `public._sqlx_migrations` (see the topology's `sqlx:`). */
+    readonly table?: string;
+  };
   /** For copy_rows: what the executor reports (rows moved). */
   readonly copy?: { readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly targetColumns: readonly string[] };
 }
@@ -180,7 +187,9 @@ export type ConflictKind =
   | 'drop_after_create'
   | 'unowned_object'
   | 'ambiguous_owner'
-  | 'cycle';
+  | 'cycle'
+  /** Two sqlx services in one `_sqlx_migrations` whose migrators would reject each other's rows. */
+  | 'sqlx_ledger';
 
 /** A place a conflict points at. */
 export interface ConflictSource {
@@ -231,6 +240,16 @@ export interface PlanService {
   readonly name: string;
   readonly stores: Readonly<Partial<Record<EngineName, string>>>;
   readonly ledger: 'topoplan' | 'sqlx';
+  /** The service's sqlx ledger: its table, whether its migrator ignores missing versions, and the connection it then needs. */
+  readonly sqlx?: {
+    /** `schema.table` in the service's PostgreSQL store. */
+    readonly table: string;
+    readonly ignoreMissing?: boolean;
+    /** Set when the ledger is in a schema of its own: the `search_path` the service's connection must use. */
+    readonly searchPath?: string;
+    /** `ENV=url` with that `search_path` (the store's URL template, secrets masked). */
+    readonly connection?: string;
+  };
   readonly env: string;
   readonly sets: readonly string[];
 }

@@ -28,6 +28,7 @@ import { planReplicas } from './resolve/replicas.js';
 import { replicateShared } from './resolve/shared-copies.js';
 import { finishStep, groupSteps } from './order/steps.js';
 import { sqlxInfo } from './read/sqlx-info.js';
+import { checkSqlxLedgers, planSqlx } from './resolve/sqlx-ledgers.js';
 import { applyForeignKeyStrips } from './resolve/strip-foreign-keys.js';
 import { isSynth } from './order/nodes.js';
 import type { Unit } from './read/units.js';
@@ -125,7 +126,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const renames = planRenames(topology, lifecycle, log);
   // Objects are attributed before ownership problems are collected: attributing them can find some.
   const objects = plannedObjects(lifecycle, ownership, indexTables);
-  diagnostics.push(...ownership.diagnostics, ...log.diagnostics());
+  diagnostics.push(...ownership.diagnostics);
 
   const { drafts, stepOf } = groupSteps(live.filter((u) => !u.skipped), [...extensions, ...renames]);
   const graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
@@ -140,7 +141,8 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     }),
   );
   steps.sort(stepOrder);
-  diagnostics.push(...expectationWarnings(topology.expectations, steps));
+  checkSqlxLedgers(topology, steps, log);
+  diagnostics.push(...log.diagnostics(), ...expectationWarnings(topology.expectations, steps));
   const waves: string[][] = [];
   for (const s of steps) (waves[s.wave] ??= []).push(s.id);
 
@@ -149,7 +151,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     topology: topology.name,
     file: topology.file,
     stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: maskSecrets(s.urlTemplate) } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.replicated ? { replicated: true } : {}) })),
-    services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, stores: s.stores, ledger: s.ledger, env: s.env, sets: s.sets })),
+    services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => { const sqlx = planSqlx(topology, s); return { name: s.name, stores: s.stores, ledger: s.ledger, ...(sqlx ? { sqlx: maskSqlx(sqlx) } : {}), env: s.env, sets: s.sets }; }),
     steps,
     // Dense: map() would keep a hole as a hole (null in JSON) and renderers index every wave.
     waves: Array.from(waves, (w) => w ?? []),
@@ -202,6 +204,10 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
   return objects
     .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
     .map(([, o]) => o);
+}
+
+function maskSqlx(sqlx: NonNullable<Plan['services'][number]['sqlx']>): NonNullable<Plan['services'][number]['sqlx']> {
+  return sqlx.connection ? { ...sqlx, connection: maskSecrets(sqlx.connection) } : sqlx;
 }
 
 function skippedStatements(units: readonly Unit[], files: ReadResult['skippedFiles']): SkippedStatement[] {

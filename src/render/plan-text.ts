@@ -30,6 +30,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     out.push(`  ${s.name.padEnd(16)} ${s.engine.padEnd(10)} database ${s.database.padEnd(16)} ${c.dim(s.urlTemplate ?? '(embedded)')}${cluster}`);
   }
   out.push('');
+  renderSqlxLedgers(plan, out, c);
   renderConflicts(plan.conflicts, out, c);
   const contract = plan.steps.filter((s) => s.phase === 'contract');
   for (const [wave, ids] of plan.waves.entries()) {
@@ -53,6 +54,19 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   }
   out.push('', summary(plan, c));
   return out.join('\n') + '\n';
+}
+
+/** Where each sqlx service's migrator must look, and the connection it needs when that is a schema of its own. */
+function renderSqlxLedgers(plan: Plan, out: string[], c: ReturnType<typeof pc.createColors>): void {
+  const sqlx = plan.services.filter((s) => s.sqlx);
+  if (sqlx.length === 0) return;
+  out.push(c.bold('sqlx ledgers'));
+  for (const s of sqlx) {
+    const x = s.sqlx!;
+    out.push(`  ${s.name.padEnd(24)} ${s.stores.postgres ?? ''} ${x.table}${x.ignoreMissing ? c.dim(' (ignore_missing)') : ''}`);
+    if (x.connection) out.push(`      ${c.yellow(`connect with search_path=${x.searchPath}: ${x.connection}`)}`);
+  }
+  out.push('');
 }
 
 function renderConflicts(conflicts: readonly Conflict[], out: string[], c: ReturnType<typeof pc.createColors>): void {

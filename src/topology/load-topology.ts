@@ -167,7 +167,9 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
       else if (setOwner.has(set)) err(ds, 'topology.set_reused', `topology: set "${set}" is run by both "${setOwner.get(set)}" and "${name}"`, p, 'a set belongs to one service: split the directory or remove one listing');
       else setOwner.set(set, name);
     }
-    services.set(name, { name, stores: s.stores ?? {}, sets: s.sets ?? [], owns: s.owns ?? [], ledger: s.ledger ?? 'topoplan', env: s.env ?? 'DATABASE_URL', pos: pos(['services', name]) });
+    if (s.sqlx && s.ledger !== 'sqlx') err(ds, 'topology.sqlx_without_ledger', `topology: service "${name}" declares sqlx: but its ledger is not sqlx`, pos(['services', name, 'sqlx']), `say that the service keeps an sqlx ledger:\nservices:\n  ${name}:\n    ledger: sqlx`);
+    const sqlx = s.sqlx ? { ...(s.sqlx.table ? { table: s.sqlx.table } : {}), ...(s.sqlx.schema ? { schema: s.sqlx.schema } : {}), ...(s.sqlx.ignoreMissing ? { ignoreMissing: true } : {}), pos: pos(['services', name, 'sqlx']) } : undefined;
+    services.set(name, { name, stores: s.stores ?? {}, sets: s.sets ?? [], owns: s.owns ?? [], ledger: s.ledger ?? 'topoplan', ...(sqlx ? { sqlx } : {}), env: s.env ?? 'DATABASE_URL', pos: pos(['services', name]) });
   }
   const sets = new Map<string, MigrationSet>();
   for (const [name, s] of Object.entries(raw.sets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {

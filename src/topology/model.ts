@@ -81,7 +81,19 @@ export interface Service {
   readonly sets: readonly string[];
   readonly owns: readonly string[];
   readonly ledger: 'topoplan' | 'sqlx';
+  /** Where its sqlx ledger lives, when it is not `public._sqlx_migrations` or the migrator ignores missing versions. */
+  readonly sqlx?: SqlxLedger;
   readonly env: string;
+  readonly pos: SourcePos;
+}
+
+/** A service's sqlx ledger: `schema.table` in its PostgreSQL store's database, and how its migrator reads it. */
+export interface SqlxLedger {
+  /** Default `_sqlx_migrations`. */
+  readonly table?: string;
+  /** Default `public`; a schema of the service's own is first in its connection's `search_path`. */
+  readonly schema?: string;
+  readonly ignoreMissing?: boolean;
   readonly pos: SourcePos;
 }
 

@@ -97,8 +97,26 @@ export interface RawService {
   owns?: string[];
   /** `sqlx`: also record this service's files in `_sqlx_migrations` as sqlx does. Default `topoplan`. */
   ledger?: 'topoplan' | 'sqlx';
+  /** Where the service's sqlx migrator keeps its ledger, when several sqlx services share a database (needs `ledger: sqlx`). */
+  sqlx?: RawSqlxLedger;
   /** Environment variable holding the service's connection string (for diff and cut-over). Default `DATABASE_URL`. */
   env?: string;
+}
+
+/**
+ * Where a service's `_sqlx_migrations` lives, so that services sharing one
+ * database do not read each other's rows: a table of its own (sqlx 0.9
+ * `migrate.table-name`), a schema of its own (the service connects with
+ * `search_path` set to it), or the shared table, each migrator running with
+ * `ignore_missing` (versions must then differ across services).
+ */
+export interface RawSqlxLedger {
+  /** Table name, as in the service's `sqlx.toml` (`[migrate] table-name`, sqlx 0.9). Default `_sqlx_migrations`. */
+  table?: string;
+  /** Schema holding the table; the service's connection must put it first in `search_path`. Default `public`. */
+  schema?: string;
+  /** The service's migrator runs with `ignore_missing`: other services' versions in the same table are not missing for it. */
+  ignoreMissing?: boolean;
 }
 
 export interface RawRename {

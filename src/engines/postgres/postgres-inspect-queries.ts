@@ -1,6 +1,6 @@
 /**
  * The catalog queries behind {@link inspectPostgres}: user objects only
- * (system schemas, the topoplan schema, `_sqlx_migrations` and objects that
+ * (system schemas, the topoplan schema, sqlx ledgers and objects that
  * belong to an extension are left out), one query per kind, each returning
  * plain text columns so the result does not depend on driver type parsers.
  * Tables are identified by oid only to join columns and constraints to them.
@@ -9,7 +9,14 @@ const USER_SCHEMA = (n = 'n') => `${n}.nspname NOT IN ('pg_catalog', 'informatio
   AND ${n}.nspname NOT LIKE 'pg\\_toast%' AND ${n}.nspname NOT LIKE 'pg\\_temp%'`;
 const NOT_FROM_EXTENSION = (oid: string, catalog: string) =>
   `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = ${oid} AND d.classid = '${catalog}'::regclass AND d.deptype = 'e')`;
-const USER_TABLE = `c.relkind IN ('r', 'p') AND ${USER_SCHEMA()} AND c.relname <> '_sqlx_migrations' AND ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`;
+/**
+ * Not an sqlx ledger: a service's `_sqlx_migrations` may have another name or
+ * schema (sqlx 0.9 table-name, a schema per service), so it is known by its columns.
+ */
+const NOT_SQLX_LEDGER = (oid: string) =>
+  `(SELECT array_agg(sa.attname::text ORDER BY sa.attname) FROM pg_attribute sa WHERE sa.attrelid = ${oid} AND sa.attnum > 0 AND NOT sa.attisdropped)
+     IS DISTINCT FROM ARRAY['checksum', 'description', 'execution_time', 'installed_on', 'success', 'version']::text[]`;
+const USER_TABLE = `c.relkind IN ('r', 'p') AND ${USER_SCHEMA()} AND ${NOT_SQLX_LEDGER('c.oid')} AND ${NOT_FROM_EXTENSION('c.oid', 'pg_class')}`;
 const qualified = (ns: string, rel: string) => `${ns}.nspname || '.' || ${rel}`;
 /** Attribute names of `keys` (an int2 array) of relation `rel`, in key order, as text[]. */
 const columnNames = (rel: string, keys: string) =>
@@ -62,7 +69,7 @@ export const INDEXES = `SELECT ${qualified('n', 'c.relname')} AS name, ${qualifi
       WHERE h.inhrelid = c.oid LIMIT 1) AS partition_of
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_namespace tn ON tn.oid = t.relnamespace
-  WHERE ${USER_SCHEMA()} AND t.relname <> '_sqlx_migrations' AND ${NOT_FROM_EXTENSION('t.oid', 'pg_class')}`;
+  WHERE ${USER_SCHEMA()} AND ${NOT_SQLX_LEDGER('t.oid')} AND ${NOT_FROM_EXTENSION('t.oid', 'pg_class')}`;
 
 export const TRIGGERS = `SELECT ${qualified('n', "c.relname || '.' || t.tgname")} AS name, ${qualified('n', 'c.relname')} AS table, pg_get_triggerdef(t.oid) AS def,
     ${qualified('pn', 'p.proname')} AS function,

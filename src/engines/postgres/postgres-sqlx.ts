@@ -7,9 +7,10 @@
  */
 import type { Step } from '../../plan/model.js';
 import { quoteLiteral } from './quote-literal.js';
+import { quoteIdent, splitQualified } from './postgres-url.js';
 
-/** The table exactly as sqlx (0.7/0.8, PostgreSQL driver) creates it. */
-const CREATE_SQLX_TABLE = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+/** The table exactly as sqlx (PostgreSQL driver) creates it; only its name and schema may differ. */
+const createSqlxTable = (table: string) => `CREATE TABLE IF NOT EXISTS ${table} (
     version BIGINT PRIMARY KEY,
     description TEXT NOT NULL,
     installed_on TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -25,8 +26,16 @@ const CREATE_SQLX_TABLE = `CREATE TABLE IF NOT EXISTS _sqlx_migrations (
  * must stay visible to it).
  */
 export function sqlxRowSql(sqlx: NonNullable<Step['sqlx']>, executionNs: bigint): string {
-  return `${CREATE_SQLX_TABLE};
-INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+  const table = sqlxTableSql(sqlx.table);
+  const schema = sqlx.table ? splitQualified(sqlx.table) : [];
+  // sqlx 0.9 creates a configured schema itself (create-schemas); topoplan does so for every schema it is told of.
+  return `${schema.length === 2 ? `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema[0]!)};\n` : ''}${createSqlxTable(table)};
+INSERT INTO ${table} (version, description, success, checksum, execution_time)
      VALUES (${quoteLiteral(sqlx.version)}::bigint, ${quoteLiteral(sqlx.description)}, true, decode(${quoteLiteral(sqlx.checksumSha384)}, 'hex'), ${(executionNs > 0n ? executionNs : 1n).toString()}::bigint)
      ON CONFLICT (version) DO NOTHING`;
+}
+
+/** The quoted name of a step's sqlx ledger table: `_sqlx_migrations` unless the service declares another. */
+export function sqlxTableSql(table: string | undefined): string {
+  return table ? splitQualified(table).map(quoteIdent).join('.') : '_sqlx_migrations';
 }

@@ -12,6 +12,7 @@ import type { Topology } from '../../topology/model.js';
 import type { Step } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from './units.js';
+import { SQLX_SCHEMA, SQLX_TABLE, sqlxTableOf } from '../resolve/sqlx-ledgers.js';
 
 /** sqlx's rule: `<version>_<description>.sql`, `.up.sql` allowed, `_` in the description read as spaces. */
 export function parseSqlxName(name: string): { version: string; description: string } | undefined {
@@ -39,7 +40,9 @@ export function sqlxInfo(topology: Topology, drafts: readonly DraftStep[], files
     const name = parseSqlxName(u.file.name);
     const file = files.get(u.file.file);
     if (!name || !file) continue;
-    out.set(d.id, { ...name, checksumSha384: file.sha384, completesFile: last === d });
+    const { schema, table } = sqlxTableOf(topology.services.get(u.set.service!)!);
+    const qualified = `${schema}.${table}`;
+    out.set(d.id, { ...name, checksumSha384: file.sha384, completesFile: last === d, ...(qualified !== `${SQLX_SCHEMA}.${SQLX_TABLE}` ? { table: qualified } : {}) });
   }
   return out;
 }

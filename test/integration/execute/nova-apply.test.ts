@@ -93,7 +93,7 @@ describe('Nova plan A on real engines', () => {
   });
 
   it('records sqlx rows readable by sqlx: version, description, SHA-384 of the file bytes', async () => {
-    const rows = await query<{ version: string; description: string; checksum: Buffer; success: boolean; execution_time: string }>('nova_a1', 'SELECT version, description, checksum, success, execution_time FROM _sqlx_migrations ORDER BY version, description');
+    const rows = await query<{ version: string; description: string; checksum: Buffer; success: boolean; execution_time: string }>('nova_a1', 'SELECT version, description, checksum, success, execution_time FROM _sqlx_migrations_social ORDER BY version, description');
     const social = readFileSync(join(nova.dir, 'nova', 'social-service/migrations/005_counter_triggers.sql'));
     const row = rows.find((r) => r.description === 'counter triggers')!;
     expect(row.version).toBe('5');
