@@ -91,6 +91,15 @@ export interface LedgerState {
   readonly legacy?: readonly LegacyLedgerRow[];
 }
 
+/** A row of a service's `_sqlx_migrations`, as sqlx reads it. */
+export interface SqlxRow {
+  readonly version: string;
+  readonly description: string;
+  readonly success: boolean;
+  /** SHA-384 of the file bytes, hex. */
+  readonly checksum: string;
+}
+
 /** What applying one step returns. */
 export interface StepOutcome {
   /** Rows moved, for copy steps. */
@@ -176,6 +185,13 @@ export interface EngineSession {
   applyStep(step: Step, context: ApplyContext): Promise<StepOutcome>;
   /** Writes and removes ledger records without running anything (re-record, adopt, transition), together where the engine can. */
   record(writes: readonly LedgerWrite[], removals?: readonly LedgerKey[]): Promise<void>;
+  /**
+   * The rows of an sqlx ledger table (`schema.table`; default `_sqlx_migrations`)
+   * by version; empty when the table does not exist. Engines without sqlx leave it out.
+   */
+  readSqlxRows?(table: string | undefined): Promise<ReadonlyMap<string, SqlxRow>>;
+  /** Writes sqlx rows without running anything (a missing row, a re-recorded checksum), replacing a row of the same version. */
+  writeSqlxRows?(rows: readonly NonNullable<Step['sqlx']>[]): Promise<void>;
   /** Copies the rows of each table to files under `dir` before a destructive step; returns the files written. */
   backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]>;
   /**

@@ -17,7 +17,7 @@
  * const result = await applyPlan(plan, { connections: { nova: 'postgres://localhost/postgres' }, workDir: '/tmp/run' });
  * for (const r of result.rootCauses) console.error(r.id, r.error?.message);
  */
-import type { BackupFile, Engine, EngineSession } from '../engines/engine.js';
+import type { BackupFile, Engine, EngineSession, SqlxRow } from '../engines/engine.js';
 import { engineFor } from '../engines/registry.js';
 import { backupDirFor, backupFiles, backupRunId } from '../engines/backup-manifest.js';
 import type { EngineName } from '../sql/effects.js';
@@ -29,7 +29,8 @@ import { walk } from './walker.js';
 import { lockStores } from './lock-stores.js';
 import { maskSecrets } from '../mask-secrets.js';
 import { classifyStep } from './classify-step.js';
-import { loadStoreLedger } from './store-ledger.js';
+import { loadStoreLedger, type StoreLedger } from './store-ledger.js';
+import { settleSqlxRow } from './sqlx-row-check.js';
 import { stepErrorOf } from './step-error.js';
 import { mayRun, optInHint } from '../plan/opt-in.js';
 
@@ -126,9 +127,11 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         const steps = plan.steps.filter((s) => s.store === store);
         try {
           const ledger = await loadStoreLedger(session, steps, { store, engine: steps[0]!.engine, upgrade: true });
+          const sqlxRows = new SqlxTables(session);
           for (const step of steps) {
             const c = await classifyStep(step, ledger.states(step), session, options);
-            if (c?.result) preset.set(step.id, c.result);
+            const result = c?.result?.status === 'already-applied' ? await withSqlxRow(c.result, step, steps, ledger, sqlxRows, session, options) : c?.result;
+            if (result) preset.set(step.id, result);
             else if (c?.run) runAs.set(step.id, c.run);
           }
         } catch (e) {
@@ -166,6 +169,27 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     // Each store's lock and session are its own: give them back all at once.
     await Promise.all(releases.map((release) => release().catch(() => undefined)));
     await Promise.all([...sessions.values()].map((session) => session.close().catch(() => undefined)));
+  }
+}
+
+/** A file found applied: its sqlx row is made true to it (see sqlx-row-check.ts), which may fail the step or add a note. */
+async function withSqlxRow(result: StepResult, step: Step, steps: readonly Step[], ledger: StoreLedger, tables: SqlxTables, session: EngineSession, options: ApplyOptions): Promise<StepResult> {
+  if (!step.sqlx?.completesFile || !step.source) return result;
+  const file = steps.filter((s) => s.source?.file === step.source!.file).map((s) => ({ step: s, states: ledger.states(s) }));
+  const settled = await settleSqlxRow(step, file, await tables.rows(step.sqlx.table), session, options);
+  if (settled?.error) return { id: step.id, store: step.store, status: 'failed', reason: 'changed', error: settled.error };
+  if (!settled?.note) return result;
+  return { ...result, reason: result.reason ? `${result.reason}; ${settled.note}` : settled.note };
+}
+
+/** A store's sqlx ledger tables, each read once per apply. */
+class SqlxTables {
+  private readonly read = new Map<string, Promise<ReadonlyMap<string, SqlxRow>>>();
+  constructor(private readonly session: EngineSession) {}
+  rows(table: string | undefined): Promise<ReadonlyMap<string, SqlxRow>> {
+    const key = table ?? '';
+    if (!this.read.has(key)) this.read.set(key, this.session.readSqlxRows?.(table) ?? Promise.resolve(new Map()));
+    return this.read.get(key)!;
   }
 }
 

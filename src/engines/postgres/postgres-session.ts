@@ -11,7 +11,8 @@
  * const session = await postgresEngine.connect({ store: 'nova', database: 'nova', url: 'postgres://localhost:5432/postgres' })
  */
 import pg from 'pg';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import { readSqlxRows, sqlxRowSql } from './postgres-sqlx.js';
+import type { SqlxRow, ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { applyCreateDatabase, applyNonTransactional, applyTransactional, type BeforeStatements } from './postgres-apply.js';
@@ -104,6 +105,19 @@ export class PostgresSession implements EngineSession {
     this.committed = true;
     // Several statements in one query commit together (an implicit transaction).
     await client.query([removeSql(removals), writes.length ? recordsSql(writes) : ''].filter(Boolean).join(';\n'));
+  }
+
+  async readSqlxRows(table: string | undefined): Promise<ReadonlyMap<string, SqlxRow>> {
+    const client = await this.target(false);
+    return client ? readSqlxRows(client, table) : new Map();
+  }
+
+  async writeSqlxRows(rows: readonly NonNullable<Step['sqlx']>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const client = (await this.target(true))!;
+    this.committed = true;
+    // Several statements in one query commit together (an implicit transaction); nothing ran, so the execution time is the least topoplan records.
+    await client.query(rows.map((r) => sqlxRowSql(r, 1n)).join(';\n'));
   }
 
   /** Backs up whole tables (definition and rows) into `dir` with a manifest, in one snapshot; see backup-postgres.ts. */

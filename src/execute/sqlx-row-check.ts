@@ -1,0 +1,71 @@
+/**
+ * Keeps a service's `_sqlx_migrations` true to its files when apply finds a
+ * file applied already: its row must be there and hold the SHA-384 of the
+ * file's bytes now, or the service's migrator fails at start-up. A missing
+ * row is written; a row with another checksum means the file was edited
+ * after it was applied (often only white space, a comment or line endings,
+ * which topoplan's own ledger does not count): an error showing the change,
+ * or, with `rerecord`, the row takes the new checksum.
+ *
+ * @example
+ * const r = await settleSqlxRow(step, [{ step, states }], rows, session, { rerecord: false });
+ * if (r?.error) fail(r.error); else if (r?.note) notes.push(r.note);
+ */
+import type { EngineSession, SqlxRow } from '../engines/engine.js';
+import type { Step } from '../plan/model.js';
+import { changeSummary } from './change-summary.js';
+import type { StepError } from './step-result.js';
+import type { StatementState } from './store-ledger.js';
+
+export interface SqlxSettled {
+  readonly note?: string;
+  readonly error?: StepError;
+}
+
+/** The table a step's sqlx row goes to, as people read it. */
+export function sqlxTableName(step: Step): string {
+  return step.sqlx?.table ?? '_sqlx_migrations';
+}
+
+/** Each step of the file in the store, with what the ledger says of its statements (the last one completes the file). */
+export type FileSteps = readonly { readonly step: Step; readonly states: readonly StatementState[] }[];
+
+export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyMap<string, SqlxRow>, session: EngineSession, options: { readonly rerecord?: boolean }): Promise<SqlxSettled | undefined> {
+  const sqlx = step.sqlx;
+  if (!sqlx?.completesFile || !session.writeSqlxRows) return undefined;
+  const row = rows.get(sqlx.version);
+  const where = `version ${sqlx.version} of ${sqlxTableName(step)}`;
+  if (row && row.checksum === sqlx.checksumSha384 && row.success) return undefined;
+  if (!row) {
+    await session.writeSqlxRows([sqlx]);
+    return { note: `recorded its missing sqlx row (${where})` };
+  }
+  if (options.rerecord) {
+    await session.writeSqlxRows([sqlx]);
+    return { note: `re-recorded the sqlx checksum of ${where} (SHA-384 of the file as it is now)` };
+  }
+  const src = step.source!;
+  return {
+    error: {
+      message: `apply: "${src.file}" changed since it was applied to store "${step.store}": the SHA-384 of its bytes is not the checksum in ${where}, so the service's sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))${row.success ? '' : ' and the row is marked failed (dirty)'}:\n${fileChange(file)}\nrevert the file, or accept it as it is with --rerecord (updates the checksum; the database is not changed)`,
+      file: src.file,
+      line: src.line,
+    },
+  };
+}
+
+/** What changed in the step's statements since they were recorded, shown so that invisible changes can be seen. */
+function fileChange(file: FileSteps): string {
+  const parts: string[] = [];
+  for (const { step, states } of file) {
+    const src = step.source!;
+    states.forEach((s, i) => {
+    if (s.state !== 'applied' && s.state !== 'changed') return;
+    const before = s.record.source ?? s.record.sql;
+    const now = src.original?.[i] ?? step.statements[i]!;
+    if (before !== now) parts.push(`statement ${src.ordinals[i]! + 1} (line ${src.statementLines[i]}):\n${changeSummary(before, now)}`);
+    });
+  }
+  if (parts.length > 0) return parts.join('\n');
+  return '  (every statement reads as it did: the change is outside them, in comments, blank lines, line endings or a byte-order mark between or around them)';
+}
