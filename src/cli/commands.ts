@@ -1,6 +1,7 @@
 /** Commands beyond validate and plan register here, one file each. */
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
+import { adoptCommand } from './adopt-command.js';
 import { applyCommand } from './apply-command.js';
 import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
@@ -12,6 +13,7 @@ import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, ctx: CliContext): void {
   applyCommand(program, ctx);
+  adoptCommand(program, ctx);
   checkCommand(program, ctx);
   verifyCommand(program, ctx);
   diffCommand(program, ctx);

@@ -100,6 +100,21 @@ export interface SqlxRow {
   readonly checksum: string;
 }
 
+/** A row of another migration tool's ledger (Flyway, dbmate, golang-migrate): evidence that a file ran. */
+export interface KnownLedgerRow {
+  readonly tool: 'flyway' | 'dbmate' | 'golang-migrate';
+  /** `schema.table` it was read from. */
+  readonly table: string;
+  /** The file's version as the tool records it (`20240101120000`, `1.2`). */
+  readonly version?: string;
+  /** Flyway: the script's file name. */
+  readonly script?: string;
+  /** golang-migrate: every version up to this one is applied. */
+  readonly upTo?: boolean;
+  /** golang-migrate: the last version failed midway. */
+  readonly dirty?: boolean;
+}
+
 /** What applying one step returns. */
 export interface StepOutcome {
   /** Rows moved, for copy steps. */
@@ -192,6 +207,8 @@ export interface EngineSession {
   readSqlxRows?(table: string | undefined): Promise<ReadonlyMap<string, SqlxRow>>;
   /** Writes sqlx rows without running anything (a missing row, a re-recorded checksum), replacing a row of the same version. */
   writeSqlxRows?(rows: readonly NonNullable<Step['sqlx']>[]): Promise<void>;
+  /** The ledgers of other migration tools found in the store (see {@link KnownLedgerRow}); engines without any leave it out. */
+  readKnownLedgers?(): Promise<readonly KnownLedgerRow[]>;
   /** Copies the rows of each table to files under `dir` before a destructive step; returns the files written. */
   backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]>;
   /**

@@ -12,7 +12,8 @@
  */
 import pg from 'pg';
 import { readSqlxRows, sqlxRowSql } from './postgres-sqlx.js';
-import type { SqlxRow, ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import { readKnownLedgers } from './postgres-known-ledgers.js';
+import type { KnownLedgerRow, SqlxRow, ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { applyCreateDatabase, applyNonTransactional, applyTransactional, type BeforeStatements } from './postgres-apply.js';
@@ -118,6 +119,11 @@ export class PostgresSession implements EngineSession {
     this.committed = true;
     // Several statements in one query commit together (an implicit transaction); nothing ran, so the execution time is the least topoplan records.
     await client.query(rows.map((r) => sqlxRowSql(r, 1n)).join(';\n'));
+  }
+
+  async readKnownLedgers(): Promise<readonly KnownLedgerRow[]> {
+    const client = await this.target(false);
+    return client ? readKnownLedgers(client) : [];
   }
 
   /** Backs up whole tables (definition and rows) into `dir` with a manifest, in one snapshot; see backup-postgres.ts. */

@@ -1,0 +1,52 @@
+/** `topoplan adopt FILE [--dry-run] [--prefer live|plan|SIDE=OBJECT]`: record what a system migrated by other means already has. */
+import type { CliContext } from './cli-context.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { adoptPlan, type AdoptSide } from '../adopt/adopt-plan.js';
+import { resolveConnections } from '../execute/resolve-connections.js';
+import { planMigration } from '../plan/plan-migration.js';
+import { renderAdoptText } from '../render/adopt-text.js';
+import { requireTopology } from './require-topology.js';
+import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+
+interface Preference { readonly side: AdoptSide; readonly object?: string }
+
+/** `live`, `plan`, or `live=comments` / `plan=table public.comments`: one side for every conflict, or for one object. */
+function preference(value: string, previous: Preference[] = []): Preference[] {
+  const m = /^(live|plan)(?:=(.+))?$/.exec(value.trim());
+  if (!m) throw new InvalidArgumentError('give live, plan, or SIDE=OBJECT (e.g. live=public.comments).');
+  return [...previous, { side: m[1] as AdoptSide, ...(m[2] ? { object: m[2].trim() } : {}) }];
+}
+
+/** The side for a conflicting object (`table public.comments`): a per-object choice first, then one for every object. */
+function sideFor(preferences: readonly Preference[]): ((object: string) => AdoptSide | undefined) | undefined {
+  if (preferences.length === 0) return undefined;
+  return (object) => {
+    const name = object.slice(object.indexOf(' ') + 1);
+    const named = preferences.find((p) => p.object && (p.object === object || p.object === name || `public.${p.object}` === name));
+    return named?.side ?? preferences.find((p) => !p.object)?.side;
+  };
+}
+
+export function adoptCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('adopt')
+    .description('record as applied what the databases already have (migrated by sqlx, psql or a runbook), without running it')
+    .argument('<file>', 'topology YAML')
+    .option('--dry-run', 'show what would be adopted, pending and conflicting; write nothing')
+    .addOption(new Option('--prefer <side>', 'who wins a conflict: live (keep what the database has) or plan (run the plan\'s statements), or SIDE=OBJECT for one object; repeatable').argParser(preference))
+    .option('--json', 'print the result as JSON')
+    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
+    .action(async (file: string, opts: { dryRun?: boolean; prefer?: Preference[]; json?: boolean; dataDir: string }) => {
+      const topology = await requireTopology(ctx, file);
+      const plan = await planMigration(topology);
+      const conns = await resolveConnections(topology, { dir: opts.dataDir });
+      try {
+        const prefer = sideFor(opts.prefer ?? []);
+        const result = await adoptPlan(plan, { connections: conns.connections, ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
+        ctx.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderAdoptText(result, { color: ctx.colorOut }));
+        ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
+      } finally {
+        await conns.stop();
+      }
+    });
+}
