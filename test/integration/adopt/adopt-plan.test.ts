@@ -19,6 +19,7 @@ import type { Plan } from '../../../src/plan/model.js';
 import type { Topology } from '../../../src/topology/model.js';
 import { startTestPostgres, tempDir } from '../../helpers/engines.js';
 import { novaCopy, type NovaCopy } from '../../helpers/nova.js';
+import { makeProject } from '../../helpers/project.js';
 import { describeSqlxProblems, sqlxConformance, sqlxSetup } from '../../helpers/sqlx-conformance.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -167,5 +168,41 @@ describe('adopt where an object differs from the plan', () => {
     const live = await adoptPlan(plan, { connections, prefer: 'live' });
     expect(live.ok).toBe(true);
     expect(live.stores.find((s) => s.store === 'nova')!.steps.find((a) => a.file === 'social-service/migrations/001_create_social_tables.sql')!.evidence).toContain('prefer live');
+  });
+});
+
+describe('other tools\' ledgers', () => {
+  const files = {
+    'db/migrations/20240101000000_create_prices.sql': 'CREATE TABLE prices (sku text PRIMARY KEY, cents bigint NOT NULL);\n',
+    'db/migrations/20240102000000_backfill_prices.sql': "UPDATE prices SET cents = 0 WHERE cents < 0;\n",
+    'db/migrations/20240103000000_create_discounts.sql': 'CREATE TABLE discounts (sku text NOT NULL REFERENCES prices (sku), percent int NOT NULL);\n',
+  };
+  const ran = ['db/migrations/20240101000000_create_prices.sql', 'db/migrations/20240102000000_backfill_prices.sql'];
+
+  it.each([
+    ['dbmate', 'CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY); INSERT INTO schema_migrations VALUES (\'20240101000000\'), (\'20240102000000\')', 'dbmate records version 20240102000000 in public.schema_migrations'],
+    ['golang-migrate', 'CREATE TABLE schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL); INSERT INTO schema_migrations VALUES (20240102000000, false)', 'golang-migrate records version 20240102000000 in public.schema_migrations'],
+    ['flyway', 'CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY, version varchar(50), description varchar(200), type varchar(20), script varchar(1000) NOT NULL, checksum int, installed_by varchar(100), installed_on timestamp DEFAULT now(), execution_time int, success boolean NOT NULL); INSERT INTO flyway_schema_history (installed_rank, version, script, success) VALUES (1, \'20240101000000\', \'20240101000000_create_prices.sql\', true), (2, \'20240102000000\', \'20240102000000_backfill_prices.sql\', true)', 'flyway records 20240102000000_backfill_prices.sql in public.flyway_schema_history'],
+  ])('%s: a file the schema cannot confirm is adopted when the tool recorded it', async (tool, ledgerSql, evidence) => {
+    const database = `prices_${tool.replace('-', '_')}`;
+    const { topologyFile, dir } = makeProject(files, { stores: { prices: { engine: 'postgres', database } }, sets: { db: { dir: 'db/migrations' } }, services: { pricing: { stores: { postgres: 'prices' }, sets: ['db'], owns: ['prices', 'discounts'] } } });
+    await withDatabase('postgres', (c) => c.query(`CREATE DATABASE ${database}`));
+    await withDatabase(database, async (c) => {
+      for (const f of ran) await c.query(readFileSync(join(dir, f), 'utf8'));
+      await c.query(ledgerSql);
+    });
+    const plan = await planMigration(topologyFile, { env: {} });
+    const r = await adoptPlan(plan, { connections: { prices: server.url } });
+    const store = r.stores[0]!;
+    expect(store.knownLedgers.join()).toContain(tool);
+    expect(store.steps.map((a) => [a.file ?? a.id, a.status])).toEqual([
+      ['prices:database', 'adopted'],
+      ['db/migrations/20240101000000_create_prices.sql', 'adopted'],
+      ['db/migrations/20240102000000_backfill_prices.sql', 'adopted'],
+      ['db/migrations/20240103000000_create_discounts.sql', 'pending'],
+    ]);
+    expect(store.steps[2]!.evidence).toBe(evidence);
+    const applied = await applyPlan(plan, { connections: { prices: server.url }, workDir: await tempDir('adopt-tools'), verify: false });
+    expect(applied.steps.map((s) => s.status)).toEqual(['already-applied', 'already-applied', 'already-applied', 'applied']);
   });
 });
