@@ -141,6 +141,18 @@ export interface ConnectOptions {
   readonly cluster?: string;
   /** ClickHouse cluster whose tables replicate: the ledger is a replicated table too. */
   readonly replicated?: boolean;
+  /** How to wait for an engine another process holds (embedded ClickHouse takes one process at a time). */
+  readonly wait?: ConnectWait;
+}
+
+/** Waiting at connect time, for an embedded engine that serves one process at a time. */
+export interface ConnectWait {
+  /** How long to wait. */
+  readonly timeoutMs?: number;
+  /** Stops waiting: connect rejects. */
+  readonly signal?: AbortSignal;
+  /** Told once, when the wait begins. */
+  readonly onNote?: (message: string) => void;
 }
 
 export interface LockOptions {

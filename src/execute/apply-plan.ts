@@ -102,7 +102,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         try {
           const declared = plan.stores.find((s) => s.name === store);
           const cluster = declared?.cluster ? { cluster: declared.cluster, ...(declared.replicated ? { replicated: true } : {}) } : {};
-          sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url, ...cluster }));
+          // An embedded engine another apply has open is waited for as long as a lock would be.
+          const wait = { timeoutMs: options.lockTimeoutMs ?? 30_000, ...(options.signal ? { signal: options.signal } : {}), onNote: (message: string) => emit({ type: 'engine', store, message }) };
+          sessions.set(store, await engines(sample.engine).connect({ store, database: sample.database, url, ...cluster, wait }));
         } catch (e) {
           for (const s of plan.steps.filter((x) => x.store === store)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'cannot connect', cause: `store:${store}`, error: { message: maskSecrets((e as Error).message) } });
         }

@@ -14,6 +14,10 @@
  * data directory is first opened in a process, so a later store needing a
  * cluster the open one lacks is refused with a message saying so.
  *
+ * Another process: chdb takes one process per data directory, so while
+ * another process has the path open, acquiring waits for it to close it
+ * (up to `wait.timeoutMs`), saying once that it waits and for whom.
+ *
  * @example
  * const handle = await acquireChdb('/data/ch')
  * await handle.run((client) => client.command({ query: 'SELECT 1' }), 'analytics')
@@ -24,6 +28,7 @@ import { createClient } from '@clickhouse/client';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TopoplanError } from '../../errors.js';
+import { chdbHolder } from './chdb-holder.js';
 import { chIdent } from './clickhouse-sql.js';
 
 interface Shared {
@@ -56,18 +61,28 @@ export async function loadChdb(): Promise<{ createChdbConnection: (o: { path: st
   }
 }
 
-export async function acquireChdb(path: string, clusters: readonly string[] = []): Promise<ChdbHandle> {
+/** How to wait for another process that has the data directory open. */
+export interface ChdbWait {
+  /** How long to wait. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Stops waiting: the acquire rejects. */
+  readonly signal?: AbortSignal;
+  /** Told once, when this process starts waiting. */
+  readonly onNote?: (message: string) => void;
+}
+
+const opening = new Map<string, Promise<Shared>>();
+
+export async function acquireChdb(path: string, clusters: readonly string[] = [], wait: ChdbWait = {}): Promise<ChdbHandle> {
   let shared = open.get(path);
   if (!shared) {
-    const { createChdbConnection } = await loadChdb();
-    const configured = clusters.length > 0 ? await configureClusters(path, clusters) : undefined;
-    shared = open.get(path);
-    if (!shared) {
-      // chdb's connection implements @clickhouse/client's Connection contract; its types come from its own copy of client-common.
-      const connection = createChdbConnection({ path }) as NonNullable<Parameters<typeof createClient>[0]>['connection'];
-      shared = { client: createClient({ ...(connection ? { connection } : {}) }), refs: 0, current: undefined, queue: Promise.resolve(), clusters: [...clusters].sort(), ...(configured ? { configured } : {}) };
-      open.set(path, shared);
-    } else configured?.close();
+    // Two stores of one process opening the same path at once share one open (and one wait).
+    let pending = opening.get(path);
+    if (!pending) {
+      pending = openShared(path, clusters, wait).finally(() => opening.delete(path));
+      opening.set(path, pending);
+    }
+    shared = await pending;
   }
   const missing = clusters.filter((c) => !shared!.clusters.includes(c));
   if (missing.length > 0) {
@@ -98,6 +113,51 @@ export async function acquireChdb(path: string, clusters: readonly string[] = []
       s.configured?.close();
     },
   };
+}
+
+/**
+ * Opens `path` in this process, first waiting while another process has it
+ * open: chdb takes one process per data directory, and a second open fails.
+ */
+async function openShared(path: string, clusters: readonly string[], wait: ChdbWait): Promise<Shared> {
+  const { createChdbConnection } = await loadChdb();
+  const deadline = Date.now() + (wait.timeoutMs ?? 30_000);
+  const noted = { value: false };
+  for (;;) {
+    await waitForOtherProcess(path, deadline, wait, noted);
+    let configured: { close(): void } | undefined;
+    try {
+      configured = clusters.length > 0 ? await configureClusters(path, clusters) : undefined;
+      // chdb's connection implements @clickhouse/client's Connection contract; its types come from its own copy of client-common.
+      const connection = createChdbConnection({ path }) as NonNullable<Parameters<typeof createClient>[0]>['connection'];
+      const shared: Shared = { client: createClient({ ...(connection ? { connection } : {}) }), refs: 0, current: undefined, queue: Promise.resolve(), clusters: [...clusters].sort(), ...(configured ? { configured } : {}) };
+      open.set(path, shared);
+      return shared;
+    } catch (e) {
+      configured?.close();
+      // Another process opened it between the look and the open: wait for that one too.
+      if (chdbHolder(path) === undefined) throw e;
+    }
+  }
+}
+
+async function waitForOtherProcess(path: string, deadline: number, wait: ChdbWait, noted: { value: boolean }): Promise<void> {
+  for (;;) {
+    const pid = chdbHolder(path);
+    if (pid === undefined) return;
+    if (wait.signal?.aborted) throw new TopoplanError('engine.chdb_busy', `engine: stopped waiting for pid ${pid}, which has embedded ClickHouse at ${path} open`);
+    if (!noted.value) {
+      noted.value = true;
+      wait.onNote?.(`embedded ClickHouse at ${path} is open in pid ${pid}: waiting for it to end (embedded ClickHouse takes one process at a time)`);
+    }
+    if (Date.now() >= deadline) {
+      throw new TopoplanError(
+        'engine.chdb_busy',
+        `engine: embedded ClickHouse at ${path} is still open in pid ${pid} after ${Math.round((wait.timeoutMs ?? 30_000) / 1000)} s (embedded ClickHouse takes one process at a time); run again when that process ends, or wait longer with --lock-timeout`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**

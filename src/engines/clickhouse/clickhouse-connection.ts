@@ -12,7 +12,7 @@
 import type { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import { createClient } from '@clickhouse/client';
-import { acquireChdb } from './chdb-registry.js';
+import { acquireChdb, type ChdbWait } from './chdb-registry.js';
 import { onOneNode } from './one-node-cluster.js';
 
 export interface ClickHouseConnection {
@@ -42,13 +42,14 @@ export function chdbClusters(url: string): string[] {
 /**
  * `cluster`: the store's, which an embedded engine must define. An embedded
  * engine with clusters runs every statement as their one node would (see
- * one-node-cluster.ts) and reports each rewrite in `notes`.
+ * one-node-cluster.ts) and reports each rewrite in `notes`. `wait`: how long
+ * to wait while another process has an embedded engine's directory open.
  */
-export async function openClickHouse(url: string, options: { cluster?: string } = {}): Promise<ClickHouseConnection> {
+export async function openClickHouse(url: string, options: { cluster?: string; wait?: ChdbWait } = {}): Promise<ClickHouseConnection> {
   const path = chdbPath(url);
   if (path !== undefined) {
     const clusters = [...new Set([...chdbClusters(url), ...(options.cluster ? [options.cluster] : [])])];
-    const handle = await acquireChdb(path, clusters);
+    const handle = await acquireChdb(path, clusters, options.wait);
     // chdb keeps one session: a setting given with a statement stays set after it, so it is reset at once.
     return over((work, database) => handle.run(work, database), () => handle.release(), true, clusters);
   }

@@ -16,7 +16,7 @@ export const clickhouseEngine: Engine = {
   name: 'clickhouse',
   capabilities: CLICKHOUSE_CAPABILITIES,
   async connect(options) {
-    const conn = await openClickHouse(options.url, options.cluster ? { cluster: options.cluster } : {});
+    const conn = await openClickHouse(options.url, { ...(options.cluster ? { cluster: options.cluster } : {}), ...(options.wait ? { wait: options.wait } : {}) });
     try {
       await conn.rows('SELECT 1 AS ok');
     } catch (e) {
