@@ -24,9 +24,10 @@ export function applyCommand(program: Command, ctx: CliContext): void {
     .option('--rerecord', 'accept changed or unfinished steps as applied, recording their current text')
     .option('--json', 'print events as JSON lines')
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
+    .option('--no-create-server-user', 'as root, do not create the "postgres" OS user embedded PostgreSQL runs as (created by default, and said so)')
     .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
-    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; concurrency: number; lockTimeout: number }) => {
+    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
       if (opts.dryRun) {
@@ -41,7 +42,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
       const forget = live ? ctx.onForcedExit(() => live.close()) : undefined;
       const stopping = () => live?.stopping(c.yellow('stopping: the steps running now finish or roll back, nothing new starts'));
       ctx.signal.addEventListener('abort', stopping, { once: true });
-      const connections = await resolveConnections(topology, { dir: opts.dataDir, clusters: namedClusters(plan), onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
+      const connections = await resolveConnections(topology, { dir: opts.dataDir, clusters: namedClusters(plan), createServerUser: opts.createServerUser, onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
       try {
         if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
         const result = await applyPlan(plan, {

@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
+import { POINTER_FILE } from '../engines/embedded/cluster-location.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import type { Topology } from '../topology/model.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -33,6 +34,8 @@ export interface ResolveOptions {
   readonly onNote?: (line: string) => void;
   /** ClickHouse clusters an embedded engine defines as one-node clusters of itself besides the stores' own (see namedClusters(plan)). */
   readonly clusters?: readonly string[];
+  /** As root: create the `postgres` OS user embedded PostgreSQL runs as when it is missing (default true). */
+  readonly createServerUser?: boolean;
 }
 
 export async function resolveConnections(topology: Topology, options: ResolveOptions = {}): Promise<Connections> {
@@ -56,8 +59,11 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
     }
     if (store.engine === 'postgres') {
       if (!pg) {
-        pg = await startEmbeddedPostgres({ dir: resolve(workDir, 'postgres'), ...(options.onNote ? { onNote: options.onNote } : {}) });
-        notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${maskSecrets(pg.url)} with data in ${resolve(workDir, 'postgres')}`);
+        const requested = resolve(workDir, 'postgres');
+        // Lines of commands that show no lines as they happen are shown with the others.
+        pg = await startEmbeddedPostgres({ dir: requested, onNote: options.onNote ?? ((n) => notes.push(n)), ...(options.createServerUser === false ? { createServerUser: false } : {}) });
+        const elsewhere = pg.dataDir !== requested ? ` (outside ${requested}, which the server's OS user cannot enter; named in ${resolve(requested, POINTER_FILE)})` : '';
+        notes.push(`embedded PostgreSQL (${pg.source}) ${pg.started ? 'started' : 'joined'} at ${maskSecrets(pg.url)} with data in ${pg.dataDir}${elsewhere}`);
       }
       connections[store.name] = pg.url;
     } else {

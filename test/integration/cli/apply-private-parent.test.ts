@@ -1,0 +1,53 @@
+/**
+ * As root, embedded PostgreSQL runs as the `postgres` OS user, which cannot
+ * enter a project under a mode-700 directory (`mktemp -d`, `/root`). apply
+ * works there anyway: the cluster lives where that user can reach it, the
+ * run says where, and no permission of the user's directories changes.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readPostmasterPid } from '../../../src/engines/embedded/postmaster-pid.js';
+import { cli } from '../../helpers/cli.js';
+import { makeProject, pgTopology } from '../../helpers/project.js';
+
+const asRoot = process.getuid?.() === 0;
+const { dir, topologyFile } = makeProject(
+  {
+    'app/001_accounts.sql': "CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);\nCOMMENT ON TABLE accounts IS 'who signs in';\n",
+    'app/002_sessions.sql': 'CREATE TABLE sessions (id uuid PRIMARY KEY, account_id bigint NOT NULL REFERENCES accounts (id), expires_at timestamptz);\n',
+  },
+  pgTopology({ sets: { app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'], owns: ['accounts', 'sessions'] } } }),
+);
+const dataDir = join(dir, '.topoplan');
+let cluster: string | undefined;
+afterAll(async () => {
+  if (cluster) await rm(cluster, { recursive: true, force: true });
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!asRoot)('apply as root from a mode-700 parent directory', () => {
+  it('applies, says where the cluster is, and leaves the modes of the project alone', async () => {
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const first = await cli(['apply', topologyFile, '--data-dir', dataDir]);
+    expect(first.err).toBe('');
+    expect(first.code).toBe(0);
+    const pointer = join(dataDir, 'postgres', 'topoplan-cluster.json');
+    cluster = (JSON.parse(readFileSync(pointer, 'utf8')) as { cluster: string }).cluster;
+    expect(cluster).toMatch(/^\/var\/lib\/topoplan\/postgres-[0-9a-f]{16}$/);
+    expect(first.out).toContain(`topoplan: the OS user that runs embedded PostgreSQL cannot enter ${dataDir}, so its cluster is kept in ${cluster} (named in ${pointer}); no permissions were changed`);
+    expect(first.out).toContain(`with data in ${cluster} (outside ${join(dataDir, 'postgres')}`);
+    expect(first.out).toMatch(/applied\s+main:app\/001_accounts\.sql/);
+    expect(existsSync(join(cluster, 'PG_VERSION'))).toBe(true);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // The run that started the server was its only user: it is stopped.
+    expect((await readPostmasterPid(cluster))?.alive ?? false).toBe(false);
+
+    const again = await cli(['apply', topologyFile, '--data-dir', dataDir]);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/already-applied\s+main:app\/002_sessions\.sql/);
+    expect(again.out).toContain(`with data in ${cluster}`);
+    expect(again.out).not.toContain('so its cluster is kept in');
+  });
+});
