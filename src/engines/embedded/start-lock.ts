@@ -11,8 +11,8 @@
  * @example
  * await withStartLock('/data/pg', async () => { ...initdb and start... }, { onNote: console.log })
  */
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TopoplanError } from '../../errors.js';
@@ -30,7 +30,7 @@ export interface StartLockOptions {
 interface Holder extends ProcessIdentity { readonly dir: string; readonly since: string }
 
 const POLL_MS = 50;
-/** A lock file still empty after this long was left by a process killed between creating and writing it. */
+/** A lock file that cannot be read as a holder after this long was not written by this code: taken over. */
 const UNWRITTEN_MS = 5_000;
 
 /** The lock file for data directory `dir`. */
@@ -54,12 +54,7 @@ async function acquire(lock: string, mine: string, dir: string, options: StartLo
   const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   let waitingFor: string | undefined;
   for (;;) {
-    try {
-      await writeFile(lock, mine, { flag: 'wx', mode: 0o644 });
-      return;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-    }
+    if (await createWith(lock, mine)) return;
     const text = await readFile(lock, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     const holder = parse(text);
@@ -85,6 +80,25 @@ async function acquire(lock: string, mine: string, dir: string, options: StartLo
       );
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/**
+ * Creates `lock` holding `text`, or returns false when it exists: written
+ * beside it and hard-linked into place, so the lock never exists empty (a
+ * holder killed between creating and writing it would leave no name).
+ */
+async function createWith(lock: string, text: string): Promise<boolean> {
+  const draft = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, text, { mode: 0o644 });
+  try {
+    await link(draft, lock);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  } finally {
+    await rm(draft, { force: true });
   }
 }
 
