@@ -7,7 +7,7 @@
  * const src = parseYamlSource('topologies/a.yaml', text);
  * src.position(['stores', 'nova', 'url']) // { file, line: 12, column: 10 }
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { SourcePos } from './model.js';
 
@@ -41,9 +41,29 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const p = lineCounter.linePos(offset);
     return { file, line: p.line, column: p.col };
   };
+  let value: unknown;
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    try {
+      value = doc.toJS();
+    } catch (e) {
+      // An alias of an anchor defined later or nowhere, or too many aliases: found only when values are built.
+      const p = lineCounter.linePos(unresolvedAlias(doc) ?? 0);
+      diagnostics.push(
+        diagnostic({
+          code: 'topology.yaml',
+          severity: 'error',
+          message: `topology: YAML error in "${file}": ${(e as Error).message}`,
+          file,
+          line: p.line,
+          column: p.col,
+          hint: 'define an anchor (&name) before the alias (*name) that repeats it, and repeat few values that way',
+        }),
+      );
+    }
+  }
   return {
     file,
-    value: diagnostics.some((d) => d.severity === 'error') ? undefined : doc.toJS(),
+    value,
     diagnostics,
     position(path, key = false) {
       let node: unknown = doc.contents;
@@ -66,6 +86,21 @@ export function parseYamlSource(file: string, text: string): YamlSource {
       return last;
     },
   };
+}
+
+/** Where the first alias without an anchor before it is. */
+function unresolvedAlias(doc: Document): number | undefined {
+  let found: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) === undefined) {
+        found = node.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Each map's pairs by key, built once: a topology of a thousand services is looked up a thousand times. */

@@ -160,3 +160,14 @@ describe('loadTopology diagnostics', () => {
     expect(one(ds, 'topology.allow_matches_nothing')).toMatchObject({ severity: 'warning', line: 14 });
   });
 });
+
+describe('aliases that cannot be built', () => {
+  it('an alias before its anchor is one error at the alias, not a crash', async () => {
+    const dir = project({ 'topology.yaml': base('  app: { stores: { postgres: main }, sets: *apps }\nlater: &apps [app]\n'), 'app/001_t.sql': 'CREATE TABLE t (id int);' });
+    const { topology, diagnostics } = await loadTopology(join(dir, 'topology.yaml'));
+    expect(topology).toBeUndefined();
+    const d = one(diagnostics, 'topology.yaml');
+    expect(d.message).toMatch(/^topology: YAML error in ".*topology\.yaml": .*alias/i);
+    expect([d.line, d.column]).toEqual([8, 44]);
+  });
+});
