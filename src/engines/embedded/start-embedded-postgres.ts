@@ -133,6 +133,8 @@ async function leave(requested: string, dir: string, url: string, options: Embed
   // Clients that are not topoplan runs (a psql session) get time to finish; outside the lock, so other runs can join meanwhile.
   if (waitMs > 0 && (await liveServerUsers(dir)).every((u) => u.pid === process.pid)) await waitForOtherClients(url, waitMs);
   await withStartLock(requested, async () => {
+    // A new handle of this process joined while this one waited: the process still uses the server.
+    if ((handles.get(dir) ?? 0) > 0) return;
     if ((await leaveServer(dir)).length > 0) return;
     await stopPostmaster(dir, options.stopMode ?? 'fast');
   }, lock);

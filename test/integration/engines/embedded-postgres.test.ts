@@ -82,6 +82,21 @@ describe('startEmbeddedPostgres', () => {
     expect((await readPostmasterPid(dir))?.alive ?? false).toBe(false);
   });
 
+  it('one process: a handle opened while another is letting go keeps the server', async () => {
+    const dir = path.join(root, 'rejoin');
+    const first = await startEmbeddedPostgres({ dir, stopWaitMs: 10_000 });
+    // A client that is not a run holds the first stop() in its wait for other clients.
+    const client = new pg.Client(first.url);
+    await client.connect();
+    const stopping = first.stop();
+    const second = await startEmbeddedPostgres({ dir, stopWaitMs: 0 });
+    await client.end();
+    await stopping;
+    expect(await serverPort(second.url)).toBe(Number(new URL(second.url).port));
+    await second.stop();
+    expect((await readPostmasterPid(dir))?.alive ?? false).toBe(false);
+  });
+
   it('a user that died without letting go does not keep the server running', async () => {
     const dir = path.join(root, 'dead-user');
     const server = await startEmbeddedPostgres({ dir, stopWaitMs: 0 });
