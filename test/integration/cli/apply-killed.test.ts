@@ -75,11 +75,13 @@ async function applyKilledAt(dataDir: string, point: KillPoint): Promise<string>
   let out = '';
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_, signal) => r(signal)));
   const kill = () => child.kill('SIGKILL');
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    out += `${line}\n`;
-    if (point.when !== 'initdb' && point.when.test(line)) kill();
-  });
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // Progress may come on either stream.
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      out += `${line}\n`;
+      if (point.when !== 'initdb' && point.when.test(line)) kill();
+    });
+  }
   if (point.when === 'initdb') {
     // initdb is building the cluster beside its place (its PG_VERSION is among the first files it writes): poll for it, bounded.
     const deadline = Date.now() + 60_000;
@@ -120,7 +122,7 @@ describe('apply killed with SIGKILL at several points', () => {
     expect(readdirSync(dataDir).filter((n) => n.includes('.initdb-')), 'no cluster half-built by initdb left').toEqual([]);
     expect(await fingerprint(dataDir)).toBe(expected);
     const after = await cli(['apply', topologyFile, '--data-dir', dataDir]);
-    expect(after.out).not.toMatch(/^applied\s/m);
+    expect(after.out + after.err).not.toMatch(/^applied\s/m);
     expect(after.code).toBe(0);
   });
 });

@@ -31,23 +31,24 @@ describe.skipIf(!asRoot)('apply as root from a mode-700 parent directory', () =>
   it('applies, says where the cluster is, and leaves the modes of the project alone', async () => {
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     const first = await cli(['apply', topologyFile, '--data-dir', dataDir]);
-    expect(first.err).toBe('');
-    expect(first.code).toBe(0);
+    const said = first.out + first.err;
+    expect(first.code, said).toBe(0);
     const pointer = join(dataDir, 'postgres', 'topoplan-cluster.json');
     cluster = (JSON.parse(readFileSync(pointer, 'utf8')) as { cluster: string }).cluster;
     expect(cluster).toMatch(/^\/var\/lib\/topoplan\/postgres-[0-9a-f]{16}$/);
-    expect(first.out).toContain(`topoplan: the OS user that runs embedded PostgreSQL cannot enter ${dataDir}, so its cluster is kept in ${cluster} (named in ${pointer}); no permissions were changed`);
-    expect(first.out).toContain(`with data in ${cluster} (outside ${join(dataDir, 'postgres')}`);
-    expect(first.out).toMatch(/applied\s+main:app\/001_accounts\.sql/);
+    expect(said).toContain(`topoplan: the OS user that runs embedded PostgreSQL cannot enter ${dataDir}, so its cluster is kept in ${cluster} (named in ${pointer}); no permissions were changed`);
+    expect(said).toContain(`with data in ${cluster} (outside ${join(dataDir, 'postgres')}`);
+    expect(said).toMatch(/applied\s+main:app\/001_accounts\.sql/);
     expect(existsSync(join(cluster, 'PG_VERSION'))).toBe(true);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     // The run that started the server was its only user: it is stopped.
     expect((await readPostmasterPid(cluster))?.alive ?? false).toBe(false);
 
     const again = await cli(['apply', topologyFile, '--data-dir', dataDir]);
-    expect(again.code).toBe(0);
-    expect(again.out).toMatch(/already-applied\s+main:app\/002_sessions\.sql/);
-    expect(again.out).toContain(`with data in ${cluster}`);
-    expect(again.out).not.toContain('so its cluster is kept in');
+    const saidAgain = again.out + again.err;
+    expect(again.code, saidAgain).toBe(0);
+    expect(saidAgain).toMatch(/already-applied\s+main:app\/002_sessions\.sql/);
+    expect(saidAgain).toContain(`with data in ${cluster}`);
+    expect(saidAgain).not.toContain('so its cluster is kept in');
   });
 });

@@ -34,7 +34,10 @@ describe('apply while another run holds the start lock', () => {
         out += t;
         if (t.includes('waiting for')) release();
       },
-      err: (t) => (out += t),
+      err: (t) => {
+        out += t;
+        if (t.includes('waiting for')) release();
+      },
       env: { NO_COLOR: '1' },
     });
     const [r] = await Promise.all([run, holder]);
