@@ -24,6 +24,7 @@ export { renderDryRun } from './render/dry-run.js';
 export { diffTopologies, renderDiffMarkdown, renderDiffText, type TopologyDiff } from './diff/index.js';
 export { planTransition, runTransition, type TransitionPlan, type TransitionResult } from './transition/index.js';
 export { checkPlan, type CheckOptions } from './check/check-plan.js';
+export { openChecker, type Checker } from './check/open-checker.js';
 export type { CheckResult, CheckFailure, FailurePlace, NotChecked, SchemaFileResult, SchemaFileStatus } from './check/check-result.js';
 export { renderCheckText, type CheckTextOptions } from './render/check-text.js';
 export { diffSchemas, type SchemaChange } from './schema/diff-schemas.js';

@@ -24,7 +24,7 @@ import { storeSchema, type StoreSchema } from '../schema/store-schema.js';
 import type { CheckResult, NotChecked } from './check-result.js';
 import { collectFailures } from './collect-failures.js';
 import { continuingEngines, fileOrderOnly, type StatementFailures } from './continuing-engines.js';
-import { startScratchEngines, type ScratchOptions } from './scratch-engines.js';
+import { startScratchEngines, type ScratchEngines, type ScratchOptions } from './scratch-engines.js';
 import { schemaFiles } from './schema-files.js';
 import { separateDatabases } from './separate-databases.js';
 
@@ -43,47 +43,59 @@ export interface CheckOptions extends ScratchOptions {
 }
 
 export async function checkPlan(original: Plan, options: CheckOptions = {}): Promise<CheckResult> {
-  const { plan, notes: renamed } = separateDatabases(original);
-  const used = plan.stores.filter((s) => plan.steps.some((st) => st.store === s.name));
-  const scratch = await startScratchEngines(used, { ...options, clusters: namedClusters(plan) });
+  const { plan } = separateDatabases(original);
+  const scratch = await startScratchEngines(storesUsed(plan), { ...options, clusters: namedClusters(plan) });
   try {
-    const statementFailures: StatementFailures = new Map();
-    const applied = await applyPlan(plan, {
-      connections: scratch.connections,
-      unreachableReasons: scratch.reasons,
-      workDir: scratch.dir,
-      ...(options.contract ? { contract: true } : {}),
-      ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      engines: continuingEngines(statementFailures),
-      softDependency: fileOrderOnly(plan),
-    });
-    const failures = collectFailures(plan, applied.steps, statementFailures);
-    const notChecked = notCheckedSteps(plan, applied.steps);
-    const contractStores = new Set(plan.steps.filter((s) => s.phase === 'contract').map((s) => s.store));
-    const reachable = used.filter((s) => scratch.connections[s.name]);
-    const schemas = await inspectStores(reachable, scratch.connections, original, (store) => (options.contract && contractStores.has(store) ? 'contract' : 'apply'));
-    const files = options.schemaDir
-      ? await schemaFiles(schemas, options.schemaDir, { update: !!options.update, comparable: failures.length === 0, contractStores })
-      : [];
-    // A missing file fails the check only once the team commits schema files (some other store has one).
-    const adopted = files.some((f) => f.status !== 'missing');
-    const schemaOk = files.every((f) => f.status === 'same' || f.status === 'written' || f.status === 'other-phase' || (f.status === 'missing' && !adopted));
-    return {
-      ok: failures.length === 0 && applied.ok && schemaOk,
-      failures,
-      notChecked,
-      steps: applied.steps.map(({ durationMs: _, ...rest }) => rest),
-      ...(applied.verification ? { verification: applied.verification } : {}),
-      schemas,
-      schemaFiles: files,
-      contract: !!options.contract,
-      notes: [...scratch.notes, ...renamed],
-    };
+    return await checkOn(scratch, original, options);
   } finally {
     await scratch.stop();
   }
+}
+
+/** The stores a plan has steps in: the ones a check needs engines for. */
+export function storesUsed(plan: Plan): PlanStore[] {
+  return plan.stores.filter((s) => plan.steps.some((st) => st.store === s.name));
+}
+
+/** Checks a plan on scratch engines that are running and empty (made for it, or reset after another check). */
+export async function checkOn(scratch: ScratchEngines, original: Plan, options: Omit<CheckOptions, keyof ScratchOptions> = {}): Promise<CheckResult> {
+  const { plan, notes: renamed } = separateDatabases(original);
+  const used = storesUsed(plan);
+  const { connections, reasons } = scratch.connectionsFor(used);
+  const statementFailures: StatementFailures = new Map();
+  const applied = await applyPlan(plan, {
+    connections,
+    unreachableReasons: reasons,
+    workDir: scratch.dir,
+    ...(options.contract ? { contract: true } : {}),
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    engines: continuingEngines(statementFailures),
+    softDependency: fileOrderOnly(plan),
+  });
+  const failures = collectFailures(plan, applied.steps, statementFailures);
+  const notChecked = notCheckedSteps(plan, applied.steps);
+  const contractStores = new Set(plan.steps.filter((s) => s.phase === 'contract').map((s) => s.store));
+  const reachable = used.filter((s) => connections[s.name]);
+  const schemas = await inspectStores(reachable, connections, original, (store) => (options.contract && contractStores.has(store) ? 'contract' : 'apply'));
+  const files = options.schemaDir
+    ? await schemaFiles(schemas, options.schemaDir, { update: !!options.update, comparable: failures.length === 0, contractStores })
+    : [];
+  // A missing file fails the check only once the team commits schema files (some other store has one).
+  const adopted = files.some((f) => f.status !== 'missing');
+  const schemaOk = files.every((f) => f.status === 'same' || f.status === 'written' || f.status === 'other-phase' || (f.status === 'missing' && !adopted));
+  return {
+    ok: failures.length === 0 && applied.ok && schemaOk,
+    failures,
+    notChecked,
+    steps: applied.steps.map(({ durationMs: _, ...rest }) => rest),
+    ...(applied.verification ? { verification: applied.verification } : {}),
+    schemas,
+    schemaFiles: files,
+    contract: !!options.contract,
+    notes: [...scratch.notes, ...renamed],
+  };
 }
 
 /** Steps that did not run, grouped by store and reason: a store without an engine, or the contract phase. */

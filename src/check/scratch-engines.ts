@@ -18,6 +18,8 @@ import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-u
 import type { EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import { TopoplanError } from '../errors.js';
 import type { PlanStore } from '../plan/model.js';
+import type { EngineName } from '../sql/effects.js';
+import { resetScratchClickHouse, resetScratchPostgres } from './reset-scratch.js';
 import { beginScratch, type ScratchStart } from './scratch-start.js';
 
 export interface ScratchOptions {
@@ -44,6 +46,13 @@ export interface ScratchEngines {
   readonly reasons: Readonly<Record<string, string>>;
   /** One line per engine started. */
   readonly notes: readonly string[];
+  /** The engines running and the ClickHouse clusters defined: what another plan needs to be checked on them too. */
+  readonly engines: ReadonlySet<EngineName>;
+  readonly clusters: readonly string[];
+  /** URL per store of any plan whose engines these are (see `engines`). */
+  connectionsFor(stores: readonly PlanStore[]): { connections: Record<string, string | undefined>; reasons: Record<string, string> };
+  /** Drops every database, role and function a check made (see reset-scratch.ts). */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,8 +60,6 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
   const engines = new Set(stores.map((s) => s.engine));
   const begun = options.begun ?? (await beginScratch({ ...options, postgres: engines.has('postgres') }));
   const dir = begun.dir;
-  const connections: Record<string, string | undefined> = {};
-  const reasons: Record<string, string> = {};
   const notes: string[] = [];
   let pg: EmbeddedPostgres | undefined;
   let ch: ChdbHandle | undefined;
@@ -74,16 +81,26 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
     if (chStarted.status === 'rejected') throw chStarted.reason;
     if (pg) notes.push(`scratch PostgreSQL (${pg.source}), durability off`);
     if (ch) notes.push(`scratch ClickHouse (chdb)${clusters.length > 0 ? ` as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
-    for (const s of stores) {
-      if (s.engine === 'postgres') connections[s.name] = pg!.url;
-      else if (s.engine === 'clickhouse') connections[s.name] = chUrl;
-      else if (options.neo4jUrl) connections[s.name] = options.neo4jUrl;
-      else {
-        connections[s.name] = undefined;
-        reasons[s.name] = `store "${s.name}" (neo4j): not checked: Neo4j has no embedded engine; give a throwaway server with --neo4j-url`;
+    const connectionsFor = (list: readonly PlanStore[]) => {
+      const connections: Record<string, string | undefined> = {};
+      const reasons: Record<string, string> = {};
+      for (const s of list) {
+        if (s.engine === 'postgres') connections[s.name] = pg?.url;
+        else if (s.engine === 'clickhouse') connections[s.name] = chUrl;
+        else if (options.neo4jUrl) connections[s.name] = options.neo4jUrl;
+        else {
+          connections[s.name] = undefined;
+          reasons[s.name] = `store "${s.name}" (neo4j): not checked: Neo4j has no embedded engine; give a throwaway server with --neo4j-url`;
+        }
       }
-    }
-    return { dir, connections, reasons, notes, stop };
+      return { connections, reasons };
+    };
+    const { connections, reasons } = connectionsFor(stores);
+    const reset = async () => {
+      await Promise.all([pg ? resetScratchPostgres(pg.url) : undefined, ch ? resetScratchClickHouse(ch) : undefined]);
+    };
+    const running = new Set<EngineName>([...(pg ? ['postgres' as const] : []), ...(ch ? ['clickhouse' as const] : [])]);
+    return { dir, connections, reasons, notes, engines: running, clusters, connectionsFor, reset, stop };
   } catch (e) {
     await stop();
     throw e;
