@@ -3,6 +3,7 @@
  * statement destroys are copied into the backup database first, and
  * `restoreBackup` puts them back (row checksums equal).
  */
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +100,18 @@ describe('ClickHouse backups', () => {
     expect((await restore(b!.dir))[0]).toMatchObject({ created: true, rows: 5 });
     expect(await checksum()).toBe(before);
     expect((await raw.rows<{ statement: string }>('SHOW CREATE TABLE obs.events'))[0]!.statement).toBe(definition);
+  });
+
+  it('a copy that fails stops the statement before it starts: no row lost, no ledger record', async () => {
+    const before = await checksum();
+    const dir = path.join(workDir, 'backups', 'run', String(n + 1));
+    // The copy's table is taken already, so CREATE TABLE ... AS SELECT fails.
+    const taken = `b_${createHash('sha256').update(dir).digest('hex').slice(0, 12)}_1_events`;
+    await raw.command(`CREATE TABLE topoplan_backup.${taken} (x UInt8) ENGINE = Memory`);
+    const failed = destroy('TRUNCATE TABLE obs.events', [{ kind: 'delete_rows', object: events }]);
+    await expect(failed).rejects.toThrow(new RegExp(`^apply: app/events_ch_${n}\\.sql:1: backing up table "obs.events" into topoplan_backup.${taken} before step "events:ch/${n}" of store "events" failed, so the statement did not run: .*; hint: `));
+    expect(await checksum()).toBe(before);
+    expect((await session.readLedger()).records.filter((r) => r.stepId === `events:ch/${n}`)).toEqual([]);
   });
 
   it('what cannot be copied is said, and a missing table needs no backup', async () => {
