@@ -7,6 +7,7 @@
  * @example
  * process.stdout.write(renderDryRun(plan, { contract: false }));
  */
+import { backedUp } from '../plan/resolve/backup-coverage.js';
 import type { Plan } from '../plan/model.js';
 import { heldSteps } from '../plan/opt-in.js';
 
@@ -32,7 +33,7 @@ export function renderDryRun(plan: Plan, options: { contract?: boolean } = {}): 
         out.push(`-- not run: ${why}`);
         for (const sql of s.statements) out.push(`${sql};`.replace(/^/gm, '-- '));
       } else {
-        if (s.destructive) out.push(`-- backed up first${s.allowed ? `; allowed by ${s.allowed.at}: ${s.allowed.reason}` : ''}`);
+        if (s.destructive) out.push(`-- ${backedUp(s) ? 'backed up first' : 'not backed up'}${s.allowed ? `; allowed by ${s.allowed.at}: ${s.allowed.reason}` : ''}`);
         for (const sql of s.statements) out.push(`${sql};`);
       }
       out.push('');

@@ -7,6 +7,7 @@
  * @example
  * process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
  */
+import { backedUp } from '../plan/resolve/backup-coverage.js';
 import pc from 'picocolors';
 import type { Conflict, Plan, Step, StepChange } from '../plan/model.js';
 import { formatDiagnostic } from '../errors.js';
@@ -99,7 +100,8 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
     if (d.notBackedUp) out.push(`          ${c.yellow(`not backed up: ${d.notBackedUp}`)}`);
   }
   if (s.destructive) {
-    out.push(`      ${s.allowed ? c.yellow(`! allowed by ${s.allowed.at}: ${s.allowed.reason}; backed up first`) : c.yellow(`! held: runs after a backup when opted in: ${optInHint(s)}`)}`);
+    const backup = backedUp(s);
+    out.push(`      ${s.allowed ? c.yellow(`! allowed by ${s.allowed.at}: ${s.allowed.reason}; ${backup ? 'backed up first' : 'not backed up'}`) : c.yellow(`! held: runs ${backup ? 'after a backup ' : ''}when opted in: ${optInHint(s)}`)}`);
   }
   for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
   for (const x of s.substitutions ?? []) out.push(`      ${c.dim(`# ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`)}`);

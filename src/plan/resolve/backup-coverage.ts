@@ -26,3 +26,8 @@ export function notBackedUp(d: Destruction & { readonly reaches?: readonly strin
   if (engine === 'postgres' && d.object.kind !== 'table' && d.object.kind !== 'schema') return `the ${d.object.kind.replace('_', ' ')} (only tables and columns are backed up)`;
   return undefined;
 }
+
+/** Whether apply backs up anything of what a step destroys (false when the backup would keep none of it). */
+export function backedUp(step: { readonly destroys: readonly { readonly notBackedUp?: string }[] }): boolean {
+  return step.destroys.some((d) => d.notBackedUp === undefined);
+}

@@ -177,6 +177,9 @@ CREATE VIEW reports.latest AS SELECT * FROM reports.daily;`,
     expect(db.destroys[0]!.notBackedUp).toBe('the database as a whole: take a backup of it yourself before opting in');
     expect(JSON.parse(JSON.stringify(p)).steps.find((s: Step) => s.id === db.id).destroys[0].notBackedUp).toBe(db.destroys[0]!.notBackedUp);
     expect(renderPlanText(p)).toContain('not backed up: the database as a whole');
+    // A step none of whose destruction is backed up does not claim a backup.
+    expect(renderPlanText(p)).toContain(`! held: runs when opted in: `);
+    expect(renderDryRun(p, { contract: true })).toMatch(/--   not backed up: the database as a whole: take a backup of it yourself before opting in\n-- not backed up\nDROP DATABASE IF EXISTS scratch;/);
     expect(renderDryRun(p, { contract: true })).toContain('--   not backed up: what the cascade also drops: view reports.latest');
   });
 });
