@@ -37,7 +37,8 @@ export type ObjectKind =
  * A database object. Names are stored unquoted and as PostgreSQL folds them
  * (lowercase unless quoted). `schema` is the PostgreSQL schema (default `public`)
  * or the ClickHouse database (when the statement names one); `table` is set for
- * triggers (PostgreSQL trigger names are per table).
+ * triggers (PostgreSQL trigger names are per table) and for the sequence of a
+ * serial or identity column (it belongs to its table).
  */
 export interface ObjectRef {
   readonly kind: ObjectKind;
@@ -71,7 +72,9 @@ export type ReferenceVia =
   | 'structure'
   | 'alter_target'
   | 'comment'
-  | 'grant';
+  | 'grant'
+  /** ANALYZE / VACUUM of a table. */
+  | 'maintenance';
 
 export interface Effect {
   readonly action: EffectAction;

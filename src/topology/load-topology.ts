@@ -187,7 +187,14 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
       if (files.length === 0) err(ds, 'topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
     }
     const templates = setTemplates(name, s, env, pos, ds);
-    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, ...templates, pos: p });
+    for (const [engine, store] of Object.entries(s.stores ?? {})) {
+      const at = pos(['sets', name, 'stores', engine]);
+      const st = stores.get(store!);
+      if (!s.shared) err(ds, 'topology.set_stores', `topology: set "${name}" names stores but is not shared`, at, `a service's set runs in its service's stores: remove stores:, or mark the set shared: true`);
+      else if (!st) err(ds, 'topology.unknown_store', `topology: set "${name}" uses store "${store}" which is not declared`, at, hintFor(store!, [...stores.keys()], `declare it under stores:\nstores:\n  ${store}: { engine: ${engine}, database: ${store} }`));
+      else if (st.engine !== engine) err(ds, 'topology.store_engine', `topology: set "${name}" uses store "${store}" for ${engine}, but it is a ${st.engine} store`, at, `use a ${engine} store here, or put "${store}" under stores: { ${st.engine}: ${store} }`);
+    }
+    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, defaultStores: s.shared ? (s.stores ?? {}) : {}, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, ...templates, pos: p });
   }
   checkReferences(raw, stores, services, sets, pos, ds);
   return {

@@ -44,6 +44,8 @@ export interface MigrationSet {
   readonly dir: string;
   readonly absDir: string;
   readonly shared: boolean;
+  /** A shared set's store per engine for statements whose objects no service owns (`stores:`). */
+  readonly defaultStores: Readonly<Partial<Record<EngineName, string>>>;
   /** The topology allows `dir` outside the topology's root (`allowOutsideRoot: true`). */
   readonly allowOutsideRoot: boolean;
   /** The service that lists this set; undefined for shared sets. */

@@ -66,6 +66,8 @@ export interface RawSet {
   exclude?: string[];
   /** True for a legacy set that belongs to no service: each statement goes to the store of the owner of what it touches. */
   shared?: boolean;
+  /** A shared set only: the store per engine of statements whose objects no service owns. */
+  stores?: Partial<Record<'postgres' | 'clickhouse' | 'neo4j', string>>;
   /** `dir` may lie outside the topology's root (`/srv/legacy`, `../../other-repo`): without it such a dir is an error. */
   allowOutsideRoot?: boolean;
   /** Engine of files by glob, when a directory mixes engines. Otherwise: `.cypher`/`.cql` is neo4j, a file the PostgreSQL parser rejects but ClickHouse syntax explains is clickhouse. */

@@ -130,7 +130,7 @@ export class Lifecycle {
       for (const e of n.effects) {
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
-        const key = this.key(n.store, n.engine, e.object);
+        const key = this.relationKey(n, e.object);
         // A table referencing itself (comments.parent_id → comments) needs nothing before it.
         created ??= new Set(n.effects.filter((c) => c.action === 'create').map((c) => this.key(n.store, n.engine, c.object)));
         if (created.has(key)) continue;
@@ -146,6 +146,21 @@ export class Lifecycle {
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
+  }
+
+  /**
+   * The key of what a use names. In PostgreSQL, tables, views, materialized views and sequences share one
+   * namespace and `GRANT ... ON t`, `COMMENT ON TABLE t`, `ANALYZE t` or `SELECT ... FROM t` name any of them
+   * as a table: such a name that no table has is the view (or sequence) of that name, when there is one.
+   */
+  private relationKey(n: NodeEffects, ref: ObjectRef): StoreKey {
+    const key = this.key(n.store, n.engine, ref);
+    if (n.engine !== 'postgres' || ref.kind !== 'table' || this.versions.has(key)) return key;
+    for (const kind of ['view', 'materialized_view', 'sequence'] as const) {
+      const other = this.key(n.store, n.engine, { ...ref, kind });
+      if (this.versions.has(other)) return other;
+    }
+    return key;
   }
 
   /** Versions by key without the store prefix, to find an object in another store; built when a reference first misses. */

@@ -19,6 +19,11 @@ import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { compareText } from '../compare-text.js';
 
+/** Objects that belong to a table: indexes, triggers, the sequence of a serial or identity column. */
+function dependent(o: ObjectRef): boolean {
+  return o.kind === 'index' || o.kind === 'trigger' || (o.kind === 'sequence' && o.table !== undefined);
+}
+
 interface Creator {
   readonly unit: Unit;
   readonly ref: ObjectRef;
@@ -33,10 +38,11 @@ export function resolveDuplicates(
 ): void {
   const live = () => units.filter((u) => !u.skipped && u.store);
   const skippedKeys = new Map<string, Set<string>>();
-  const primaryKinds = (k: string) => k !== 'index' && k !== 'trigger';
-  resolvePass(topology, live(), ownership, log, indexTables, skippedKeys, primaryKinds);
+  // Indexes, triggers and a serial column's sequence follow their table: they are resolved once the tables are.
+  const primary = (o: ObjectRef) => !dependent(o);
+  resolvePass(topology, live(), ownership, log, indexTables, skippedKeys, primary);
   skipDependents(topology, live(), indexTables, skippedKeys);
-  resolvePass(topology, live(), ownership, log, indexTables, skippedKeys, (k) => !primaryKinds(k));
+  resolvePass(topology, live(), ownership, log, indexTables, skippedKeys, (o) => !primary(o));
 }
 
 function resolvePass(
@@ -46,12 +52,12 @@ function resolvePass(
   log: ConflictLog,
   indexTables: ReadonlyMap<string, ObjectRef>,
   skippedKeys: Map<string, Set<string>>,
-  kinds: (kind: string) => boolean,
+  kinds: (object: ObjectRef) => boolean,
 ): void {
   const creators = new Map<string, Creator[]>();
   for (const u of units) {
     for (const e of u.stmt.effects) {
-      if (e.action !== 'create' || !kinds(e.object.kind) || e.object.kind === 'database') continue;
+      if (e.action !== 'create' || !kinds(e.object) || e.object.kind === 'database') continue;
       const k = storeKey(topology, u.store!, u.stmt.engine, e.object);
       const list = creators.get(k) ?? [];
       list.push({ unit: u, ref: e.object });
@@ -66,7 +72,7 @@ function resolvePass(
       reportShared(list, log);
       continue;
     }
-    const subject = ref.kind === 'index' ? indexTables.get(ref.name) ?? ref : ref.kind === 'trigger' && ref.table ? { kind: 'table' as const, name: ref.table, schema: ref.schema } : ref;
+    const subject = ref.kind === 'index' ? indexTables.get(ref.name) ?? ref : (ref.kind === 'trigger' || ref.kind === 'sequence') && ref.table ? { kind: 'table' as const, name: ref.table, schema: ref.schema } : ref;
     const sup = findSupersession(topology, subject, list);
     if (!sup) {
       reportUnresolved(list, ownership, subject, log);
@@ -119,7 +125,7 @@ function applySupersession(
       log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}); the old definition stays until "${unitPlace(drop)}" drops it, which runs before the new one is created` });
       continue;
     }
-    const onlySuperseded = c.unit.stmt.effects.filter((e) => e.action === 'create').length === 1;
+    const onlySuperseded = c.unit.stmt.effects.filter((e) => e.action === 'create' && !dependent(e.object)).length === 1;
     if (onlySuperseded) {
       c.unit.skipped = `superseded by "${sup.by}": ${describe(c.ref)} is defined at "${unitPlace(winner.unit)}"${sup.reason ? ` (${sup.reason})` : ''}`;
       const set = skippedKeys.get(c.unit.set.name) ?? new Set<string>();
@@ -138,7 +144,7 @@ function skipDependents(topology: Topology, units: readonly Unit[], indexTables:
     const prim = primaryObjects(u, indexTables);
     if (prim.length === 0) continue;
     const all = prim.every((p) => keys.has(storeKey(topology, u.store!, u.stmt.engine, p)));
-    const createsOther = u.stmt.effects.some((e) => e.action === 'create' && e.object.kind !== 'index' && e.object.kind !== 'trigger');
+    const createsOther = u.stmt.effects.some((e) => e.action === 'create' && !dependent(e.object));
     if (all && !createsOther) u.skipped = `superseded with ${prim.map((p) => `"${displayName(p)}"`).join(', ')}: it only changes a skipped definition`;
   }
 }

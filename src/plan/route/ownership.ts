@@ -18,6 +18,9 @@ export function nameKey(ref: Pick<ObjectRef, 'kind' | 'name'>): string {
   return `${ref.kind}:${ref.name}`;
 }
 
+/** Kinds PostgreSQL keeps in the tables' namespace, that a statement may name as a table. */
+const RELATION_KINDS = ['view', 'materialized_view', 'sequence'] as const;
+
 export class Ownership {
   readonly diagnostics: Diagnostic[] = [];
   /** Exact names (the common case) by name; globs are few and tried one by one. */
@@ -88,7 +91,13 @@ export class Ownership {
     if (winners[0]) return winners[0];
     if (ref.kind === 'table' && this.renamed.has(ref.name)) return this.renamed.get(ref.name);
     const creators = this.creators.get(nameKey(ref));
-    return creators ? [...creators].sort()[0] : undefined;
+    if (creators) return [...creators].sort()[0];
+    // GRANT, COMMENT ON TABLE and ANALYZE name a view or materialized view as a table (one namespace in PostgreSQL).
+    if (ref.kind === 'table') for (const kind of RELATION_KINDS) {
+      const owner = this.ownerOf({ ...ref, kind });
+      if (owner) return owner;
+    }
+    return undefined;
   }
 
   private reportAmbiguous(ref: Pick<ObjectRef, 'kind' | 'name'>, services: string[]): void {

@@ -15,8 +15,10 @@ import { identifier } from '../../sql/postgres/quote-ident.js';
 import type { ConflictLog } from '../resolve/conflict-log.js';
 import { nameKey, type Ownership } from './ownership.js';
 import { unitPlace, type Unit } from '../read/units.js';
+import { routeByNeighbours } from './route-by-neighbours.js';
 
-const PRIMARY = new Set(['create', 'alter', 'drop', 'rename', 'write']);
+/** Effects that make a statement about an object (references only point at one). */
+export const PRIMARY: ReadonlySet<string> = new Set(['create', 'alter', 'drop', 'rename', 'write']);
 /** Kinds whose owner follows their users when nobody declares it. */
 const INFERRED_KINDS: ReadonlySet<string> = new Set(['function', 'type', 'sequence']);
 
@@ -24,37 +26,48 @@ const INFERRED_KINDS: ReadonlySet<string> = new Set(['function', 'type', 'sequen
 export function primaryObjects(u: Unit, indexTables: ReadonlyMap<string, ObjectRef>): ObjectRef[] {
   const out: ObjectRef[] = [];
   const effects = u.stmt.effects;
-  for (const e of effects) {
-    if (!PRIMARY.has(e.action)) continue;
-    if (e.object.kind === 'index') {
-      const t = effects.find((x) => x.via === 'index_table')?.object ?? indexTables.get(e.object.name);
+  const add = (o: ObjectRef, fromStatement: boolean) => {
+    if (o.kind === 'index') {
+      const t = (fromStatement ? effects.find((x) => x.via === 'index_table')?.object : undefined) ?? indexTables.get(o.name);
       if (t) out.push(t);
-    } else if (e.object.kind === 'trigger') {
-      if (e.object.table) out.push({ kind: 'table', name: e.object.table, schema: e.object.schema });
-    } else if (e.object.kind !== 'database') {
-      out.push(e.object);
+    } else if (o.kind === 'trigger' || (o.kind === 'sequence' && o.table)) {
+      if (o.table) out.push({ kind: 'table', name: o.table, schema: o.schema });
+    } else if (o.kind === 'sequence' && indexTables.has(`sequence:${o.name}`)) {
+      out.push(indexTables.get(`sequence:${o.name}`)!);
+    } else if (o.kind !== 'database') {
+      out.push(o);
     }
-  }
+  };
+  for (const e of effects) if (PRIMARY.has(e.action)) add(e.object, true);
   if (out.length === 0) {
-    // Nameless indexes, COMMENT ON, GRANT: go where the referenced object lives.
-    for (const e of effects) if (e.action === 'reference' && e.via !== 'extension_function' && e.via !== 'function_call') out.push(e.object);
+    // Nameless indexes, COMMENT ON, GRANT, ANALYZE, setval(): go where the referenced object lives.
+    for (const e of effects) if (e.action === 'reference' && e.via !== 'extension_function' && e.via !== 'function_call') add(e.object, false);
   }
   return out;
 }
 
-/** Maps index names to their table, from every CREATE INDEX (so DROP INDEX can be routed). */
+/**
+ * Maps index names to their table, from every CREATE INDEX (so DROP INDEX can be routed), and
+ * `sequence:<name>` to the table of a serial or identity column's sequence (so setval() can be).
+ */
 export function indexTableMap(units: readonly Unit[]): Map<string, ObjectRef> {
   const m = new Map<string, ObjectRef>();
   for (const u of units) {
-    const idx = u.stmt.effects.find((e) => e.action === 'create' && e.object.kind === 'index');
-    const table = u.stmt.effects.find((e) => e.via === 'index_table');
-    if (idx && table && !m.has(idx.object.name)) m.set(idx.object.name, table.object);
+    for (const e of u.stmt.effects) {
+      if (e.action !== 'create') continue;
+      if (e.object.kind === 'index') {
+        const table = u.stmt.effects.find((x) => x.via === 'index_table');
+        if (table && !m.has(e.object.name)) m.set(e.object.name, table.object);
+      } else if (e.object.kind === 'sequence' && e.object.table && !m.has(`sequence:${e.object.name}`)) {
+        m.set(`sequence:${e.object.name}`, { kind: 'table', name: e.object.table, schema: e.object.schema });
+      }
+    }
   }
   return m;
 }
 
 interface Route {
-  stores: Map<string, { service: string; objects: ObjectRef[] }>;
+  stores: Map<string, { service?: string; objects: ObjectRef[] }>;
   shared: ObjectRef[];
   unowned: ObjectRef[];
 }
@@ -87,6 +100,13 @@ export function routeUnits(
       continue;
     }
     const route = routeShared(u, indexTables, ownerOf, ownership, (s) => storeOf(s, u.stmt.engine));
+    const fallback = u.set.defaultStores[u.stmt.engine];
+    if (fallback && route.unowned.length > 0) {
+      // Objects no service owns live in the set's own store for the engine.
+      const entry = route.stores.get(fallback) ?? { objects: [] };
+      entry.objects.push(...route.unowned.splice(0));
+      route.stores.set(fallback, entry);
+    }
     for (const ref of route.unowned) reportUnowned(u, ref, log);
     if (route.stores.size === 1) {
       const [store, r] = [...route.stores][0]!;
@@ -103,10 +123,15 @@ export function routeUnits(
       out.push(u);
     }
   }
-  routeByNeighbours(out);
+  routeByNeighbours(out, topology, diagnostics);
   const replicated = routeSharedCreators(deferred, out, topology);
   const final = out.flatMap((u) => replicated.get(u) ?? [u]);
   for (const u of final) {
+    const fallback = u.set.defaultStores[u.stmt.engine];
+    if (!u.skipped && !u.store && fallback) {
+      u.store = fallback;
+      u.notes.push(`runs in "${fallback}", the store set "${u.set.name}" names for ${u.stmt.engine}: it touches nothing a service owns`);
+    }
     if (!u.skipped && !u.store && !missingStore.has(`${u.set.name}|${u.stmt.engine}`)) {
       diagnostics.push(
         diagnostic({
@@ -230,27 +255,6 @@ function splitAcrossStores(u: Unit, route: Route, diagnostics: Diagnostic[]): Un
 
 function qualified(o: ObjectRef): string {
   return o.schema && o.schema !== 'public' ? `${identifier(o.schema)}.${identifier(o.name)}` : identifier(o.name);
-}
-
-/** Statements with nothing to route by take the store of the nearest routed statement in their file. */
-function routeByNeighbours(units: Unit[]): void {
-  const byFile = new Map<string, Unit[]>();
-  for (const u of units) {
-    const list = byFile.get(u.file.file) ?? [];
-    list.push(u);
-    byFile.set(u.file.file, list);
-  }
-  for (const list of byFile.values()) {
-    for (let i = 0; i < list.length; i++) {
-      const u = list[i]!;
-      if (u.skipped || u.store || u.stmt.effects.some((e) => PRIMARY.has(e.action))) continue;
-      const near = [...list.slice(0, i).reverse(), ...list.slice(i + 1)].find((x) => x.store && !x.skipped);
-      if (near) {
-        u.store = near.store;
-        u.service = near.service;
-      }
-    }
-  }
 }
 
 /**

@@ -41,6 +41,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
     return { statements: [], diagnostics: [parseError(e, src, file)] };
   }
   const statements: ParsedStatement[] = [];
+  const diagnostics: Diagnostic[] = [];
   const total = Buffer.byteLength(sql);
   for (const [index, raw] of (tree.stmts ?? []).entries()) {
     const byteStart = raw.stmt_location ?? 0;
@@ -53,6 +54,9 @@ export function analyzePostgres(sql: string, file: string): Analysis {
     const destroys = statementDestroys(raw.stmt);
     const from = src.position(start);
     const to = src.position(Math.max(start, end - 1));
+    for (const w of info.warnings ?? []) {
+      diagnostics.push(diagnostic({ code: 'sql.unknown_effects', severity: 'warning', message: `sql: statement ${index + 1} of "${file}": ${w}`, file, line: from.line, column: from.column, hint: 'write the statements the block runs out in full, or check by hand that it is routed and ordered where its objects are' }));
+    }
     statements.push({
       index,
       engine: 'postgres',
@@ -69,7 +73,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
     });
   }
-  return { statements, diagnostics: [] };
+  return { statements, diagnostics };
 }
 
 function parseError(e: unknown, src: SourceText, file: string): Diagnostic {

@@ -29,6 +29,7 @@ export function addExpressionRefs(node: AstNode, out: EffectList, tableVia: Refe
     if (skip?.has(body)) return false;
     if (type === 'RangeVar') {
       if (!body.schemaname && ctes.has(body.relname)) return;
+      if (isCatalog(body)) return;
       out.add({ action: 'reference', object: rangeVarRef(body), via: tableVia });
     } else if (type === 'FuncCall') {
       addFunctionRef(names(body.funcname), body, out);
@@ -62,4 +63,11 @@ export function addTypeRef(typeName: AstNode, out: EffectList): void {
   const ext = extensionOfType(name);
   if (ext) out.add({ action: 'reference', object: { kind: 'extension', name: ext }, via: 'extension_function', detail: name });
   else out.add({ action: 'reference', object: qualifiedRef(parts, 'type'), via: 'type_usage' });
+}
+
+/** `information_schema.columns`, `pg_catalog.pg_class`, `pg_indexes`: the server's catalogs, which no migration creates. */
+function isCatalog(rv: AstNode): boolean {
+  const schema: string | undefined = rv.schemaname;
+  if (schema) return schema === 'pg_catalog' || schema === 'information_schema';
+  return typeof rv.relname === 'string' && rv.relname.startsWith('pg_');
 }

@@ -6,12 +6,16 @@ import type { Effect, ObjectKind } from '../effects.js';
 import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
+import { doBlockEffects } from './do-block-effects.js';
+import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
 export interface StatementInfo {
   readonly kind: string;
   readonly effects: Effect[];
   readonly transactional: boolean;
   readonly nonTransactionalReason?: string;
+  /** What the reader could not tell about the statement (a DO block's dynamic EXECUTE). */
+  readonly warnings?: readonly string[];
 }
 
 const DROP_KINDS: Record<string, ObjectKind> = {
@@ -25,6 +29,8 @@ export function statementEffects(stmt: AstNode): StatementInfo {
   const body = stmt[kind];
   const out = new EffectList();
   let nonTx: string | undefined;
+  let warnings: readonly string[] | undefined;
+  let label = kind;
   switch (kind) {
     case 'CreateStmt':
       createTable(body, out);
@@ -134,13 +140,30 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       addExpressionRefs(body, out, 'data');
       break;
     case 'CommentStmt':
-      commentTarget(body, out);
+    case 'SecLabelStmt':
+      commentEffects(body, out);
       break;
     case 'GrantStmt':
-      if (body.objtype === 'OBJECT_TABLE') for (const o of body.objects ?? []) if (o.RangeVar) out.add({ action: 'reference', object: rangeVarRef(o.RangeVar), via: 'grant' });
+      grantEffects(body, out);
+      break;
+    case 'AlterOwnerStmt':
+      ownerEffects(body, out);
+      break;
+    case 'CreatePolicyStmt':
+    case 'AlterPolicyStmt':
+      policyEffects(body, out);
+      break;
+    case 'RuleStmt':
+      ruleEffects(body, out);
+      break;
+    case 'AlterFunctionStmt':
+      out.add({ action: 'alter', object: qualifiedRef(names(body.func?.objname), 'function') });
       break;
     case 'VacuumStmt':
-      nonTx = body.is_vacuumcmd === false ? undefined : 'VACUUM';
+      // The parser leaves is_vacuumcmd out for ANALYZE: only VACUUM must run outside a transaction.
+      maintenanceEffects(body, out);
+      if (body.is_vacuumcmd) nonTx = 'VACUUM';
+      else label = 'AnalyzeStmt';
       break;
     case 'ReindexStmt':
       if ((body.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently')) nonTx = 'REINDEX CONCURRENTLY';
@@ -152,13 +175,21 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       nonTx = `transaction control (${String(body.kind ?? '').replace('TRANS_STMT_', '')}) in the file`;
       break;
     case 'DoStmt':
+      warnings = doBlockEffects(body, out, (inner) => statementEffects(inner).effects).warnings;
       break;
   }
-  return { kind, effects: out.list, transactional: nonTx === undefined, ...(nonTx ? { nonTransactionalReason: nonTx } : {}) };
+  return { kind: label, effects: out.list, transactional: nonTx === undefined, ...(nonTx ? { nonTransactionalReason: nonTx } : {}), ...(warnings?.length ? { warnings } : {}) };
 }
 
+const SERIAL_TYPES: ReadonlySet<string> = new Set(['serial', 'serial4', 'bigserial', 'serial8', 'smallserial', 'serial2']);
+
 function columnRefs(col: AstNode, table: { name: string; schema?: string }, out: EffectList): void {
-  addTypeRef(col.typeName, out);
+  const type = names(col.typeName?.names);
+  const identity = (col.constraints ?? []).some((c: AstNode) => c.Constraint?.contype === 'CONSTR_IDENTITY');
+  if (identity || (type.length === 1 && SERIAL_TYPES.has(type[0]!))) {
+    // The sequence PostgreSQL creates for the column belongs to the table (setval('posts_id_seq', ...) needs it).
+    out.add({ action: 'create', object: { kind: 'sequence', name: implicitSequenceName(table.name, col.colname), schema: table.schema, table: table.name } });
+  } else addTypeRef(col.typeName, out);
   for (const c of col.constraints ?? []) {
     const k = c.Constraint;
     if (!k) continue;
@@ -168,7 +199,19 @@ function columnRefs(col: AstNode, table: { name: string; schema?: string }, out:
       addExpressionRefs(k.raw_expr, out, 'data');
     }
   }
-  void table;
+}
+
+/** The name PostgreSQL gives a serial or identity column's sequence: `table_column_seq`, cut to 63 bytes as it does. */
+function implicitSequenceName(table: string, column: string): string {
+  const full = `${table}_${column}_seq`;
+  if (Buffer.byteLength(full) <= 63) return full;
+  // PostgreSQL shortens the longer of the two names first, then both, until the whole fits.
+  let [t, c] = [table, column];
+  while (Buffer.byteLength(`${t}_${c}_seq`) > 63) {
+    if (t.length >= c.length) t = t.slice(0, -1);
+    else c = c.slice(0, -1);
+  }
+  return `${t}_${c}_seq`;
 }
 
 function tableConstraintRefs(k: AstNode, out: EffectList): void {
@@ -229,15 +272,6 @@ function rename(body: AstNode, out: EffectList): void {
     return;
   }
   if (body.relation) out.add({ action: 'alter', object: rangeVarRef(body.relation) });
-}
-
-function commentTarget(body: AstNode, out: EffectList): void {
-  const kind = DROP_KINDS[body.objtype];
-  const o = body.object;
-  if (!kind || !o) return;
-  const parts = o.List ? names(o.List.items) : o.ObjectWithArgs ? names(o.ObjectWithArgs.objname) : o.TypeName ? names(o.TypeName.names) : o.String ? [o.String.sval] : [];
-  if (parts.length === 0 || kind === 'trigger') return;
-  out.add({ action: 'reference', object: kind === 'extension' || kind === 'schema' ? { kind, name: parts[parts.length - 1]! } : qualifiedRef(parts, kind), via: 'comment' });
 }
 
 export { addFunctionRef };
