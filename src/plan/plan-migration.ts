@@ -36,6 +36,7 @@ import { compareText } from './compare-text.js';
 import { maskSecrets } from '../mask-secrets.js';
 import { addOnCluster } from './resolve/on-cluster.js';
 import { expectationWarnings } from './expectation-warnings.js';
+import { unusedSkips } from './unused-skips.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -126,7 +127,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const renames = planRenames(topology, lifecycle, log);
   // Objects are attributed before ownership problems are collected: attributing them can find some.
   const objects = plannedObjects(lifecycle, ownership, indexTables);
-  diagnostics.push(...ownership.diagnostics);
+  diagnostics.push(...ownership.diagnostics, ...unusedSkips(topology, read.units, read.skippedFiles));
 
   const { drafts, stepOf } = groupSteps(live.filter((u) => !u.skipped), [...extensions, ...renames]);
   const graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
@@ -142,7 +143,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   );
   steps.sort(stepOrder);
   checkSqlxLedgers(topology, steps, log);
-  diagnostics.push(...log.diagnostics(), ...expectationWarnings(topology.expectations, steps));
+  diagnostics.push(...log.diagnostics(), ...log.unusedAccepts(), ...expectationWarnings(topology.expectations, steps));
   const waves: string[][] = [];
   for (const s of steps) (waves[s.wave] ??= []).push(s.id);
 

@@ -10,28 +10,40 @@
 import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { Topology } from '../../topology/model.js';
 import type { Conflict } from '../model.js';
-import { compilePattern } from '../route/patterns.js';
+import { compilePattern, type CompiledPattern } from '../route/patterns.js';
+import type { ObjectKind, ObjectRef } from '../../sql/effects.js';
+
+/** Accept entries name objects without a kind: they match the name as any of these kinds. */
+const ACCEPT_KINDS: readonly ObjectKind[] = ['table', 'view', 'materialized_view', 'sequence', 'type', 'function', 'extension', 'index', 'trigger', 'schema'];
+
+/** `app.shares` → { name: 'shares', schema: 'app' }; a bare name is in `public` (conflicts show public names bare). */
+function subjectOf(name: string): Omit<ObjectRef, 'kind'> {
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? { name, schema: 'public' } : { name: name.slice(dot + 1), schema: name.slice(0, dot) };
+}
 
 export class ConflictLog {
   private readonly list: Conflict[] = [];
   private readonly seen = new Set<string>();
-  private readonly accepts: { conflict: string; test: (name: string) => boolean; reason: string; file: string; line: number }[];
+  private readonly accepts: { conflict: string; pattern: CompiledPattern; reason: string; file: string; line: number; column: number; object: string; used: boolean }[];
 
   constructor(topology: Topology, private readonly resolver?: (c: Conflict) => string | undefined) {
-    this.accepts = topology.accepts.map((a) => {
-      const p = compilePattern(a.object);
-      return {
-        conflict: a.conflict,
-        // Accept entries name objects without a kind: match the bare or qualified name of any kind.
-        test: (name: string) => ['table', 'view', 'function', 'type', 'sequence', 'extension', 'materialized_view'].some((kind) => p.matches({ kind: kind as 'table', name: name.split('.').pop()!, schema: name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined })),
-        reason: a.reason,
-        file: a.pos.file,
-        line: a.pos.line,
-      };
-    });
+    this.accepts = topology.accepts.map((a) => ({
+      conflict: a.conflict,
+      pattern: compilePattern(a.object),
+      object: a.object,
+      reason: a.reason,
+      file: a.pos.file,
+      line: a.pos.line,
+      column: a.pos.column,
+      used: false,
+    }));
   }
 
-  /** Adds a conflict once (same kind, object and message); applies `accept:` entries. */
+  /**
+   * Adds a conflict once (same kind, object and message); applies `accept:` entries, which match
+   * the object's name (`objectName`, else the name in `object`, e.g. `table public.shares`) of any kind.
+   */
   add(c: Conflict & { readonly objectName?: string }): void {
     const key = `${c.kind}|${c.object}|${c.message}`;
     if (this.seen.has(key)) return;
@@ -44,14 +56,33 @@ export class ConflictLog {
         return;
       }
     }
-    if (!conflict.resolution && objectName !== undefined) {
-      const a = this.accepts.find((x) => x.conflict === conflict.kind && x.test(objectName));
+    if (!conflict.resolution && conflict.severity !== 'info') {
+      const ref = subjectOf(objectName ?? conflict.object.slice(conflict.object.lastIndexOf(' ') + 1));
+      const a = this.accepts.find((x) => x.conflict === conflict.kind && ACCEPT_KINDS.some((kind) => x.pattern.matches({ ...ref, kind })));
       if (a) {
+        a.used = true;
         this.list.push({ ...conflict, resolution: `accepted (${a.file}:${a.line}): ${a.reason}`, severity: 'warning' });
         return;
       }
     }
     this.list.push(conflict);
+  }
+
+  /** Warnings for `accept:` entries that accepted no conflict: a stale entry hides nothing but misleads. */
+  unusedAccepts(): Diagnostic[] {
+    return this.accepts
+      .filter((a) => !a.used)
+      .map((a) =>
+        diagnostic({
+          code: 'plan.unused_accept',
+          severity: 'warning',
+          message: `plan: accept: { conflict: ${a.conflict}, object: ${a.object} } matches no conflict of the plan`,
+          file: a.file,
+          line: a.line,
+          column: a.column,
+          hint: 'remove the entry, or fix its conflict kind or object name (the plan lists every conflict with its kind and object)',
+        }),
+      );
   }
 
   conflicts(): Conflict[] {

@@ -13,7 +13,7 @@ import { storeKey, describe, displayName } from '../object-keys.js';
 import type { Ownership } from '../route/ownership.js';
 import { compilePattern } from '../route/patterns.js';
 import { primaryObjects } from '../route/route.js';
-import { normalizeSql } from '../../sql/normalize-sql.js';
+import { sameDefinition } from './same-definition.js';
 import { statementShape } from '../../sql/postgres/statement-shape.js';
 import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from '../read/units.js';
@@ -90,7 +90,7 @@ function findSupersession(topology: Topology, subject: ObjectRef, list: readonly
 }
 
 function definitionsCompared(a: Creator, b: Creator): string {
-  if (normalizeSql(a.unit.stmt.sql) === normalizeSql(b.unit.stmt.sql)) return 'the definitions are identical';
+  if (sameDefinition(a.unit.stmt.sql, b.unit.stmt.sql, a.unit.stmt.engine)) return 'the definitions are identical';
   const diff = shapeDiff(statementShape(a.unit.stmt), statementShape(b.unit.stmt));
   const hidden = a.unit.stmt.effects.some((e) => e.ifNotExists) || b.unit.stmt.effects.some((e) => e.ifNotExists)
     ? ' (IF NOT EXISTS would silently keep whichever runs first)'
@@ -153,7 +153,7 @@ function reportShared(list: readonly Creator[], log: ConflictLog): void {
   const [first, ...rest] = list;
   for (const c of rest) {
     if (c.unit.store !== first!.unit.store) continue;
-    const identical = normalizeSql(c.unit.stmt.sql) === normalizeSql(first!.unit.stmt.sql);
+    const identical = sameDefinition(c.unit.stmt.sql, first!.unit.stmt.sql, c.unit.stmt.engine);
     log.add({
       kind: 'duplicate_create',
       object: describe(c.ref),
