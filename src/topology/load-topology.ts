@@ -267,7 +267,8 @@ function checkReferences(raw: RawTopology, stores: Map<string, Store>, services:
   };
   (raw.renames ?? []).forEach((r, i) => svc(r.owner, ['renames', i, 'owner'], `rename "${r.from}" → "${r.to}"`));
   (raw.supersessions ?? []).forEach((s, i) => {
-    svc(s.by, ['supersessions', i, 'by'], 'a supersession');
+    // `by:` names the service whose definitions win, or a set (the shared legacy set's base tables can win too).
+    if (!services.has(s.by) && !sets.has(s.by)) err(ds, 'topology.unknown_service', `topology: a supersession names "${s.by}", which is neither a service nor a set`, pos(['supersessions', i, 'by']), hintFor(s.by, [...services.keys(), ...sets.keys()], 'name a service (its sets win) or a set'));
     (s.sets ?? []).forEach((set, j) => {
       if (!sets.has(set)) err(ds, 'topology.unknown_set', `topology: a supersession names set "${set}" which is not declared`, pos(['supersessions', i, 'sets', j]), hintFor(set, [...sets.keys()], 'declare it under sets:'));
     });

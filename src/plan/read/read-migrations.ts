@@ -129,12 +129,15 @@ function covers(s: Skip, statement: number, line: number, endLine: number): bool
 /** Superseded sets first, so a legacy definition is the first version of its name and the winner's the next. */
 export function setsInVersionOrder(topology: Topology): MigrationSet[] {
   const superseded = new Set<string>();
+  const winning = new Set<string>();
   for (const s of topology.supersessions) {
-    const winners = topology.services.get(s.by)?.sets ?? [];
+    const winners = topology.services.get(s.by)?.sets ?? (topology.sets.has(s.by) ? [s.by] : []);
     const losers = s.sets.length > 0 ? s.sets : [...topology.sets.keys()].filter((n) => !winners.includes(n));
     for (const l of losers) superseded.add(l);
+    for (const w of winners) winning.add(w);
   }
-  for (const set of topology.sets.values()) if (set.shared) superseded.add(set.name);
+  // A shared set is superseded by default, unless it is what wins.
+  for (const set of topology.sets.values()) if (set.shared && !winning.has(set.name)) superseded.add(set.name);
   return [...topology.sets.values()].sort(
     (a, b) => Number(superseded.has(b.name)) - Number(superseded.has(a.name)) || a.name.localeCompare(b.name),
   );

@@ -24,6 +24,9 @@ function dependent(o: ObjectRef): boolean {
   return o.kind === 'index' || o.kind === 'trigger' || (o.kind === 'sequence' && o.table !== undefined);
 }
 
+/** Per set, the superseded names it no longer defines, from the sequence number of the skipped creation on. */
+type SkippedVersions = Map<string, Map<string, number>>;
+
 interface Creator {
   readonly unit: Unit;
   readonly ref: ObjectRef;
@@ -37,7 +40,7 @@ export function resolveDuplicates(
   indexTables: ReadonlyMap<string, ObjectRef>,
 ): void {
   const live = () => units.filter((u) => !u.skipped && u.store);
-  const skippedKeys = new Map<string, Set<string>>();
+  const skippedKeys: SkippedVersions = new Map();
   // Indexes, triggers and a serial column's sequence follow their table: they are resolved once the tables are.
   const primary = (o: ObjectRef) => !dependent(o);
   resolvePass(topology, live(), ownership, log, indexTables, skippedKeys, primary);
@@ -51,7 +54,7 @@ function resolvePass(
   ownership: Ownership,
   log: ConflictLog,
   indexTables: ReadonlyMap<string, ObjectRef>,
-  skippedKeys: Map<string, Set<string>>,
+  skippedKeys: SkippedVersions,
   kinds: (object: ObjectRef) => boolean,
 ): void {
   const creators = new Map<string, Creator[]>();
@@ -80,13 +83,20 @@ function resolvePass(
     }
     applySupersession(key, list, sup, units, topology, log, skippedKeys);
   }
+  // What a supersession skipped is no duplicate any more.
+  for (const [key, list] of creators) if (list.length > 1) reportWithinSet(topology, key, list.filter((c) => !c.unit.skipped), units, log);
 }
 
 function findSupersession(topology: Topology, subject: ObjectRef, list: readonly Creator[]): Supersession | undefined {
   return topology.supersessions.find((s) => {
     if (!s.objects.some((o) => compilePattern(o).matches(subject))) return false;
-    return list.some((c) => c.unit.service === s.by && !c.unit.set.shared);
+    return list.some((c) => wins(c, s));
   });
+}
+
+/** `by:` names a service (its own sets win) or a set. */
+function wins(c: Creator, sup: Supersession): boolean {
+  return c.unit.set.name === sup.by || (c.unit.service === sup.by && !c.unit.set.shared);
 }
 
 function definitionsCompared(a: Creator, b: Creator): string {
@@ -105,9 +115,9 @@ function applySupersession(
   units: readonly Unit[],
   topology: Topology,
   log: ConflictLog,
-  skippedKeys: Map<string, Set<string>>,
+  skippedKeys: SkippedVersions,
 ): void {
-  const winner = list.find((c) => c.unit.service === sup.by && !c.unit.set.shared)!;
+  const winner = list.find((c) => wins(c, sup))!;
   const supPlace = `${sup.pos.file}:${sup.pos.line}`;
   for (const c of list) {
     if (c.unit.set === winner.unit.set) continue;
@@ -118,34 +128,78 @@ function applySupersession(
       log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'error', hint: supersessionHint(sup.by, [c.ref], [c.unit.set.name]) });
       continue;
     }
+    // The version this statement starts ends at its own set's next drop of the name, if that comes before the set creates it again.
+    const next = list.find((x) => x.unit.set === c.unit.set && x.unit.seq > c.unit.seq)?.unit.seq ?? Infinity;
     const drop = units.find(
-      (u) => u.set === c.unit.set && u.seq > c.unit.seq && u.stmt.effects.some((e) => e.action === 'drop' && storeKey(topology, u.store!, u.stmt.engine, e.object) === key),
+      (u) => u.set === c.unit.set && u.seq > c.unit.seq && u.seq < next && u.stmt.effects.some((e) => e.action === 'drop' && storeKey(topology, u.store!, u.stmt.engine, e.object) === key),
     );
     if (drop) {
-      log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}); the old definition stays until "${unitPlace(drop)}" drops it, which runs before the new one is created` });
+      log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}); the old definition stays until "${unitPlace(drop)}" drops it, and the new one is created after that drop` });
       continue;
     }
-    const onlySuperseded = c.unit.stmt.effects.filter((e) => e.action === 'create' && !dependent(e.object)).length === 1;
-    if (onlySuperseded) {
-      c.unit.skipped = `superseded by "${sup.by}": ${describe(c.ref)} is defined at "${unitPlace(winner.unit)}"${sup.reason ? ` (${sup.reason})` : ''}`;
-      const set = skippedKeys.get(c.unit.set.name) ?? new Set<string>();
-      set.add(key);
-      skippedKeys.set(c.unit.set.name, set);
+    const others = c.unit.stmt.effects.filter((e) => e.action === 'create' && !dependent(e.object) && storeKey(topology, c.unit.store!, c.unit.stmt.engine, e.object) !== key);
+    if (others.length > 0) {
+      // Skipping the statement would skip the other objects too: only the author can split it.
+      log.add({
+        kind: 'duplicate_create',
+        object: describe(c.ref),
+        message: `${message}; "${unitPlace(c.unit)}" also creates ${others.map((e) => describe(e.object)).join(', ')}, so it cannot be skipped for ${describe(c.ref)} alone`,
+        sources,
+        severity: 'error',
+        hint: `split the statement, or skip it whole if "${sup.by}" defines the others too:\nskip:\n  - set: ${c.unit.set.name}\n    file: ${c.unit.file.name}\n    statements: "${c.unit.stmt.index + 1}"\n    reason: "..."`,
+      });
+      continue;
     }
-    log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}): the definition at "${unitPlace(c.unit)}" is skipped` });
+    c.unit.skipped = `superseded by "${sup.by}": ${describe(c.ref)} is defined at "${unitPlace(winner.unit)}"${sup.reason ? ` (${sup.reason})` : ''}`;
+    const versions = skippedKeys.get(c.unit.set.name) ?? new Map<string, number>();
+    versions.set(key, Math.min(versions.get(key) ?? Infinity, c.unit.seq));
+    skippedKeys.set(c.unit.set.name, versions);
+    log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}): the definition at "${unitPlace(c.unit)}" is skipped, with every later statement of its set that only acts on it` });
   }
 }
 
-/** Indexes, triggers and alters of a skipped superseded table in the same set are skipped with it. */
-function skipDependents(topology: Topology, units: readonly Unit[], indexTables: ReadonlyMap<string, ObjectRef>, skippedKeys: Map<string, Set<string>>): void {
+/**
+ * Indexes, triggers, alters, comments, grants and drops of a skipped superseded definition in the same set are
+ * skipped with it: the statements after it. An earlier version the set drops itself (before re-creating the name) is not.
+ */
+function skipDependents(topology: Topology, units: readonly Unit[], indexTables: ReadonlyMap<string, ObjectRef>, skippedKeys: SkippedVersions): void {
   for (const u of units) {
     const keys = skippedKeys.get(u.set.name);
     if (!keys || u.skipped) continue;
     const prim = primaryObjects(u, indexTables);
     if (prim.length === 0) continue;
-    const all = prim.every((p) => keys.has(storeKey(topology, u.store!, u.stmt.engine, p)));
+    const all = prim.every((p) => u.seq > (keys.get(storeKey(topology, u.store!, u.stmt.engine, p)) ?? Infinity));
     const createsOther = u.stmt.effects.some((e) => e.action === 'create' && !dependent(e.object));
     if (all && !createsOther) u.skipped = `superseded with ${prim.map((p) => `"${displayName(p)}"`).join(', ')}: it only changes a skipped definition`;
+  }
+}
+
+/**
+ * One set creating a name twice with no drop of it in between: a plain second CREATE fails at apply,
+ * and a second `CREATE ... IF NOT EXISTS` is a silent no-op that leaves the first definition live (the
+ * plan's model keeps the first as the object's version). `CREATE OR REPLACE` is a new version, not a duplicate.
+ */
+function reportWithinSet(topology: Topology, key: string, list: readonly Creator[], units: readonly Unit[], log: ConflictLog): void {
+  for (let i = 1; i < list.length; i++) {
+    const b = list[i]!;
+    const a = [...list.slice(0, i)].reverse().find((x) => x.unit.set === b.unit.set);
+    if (!a || b.unit.stmt.effects.some((e) => e.action === 'create' && e.orReplace)) continue;
+    const dropped = units.some(
+      (u) => u.set === b.unit.set && u.seq > a.unit.seq && u.seq < b.unit.seq && u.stmt.effects.some((e) => (e.action === 'drop' || e.action === 'rename') && storeKey(topology, u.store!, u.stmt.engine, e.object) === key),
+    );
+    if (dropped) continue;
+    const ifNotExists = b.unit.stmt.effects.some((e) => e.action === 'create' && e.ifNotExists);
+    const identical = sameDefinition(a.unit.stmt.sql, b.unit.stmt.sql, a.unit.stmt.engine);
+    const sources = [a, b].map((x) => ({ file: x.unit.file.file, line: x.unit.stmt.line, set: x.unit.set.name, store: x.unit.store }));
+    const message = `plan: ${describe(b.ref)} is created twice in set "${b.unit.set.name}", at "${unitPlace(a.unit)}" and "${unitPlace(b.unit)}", with no drop in between; ${definitionsCompared(a, b)}`;
+    const skipHint = `skip:\n  - set: ${b.unit.set.name}\n    file: ${b.unit.file.name}\n    statements: "${b.unit.stmt.index + 1}"\n    reason: "..."`;
+    if (ifNotExists && identical) {
+      log.add({ kind: 'duplicate_create', object: describe(b.ref), message, sources, severity: 'info', resolution: 'the same definition again with IF NOT EXISTS: the second is a no-op' });
+    } else if (ifNotExists) {
+      log.add({ kind: 'duplicate_create', object: describe(b.ref), message: `${message}: the second is a silent no-op and the definition at "${unitPlace(a.unit)}" stays live`, sources, severity: 'error', hint: `turn the second into the ALTER statements that give the first definition its new shape, or, if the first shape is what you want, ${skipHint.replace('skip:', 'skip the second:\nskip:')}` });
+    } else {
+      log.add({ kind: 'duplicate_create', object: describe(b.ref), message: `${message}: the second fails at apply (the object exists already)`, sources, severity: 'error', hint: `drop the object before creating it again, or skip the second:\n${skipHint}` });
+    }
   }
 }
 
@@ -167,8 +221,12 @@ function reportShared(list: readonly Creator[], log: ConflictLog): void {
 }
 
 function reportUnresolved(list: readonly Creator[], ownership: Ownership, subject: ObjectRef, log: ConflictLog): void {
-  const owner = ownership.ownerOf(subject) ?? list.find((c) => !c.unit.set.shared)?.unit.service ?? list[0]!.unit.service ?? 'my-service';
-  const losers = [...new Set(list.filter((c) => c.unit.service !== owner || c.unit.set.shared).map((c) => c.unit.set.name))];
+  // A shared set's plain CREATE against a service's `IF NOT EXISTS` copy: the shared set holds the base definition.
+  const base = list.find((c) => c.unit.set.shared && !c.unit.stmt.effects.some((e) => e.ifNotExists));
+  const copies = list.filter((c) => !c.unit.set.shared);
+  const baseWins = base && copies.length > 0 && copies.every((c) => c.unit.stmt.effects.some((e) => e.action === 'create' && e.ifNotExists));
+  const owner = baseWins ? base.unit.set.name : ownership.ownerOf(subject) ?? copies[0]?.unit.service ?? list[0]!.unit.service ?? 'my-service';
+  const losers = [...new Set(list.filter((c) => (baseWins ? c.unit.set !== base.unit.set : c.unit.service !== owner || c.unit.set.shared)).map((c) => c.unit.set.name))];
   const [a, b] = [list[0]!, list.find((c) => c.unit.set !== list[0]!.unit.set)!];
   log.add({
     kind: 'duplicate_create',
