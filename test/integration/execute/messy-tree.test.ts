@@ -52,6 +52,12 @@ describe('the messy tree', () => {
     expect(await query('messy_social', "SELECT obj_description('like_counts'::regclass) AS c")).toEqual([{ c: 'refreshed by the social worker' }]);
     expect(await query('messy_core', "SELECT last_value FROM posts_id_seq")).toEqual([{ last_value: '1000' }]);
     expect(await query('messy_social', 'SELECT post_id, likes FROM like_counts ORDER BY post_id')).toEqual([{ post_id: '1', likes: '2' }, { post_id: '2', likes: '1' }]);
-    expect(await query('messy_social', "SELECT last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'likes'")).toEqual([{ analyzed: true }]);
+    expect(await query('messy_social', "SELECT last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL AS analyzed FROM pg_stat_user_tables WHERE relname = 'daily_stats'")).toEqual([{ analyzed: true }]);
+  });
+
+  it("superseded definitions left the winner's shape live: the service's likes after the legacy rebuild, the legacy users over a copy", async () => {
+    expect(await query('messy_social', "SELECT column_name FROM information_schema.columns WHERE table_name = 'likes' ORDER BY ordinal_position")).toEqual([{ column_name: 'post_id' }, { column_name: 'user_id' }, { column_name: 'created_at' }]);
+    expect(await query('messy_core', "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'")).toEqual([{ is_nullable: 'NO' }]);
+    expect(await query('messy_core', "SELECT tgname FROM pg_trigger WHERE tgname IN ('trg_audit_log_touch', 'trg_profiles_updated_at') ORDER BY tgname")).toEqual([{ tgname: 'trg_audit_log_touch' }, { tgname: 'trg_profiles_updated_at' }]);
   });
 });
