@@ -120,7 +120,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   lifecycle.register(effects);
   lifecycle.resolveUses(effects);
   lifecycle.orderDrops();
-  const strips = checkReferences(topology, lifecycle, ownership, log);
+  const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   applyForeignKeyStrips(strips);

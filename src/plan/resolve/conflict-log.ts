@@ -68,6 +68,15 @@ export class ConflictLog {
     this.list.push(conflict);
   }
 
+  /** The resolution an `accept:` entry gives a conflict of this kind about this object name, if one does (the entry counts as used). */
+  acceptFor(kind: string, objectName: string): string | undefined {
+    const ref = subjectOf(objectName);
+    const a = this.accepts.find((x) => x.conflict === kind && ACCEPT_KINDS.some((k) => x.pattern.matches({ ...ref, kind: k })));
+    if (!a) return undefined;
+    a.used = true;
+    return `accepted (${a.file}:${a.line}): ${a.reason}`;
+  }
+
   /** Warnings for `accept:` entries that accepted no conflict: a stale entry hides nothing but misleads. */
   unusedAccepts(): Diagnostic[] {
     return this.accepts

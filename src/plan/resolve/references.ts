@@ -11,7 +11,7 @@ import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, Version } from '../order/lifecycle.js';
 import { isSynth } from '../order/nodes.js';
 import { describe, displayName, sameNamespace } from '../object-keys.js';
-import type { Ownership } from '../route/ownership.js';
+import { nameKey, type Ownership } from '../route/ownership.js';
 import { compilePattern } from '../route/patterns.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
@@ -19,8 +19,14 @@ import { liveForeignKeys } from './cascade-reach.js';
 /** Foreign keys to strip from a statement: referenced table names, with the resolution that allowed it. */
 export type FkStrips = Map<Unit, { tables: Set<string>; notes: string[] }>;
 
-export function checkReferences(topology: Topology, lifecycle: Lifecycle, ownership: Ownership, log: ConflictLog): FkStrips {
+/**
+ * `unplaced`: statements that are neither skipped nor routed; an object only they create is not
+ * "created by no migration": its creator has no store, which routing reports.
+ */
+export function checkReferences(topology: Topology, lifecycle: Lifecycle, ownership: Ownership, log: ConflictLog, unplaced: readonly Unit[] = []): FkStrips {
   const strips: FkStrips = new Map();
+  const unplacedCreators = new Map<string, Unit>();
+  for (const u of unplaced) for (const e of u.stmt.effects) if (e.action === 'create' && !unplacedCreators.has(nameKey(e.object))) unplacedCreators.set(nameKey(e.object), u);
   for (const r of lifecycle.unresolved) {
     const ref = r.effect.object;
     if (ownership.isExternal(ref)) continue;
@@ -39,6 +45,18 @@ export function checkReferences(topology: Topology, lifecycle: Lifecycle, owners
         sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store }, ...r.elsewhere.filter((v) => !isSynth(v.node)).slice(0, 1).map((v) => ({ file: (v.node as Unit).file.file, line: (v.node as Unit).stmt.line, store: v.store }))],
         severity: 'error',
         hint: `keep them in one store (bind both services to the same store), or declare "${ref.name}" shared if every store may have its own copy:\nshared: [${ref.kind}:${ref.name}]`,
+      });
+      continue;
+    }
+    const creator = unplacedCreators.get(nameKey(ref));
+    if (creator) {
+      log.add({
+        kind: 'missing_object',
+        object: describe(ref),
+        message: `plan: "${unitPlace(u)}" references ${describe(ref)}, which "${unitPlace(creator)}" creates, but that statement has no store`,
+        sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store }, { file: creator.file.file, line: creator.stmt.line, set: creator.set.name }],
+        severity: 'info',
+        resolution: 'follows from the statement without a store (plan.unrouted): give it a store and this reference is met',
       });
       continue;
     }

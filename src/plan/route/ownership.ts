@@ -74,6 +74,13 @@ export class Ownership {
     return matchesAny(this.external, ref);
   }
 
+  /** The service whose `owns:` names the object (exact name before glob), ignoring who creates it. */
+  declaredOwnerOf(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
+    const exact = (this.exactOwners.get(ref.name) ?? []).filter((o) => o.pattern.matches(ref)).map((o) => o.service);
+    if (exact.length > 0) return exact[0];
+    return this.globOwners.find((o) => o.pattern.matches(ref))?.service;
+  }
+
   /** The owning service, or undefined when nobody declares or creates it. */
   ownerOf(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
     const k = `${nameKey(ref)}@${ref.schema ?? ''}`;

@@ -16,6 +16,7 @@ import type { ConflictLog } from '../resolve/conflict-log.js';
 import { nameKey, type Ownership } from './ownership.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { routeByNeighbours } from './route-by-neighbours.js';
+import { UnroutedReport } from './unrouted-report.js';
 
 /** Effects that make a statement about an object (references only point at one). */
 export const PRIMARY: ReadonlySet<string> = new Set(['create', 'alter', 'drop', 'rename', 'write']);
@@ -82,6 +83,7 @@ export function routeUnits(
 ): Unit[] {
   const storeOf = (service: string, engine: EngineName) => topology.services.get(service)?.stores[engine];
   const missingStore = new Set<string>();
+  const report = new UnroutedReport();
   const inferred = inferOwners(units, ownership, indexTables);
   const ownerOf = (ref: ObjectRef) => ownership.ownerOf(ref) ?? inferred.get(nameKey(ref));
 
@@ -107,7 +109,7 @@ export function routeUnits(
       entry.objects.push(...route.unowned.splice(0));
       route.stores.set(fallback, entry);
     }
-    for (const ref of route.unowned) reportUnowned(u, ref, log);
+    for (const ref of route.unowned) report.unowned(u, ref);
     if (route.stores.size === 1) {
       const [store, r] = [...route.stores][0]!;
       u.store = store;
@@ -132,20 +134,8 @@ export function routeUnits(
       u.store = fallback;
       u.notes.push(`runs in "${fallback}", the store set "${u.set.name}" names for ${u.stmt.engine}: it touches nothing a service owns`);
     }
-    if (!u.skipped && !u.store && !missingStore.has(`${u.set.name}|${u.stmt.engine}`)) {
-      diagnostics.push(
-        diagnostic({
-          code: 'plan.unrouted',
-          severity: 'error',
-          message: `plan: cannot tell which store statement ${u.stmt.index + 1} of "${u.file.file}" belongs to: it touches no owned object`,
-          file: u.file.file,
-          line: u.stmt.line,
-          column: u.stmt.column,
-          hint: `declare the owner of the objects it touches (services: <name>: owns: [...]), or skip it:\nskip:\n  - set: ${u.set.name}\n    file: ${u.file.name}\n    statements: "${u.stmt.index + 1}"\n    reason: "..."`,
-        }),
-      );
-    }
   }
+  report.finish(final, log, diagnostics, missingStore);
   return final;
 }
 
@@ -158,7 +148,8 @@ function routeShared(
 ): Route {
   const route: Route = { stores: new Map(), shared: [], unowned: [] };
   for (const ref of primaryObjects(u, indexTables)) {
-    if (ownership.isShared(ref)) {
+    // An extension a service declares in owns: goes to that service's store; others go wherever they are used.
+    if (ownership.isShared(ref) && !(ref.kind === 'extension' && ownership.declaredOwnerOf(ref))) {
       route.shared.push(ref);
       continue;
     }
@@ -314,15 +305,4 @@ function reportMissingStore(topology: Topology, u: Unit, service: string, seen: 
       hint: `services:\n  ${service}:\n    stores: { ${u.stmt.engine}: <store> }${pos ? `   # ${pos.file}:${pos.line}` : ''}`,
     }),
   );
-}
-
-function reportUnowned(u: Unit, ref: ObjectRef, log: ConflictLog): void {
-  log.add({
-    kind: 'unowned_object',
-    object: `${ref.kind} ${ref.schema ? `${ref.schema}.` : ''}${ref.name}`,
-    message: `plan: ${ref.kind} "${ref.name}" in shared set "${u.set.name}" (${unitPlace(u)}) is owned by no service, so it has no store`,
-    sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name }],
-    hint: `services:\n  <owning-service>:\n    owns: [${ref.name}]`,
-    severity: 'error',
-  });
 }

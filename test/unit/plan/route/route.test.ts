@@ -129,9 +129,35 @@ CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW;
     services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, ...(shared ? {} : { old: { stores: { postgres: 'other' }, sets: ['legacy'] } }) },
   });
 
-  it('without one, what no service owns has no store', async () => {
+  it('without one, what no service owns has no store: one grouped error per kind and set, each with one YAML block', async () => {
     const p = await planMigration(makeProject(legacyOnly, withStores(undefined)).topologyFile, { allowErrors: true, env: {} });
-    expect(p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).sort()).toEqual(['plan.unowned_object', 'plan.unowned_object', 'plan.unrouted', 'plan.unrouted', 'plan.unrouted']);
+    const errs = p.diagnostics.filter((d) => d.severity === 'error');
+    expect(errs.map((d) => d.code).sort()).toEqual(['plan.unowned_object', 'plan.unrouted']);
+    const unowned = errs.find((d) => d.code === 'plan.unowned_object')!;
+    expect(unowned.message).toBe('plan: 2 objects in shared set "legacy" are owned by no service, so they have no store: function touch (legacy/001_base.sql:3), table settings (legacy/001_base.sql:2)');
+    expect(unowned.hint).toBe('services:\n  <owning-service>:\n    owns: [touch, settings]\n# or, to keep every object no service owns in one store:\nsets:\n  legacy:\n    stores: { postgres: <store> }');
+    const unrouted = errs.find((d) => d.code === 'plan.unrouted')!;
+    expect(unrouted.message).toBe('plan: cannot tell which store 3 statements of set "legacy" belong to: they touch no owned object: legacy/001_base.sql:1 (CreateExtensionStmt), legacy/001_base.sql:2 (CreateStmt), legacy/001_base.sql:3 (CreateFunctionStmt)');
+    expect(unrouted.hint).toMatch(/^name the store of what no service owns \(every statement above then runs there\):\nsets:\n  legacy:\n    stores: \{ postgres: <store> \}\n/);
+    // The grouped YAML resolves them all.
+    const fixed = await planMigration(makeProject(legacyOnly, withStores({ postgres: 'main' })).topologyFile, { allowErrors: true, env: {} });
+    expect(fixed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('an accepted unowned object is a warning of its own and leaves the group', async () => {
+    const t = { ...withStores(undefined), accept: [{ conflict: 'unowned_object', object: 'settings', reason: 'created by hand in production' }] };
+    const p = await planMigration(makeProject(legacyOnly, t).topologyFile, { allowErrors: true, env: {} });
+    const cs = p.conflicts.filter((c) => c.kind === 'unowned_object');
+    expect(cs.map((c) => `${c.severity} ${c.object}`).sort()).toEqual(['error function touch', 'warning table settings']);
+  });
+
+  it('never says "no migration creates" an object whose creating statement exists but has no store', async () => {
+    const files = { ...legacyOnly, 'app/002_use.sql': 'INSERT INTO settings (key, value) VALUES (\'a\', \'b\');' };
+    const p = await planMigration(makeProject(files, withStores(undefined)).topologyFile, { allowErrors: true, env: {} });
+    expect(p.diagnostics.some((d) => d.message.includes('which no migration creates'))).toBe(false);
+    const c = p.conflicts.find((x) => x.kind === 'missing_object')!;
+    expect(c).toMatchObject({ severity: 'info' });
+    expect(c.message).toBe('plan: "app/002_use.sql:1" references table settings, which "legacy/001_base.sql:2" creates, but that statement has no store');
   });
 
   it('with one, unowned objects, extensions and helper functions go there, with a note', async () => {
