@@ -186,6 +186,8 @@ export type ConflictKind =
   | 'missing_extension'
   | 'drop_after_create'
   | 'unowned_object'
+  /** A drop of a shared object (function, type, extension) that other sets' statements still use in its store. */
+  | 'shared_drop'
   | 'ambiguous_owner'
   | 'cycle'
   /** Two sqlx services in one `_sqlx_migrations` whose migrators would reject each other's rows. */

@@ -114,14 +114,14 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
   const extensions = missingExtensions(live, log);
-  const lifecycle = new Lifecycle(topology);
+  const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];
   const effects = nodes.map((n) => nodeEffects(n, topology));
   lifecycle.register(effects);
   lifecycle.resolveUses(effects);
   lifecycle.orderDrops();
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
-  checkDrops(lifecycle, log);
+  checkDrops(lifecycle, log, ownership);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   applyForeignKeyStrips(strips);
   const renames = planRenames(topology, lifecycle, log);

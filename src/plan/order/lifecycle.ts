@@ -64,7 +64,8 @@ export class Lifecycle {
   /** (node, version) pairs of foreign keys, for cascade analysis. */
   readonly foreignKeys: { node: Unit; version: Version; effect: Effect }[] = [];
 
-  constructor(private readonly topology: Topology) {}
+  /** `isShared`: objects every set may create its own copy of in a store (see Ownership.isShared). */
+  constructor(private readonly topology: Topology, private readonly isShared: (ref: ObjectRef) => boolean = () => false) {}
 
   key(store: string, engine: EngineName, ref: ObjectRef): StoreKey {
     return storeKey(this.topology, store, engine, ref);
@@ -184,7 +185,9 @@ export class Lifecycle {
         if (!v.dropNode) continue;
         for (const u of v.users ?? []) if (u !== v.dropNode) this.dep(u, v.dropNode, `uses ${label(v.ref)} before it is dropped`);
         const next = list[i + 1];
-        if (next && next.node !== v.dropNode) this.dep(v.dropNode, next.node, `drops the old ${label(v.ref)} before the new one is created`);
+        // Another set's copy of a shared object is its own definition, not this drop's replacement: it does not wait for it.
+        const replaces = !this.isShared(v.ref) || nodeSet(next?.node ?? v.node) === nodeSet(v.dropNode);
+        if (next && next.node !== v.dropNode && replaces) this.dep(v.dropNode, next.node, `drops the old ${label(v.ref)} before the new one is created`);
       }
     }
   }

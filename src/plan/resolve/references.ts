@@ -116,11 +116,12 @@ export function findResolution(list: readonly ForeignKeyResolution[], table: str
 }
 
 /** CASCADE drops that remove other tables' foreign keys or views, and files that drop what they just created. */
-export function checkDrops(lifecycle: Lifecycle, log: ConflictLog): void {
+export function checkDrops(lifecycle: Lifecycle, log: ConflictLog, ownership?: Ownership): void {
   for (const list of lifecycle.versions.values()) {
     for (const v of list) {
       const d = v.dropNode;
       if (!d || isSynth(d)) continue;
+      if (ownership?.isShared(v.ref) && SHARED_DROP_KINDS.has(v.ref.kind)) sharedDrop(list, v, d, log);
       const dropEffect = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && sameNamespace(d.stmt.engine, e.object.kind, v.ref.kind));
       if (!dropEffect) continue;
       if (!isSynth(v.node) && v.node.file === d.file) {
@@ -168,4 +169,27 @@ function cascade(lifecycle: Lifecycle, v: Version, d: Unit, log: ConflictLog): v
       hint: `accept:\n  - conflict: cascade_drop\n    object: ${v.ref.name}\n    reason: "..."`,
     });
   }
+}
+
+/** Kinds a shared drop can break: what other objects call or are built from. */
+const SHARED_DROP_KINDS: ReadonlySet<string> = new Set(['function', 'type', 'extension', 'schema']);
+
+/**
+ * One set drops a shared object that other sets' statements in the same store still use (their triggers call
+ * the function, their columns have the type): PostgreSQL refuses the drop, or CASCADE takes their objects with it.
+ */
+function sharedDrop(list: readonly Version[], v: Version, d: Unit, log: ConflictLog): void {
+  const users = new Map<Unit, true>();
+  for (const other of list) for (const u of other.users ?? []) if (!isSynth(u) && u.set !== d.set && u !== d) users.set(u, true);
+  if (users.size === 0) return;
+  const first = [...users.keys()].sort((a, b) => a.seq - b.seq);
+  log.add({
+    kind: 'shared_drop',
+    object: describe(v.ref),
+    objectName: displayName(v.ref),
+    message: `plan: "${unitPlace(d)}" drops shared ${describe(v.ref)} in store "${d.store}", which ${first.slice(0, 3).map((u) => `"${unitPlace(u)}" (set "${u.set.name}")`).join(', ')}${first.length > 3 ? ` and ${first.length - 3} more` : ''} still use${first.length === 1 ? 's' : ''} there`,
+    sources: [{ file: d.file.file, line: d.stmt.line, set: d.set.name, store: d.store }, ...first.slice(0, 3).map((u) => ({ file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store }))],
+    severity: 'error',
+    hint: `a shared object belongs to every set that uses it: skip the drop in this store, or accept it if the others stop using it first:\nskip:\n  - set: ${d.set.name}\n    file: ${d.file.name}\n    statements: "${d.stmt.index + 1}"\n    reason: "..."`,
+  });
 }
