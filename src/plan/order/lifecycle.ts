@@ -121,7 +121,11 @@ export class Lifecycle {
       if (!v.dropNode || v.dropNode === n.node || nodeSeq(v.dropNode) > n.seq) return v;
     }
     if (forDrop) return list.find((v) => !v.dropNode && v.node !== n.node);
-    return [...list].reverse().find((v) => !v.dropNode && v.node !== n.node) ?? list.filter((v) => v.node !== n.node).pop();
+    // A later file of the node's own set cannot be what it uses (that would run against the set's order):
+    // another set's version in the store is, e.g. the CREATE EXTENSION another set runs there.
+    const usable = (v: Version) => v.node !== n.node && !(nodeSet(v.node) === n.set && nodeSeq(v.node) > n.seq);
+    const live = [...list].reverse().find((v) => !v.dropNode && usable(v));
+    return live ?? [...list].reverse().find((v) => !v.dropNode && v.node !== n.node) ?? list.filter((v) => v.node !== n.node).pop();
   }
 
   /** After register(): every other effect depends on the version it sees. */
