@@ -37,6 +37,7 @@ import { maskSecrets } from '../mask-secrets.js';
 import { addOnCluster } from './resolve/on-cluster.js';
 import { expectationWarnings } from './expectation-warnings.js';
 import { unusedSkips } from './unused-skips.js';
+import { checkColumns } from './resolve/columns.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -112,7 +113,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
-  diagnostics.push(...addOnCluster(topology, live));
+  diagnostics.push(...addOnCluster(topology, live), ...checkColumns(topology, live));
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];

@@ -101,6 +101,20 @@ export interface Effect {
   readonly holdsData?: boolean;
   /** A `drop` that keeps the data where it is (ClickHouse `DETACH`). */
   readonly keepsData?: boolean;
+  /** PostgreSQL: the columns of the table a CREATE TABLE, an ALTER TABLE or an index (its `index_table` reference) defines, takes away or acts on. */
+  readonly columnFacts?: ColumnFacts;
+}
+
+/** What one statement does to a table's columns. */
+export interface ColumnFacts {
+  /** Columns the statement gives the table (CREATE TABLE: all it lists; ADD COLUMN; a RENAME COLUMN's new name). */
+  readonly added?: readonly string[];
+  /** Columns it takes away (DROP COLUMN; a RENAME COLUMN's old name). */
+  readonly dropped?: readonly string[];
+  /** Existing columns it names: keys of constraints and indexes, ALTER COLUMN, a plain DROP COLUMN. */
+  readonly used?: readonly string[];
+  /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */
+  readonly complete?: boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
+import { alterColumnFacts, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
 export interface StatementInfo {
@@ -41,7 +42,8 @@ export function statementEffects(stmt: AstNode): StatementInfo {
     case 'IndexStmt': {
       const table = rangeVarRef(body.relation);
       if (body.idxname) out.add({ action: 'create', object: { kind: 'index', name: body.idxname, schema: table.schema }, ifNotExists: !!body.if_not_exists });
-      out.add({ action: 'reference', object: table, via: 'index_table' });
+      const indexFacts = indexColumnFacts(body);
+      out.add({ action: 'reference', object: table, via: 'index_table', ...(indexFacts ? { columnFacts: indexFacts } : {}) });
       for (const p of body.indexParams ?? []) {
         for (const oc of names(p.IndexElem?.opclass)) {
           const ext = extensionOfOpclass(oc);
@@ -221,7 +223,7 @@ function tableConstraintRefs(k: AstNode, out: EffectList): void {
 
 function createTable(body: AstNode, out: EffectList): void {
   const table = rangeVarRef(body.relation);
-  out.add({ action: 'create', object: table, ifNotExists: !!body.if_not_exists });
+  out.add({ action: 'create', object: table, ifNotExists: !!body.if_not_exists, columnFacts: createColumnFacts(body) });
   for (const elt of body.tableElts ?? []) {
     if (elt.ColumnDef) columnRefs(elt.ColumnDef, table, out);
     else if (elt.Constraint) tableConstraintRefs(elt.Constraint, out);
@@ -233,7 +235,8 @@ function createTable(body: AstNode, out: EffectList): void {
 function alterTable(body: AstNode, out: EffectList): void {
   const k: ObjectKind = body.objtype === 'OBJECT_INDEX' ? 'index' : body.objtype === 'OBJECT_VIEW' ? 'view' : body.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : body.objtype === 'OBJECT_SEQUENCE' ? 'sequence' : 'table';
   const target = rangeVarRef(body.relation, k);
-  out.add({ action: 'alter', object: target, ifExists: !!body.missing_ok });
+  const facts = k === 'table' ? alterColumnFacts(body) : undefined;
+  out.add({ action: 'alter', object: target, ifExists: !!body.missing_ok, ...(facts ? { columnFacts: facts } : {}) });
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd?.def) continue;
@@ -271,7 +274,8 @@ function rename(body: AstNode, out: EffectList): void {
     out.add({ action: 'rename', object: rangeVarRef(body.relation, kind), renameTo: body.newname });
     return;
   }
-  if (body.relation) out.add({ action: 'alter', object: rangeVarRef(body.relation) });
+  const facts = renameColumnFacts(body);
+  if (body.relation) out.add({ action: 'alter', object: rangeVarRef(body.relation), ...(facts ? { columnFacts: facts } : {}) });
 }
 
 export { addFunctionRef };

@@ -1,0 +1,37 @@
+/**
+ * Column-level facts: an index, constraint or ALTER on a column that no statement creates is a
+ * plan-time error naming both places; columns added later (also inside a DO block) count.
+ */
+import { describe, expect, it } from 'vitest';
+import { planMigration } from '../../../../src/plan/plan-migration.js';
+import type { Plan } from '../../../../src/plan/model.js';
+import { makeProject, pgTopology } from '../../../helpers/project.js';
+
+const topology = pgTopology({ sets: { app: { dir: 'app' }, ops: { dir: 'ops' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, ops: { stores: { postgres: 'main' }, sets: ['ops'] } } });
+const plan = async (files: Record<string, string>): Promise<Plan> => planMigration(makeProject(files, topology).topologyFile, { allowErrors: true, env: {} });
+const unknown = (p: Plan) => p.diagnostics.filter((d) => d.code === 'plan.unknown_column');
+
+describe('columns no statement creates', () => {
+  it('an index, a constraint and ALTER COLUMN on missing columns are errors naming both places', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);',
+      'ops/001_tuning.sql': 'CREATE INDEX users_emial_idx ON users (emial);\nALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE (handle);\nALTER TABLE users ALTER COLUMN nickname SET NOT NULL;\nCREATE INDEX users_lower_email ON users (lower(email));',
+    });
+    expect(unknown(p).map((d) => `${d.line}: ${d.message}`)).toEqual([
+      '1: plan: "ops/001_tuning.sql:1" names column "emial" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"',
+      '2: plan: "ops/001_tuning.sql:2" names column "handle" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"',
+      '3: plan: "ops/001_tuning.sql:3" names column "nickname" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"',
+    ]);
+    expect(unknown(p)[0]).toMatchObject({ severity: 'error', file: 'ops/001_tuning.sql', object: 'table users' });
+    expect(unknown(p)[0]!.hint).toContain('ALTER TABLE users ADD COLUMN emial <type>;');
+  });
+
+  it('columns added by ALTER, by RENAME COLUMN or inside a DO block count; LIKE and INHERITS tables are not checked', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, mail text);\nALTER TABLE users RENAME COLUMN mail TO email;\nCREATE TABLE users_archive (LIKE users);',
+      'app/002_bio.sql': "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'bio') THEN ALTER TABLE users ADD COLUMN bio text; END IF; END $$;",
+      'ops/001_idx.sql': 'CREATE INDEX users_email ON users (email) INCLUDE (bio);\nCREATE INDEX users_archive_x ON users_archive (whatever);\nALTER TABLE users DROP COLUMN IF EXISTS legacy_flag;',
+    });
+    expect(unknown(p)).toEqual([]);
+  });
+});
