@@ -60,4 +60,9 @@ describe('the messy tree', () => {
     expect(await query('messy_core', "SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'")).toEqual([{ is_nullable: 'NO' }]);
     expect(await query('messy_core', "SELECT tgname FROM pg_trigger WHERE tgname IN ('trg_audit_log_touch', 'trg_profiles_updated_at') ORDER BY tgname")).toEqual([{ tgname: 'trg_audit_log_touch' }, { tgname: 'trg_profiles_updated_at' }]);
   });
+
+  it('an extension a service owns is created in its store, and only there', async () => {
+    expect(await query('messy_social', "SELECT extname FROM pg_extension WHERE extname = 'btree_gin'")).toEqual([{ extname: 'btree_gin' }]);
+    expect(await query('messy_core', "SELECT extname FROM pg_extension WHERE extname = 'btree_gin'")).toEqual([]);
+  });
 });
