@@ -188,6 +188,8 @@ export type ConflictKind =
   | 'unowned_object'
   /** A drop of a shared object (function, type, extension) that other sets' statements still use in its store. */
   | 'shared_drop'
+  /** An index, constraint or ALTER naming a column no statement gives its table. */
+  | 'unknown_column'
   | 'ambiguous_owner'
   | 'cycle'
   /** Two sqlx services in one `_sqlx_migrations` whose migrators would reject each other's rows. */

@@ -113,7 +113,8 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
-  diagnostics.push(...addOnCluster(topology, live), ...checkColumns(topology, live));
+  diagnostics.push(...addOnCluster(topology, live));
+  checkColumns(topology, live, log);
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];

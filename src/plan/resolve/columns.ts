@@ -1,14 +1,14 @@
 /**
  * Column-level facts: an index, a constraint or an ALTER that names a column of a table no statement of
- * the plan gives it is an error naming both places (the statement, and the CREATE TABLE that lists the
+ * the plan gives it is an `unknown_column` conflict naming both places (the statement, and the CREATE TABLE that lists the
  * table's columns). Only tables whose every creation lists all their columns are checked (not those made
  * with LIKE, INHERITS or PARTITION OF, nor external ones).
  *
  * @example
- * diagnostics.push(...checkColumns(topology, live));
+ * checkColumns(topology, live, log);
  * // plan: "app/003_idx.sql:1" names column "emial" of table "users", which no statement gives it ...
  */
-import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { ConflictLog } from './conflict-log.js';
 import type { Topology } from '../../topology/model.js';
 import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
@@ -22,7 +22,7 @@ interface TableColumns {
   readonly uses: { unit: Unit; column: string }[];
 }
 
-export function checkColumns(topology: Topology, units: readonly Unit[]): Diagnostic[] {
+export function checkColumns(topology: Topology, units: readonly Unit[], log: ConflictLog): void {
   const tables = new Map<string, TableColumns>();
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
@@ -40,26 +40,21 @@ export function checkColumns(topology: Topology, units: readonly Unit[]): Diagno
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
-  const out: Diagnostic[] = [];
   for (const [, t] of [...tables].sort(([a], [b]) => compareText(a, b))) {
     if (!t.creator || !t.complete) continue;
     const reported = new Set<string>();
     for (const { unit, column } of t.uses) {
       if (t.known.has(column) || reported.has(`${unitPlace(unit)}|${column}`)) continue;
       reported.add(`${unitPlace(unit)}|${column}`);
-      out.push(
-        diagnostic({
-          code: 'plan.unknown_column',
-          severity: 'error',
-          message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(t.creator)}" creates the table with ${[...t.known].map((c) => `"${c}"`).join(', ') || 'no columns'}`,
-          file: unit.file.file,
-          line: unit.stmt.line,
-          column: unit.stmt.column,
-          object: `table ${t.name}`,
-          hint: `fix the column name, or add the column before it is used:\nALTER TABLE ${t.name} ADD COLUMN ${column} <type>;`,
-        }),
-      );
+      log.add({
+        kind: 'unknown_column',
+        object: `table ${t.name}`,
+        objectName: t.name,
+        message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(t.creator)}" creates the table with ${[...t.known].map((c) => `"${c}"`).join(', ') || 'no columns'}`,
+        sources: [{ file: unit.file.file, line: unit.stmt.line, set: unit.set.name, store: unit.store }, { file: t.creator.file.file, line: t.creator.stmt.line, set: t.creator.set.name, store: t.creator.store }],
+        severity: 'error',
+        hint: `fix the column name, or add the column before it is used:\nALTER TABLE ${t.name} ADD COLUMN ${column} <type>;`,
+      });
     }
   }
-  return out;
 }
