@@ -38,6 +38,7 @@ import { addOnCluster } from './resolve/on-cluster.js';
 import { expectationWarnings } from './expectation-warnings.js';
 import { unusedSkips } from './unused-skips.js';
 import { checkColumns } from './resolve/columns.js';
+import { checkIndexNames } from './resolve/index-names.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -115,6 +116,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
   checkColumns(topology, live, log);
+  checkIndexNames(topology, live, log);
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];

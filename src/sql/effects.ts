@@ -115,6 +115,8 @@ export interface ColumnFacts {
   readonly used?: readonly string[];
   /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */
   readonly complete?: boolean;
+  /** Indexes its PRIMARY KEY and UNIQUE constraints make, by the name written or the one PostgreSQL chooses (`t_pkey`, `t_a_key`). */
+  readonly indexes?: readonly string[];
 }
 
 /**

@@ -21,18 +21,48 @@ export function createColumnFacts(body: AstNode): ColumnFacts {
   const added: string[] = [];
   let complete = !(body.inhRelations?.length || body.partbound || body.ofTypename);
   const used: string[] = [];
+  const indexes: string[] = [];
+  const table: string = body.relation?.relname ?? '';
   for (const elt of body.tableElts ?? []) {
-    if (elt.ColumnDef) added.push(elt.ColumnDef.colname);
-    else if (elt.TableLikeClause) complete = false;
-    else if (elt.Constraint) used.push(...constraintColumns(elt.Constraint));
+    if (elt.ColumnDef) {
+      added.push(elt.ColumnDef.colname);
+      for (const c of elt.ColumnDef.constraints ?? []) if (c.Constraint) indexes.push(...constraintIndex(c.Constraint, table, [elt.ColumnDef.colname]));
+    } else if (elt.TableLikeClause) complete = false;
+    else if (elt.Constraint) {
+      used.push(...constraintColumns(elt.Constraint));
+      indexes.push(...constraintIndex(elt.Constraint, table, names(elt.Constraint.keys)));
+    }
   }
-  return { added, ...(used.length ? { used: [...new Set(used)] } : {}), ...(complete ? { complete } : {}) };
+  return { added, ...(used.length ? { used: [...new Set(used)] } : {}), ...(complete ? { complete } : {}), ...(indexes.length ? { indexes } : {}) };
+}
+
+/** The index a PRIMARY KEY or UNIQUE constraint makes: its name, or the one PostgreSQL chooses for it. */
+function constraintIndex(k: AstNode, table: string, columns: readonly string[]): string[] {
+  if (k.contype === 'CONSTR_PRIMARY') return [k.conname ?? chosenName(table, undefined, 'pkey')];
+  if (k.contype === 'CONSTR_UNIQUE') return [k.conname ?? chosenName(table, columns.join('_'), 'key')];
+  if (k.contype === 'CONSTR_EXCLUSION' && k.conname) return [k.conname];
+  return [];
+}
+
+/**
+ * The name PostgreSQL's makeObjectName chooses: `table_middle_label`, the longer of table and middle cut
+ * first until it fits in 63 bytes (`posts_pkey`, `accounts_email_key`, `posts_id_seq`).
+ */
+export function chosenName(table: string, middle: string | undefined, label: string): string {
+  const join = (t: string, m: string | undefined) => `${t}${m !== undefined ? `_${m}` : ''}_${label}`;
+  let [t, m] = [table, middle];
+  while (Buffer.byteLength(join(t, m)) > 63) {
+    if (m === undefined || t.length >= m.length) t = t.slice(0, -1);
+    else m = m.slice(0, -1);
+  }
+  return join(t, m);
 }
 
 export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const added: string[] = [];
   const dropped: string[] = [];
   const used: string[] = [];
+  const indexes: string[] = [];
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
@@ -43,9 +73,15 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
       if (!cmd.missing_ok) used.push(cmd.name);
     }
     else if (ON_COLUMN.has(cmd.subtype) && cmd.name) used.push(cmd.name);
-    else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) used.push(...constraintColumns(cmd.def.Constraint));
+    else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) {
+      used.push(...constraintColumns(cmd.def.Constraint));
+      indexes.push(...constraintIndex(cmd.def.Constraint, body.relation?.relname ?? '', names(cmd.def.Constraint.keys)));
+    }
+    if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
+      for (const k of cmd.def.ColumnDef.constraints ?? []) if (k.Constraint) indexes.push(...constraintIndex(k.Constraint, body.relation?.relname ?? '', [cmd.def.ColumnDef.colname]));
+    }
   }
-  const facts = { ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}) };
+  const facts = { ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}) };
   return Object.keys(facts).length ? facts : undefined;
 }
 

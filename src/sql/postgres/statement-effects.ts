@@ -7,7 +7,7 @@ import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
-import { alterColumnFacts, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
+import { alterColumnFacts, chosenName, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
 export interface StatementInfo {
@@ -205,15 +205,7 @@ function columnRefs(col: AstNode, table: { name: string; schema?: string }, out:
 
 /** The name PostgreSQL gives a serial or identity column's sequence: `table_column_seq`, cut to 63 bytes as it does. */
 function implicitSequenceName(table: string, column: string): string {
-  const full = `${table}_${column}_seq`;
-  if (Buffer.byteLength(full) <= 63) return full;
-  // PostgreSQL shortens the longer of the two names first, then both, until the whole fits.
-  let [t, c] = [table, column];
-  while (Buffer.byteLength(`${t}_${c}_seq`) > 63) {
-    if (t.length >= c.length) t = t.slice(0, -1);
-    else c = c.slice(0, -1);
-  }
-  return `${t}_${c}_seq`;
+  return chosenName(table, column, 'seq');
 }
 
 function tableConstraintRefs(k: AstNode, out: EffectList): void {
