@@ -2,6 +2,7 @@
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
+import { withSearchPath } from '../plan/resolve/sqlx-ledgers.js';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { resolveConnections } from '../execute/resolve-connections.js';
 import { planMigration } from '../plan/plan-migration.js';
@@ -50,7 +51,8 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
             say(c.bold('cut over: set these and restart the services'));
             for (const s of result.cutover) {
               const server = cb.connections[s.store];
-              say(`  ${s.service}: ${s.env}=${server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`}${s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
+              const url = server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`;
+              say(`  ${s.service}: ${s.env}=${s.searchPath ? withSearchPath(url, s.searchPath) : url}${s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
             }
           }
         }

@@ -30,6 +30,8 @@ export interface Cutover {
   readonly database: string;
   /** The new store's url as written in topology B. */
   readonly url?: string;
+  /** The `search_path` the service's connection must set: its sqlx ledger is in a schema of its own (topology B's `sqlx: { schema }`). */
+  readonly searchPath?: string;
 }
 
 export interface TransitionPlan {
@@ -71,7 +73,10 @@ export function planTransition(a: Plan, b: Plan): TransitionPlan {
   tables.sort((x, y) => position(x.table) - position(y.table) || x.table.localeCompare(y.table));
   const cutover = diff.services
     .filter((s) => s.changes && s.b.store && s.b.database)
-    .map((s) => ({ service: s.service, env: s.env, store: s.b.store!, database: s.b.database!, ...(s.b.url ? { url: s.b.url } : {}) }));
+    .map((s) => {
+      const searchPath = b.services.find((x) => x.name === s.service)?.sqlx?.searchPath;
+      return { service: s.service, env: s.env, store: s.b.store!, database: s.b.database!, ...(s.b.url ? { url: s.b.url } : {}), ...(searchPath ? { searchPath } : {}) };
+    });
   const existing = new Set(a.stores.map((s) => `${s.engine}/${s.database}`));
   const newStores = b.stores.filter((s) => !existing.has(`${s.engine}/${s.database}`)).map((s) => s.name);
   const keep = new Set(b.steps.filter((s) => newStores.includes(s.store)).map((s) => s.id));
