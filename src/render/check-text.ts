@@ -1,7 +1,9 @@
 /**
  * Renders a check for a terminal: every failing statement with its file and
  * line, the engine's message, detail and hint, the steps skipped because of
- * it and the earlier failures it may be a consequence of; what was not checked; the
+ * it and the earlier failures it may be a consequence of; each statement the
+ * scratch engine ran otherwise than written (a cluster's DDL on one node);
+ * what was not checked; the
  * expectations; each store's schema against its committed file, with the
  * diff; and a summary line.
  *
@@ -30,6 +32,13 @@ export function renderCheckText(result: CheckResult, options: CheckTextOptions):
   if (result.failures.length > 0) {
     out.push(c.bold(c.red(`${count(result.failures.length, 'statement')} failed`)));
     for (const f of result.failures) out.push(...failureLines(f, c));
+    out.push('');
+  }
+  const otherwise = result.steps.filter((r) => r.notes && r.notes.length > 0);
+  if (otherwise.length > 0) {
+    // What the scratch engine ran otherwise than written (ON CLUSTER, Replicated engines on one node): proven only as rewritten.
+    out.push(c.bold(`ran otherwise than written (${count(otherwise.reduce((n, r) => n + r.notes!.length, 0), 'statement')}): not proven here`));
+    for (const r of otherwise) for (const n of r.notes!) out.push(`  ${r.id} ${c.yellow(n)}`);
     out.push('');
   }
   for (const n of result.notChecked) out.push(c.yellow(`not checked: store "${n.store}", ${count(n.steps, 'step')}: ${n.reason.replace(`store "${n.store}" (neo4j): not checked: `, '')}`));

@@ -96,6 +96,9 @@ function table(sql: string, c: TokenCursor, name: QualifiedName, base: object): 
       // `AS db.other` copies a table's columns; `AS remote(...)` is a table function.
       if (other && !c.is('(')) refs.push({ action: 'reference', object: refOf(other, 'table'), via: 'structure' });
     }
+  } else if (c.seek('AS') && c.accept('AS') && (c.is('SELECT') || c.is('WITH') || c.is('('))) {
+    // `CREATE TABLE t [(columns)] ENGINE = ... ORDER BY ... [EMPTY] AS SELECT ...` fills the table from what the query reads.
+    for (const s of querySources(c.rest())) refs.push({ action: 'reference', object: s, via: 'data' });
   }
   const engineRef = engineReference(def.engine, rest);
   if (engineRef) refs.push(engineRef);

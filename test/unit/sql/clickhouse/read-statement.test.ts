@@ -36,6 +36,13 @@ describe('statements', () => {
     ]);
   });
 
+  it('reads the tables a CREATE TABLE ... AS SELECT fills itself from, after its engine clauses too', () => {
+    const reads = (sql: string) => readStatement(sql).effects.filter((e) => e.action === 'reference').map((e) => [e.object.schema, e.object.name, e.via]);
+    expect(reads('CREATE TABLE d.top ENGINE = MergeTree ORDER BY name AS SELECT name FROM d.spans JOIN d.services USING name')).toEqual([['d', 'spans', 'data'], ['d', 'services', 'data']]);
+    expect(reads('CREATE TABLE d.top (name String) ENGINE = MergeTree ORDER BY (name AS x) EMPTY AS WITH s AS (SELECT 1) SELECT name FROM d.spans')).toEqual([['d', 'spans', 'data']]);
+    expect(reads('CREATE TABLE d.copy AS d.spans ENGINE = MergeTree ORDER BY tuple()')).toEqual([['d', 'spans', 'structure']]);
+  });
+
   it('links a Distributed table to its local table, quoted or not, with currentDatabase() as the store database', () => {
     const refs = (sql: string) => readStatement(sql).effects.filter((e) => e.via === 'distributed_table').map((e) => e.object);
     expect(refs("CREATE TABLE d.x AS d.x_local ENGINE = Distributed('c', 'd', 'x_local', rand())")).toEqual([{ kind: 'table', name: 'x_local', schema: 'd' }]);
