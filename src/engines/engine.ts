@@ -229,14 +229,22 @@ export interface EngineSession {
    * Engines that take no backups of their own leave it out.
    */
   restoreBackup?(backup: FoundBackup, options: { readonly force?: boolean }): Promise<RestoredObject[]>;
-  /** What the store holds now: for verification, status and schema fingerprints. */
-  inspect(): Promise<SchemaSnapshot>;
+  /**
+   * What the store holds now: for verification, status and schema fingerprints.
+   * With `'names'` an engine may leave out what only a full description needs
+   * (columns, functions): the names of tables, views, indexes and triggers are
+   * there, which is what name expectations check.
+   */
+  inspect(scope?: InspectScope): Promise<SchemaSnapshot>;
   /** Builds an index again that exists but is INVALID (see `SchemaSnapshot.invalidIndexes`); engines without such indexes leave it out. */
   rebuildIndex?(name: string): Promise<void>;
   /** Exact row count of a table (qualified or not). */
   countRows(table: string): Promise<number>;
   close(): Promise<void>;
 }
+
+/** How much `inspect()` reads: everything, or the names expectations check. */
+export type InspectScope = 'full' | 'names';
 
 export interface ApplyContext {
   /** Directory for backups and other artefacts of this apply (absolute). */

@@ -13,7 +13,7 @@
  * snap.objects[0] // { kind: 'table', name: 'analytics.events', engine: 'MergeTree', orderBy: 'user_id, at', ttl: 'at + toIntervalDay(30)', ... }
  */
 import { createHash } from 'node:crypto';
-import type { SchemaSnapshot } from '../engine.js';
+import type { InspectScope, SchemaSnapshot } from '../engine.js';
 import type { ColumnInfo, SchemaObject } from '../schema-objects.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chString } from './clickhouse-sql.js';
@@ -27,7 +27,7 @@ const CLAUSES = ['PARTITION BY', 'PRIMARY KEY', 'ORDER BY', 'SAMPLE BY', 'TTL', 
 interface TableRow { name: string; engine: string; engine_full: string; sorting_key: string; partition_key: string; primary_key: string; sampling_key: string; as_select: string; def: string }
 interface ColumnRow { table: string; name: string; type: string; default_kind: string; default_expression: string }
 
-export async function inspectClickHouse(conn: ClickHouseConnection, database: string): Promise<SchemaSnapshot> {
+export async function inspectClickHouse(conn: ClickHouseConnection, database: string, scope: InspectScope = 'full'): Promise<SchemaSnapshot> {
   const db = chString(database);
   const exists = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.databases WHERE name = ${db}`);
   if (Number(exists[0]?.n ?? 0) === 0) return emptySnapshot();
@@ -35,11 +35,13 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
     `SELECT name, engine, engine_full, sorting_key, partition_key, primary_key, sampling_key, as_select, create_table_query AS def FROM system.tables
       WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade') ORDER BY name`,
   );
-  const columns = await conn.rows<ColumnRow>(`SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = ${db} ORDER BY table, position`);
+  // Names only: no columns, and no functions (system.functions lists every function of the server, the slowest query here).
+  const full = scope === 'full';
+  const columns = full ? await conn.rows<ColumnRow>(`SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = ${db} ORDER BY table, position`) : [];
   const indexes = await conn.rows<{ table: string; name: string; type_full: string; expr: string; granularity: string | number }>(
     `SELECT table, name, type_full, expr, granularity FROM system.data_skipping_indices WHERE database = ${db} ORDER BY table, name`,
   );
-  const functions = await conn.rows<{ name: string; def: string }>(`SELECT name, create_query AS def FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name`);
+  const functions = full ? await conn.rows<{ name: string; def: string }>(`SELECT name, create_query AS def FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name`) : [];
   const columnsOf = new Map<string, ColumnInfo[]>();
   for (const c of columns) {
     const list = columnsOf.get(c.table) ?? [];

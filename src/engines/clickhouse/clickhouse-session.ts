@@ -1,7 +1,14 @@
 /**
- * A ClickHouse store session. Nothing is transactional: each step leaves a
+ * A ClickHouse store session. Nothing is transactional: a step leaves a
  * `started` ledger row, runs its statements one request each, then an
- * `applied` row, so a step interrupted midway is visible as `started`.
+ * `applied` row, so a step interrupted midway is visible as `started`. A
+ * step whose every statement reruns safely (see reruns-safely.ts: guarded
+ * DDL such as `CREATE TABLE IF NOT EXISTS`) needs no `started` row, since
+ * after a crash it simply runs again; its `applied` rows are written together
+ * with the next write of the session (the next step's rows, a ledger read,
+ * the release of the lock, or once five seconds have passed), which saves two
+ * requests, each a new part on disk, per step. A crash can then only make
+ * such statements run again.
  *
  * @example
  * const session = await clickhouseEngine.connect({ store: 'analytics', database: 'analytics', url: 'chdb:///var/lib/topoplan/ch' })
@@ -10,7 +17,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, InspectScope, LedgerKey, LedgerRecord, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
@@ -23,6 +30,10 @@ import { chTable } from './clickhouse-sql.js';
 import { backupClickHouse } from './backup-clickhouse.js';
 import { restoreClickHouse } from './restore-clickhouse.js';
 import type { FoundBackup, RestoredObject } from '../backup-manifest.js';
+import { rerunsSafely } from '../../sql/clickhouse/reruns-safely.js';
+
+/** How long `applied` rows of safely rerunnable steps may wait for the session's next write. */
+const PENDING_MS = 5_000;
 
 export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: true };
 
@@ -32,26 +43,58 @@ export class ClickHouseSession implements EngineSession {
   constructor(private readonly conn: ClickHouseConnection, private readonly options: ConnectOptions) {}
 
   private held: TableLock | undefined;
+  /** Whether this session made sure its ledger table exists. */
+  private ledgerReady = false;
+  /** `applied` rows of steps that rerun safely, not written yet (see the file's comment), and since when. */
+  private pending: LedgerRecord[] = [];
+  private pendingSince = 0;
 
   async lock(options: LockOptions): Promise<() => Promise<void>> {
     const lock = await acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
     this.held = lock;
     return async () => {
       if (this.held === lock) this.held = undefined;
-      await lock.release();
+      // The next holder reads the ledger: it must find every step of this one.
+      try { await this.flush(); } finally { await lock.release(); }
     };
+  }
+
+  private async ensureLedger(): Promise<void> {
+    if (this.ledgerReady) return;
+    await ensureLedger(this.conn, this.options.database, this.options);
+    this.ledgerReady = true;
+  }
+
+  /** Writes these rows after the pending ones, in one request. */
+  private async write(rows: readonly LedgerWrite[]): Promise<void> {
+    const all = [...this.pending, ...rows];
+    if (all.length === 0) return;
+    await this.ensureLedger();
+    await writeRecords(this.conn, this.options.database, all);
+    this.pending = [];
+  }
+
+  /** Writes the pending `applied` rows, if any. */
+  async flush(): Promise<void> {
+    await this.write([]);
   }
 
   breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
     return breakTableLock(this.conn, this.options.database, options.force);
   }
 
-  readLedger(): Promise<LedgerState> {
-    return readLedgerState(this.conn, this.options.database);
+  /** The ledger as written, with the rows this session has not written yet. */
+  async readLedger(): Promise<LedgerState> {
+    const state = await readLedgerState(this.conn, this.options.database);
+    if (this.pending.length === 0 || state.legacy) return state;
+    const key = (r: LedgerKey) => `${r.file}\u0000${r.fingerprint}`;
+    const mine = new Set(this.pending.map(key));
+    return { records: [...state.records.filter((r) => !mine.has(key(r))), ...this.pending] };
   }
 
-  upgradeLedger(records: readonly LedgerWrite[]): Promise<void> {
-    return upgradeLedgerTable(this.conn, this.options.database, records);
+  async upgradeLedger(records: readonly LedgerWrite[]): Promise<void> {
+    await upgradeLedgerTable(this.conn, this.options.database, records);
+    await this.flush();
   }
 
   async applyStep(step: Step, context: ApplyContext): Promise<StepOutcome> {
@@ -63,10 +106,8 @@ export class ClickHouseSession implements EngineSession {
     const dir = step.destructive ? context.backupDir : undefined;
     const manifest = dir ? await backupClickHouse(this.conn, { store: this.options.store, database: db, step, dir }) : undefined;
     const creates = step.kind === 'create_database';
-    if (!creates) {
-      await ensureLedger(this.conn, db, this.options);
-      await writeRecords(this.conn, db, ledgerWrites(step, 'started', 0));
-    }
+    const rerunnable = step.kind !== 'copy_rows' && step.statements.every(rerunsSafely);
+    if (!creates && !rerunnable) await this.write(ledgerWrites(step, 'started', 0));
     const started = performance.now();
     let rows = 0;
     const notes: string[] = [];
@@ -83,14 +124,23 @@ export class ClickHouseSession implements EngineSession {
       }
     }
     const durationMs = performance.now() - started;
-    if (creates) await ensureLedger(this.conn, db, this.options);
-    await writeRecords(this.conn, db, ledgerWrites(step, 'applied', durationMs));
+    // The ledger lives in the database the step made.
+    if (creates) await this.ensureLedger();
+    // The time it was applied, not the time its row is written.
+    const at = new Date().toISOString();
+    const applied: LedgerRecord[] = ledgerWrites(step, 'applied', durationMs).map((w) => ({ ...w, appliedAt: w.appliedAt ?? at }));
+    if (rerunnable) {
+      if (this.pending.length === 0) this.pendingSince = Date.now();
+      this.pending.push(...applied);
+      if (Date.now() - this.pendingSince >= PENDING_MS) await this.flush();
+    } else await this.write(applied);
     return { durationMs, ...(step.kind === 'copy_rows' ? { rows } : {}), ...(notes.length > 0 ? { notes } : {}), ...(manifest && dir ? { backup: { dir, manifest } } : {}) };
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
     if (writes.length === 0 && removals.length === 0) return;
-    await ensureLedger(this.conn, this.options.database, this.options);
+    await this.flush();
+    await this.ensureLedger();
     // Removals first: a key both removed and written ends written.
     await removeRecords(this.conn, this.options.database, removals);
     await writeRecords(this.conn, this.options.database, writes);
@@ -113,8 +163,8 @@ export class ClickHouseSession implements EngineSession {
     return restoreClickHouse(this.conn, backup, { store: this.options.store, ...(options.force ? { force: true } : {}) });
   }
 
-  inspect(): Promise<SchemaSnapshot> {
-    return inspectClickHouse(this.conn, this.options.database);
+  inspect(scope: InspectScope = 'full'): Promise<SchemaSnapshot> {
+    return inspectClickHouse(this.conn, this.options.database, scope);
   }
 
   async countRows(table: string): Promise<number> {
@@ -122,8 +172,8 @@ export class ClickHouseSession implements EngineSession {
     return Number(r[0]?.n ?? 0);
   }
 
-  close(): Promise<void> {
-    return this.conn.close();
+  async close(): Promise<void> {
+    try { await this.flush(); } finally { await this.conn.close(); }
   }
 }
 

@@ -108,6 +108,36 @@ describe('clickhouse engine', () => {
     expect((await records()).filter((e) => e.stepId === s.id).map((e) => [e.ordinal, e.status])).toEqual([[0, 'started'], [1, 'started']]);
   });
 
+  it('records steps of guarded statements with no started row, together with the next write; cut off before it, they run again', async () => {
+    const conn = await openClickHouse(server.url);
+    const rows = async (ids: string[]) => conn.rows<{ step_id: string; status: string }>(
+      `SELECT step_id, status FROM ${DB}.topoplan_ledger WHERE step_id IN (${ids.map(chString).join(', ')}) ORDER BY step_id, version, ordinal`,
+    );
+    const a = step('guarded-a', ['CREATE TABLE IF NOT EXISTS guarded_a (id UInt8) ENGINE = MergeTree ORDER BY id', 'SET mutations_sync = 2', 'ALTER TABLE guarded_a ADD COLUMN IF NOT EXISTS note String']);
+    const b = step('guarded-b', ['CREATE VIEW IF NOT EXISTS guarded_v AS SELECT id FROM guarded_a']);
+    const c = step('unguarded-c', ["INSERT INTO guarded_a (id, note) VALUES (1, 'x')"]);
+    await session.applyStep(a, { workDir });
+    await session.applyStep(b, { workDir });
+    expect(await rows([a.id, b.id])).toEqual([]);
+    // A step that does not rerun safely writes its started row, after the waiting applied ones, in one request.
+    await session.applyStep(c, { workDir });
+    expect(await rows([a.id, b.id, c.id])).toEqual([
+      ...[0, 1, 2].map(() => ({ step_id: a.id, status: 'applied' })),
+      { step_id: b.id, status: 'applied' },
+      { step_id: c.id, status: 'started' },
+      { step_id: c.id, status: 'applied' },
+    ]);
+    // A session that ends without writing its waiting rows (a crash) leaves the step to run again, with the same result.
+    const crashed = await clickhouseEngine.connect({ store: 'analytics', database: DB, url: server.url });
+    const d = step('guarded-d', ['CREATE TABLE IF NOT EXISTS guarded_d (id UInt8) ENGINE = MergeTree ORDER BY id']);
+    await crashed.applyStep(d, { workDir });
+    expect((await records()).some((r) => r.stepId === d.id)).toBe(false);
+    await session.applyStep(d, { workDir });
+    expect((await records()).filter((r) => r.stepId === d.id).map((r) => r.status)).toEqual(['applied']);
+    await crashed.close();
+    await conn.close();
+  });
+
   it('writes and removes records without running anything; the newest row per statement wins', async () => {
     const before = (await records()).filter((e) => e.stepId === 'ch:003');
     await session.record([{ ...before[0]!, status: 'applied', origin: 'rerecord' }], [{ file: before[1]!.file, fingerprint: before[1]!.fingerprint }]);
@@ -118,10 +148,9 @@ describe('clickhouse engine', () => {
   it('upgrades a per-step ledger by building the new one beside it and swapping the two', async () => {
     const other = await clickhouseEngine.connect({ store: 'legacy', database: 'legacy_ledger', url: server.url });
     try {
-      await other.applyStep(makeStep({ id: 'legacy:create_database', kind: 'create_database', statements: ['CREATE DATABASE IF NOT EXISTS legacy_ledger'], store: 'legacy', engine: 'clickhouse', database: 'legacy_ledger', transactional: false }), { workDir });
       const raw = await openClickHouse(server.url);
       const run = (sql: string) => raw.command(sql);
-      await run('DROP TABLE legacy_ledger.topoplan_ledger');
+      await run('CREATE DATABASE IF NOT EXISTS legacy_ledger');
       await run(`CREATE TABLE legacy_ledger.topoplan_ledger (step_id String, file String, statements String, checksum String, phase String,
         status LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32, sql String, version UInt64) ENGINE = ReplacingMergeTree(version) ORDER BY step_id`);
       await run(`INSERT INTO legacy_ledger.topoplan_ledger VALUES ('legacy:ch/001.sql#1', 'ch/001.sql', '0-0', 'abc', 'expand', 'started', '2024-01-02 03:04:05', 0, 'CREATE TABLE t (a UInt8) ENGINE = Memory', 1),
@@ -274,5 +303,9 @@ describe('clickhouse engine', () => {
         { name: 'day', type: 'Date', nullable: false, default: 'toDate(at)', generated: 'MATERIALIZED' },
       ],
     });
+    // Names only, as expectations about names need: the same objects, without their columns.
+    const [full, names] = [await session.inspect(), await session.inspect('names')];
+    expect([names.tables, names.views, names.indexes]).toEqual([full.tables, full.views, full.indexes]);
+    expect(names.objects.find((o) => o.name === `${DB}.shaped`)).toMatchObject({ kind: 'table', engine: 'MergeTree', columns: [] });
   });
 });
