@@ -16,9 +16,12 @@
  * (`topoplan unlock`). A holder that learns at a renewal that its claim was
  * broken or expired marks the lock lost, and its session starts no new step.
  *
- * Limits, honestly: it relies on inserts being visible as soon as they are
- * acknowledged and on one server clock, which holds for a single server and
- * for embedded chdb, not for a cluster with asynchronous replication.
+ * Where the claims live depends on the store (see lock-table.ts): on a single
+ * server (and embedded chdb) inserts are visible once acknowledged and one
+ * clock orders them; a replicated cluster store keeps them in one replicated
+ * table every node holds, written with a quorum, read with sequential
+ * consistency and ordered by Keeper's block numbers, so applies through
+ * different nodes exclude each other too.
  *
  * @example
  * const lock = await acquireTableLock(conn, { store: 'analytics', database: 'analytics', timeoutMs: 30_000 })
@@ -32,8 +35,8 @@ import { pause } from '../pause.js';
 import { describeProcess, holderState, thisProcess } from '../process-identity.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chString } from './clickhouse-sql.js';
+import { lockTableFor, type LockTable } from './lock-table.js';
 
-const TABLE = 'default.topoplan_locks';
 const DEFAULT_LEASE_MS = 60_000;
 
 export interface TableLockRequest {
@@ -46,6 +49,14 @@ export interface TableLockRequest {
   readonly signal?: AbortSignal;
   /** Told when a dead holder's claim is broken. */
   readonly onNote?: (message: string) => void;
+  /** The store's cluster: a replicated one keeps its claims where every node sees them (see lock-table.ts). */
+  readonly cluster?: LockCluster;
+}
+
+/** A store's cluster, as the ledger knows it. */
+export interface LockCluster {
+  readonly cluster?: string;
+  readonly replicated?: boolean;
 }
 
 export interface TableLock {
@@ -55,27 +66,28 @@ export interface TableLock {
 }
 
 export async function acquireTableLock(conn: ClickHouseConnection, req: TableLockRequest): Promise<TableLock> {
-  await ensureLockTable(conn);
+  const table = lockTableFor(req.cluster);
+  await ensureLockTable(conn, table);
   const me = thisProcess();
   const owner = `${describeProcess(me)} ${randomUUID().slice(0, 8)}`;
   const leaseMs = req.leaseMs ?? DEFAULT_LEASE_MS;
-  await append(conn, req.database, owner, 'claim', leaseMs);
+  await append(conn, table, req.database, owner, 'claim', leaseMs);
   let holding = false;
   const lease = new LeaseRenewal(async () => {
-    await append(conn, req.database, owner, 'renew', leaseMs);
-    return !holding || (await currentHolder(conn, req.database))?.owner === owner;
+    await append(conn, table, req.database, owner, 'renew', leaseMs);
+    return !holding || (await currentHolder(conn, table, req.database))?.owner === owner;
   }, Math.max(50, Math.floor(leaseMs / 3)));
   const giveUp = async () => {
     await lease.stop();
-    await append(conn, req.database, owner, 'release', 0).catch(() => undefined);
+    await append(conn, table, req.database, owner, 'release', 0).catch(() => undefined);
   };
   try {
     const deadline = Date.now() + req.timeoutMs;
     for (;;) {
-      const holder = await currentHolder(conn, req.database);
+      const holder = await currentHolder(conn, table, req.database);
       if (holder?.owner === owner) break;
       if (holder && holderState(holder) === 'dead') {
-        await append(conn, req.database, holder.owner, 'break', 0);
+        await append(conn, table, req.database, holder.owner, 'break', 0);
         req.onNote?.(`store "${req.store}": broke the lock of ${describe(holder)}: that process has ended`);
         continue;
       }
@@ -105,42 +117,53 @@ export async function acquireTableLock(conn: ClickHouseConnection, req: TableLoc
  * Breaks the current claim of `database`; returns what was found. A holder
  * that provably still runs (on this host) is broken only with `force`.
  */
-export async function breakTableLock(conn: ClickHouseConnection, database: string, force = false): Promise<LockBreak> {
-  await ensureLockTable(conn);
-  const holder = await currentHolder(conn, database);
+export async function breakTableLock(conn: ClickHouseConnection, database: string, force = false, cluster?: LockCluster): Promise<LockBreak> {
+  const table = lockTableFor(cluster);
+  await ensureLockTable(conn, table);
+  const holder = await currentHolder(conn, table, database);
   if (!holder) return { broken: false };
   const state = holderState(holder);
   if (state === 'alive' && !force) return { holder, broken: false, holderState: state };
-  await append(conn, database, holder.owner, 'break', 0);
+  await append(conn, table, database, holder.owner, 'break', 0);
   return { holder, broken: true, holderState: state };
 }
 
 /** The current holder of `database`'s lock, if any. */
-export async function tableLockHolder(conn: ClickHouseConnection, database: string): Promise<(LockHolder & { owner: string }) | undefined> {
-  await ensureLockTable(conn);
-  return currentHolder(conn, database);
+export async function tableLockHolder(conn: ClickHouseConnection, database: string, cluster?: LockCluster): Promise<(LockHolder & { owner: string }) | undefined> {
+  const table = lockTableFor(cluster);
+  await ensureLockTable(conn, table);
+  return currentHolder(conn, table, database);
 }
 
-async function ensureLockTable(conn: ClickHouseConnection): Promise<void> {
-  await conn.command(`CREATE TABLE IF NOT EXISTS ${TABLE} (
-  name String, owner String, kind LowCardinality(String), expires DateTime64(3, 'UTC'), version UInt64, at DateTime64(3, 'UTC') DEFAULT now64(3, 'UTC'),
-  host String, pid UInt32, process String
-) ENGINE = MergeTree ORDER BY (name, version) TTL toDateTime(expires) + INTERVAL 1 DAY`);
+async function ensureLockTable(conn: ClickHouseConnection, table: LockTable): Promise<void> {
+  await conn.command(table.create);
+  if (table.quorum) return;
   // Tables made before claims carried their process get the columns once; an ALTER that changes nothing still costs a mutation round.
   const have = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'default' AND table = 'topoplan_locks' AND name IN ('host', 'pid', 'process')`);
   if (Number(have[0]?.n ?? 0) < 3) {
-    await conn.command(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
+    await conn.command(`ALTER TABLE ${table.name} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
   }
 }
 
-async function append(conn: ClickHouseConnection, name: string, owner: string, kind: 'claim' | 'renew' | 'release' | 'break', leaseMs: number): Promise<void> {
+async function append(conn: ClickHouseConnection, table: LockTable, name: string, owner: string, kind: 'claim' | 'renew' | 'release' | 'break', leaseMs: number): Promise<void> {
   const me = thisProcess();
-  await conn.command(
-    `INSERT INTO ${TABLE} (name, owner, kind, expires, version, host, pid, process) SELECT ${chString(name)}, ${chString(owner)}, ${chString(kind)}, ` +
-      `now64(3, 'UTC') + toIntervalMillisecond(${Math.max(0, Math.round(leaseMs))}), toUInt64(toUnixTimestamp64Micro(now64(6))), ` +
-      `${chString(me.host)}, ${me.pid}, ${chString(me.fingerprint)}`,
-  );
+  const sql =
+    `INSERT INTO ${table.name} (name, owner, kind, expires, version, host, pid, process) ${table.insertSettings}SELECT ${chString(name)}, ${chString(owner)}, ${chString(kind)}, ` +
+    `now64(3, 'UTC') + toIntervalMillisecond(${Math.max(0, Math.round(leaseMs))}), toUInt64(toUnixTimestamp64Micro(now64(6))), ` +
+    `${chString(me.host)}, ${me.pid}, ${chString(me.fingerprint)}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await conn.command(sql);
+      return;
+    } catch (e) {
+      // One quorum insert at a time: another apply's claim still being replicated refuses this one for a moment.
+      if (!table.quorum || attempt >= QUORUM_ATTEMPTS || !/quorum for previous write has not been satisfied/i.test((e as Error).message)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }
+
+const QUORUM_ATTEMPTS = 20;
 
 /**
  * Oldest claim that is neither released nor broken and whose latest lease has
@@ -148,11 +171,11 @@ async function append(conn: ClickHouseConnection, name: string, owner: string, k
  * claims, renewals and releases): reading them and deciding here costs a
  * sixth of the same grouping done by the server.
  */
-async function currentHolder(conn: ClickHouseConnection, name: string): Promise<(LockHolder & { owner: string }) | undefined> {
+async function currentHolder(conn: ClickHouseConnection, table: LockTable, name: string): Promise<(LockHolder & { owner: string }) | undefined> {
   const rows = await conn.rows<LockRow>(
-    `SELECT owner, kind, host, pid, process, toUnixTimestamp64Milli(at) AS at_ms, toUnixTimestamp64Milli(expires) AS expires_ms, toString(version) AS version,
+    `SELECT owner, kind, host, pid, process, toUnixTimestamp64Milli(at) AS at_ms, toUnixTimestamp64Milli(expires) AS expires_ms, toString(${table.order}) AS version,
             toUnixTimestamp64Milli(now64(3, 'UTC')) AS now_ms
-       FROM ${TABLE} WHERE name = ${chString(name)}`,
+       FROM ${table.name} WHERE name = ${chString(name)}${table.readSettings}`,
   );
   const claims = new Map<string, { claim?: LockRow; ended: boolean; expires: number }>();
   for (const r of rows) {

@@ -50,7 +50,7 @@ export class ClickHouseSession implements EngineSession {
   private pendingSince = 0;
 
   async lock(options: LockOptions): Promise<() => Promise<void>> {
-    const lock = await acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, ...options });
+    const lock = await acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, cluster: this.options, ...options });
     this.held = lock;
     return async () => {
       if (this.held === lock) this.held = undefined;
@@ -80,7 +80,7 @@ export class ClickHouseSession implements EngineSession {
   }
 
   breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
-    return breakTableLock(this.conn, this.options.database, options.force);
+    return breakTableLock(this.conn, this.options.database, options.force, this.options);
   }
 
   /** The ledger as written, with the rows this session has not written yet. */

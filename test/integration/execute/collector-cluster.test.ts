@@ -14,6 +14,7 @@ import { closeSessions, openSessions } from '../../../src/execute/open-sessions.
 import { storeStatus } from '../../../src/execute/store-status.js';
 import { resolveConnections, type Connections } from '../../../src/execute/resolve-connections.js';
 import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
+import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../src/plan/model.js';
 import { loadTopology } from '../../../src/topology/index.js';
@@ -126,6 +127,25 @@ describe('the collector tree on a one-node embedded cluster', () => {
     for (const store of ['logs', 'meta', 'traces']) expect(r.stdout).toContain(`${store.padEnd(16)}matches test/fixtures/collector/schema/collector-cluster/${store}.json`);
     expect(r.stdout).toMatch(/ran otherwise than written \(\d+ statements\): not proven here/);
     expect(r.stdout).toContain('traces:traces/000002_spans.up.sql#1 statement 1: ON CLUSTER obs ran on the one embedded node; ReplicatedMergeTree ran as MergeTree: replication is not proven on one node');
+  });
+
+  it('claims each store\'s lock in the one table every node of the cluster holds, and one apply excludes another', async () => {
+    const claims = await ch.rows<{ name: string; kinds: string[] }>(
+      "SELECT name, groupArray(kind) AS kinds FROM (SELECT name, kind FROM default.topoplan_cluster_locks ORDER BY _block_number) GROUP BY name ORDER BY name",
+    );
+    expect(claims.map((c) => [c.name, c.kinds.slice(0, 1), c.kinds.at(-1)])).toEqual(['obs_logs', 'obs_meta', 'obs_traces'].map((db) => [db, ['claim'], 'release']));
+    expect(await ch.rows("SELECT name FROM system.tables WHERE database = 'default' AND name = 'topoplan_locks'")).toEqual([]);
+    const connect = () => clickhouseEngine.connect({ store: 'traces', database: 'obs_traces', url: conns.connections.traces!, cluster: 'obs', replicated: true });
+    const [one, two] = [await connect(), await connect()];
+    try {
+      const release = await one.lock({ timeoutMs: 1_000 });
+      await expect(two.lock({ timeoutMs: 300, pollMs: 50 })).rejects.toThrow(/store "traces" is locked by another apply \(.*pid \d+/);
+      await release();
+      await (await two.lock({ timeoutMs: 1_000 }))();
+    } finally {
+      await one.close();
+      await two.close();
+    }
   });
 
   it('changes nothing when applied again', async () => {
