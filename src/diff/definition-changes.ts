@@ -3,7 +3,8 @@
  * every object both plans create, its defining statement in each (the
  * statement as it runs, placeholders filled and ON CLUSTER added) compared
  * part by part: engine, order key, partition key, TTL, settings, ON CLUSTER,
- * a view's TO target and each column's type. Also counts the statements of
+ * a view's TO target and each column's type (for a table a rename made, also
+ * the CREATE of the table renamed to it). Also counts the statements of
  * the same file and position whose text differs, and how many of them differ
  * in ON CLUSTER. (PostgreSQL definitions change between topologies only by
  * the foreign keys a topology drops, which the diff reports on its own.)
@@ -14,16 +15,43 @@
  */
 import type { Plan } from '../plan/model.js';
 import { definitionParts } from '../sql/clickhouse/clickhouse-definition.js';
+import { readStatement } from '../sql/clickhouse/read-statement.js';
 import type { DefinitionChange, DefinitionPart, StatementChanges } from './model.js';
 
-/** Every ClickHouse statement of a plan by `file#index` (0-based index in the file). */
-function statementsOf(plan: Plan): Map<string, { readonly sql: string }> {
-  const out = new Map<string, { readonly sql: string }>();
+/** Every ClickHouse statement of a plan by `file#index` (0-based index in the file), in plan order, with its store's database. */
+function statementsOf(plan: Plan): Map<string, { readonly sql: string; readonly database: string }> {
+  const out = new Map<string, { readonly sql: string; readonly database: string }>();
   for (const s of plan.steps) {
     if (!s.source || s.engine !== 'clickhouse') continue;
-    s.statements.forEach((sql, i) => out.set(`${s.source!.file}#${s.source!.firstStatement + i}`, { sql }));
+    s.statements.forEach((sql, i) => out.set(`${s.source!.file}#${s.source!.firstStatement + i}`, { sql, database: s.database }));
   }
   return out;
+}
+
+/**
+ * The CREATE that made an object: its defining statement, or, when that is a
+ * `RENAME ... TO` it (a table made under another name, as guarded renames
+ * do), the CREATE of the table renamed to it, as far back as renames go.
+ */
+function creationOf(statements: ReturnType<typeof statementsOf>, key: string, name: string): string | undefined {
+  const all = [...statements.values()];
+  let at = [...statements.keys()].indexOf(key);
+  let wanted = name;
+  for (let hops = 0; at >= 0 && hops < 10; hops++) {
+    const { sql, database } = all[at]!;
+    const read = readStatement(sql);
+    if (!read.kind.startsWith('RENAME')) return sql;
+    const bare = wanted.slice(wanted.lastIndexOf('.') + 1);
+    const from = read.effects.find((e) => e.action === 'rename' && e.renameTo === bare)?.object;
+    if (!from) return undefined;
+    wanted = `${from.schema ?? database}.${from.name}`;
+    const made = (q: { sql: string; database: string }) =>
+      readStatement(q.sql).effects.some((e) => (e.action === 'create' || (e.action === 'rename' && e.renameTo === from.name)) && `${e.object.schema ?? q.database}.${e.action === 'create' ? e.object.name : e.renameTo}` === wanted);
+    let k = at - 1;
+    while (k >= 0 && !made(all[k]!)) k--;
+    at = k;
+  }
+  return undefined;
 }
 
 /** `file:line` → `file#index`, from the steps' statement lines. */
@@ -47,11 +75,18 @@ export function definitionChanges(a: Plan, b: Plan): { definitions: DefinitionCh
   for (const ao of a.objects) {
     const bo = bObjects.get(`${ao.kind}:${ao.name}`);
     if (!bo || !ao.definedAt || !bo.definedAt) continue;
-    const x = sa.get(la.get(ao.definedAt) ?? '');
-    const y = sb.get(lb.get(bo.definedAt) ?? '');
-    if (!x || !y || normal(x.sql) === normal(y.sql)) continue;
-    const parts = partsThatDiffer(definitionParts(x.sql), definitionParts(y.sql));
-    definitions.push({ kind: ao.kind, name: ao.name, a: ao.definedAt, b: bo.definedAt, parts: parts.length > 0 ? parts : textParts(x.sql, y.sql) });
+    const [ka, kb] = [la.get(ao.definedAt) ?? '', lb.get(bo.definedAt) ?? ''];
+    const x = sa.get(ka);
+    const y = sb.get(kb);
+    if (!x || !y) continue;
+    // A table made by a rename is defined by the CREATE of the table renamed to it, as well as by the rename.
+    const [cx, cy] = [creationOf(sa, ka, ao.name), creationOf(sb, kb, bo.name)];
+    const renamed = cx !== undefined && cy !== undefined && (cx !== x.sql || cy !== y.sql);
+    if (normal(x.sql) === normal(y.sql) && (!renamed || normal(cx) === normal(cy))) continue;
+    const own = partsThatDiffer(definitionParts(x.sql), definitionParts(y.sql));
+    const parts = own.length > 0 ? own : normal(x.sql) !== normal(y.sql) ? textParts(x.sql, y.sql) : [];
+    if (renamed) for (const p of partsThatDiffer(definitionParts(cx), definitionParts(cy))) if (!parts.some((q) => q.part === p.part)) parts.push(p);
+    definitions.push({ kind: ao.kind, name: ao.name, a: ao.definedAt, b: bo.definedAt, parts });
   }
   let changed = 0;
   let onCluster = 0;

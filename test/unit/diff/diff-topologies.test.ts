@@ -71,9 +71,14 @@ describe('diffTopologies of one ClickHouse tree, single node against a cluster',
     const keys = diff.definitions.find((d) => d.name === 'obs_logs.attribute_keys_local')!;
     expect(keys.parts).toContainEqual({ part: 'engine', a: 'ReplacingMergeTree(seen)', b: 'ReplicatedReplacingMergeTree(seen)' });
     const replicated = diff.definitions.filter((d) => d.parts.some((p) => p.part === 'engine' && p.b?.startsWith('Replicated')));
-    expect(replicated.map((d) => d.name).sort()).toEqual(['obs_logs.attribute_keys_local', 'obs_logs.logs_local', 'obs_logs.severity_counts', 'obs_meta.service_owners_local', 'obs_meta.usage_local', 'obs_traces.service_minutes_local', 'obs_traces.spans_local']);
+    expect(replicated.map((d) => d.name).sort()).toEqual([
+      'obs_logs.attribute_keys_local', 'obs_logs.logs_local', 'obs_logs.severity_counts', 'obs_meta.service_owners_local', 'obs_meta.usage_local',
+      'obs_traces.service_minutes_local', 'obs_traces.span_errors_local', 'obs_traces.spans_local',
+    ]);
+    // Made by a guarded RENAME: the rename runs ON CLUSTER, and the table renamed to it becomes Replicated.
     const rename = diff.definitions.find((d) => d.name === 'obs_traces.span_errors_local')!;
-    expect(rename.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }]);
+    expect(rename).toMatchObject({ a: 'traces/000004_rename_errors.up.sql:6', b: 'traces/000004_rename_errors.up.sql:6' });
+    expect(rename.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }, { part: 'engine', a: 'MergeTree', b: 'ReplicatedMergeTree' }]);
     expect(diff.definitions.map((d) => d.name)).toContain('obs_meta.service_team');
     const ddl = cluster.steps.filter((s) => s.kind === 'sql').flatMap((s) => s.statements).filter((q) => /ON CLUSTER/.test(q)).length;
     expect(diff.statements).toEqual({ changed: ddl, onCluster: ddl });
