@@ -145,6 +145,18 @@ describe('clickhouse engine', () => {
     expect(after).toEqual([{ ...before[0]!, status: 'applied', origin: 'rerecord' }]);
   });
 
+  it('writes many records in one request and reads back every character of their text', async () => {
+    const tricky = "INSERT INTO t VALUES ('it''s', 'a\\b', '$$x$$')\n-- ; \t done";
+    const writes = Array.from({ length: 30 }, (_, i) => ({
+      file: `app/many_${i}.sql`, fingerprint: `fp'${i}`, ordinal: i, store: 'analytics', stepId: `ch:many#${i}`, phase: 'expand', status: 'applied' as const,
+      origin: 'rerecord' as const, appliedAt: '2025-03-04T05:06:07.089Z', durationMs: i, sql: tricky, ...(i % 2 ? { source: `{{.X}} ${tricky}` } : {}),
+    }));
+    await session.record(writes);
+    expect((await records()).filter((r) => r.stepId.startsWith('ch:many#')).sort((a, b) => a.ordinal - b.ordinal)).toEqual(writes);
+    await session.record([], writes.map((w) => ({ file: w.file, fingerprint: w.fingerprint })));
+    expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([]);
+  });
+
   it('upgrades a per-step ledger by building the new one beside it and swapping the two', async () => {
     const other = await clickhouseEngine.connect({ store: 'legacy', database: 'legacy_ledger', url: server.url });
     try {
