@@ -11,7 +11,8 @@
  * holds (Keeper path `/clickhouse/topoplan/topoplan_cluster_locks`, replica
  * `{shard}-{replica}`), so an apply through any node sees the claim of an
  * apply through any other. Each claim is inserted with a quorum of replicas,
- * one quorum insert at a time (`insert_quorum_parallel = 0`), and read with
+ * one quorum insert at a time (`insert_quorum_parallel = 0`, never dropped as
+ * a duplicate), and read with
  * `select_sequential_consistency`, so a read sees every claim acknowledged
  * before it; claims are ordered by the block number Keeper gives each insert
  * (`_block_number`, kept by `enable_block_number_column`), one sequence for
@@ -62,7 +63,8 @@ export function lockTableFor(cluster: { readonly cluster?: string; readonly repl
       `CREATE TABLE IF NOT EXISTS ${name} ON CLUSTER ${chIdent(cluster.cluster)} ${COLUMNS} ` +
       `ENGINE = ReplicatedMergeTree(${chString('/clickhouse/topoplan/topoplan_cluster_locks')}, '{shard}-{replica}') ORDER BY (name, version) ` +
       'TTL toDateTime(expires) + INTERVAL 1 DAY SETTINGS enable_block_number_column = 1',
-    insertSettings: "SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0 ",
+    // A claim is never a duplicate of an earlier insert, even one with the same rows.
+    insertSettings: "SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0, insert_deduplicate = 0 ",
     readSettings: ' SETTINGS select_sequential_consistency = 1',
     order: '_block_number',
     quorum: true,

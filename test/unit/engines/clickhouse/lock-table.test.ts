@@ -14,7 +14,7 @@ describe('lock tables', () => {
     // One Keeper path for every shard: every node is a replica of the same table.
     expect(t.create).toContain("ENGINE = ReplicatedMergeTree('/clickhouse/topoplan/topoplan_cluster_locks', '{shard}-{replica}')");
     expect(t.create).toContain('enable_block_number_column = 1');
-    expect(t.insertSettings).toBe("SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0 ");
+    expect(t.insertSettings).toBe("SETTINGS insert_quorum = 'auto', insert_quorum_parallel = 0, insert_deduplicate = 0 ");
     expect(t.readSettings).toBe(' SETTINGS select_sequential_consistency = 1');
     expect(t.order).toBe('_block_number');
   });
