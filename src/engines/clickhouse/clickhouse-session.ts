@@ -2,13 +2,13 @@
  * A ClickHouse store session. Nothing is transactional: a step leaves a
  * `started` ledger row, runs its statements one request each, then an
  * `applied` row, so a step interrupted midway is visible as `started`. A
- * step whose every statement reruns safely (see reruns-safely.ts: guarded
- * DDL such as `CREATE TABLE IF NOT EXISTS`) needs no `started` row, since
- * after a crash it simply runs again; its `applied` rows are written together
- * with the next write of the session (the next step's rows, a ledger read,
- * the release of the lock, or once five seconds have passed), which saves two
- * requests, each a new part on disk, per step. A crash can then only make
- * such statements run again.
+ * step that destroys nothing and whose every statement reruns safely (see
+ * reruns-safely.ts: guarded DDL such as `CREATE TABLE IF NOT EXISTS`) needs
+ * no `started` row, since after a crash it simply runs again; its `applied`
+ * rows are written together with the session's next write (the next step's
+ * rows, the release of the lock, or once five seconds have passed; a ledger
+ * read includes them), which saves two requests, each a new part on disk,
+ * per step. A crash can then only make such statements run again.
  *
  * @example
  * const session = await clickhouseEngine.connect({ store: 'analytics', database: 'analytics', url: 'chdb:///var/lib/topoplan/ch' })
@@ -106,7 +106,8 @@ export class ClickHouseSession implements EngineSession {
     const dir = step.destructive ? context.backupDir : undefined;
     const manifest = dir ? await backupClickHouse(this.conn, { store: this.options.store, database: db, step, dir }) : undefined;
     const creates = step.kind === 'create_database';
-    const rerunnable = step.kind !== 'copy_rows' && step.statements.every(rerunsSafely);
+    // A destructive step keeps both rows: run again, it would back up what is left (nothing) over what it destroyed.
+    const rerunnable = step.kind !== 'copy_rows' && !step.destructive && step.statements.every(rerunsSafely);
     if (!creates && !rerunnable) await this.write(ledgerWrites(step, 'started', 0));
     const started = performance.now();
     let rows = 0;

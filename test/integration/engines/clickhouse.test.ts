@@ -134,6 +134,10 @@ describe('clickhouse engine', () => {
     expect((await records()).some((r) => r.stepId === d.id)).toBe(false);
     await session.applyStep(d, { workDir });
     expect((await records()).filter((r) => r.stepId === d.id).map((r) => r.status)).toEqual(['applied']);
+    // A destructive step keeps its started row, however guarded its statements.
+    const e = step('guarded-e', ['DROP TABLE IF EXISTS guarded_d'], { destructive: true });
+    await session.applyStep(e, { workDir });
+    expect(await rows([e.id])).toEqual([{ step_id: e.id, status: 'started' }, { step_id: e.id, status: 'applied' }]);
     await crashed.close();
     await conn.close();
   });
