@@ -146,8 +146,25 @@ export interface Step {
     /** `schema.table` of the service's sqlx ledger, when it is not `public._sqlx_migrations` (see the topology's `sqlx:`). */
     readonly table?: string;
   };
+  /** The revert of the file this step completes: never run forward. */
+  readonly revert?: StepRevert;
   /** For copy_rows: what the executor reports (rows moved). */
   readonly copy?: { readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly targetColumns: readonly string[] };
+}
+
+/**
+ * How to revert a migration file: its down file (`x.down.sql` beside `x.up.sql`)
+ * or the down section inside it (`-- migrate:down`, `-- +goose Down`, `-- Down`).
+ * Never run forward; kept with the step that completes the file.
+ */
+export interface StepRevert {
+  readonly from: 'down_file' | 'down_section';
+  /** The down file, or the up file holding the section (relative to the topology root). */
+  readonly file: string;
+  /** 1-based line where the revert starts (the section's marker). */
+  readonly line: number;
+  /** The revert's SQL as written. */
+  readonly sql: string;
 }
 
 export interface StepSubstitution {

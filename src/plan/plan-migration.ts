@@ -29,6 +29,7 @@ import { replicateShared } from './resolve/shared-copies.js';
 import { finishStep, groupSteps } from './order/steps.js';
 import { sqlxInfo } from './read/sqlx-info.js';
 import { checkSqlxLedgers, planSqlx } from './resolve/sqlx-ledgers.js';
+import { revertSteps } from './read/reverts.js';
 import { applyForeignKeyStrips } from './resolve/strip-foreign-keys.js';
 import { isSynth } from './order/nodes.js';
 import type { Unit } from './read/units.js';
@@ -137,14 +138,16 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
-  const steps: Step[] = graph.drafts.map((d) =>
-    finishStep(d, topology, {
+  const reverts = revertSteps(graph.drafts, read.reverts);
+  const steps: Step[] = graph.drafts.map((d) => {
+    const step = finishStep(d, topology, {
       dependsOn: [...graph.preds.get(d.id)!].sort(),
       wave: graph.wave.get(d.id)!,
       phase: graph.phase.get(d.id)!,
       ...(sqlx.has(d.id) ? { sqlx: sqlx.get(d.id)! } : {}),
-    }),
-  );
+    });
+    return reverts.has(d.id) ? { ...step, revert: reverts.get(d.id)! } : step;
+  });
   steps.sort(stepOrder);
   checkSqlxLedgers(topology, steps, log);
   diagnostics.push(...log.diagnostics(), ...log.unusedAccepts(), ...expectationWarnings(topology.expectations, steps));

@@ -106,6 +106,10 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
   for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
   for (const x of s.substitutions ?? []) out.push(`      ${c.dim(`# ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`)}`);
   if (options.sql) for (const st of s.statements) out.push(c.dim(st.replace(/^/gm, '        ') + ';'));
+  if (s.revert) {
+    out.push(`      ${c.dim(`# revert (never run forward): ${s.revert.from === 'down_file' ? 'down file' : 'down section'} ${s.revert.file}:${s.revert.line}`)}`);
+    if (options.sql) out.push(c.dim(s.revert.sql.replace(/^/gm, '        ')));
+  }
 }
 
 function summary(plan: Plan, c: ReturnType<typeof pc.createColors>): string {

@@ -13,6 +13,8 @@ import type { Diagnostic } from '../errors.js';
 import { decodeUtf8 } from './decode-utf8.js';
 import type { EngineName, ParsedFile } from './effects.js';
 import { parseTemplated, type TemplateRules } from './parse-templated.js';
+import { noTransactionDirective } from './file-directives.js';
+import { blankSections, findDownSections, type DownSection } from './down-sections.js';
 
 export interface SourceJob {
   /** Path relative to the topology root, as diagnostics name it. */
@@ -25,11 +27,17 @@ export interface SourceJob {
   readonly set?: string;
   /** Substitutions and variables put in before parsing. */
   readonly rules?: TemplateRules;
+  /** True when the set's convention makes down sections reverts: they are not parsed (see down-sections.ts). */
+  readonly stripDownSections?: boolean;
 }
 
 export interface ParsedSource {
   readonly parsed: ParsedFile;
   readonly sha384: string;
+  /** Down sections found in the file (left out of the parse when the job says so). */
+  readonly downSections?: readonly DownSection[];
+  /** Why the whole file runs outside a transaction, when a directive in it says so (see file-directives.ts). */
+  readonly noTransaction?: string;
 }
 
 /** Reads a file's bytes; injectable so library users can plan from memory. */
@@ -43,7 +51,8 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   const sha384 = createHash('sha384').update(bytes).digest('hex');
   const decoded = decodeUtf8(bytes, job.file, 'sql');
   if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384 };
-  const text = decoded.text;
+  const sections = findDownSections(decoded.text);
+  const text = job.stripDownSections && sections.length > 0 ? blankSections(decoded.text, sections) : decoded.text;
   const parsed = parseTemplated({
     file: job.file,
     text,
@@ -54,7 +63,8 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   });
   // Statements of a rewritten file are not slices of the file: the text does not help rebuild them.
   const sliceable = !parsed.statements.some((s) => s.substitutions);
-  return { parsed, sha384, ...(keepText && sliceable ? { text } : {}) };
+  const noTransaction = noTransactionDirective(decoded.text);
+  return { parsed, sha384, ...(sections.length > 0 ? { downSections: sections } : {}), ...(noTransaction ? { noTransaction } : {}), ...(keepText && sliceable ? { text } : {}) };
 }
 
 /** A file whose bytes are not text: no statements, one error, so nothing of it runs and the plan fails. */

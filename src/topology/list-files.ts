@@ -1,7 +1,9 @@
 /**
  * Lists a migration set's files: include/exclude globs on names, in sqlx's
  * order (numeric version prefixes compared as numbers), with the engine a
- * file is declared to have.
+ * file is declared to have. A down file (`V_desc.down.sql`, golang-migrate's
+ * `NNNNNN_name.down.sql`) is never a forward migration: it is the revert of its
+ * up file (`.up.sql`), whatever the include globs say.
  *
  * @example
  * sqlxOrder(['10_c.sql', '2_b.sql', '1_a.sql']) // ['1_a.sql', '2_b.sql', '10_c.sql']
@@ -30,17 +32,46 @@ export function sqlxOrder(names: readonly string[]): string[] {
   return keyed.map((k) => k.name);
 }
 
-export function listFiles(absDir: string, root: string, include: readonly string[], exclude: readonly string[], engines: Readonly<Record<string, EngineName>>): MigrationFile[] {
+/** `x.down.sql` → `x.up.sql`; undefined when the name is not a down file. */
+export function upFileOf(name: string): string | undefined {
+  const m = /^(.+)\.down(\.[A-Za-z0-9]+)$/.exec(name);
+  return m ? `${m[1]}.up${m[2]}` : undefined;
+}
+
+export interface ListedFiles {
+  /** Forward migrations in order, each with its revert when it has a down file. */
+  readonly files: MigrationFile[];
+  /** Down files whose up file is not in the set: never run. */
+  readonly orphanReverts: MigrationFile[];
+}
+
+export function listFiles(absDir: string, root: string, include: readonly string[], exclude: readonly string[], engines: Readonly<Record<string, EngineName>>): ListedFiles {
   const inc = picomatch([...include]);
   const exc = exclude.length ? picomatch([...exclude]) : () => false;
   const declaredBy = Object.entries(engines).map(([glob, engine]) => ({ matches: picomatch(glob), engine }));
   // The directory listing says which entries are files; only symbolic links need a stat to follow them.
   const names = readdirSync(absDir, { withFileTypes: true })
-    .filter((d) => inc(d.name) && !exc(d.name) && (d.isFile() || (d.isSymbolicLink() && statSync(join(absDir, d.name)).isFile())))
+    .filter((d) => !exc(d.name) && (inc(d.name) || upFileOf(d.name)) && (d.isFile() || (d.isSymbolicLink() && statSync(join(absDir, d.name)).isFile())))
     .map((d) => d.name);
-  return sqlxOrder(names).map((name) => {
+  const toFile = (name: string): MigrationFile => {
     const absPath = join(absDir, name);
     const declared = declaredBy.find((d) => d.matches(name))?.engine ?? (/\.(cypher|cql)$/i.test(name) ? 'neo4j' : undefined);
     return { file: relative(root, absPath).split('\\').join('/'), absPath, name, ...(declared ? { declaredEngine: declared } : {}) };
+  };
+  const downOf = new Map<string, string>();
+  for (const n of names) {
+    const up = upFileOf(n);
+    if (up) downOf.set(up, n);
+  }
+  const forward = sqlxOrder(names.filter((n) => inc(n) && !upFileOf(n)));
+  const paired = new Set<string>();
+  const files = forward.map((name) => {
+    const down = downOf.get(name);
+    if (!down) return toFile(name);
+    paired.add(down);
+    const r = toFile(down);
+    return { ...toFile(name), revert: { file: r.file, absPath: r.absPath, name: r.name } };
   });
+  const orphanReverts = sqlxOrder(names.filter((n) => upFileOf(n) && inc(n) && !paired.has(n))).map(toFile);
+  return { files, orphanReverts };
 }

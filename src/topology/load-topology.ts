@@ -7,19 +7,17 @@
  * const { topology, diagnostics } = await loadTopology('topologies/nova-plan-b.yaml');
  * if (!topology) for (const d of diagnostics) console.error(formatDiagnostic(d));
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve as resolvePath } from 'node:path';
 import picomatch from 'picomatch';
 import { diagnostic, sortDiagnostics, type Diagnostic } from '../errors.js';
-import type { EngineName } from '../sql/effects.js';
 import { decodeUtf8 } from '../sql/decode-utf8.js';
 import { expandEnv } from './expand-env.js';
-import { DEFAULT_INCLUDE, listFiles } from './list-files.js';
+import { resolveSets } from './resolve-sets.js';
 import { layeredPosition, mergeValues } from './merge.js';
 import type { ExpectedObjectKind, Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
 import type { RawPresence, RawTopology } from './raw.js';
 import { nearest, validateSchema } from './validate-schema.js';
-import { setTemplates } from './set-templates.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadTopologyOptions {
@@ -171,31 +169,7 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     const sqlx = s.sqlx ? { ...(s.sqlx.table ? { table: s.sqlx.table } : {}), ...(s.sqlx.schema ? { schema: s.sqlx.schema } : {}), ...(s.sqlx.ignoreMissing ? { ignoreMissing: true } : {}), pos: pos(['services', name, 'sqlx']) } : undefined;
     services.set(name, { name, stores: s.stores ?? {}, sets: s.sets ?? [], owns: s.owns ?? [], ledger: s.ledger ?? 'topoplan', ...(sqlx ? { sqlx } : {}), env: s.env ?? 'DATABASE_URL', pos: pos(['services', name]) });
   }
-  const sets = new Map<string, MigrationSet>();
-  for (const [name, s] of Object.entries(raw.sets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const absDir = resolvePath(root, s.dir);
-    const p = pos(['sets', name, 'dir']);
-    if (!s.shared && !setOwner.has(name)) err(ds, 'topology.unused_set', `topology: set "${name}" is run by no service and is not shared`, pos(['sets', name], true), `list it in a service's sets:, or mark it shared: true`, 'warning');
-    let files: MigrationSet['files'] = [];
-    const outside = !s.allowOutsideRoot && leavesRoot(root, absDir);
-    if (outside) {
-      err(ds, 'topology.outside_root', `topology: set "${name}" directory "${s.dir}" is outside the topology's root "${root}"${outside === 'link' ? ' (through a symbolic link)' : ''}`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
-    } else if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
-      err(ds, 'topology.missing_dir', `topology: set "${name}" directory "${s.dir}" does not exist (looked in ${absDir})`, p, `fix dir: (relative to root "${raw.root ?? '.'}"), or create the directory`);
-    } else {
-      files = listFiles(absDir, root, s.include ?? DEFAULT_INCLUDE, s.exclude ?? [], (s.engines ?? {}) as Record<string, EngineName>);
-      if (files.length === 0) err(ds, 'topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
-    }
-    const templates = setTemplates(name, s, env, pos, ds);
-    for (const [engine, store] of Object.entries(s.stores ?? {})) {
-      const at = pos(['sets', name, 'stores', engine]);
-      const st = stores.get(store!);
-      if (!s.shared) err(ds, 'topology.set_stores', `topology: set "${name}" names stores but is not shared`, at, `a service's set runs in its service's stores: remove stores:, or mark the set shared: true`);
-      else if (!st) err(ds, 'topology.unknown_store', `topology: set "${name}" uses store "${store}" which is not declared`, at, hintFor(store!, [...stores.keys()], `declare it under stores:\nstores:\n  ${store}: { engine: ${engine}, database: ${store} }`));
-      else if (st.engine !== engine) err(ds, 'topology.store_engine', `topology: set "${name}" uses store "${store}" for ${engine}, but it is a ${st.engine} store`, at, `use a ${engine} store here, or put "${store}" under stores: { ${st.engine}: ${store} }`);
-    }
-    sets.set(name, { name, dir: s.dir, absDir, shared: !!s.shared, defaultStores: s.shared ? (s.stores ?? {}) : {}, allowOutsideRoot: !!s.allowOutsideRoot, ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}), files, ...templates, pos: p });
-  }
+  const sets = resolveSets(raw, root, setOwner, services, stores, env, pos, ds);
   checkReferences(raw, stores, services, sets, pos, ds);
   return {
     name: raw.name,
@@ -217,20 +191,6 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     expectations: (raw.expectations ?? []).map((e, i) => expectation(e, pos(['expectations', i]))),
     schemaDir: resolvePath(dir, raw.schemaDir ?? `schema/${raw.name}`),
   };
-}
-
-/** Whether `dir` lies outside `root`: by its path, or once symbolic links are followed. */
-function leavesRoot(root: string, dir: string): 'path' | 'link' | false {
-  const inside = (r: string, d: string) => {
-    const rel = relative(r, d);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
-  };
-  if (!inside(root, dir)) return 'path';
-  try {
-    return inside(realpathSync(root), realpathSync(dir)) ? false : 'link';
-  } catch {
-    return false;
-  }
 }
 
 function range(s: string): [number, number] {

@@ -37,6 +37,8 @@ export interface MigrationFile {
   readonly name: string;
   /** Engine declared by the set's `engines` globs, or by extension; undefined = decide by parsing. */
   readonly declaredEngine?: EngineName;
+  /** The file's down file (`x.down.sql` beside `x.up.sql`): its revert, never run forward. */
+  readonly revert?: { readonly file: string; readonly absPath: string; readonly name: string };
 }
 
 export interface MigrationSet {
@@ -50,6 +52,8 @@ export interface MigrationSet {
   readonly allowOutsideRoot: boolean;
   /** The service that lists this set; undefined for shared sets. */
   readonly service?: string;
+  /** The tool the files are written for (see RawSet.convention); undefined = not declared. */
+  readonly convention?: import('./raw.js').SetConvention;
   /** Files in the author's order (sorted by name, as sqlx does). */
   readonly files: readonly MigrationFile[];
   /** Literal replacements made in every file before parsing, in the order declared. */

@@ -76,7 +76,15 @@ export interface RawSet {
   substitute?: Record<string, string>;
   /** Values of the placeholders `{{.NAME}}`, `${NAME}` and `$%NAME%$` in the set's files, by NAME. */
   variables?: Record<string, RawVariable>;
+  /**
+   * The tool the files are written for. `dbmate`, `goose`, `sqlx`, `golang-migrate`: a down section inside a
+   * file (`-- migrate:down`, `-- +goose Down`, `-- Down`) is the file's revert, never run; `plain`: every
+   * statement runs and markers are plain comments. Default: sections are run and each is a warning.
+   */
+  convention?: SetConvention;
 }
+
+export type SetConvention = 'dbmate' | 'goose' | 'sqlx' | 'golang-migrate' | 'plain';
 
 /**
  * Where a variable's value comes from: written here, an environment variable,

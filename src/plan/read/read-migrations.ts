@@ -13,6 +13,8 @@ import picomatch from 'picomatch';
 import type { Unit } from './units.js';
 import { storeBeforeParsing, templateRules } from './set-variables.js';
 import { statementFingerprints } from './statement-fingerprints.js';
+import { downSectionWarnings, readDownFile, sectionRevert, stripsDownSections } from './reverts.js';
+import type { StepRevert } from '../model.js';
 
 export type { ReadFile } from '../../sql/parse-source.js';
 
@@ -21,6 +23,8 @@ export interface ReadResult {
   readonly files: Map<string, { parsed: ParsedFile; sha384: string }>;
   /** Files a topology `skip:` entry leaves out whole: never read, so their problems are not reported. */
   readonly skippedFiles: { readonly set: string; readonly file: string; readonly reason: string }[];
+  /** The revert of each file that has one (its down file or down section), by file. */
+  readonly reverts: Map<string, StepRevert>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -36,13 +40,13 @@ interface Source {
 /** Reads and parses on this thread. */
 export function readMigrations(topology: Topology, readFile?: ReadFile): ReadResult {
   const sources = migrationSources(topology);
-  return toUnits(sources, sources.sources.map((s) => parseSource(s.job, readFile)));
+  return toUnits(sources, sources.sources.map((s) => parseSource(s.job, readFile)), readFile);
 }
 
 /** Reads and parses on every core (see parse-pool.ts); the result is the same as readMigrations'. */
 export async function readMigrationsInParallel(topology: Topology, options: ParsePoolOptions = {}): Promise<ReadResult> {
   const sources = migrationSources(topology);
-  return toUnits(sources, (await parseSources(sources.sources.map((s) => s.job), options)).sources);
+  return toUnits(sources, (await parseSources(sources.sources.map((s) => s.job), options)).sources, options.readFile);
 }
 
 interface Sources {
@@ -70,7 +74,7 @@ function migrationSources(topology: Topology): Sources {
       const engine = file.declaredEngine ? { declaredEngine: file.declaredEngine } : storeEngine ? { storeEngine } : {};
       const { rules, problems } = templateRules(topology, set, storeBeforeParsing(topology, set, file, set.service), file);
       for (const p of problems) if (!diagnostics.some((d) => d.message === p.message)) diagnostics.push(p);
-      const job: SourceJob = { file: file.file, absPath: file.absPath, set: set.name, ...engine, ...(rules ? { rules } : {}) };
+      const job: SourceJob = { file: file.file, absPath: file.absPath, set: set.name, ...engine, ...(rules ? { rules } : {}), ...(stripsDownSections(set) ? { stripDownSections: true } : {}) };
       sources.push({ set, file, fileIndex, skips, job });
     });
   }
@@ -88,17 +92,24 @@ function skipReason(skip: Skip): string {
   return `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}`;
 }
 
-function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsedSources: readonly ParsedSource[]): ReadResult {
+function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsedSources: readonly ParsedSource[], readFile?: ReadFile): ReadResult {
   const units: Unit[] = [];
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
+  const reverts = new Map<string, StepRevert>();
   const diagnostics: Diagnostic[] = [...before];
   let seq = 0;
   sources.forEach(({ set, file, fileIndex, skips }, i) => {
-    const { parsed, sha384 } = parsedSources[i]!;
+    const { parsed, sha384, downSections, noTransaction } = parsedSources[i]!;
     files.set(file.file, { parsed, sha384 });
     diagnostics.push(...parsed.diagnostics);
+    const down = readDownFile(file, readFile);
+    if (down.diagnostic) diagnostics.push(down.diagnostic);
+    if (down.revert) reverts.set(file.file, down.revert);
+    else if (downSections && stripsDownSections(set)) reverts.set(file.file, sectionRevert(file, downSections));
+    if (downSections && set.convention === undefined) diagnostics.push(...downSectionWarnings(set, file, downSections));
     const fingerprints = statementFingerprints(parsed);
-    for (const stmt of parsed.statements) {
+    for (const parsedStmt of parsed.statements) {
+      const stmt = noTransaction ? { ...parsedStmt, transactional: false, nonTransactionalReason: noTransaction } : parsedStmt;
       const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));
       units.push({
         seq: seq++,
@@ -117,7 +128,7 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
       });
     }
   });
-  return { units, files, skippedFiles, diagnostics };
+  return { units, files, skippedFiles, reverts, diagnostics };
 }
 
 function covers(s: Skip, statement: number, line: number, endLine: number): boolean {

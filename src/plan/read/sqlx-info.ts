@@ -9,16 +9,16 @@
  */
 import type { ParsedFile } from '../../sql/effects.js';
 import type { Topology } from '../../topology/model.js';
+import { readSqlxName } from '../../topology/sqlx-name.js';
 import type { Step } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from './units.js';
 import { SQLX_SCHEMA, SQLX_TABLE, sqlxTableOf } from '../resolve/sqlx-ledgers.js';
 
-/** sqlx's rule: `<version>_<description>.sql`, `.up.sql` allowed, `_` in the description read as spaces. */
+/** sqlx's reading of a forward file's name (see topology/sqlx-name.ts); undefined when sqlx would not record it. */
 export function parseSqlxName(name: string): { version: string; description: string } | undefined {
-  const m = /^(\d+)_(.+?)(\.up)?\.sql$/.exec(name);
-  if (!m) return undefined;
-  return { version: BigInt(m[1]!).toString(), description: m[2]!.replace(/_/g, ' ') };
+  const n = readSqlxName(name);
+  return n.kind === 'migration' && n.type !== 'down' ? { version: n.version, description: n.description } : undefined;
 }
 
 export function sqlxInfo(topology: Topology, drafts: readonly DraftStep[], files: ReadonlyMap<string, { parsed: ParsedFile; sha384: string }>): Map<string, NonNullable<Step['sqlx']>> {
