@@ -208,6 +208,8 @@ export type ConflictKind =
   /** An index, constraint or ALTER naming a column no statement gives its table. */
   | 'unknown_column'
   | 'ambiguous_owner'
+  /** Writes to one table from sets that nothing orders (see `after:`). */
+  | 'unordered_writes'
   | 'cycle'
   /** Two sqlx services in one `_sqlx_migrations` whose migrators would reject each other's rows. */
   | 'sqlx_ledger';

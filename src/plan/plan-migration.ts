@@ -40,6 +40,7 @@ import { expectationWarnings } from './expectation-warnings.js';
 import { unusedSkips } from './unused-skips.js';
 import { checkColumns } from './resolve/columns.js';
 import { checkIndexNames } from './resolve/index-names.js';
+import { SetChain } from './order/set-chain.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -123,11 +124,15 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const nodes: Node[] = [...extensions, ...live];
   const effects = nodes.map((n) => nodeEffects(n, topology));
   lifecycle.register(effects);
+  const chain = new SetChain(topology);
+  chain.readDrops(lifecycle);
   lifecycle.resolveUses(effects);
   lifecycle.orderDrops();
+  chain.checkWrites(effects, lifecycle, log);
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
+  chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);
   const renames = planRenames(topology, lifecycle, log);
   // Objects are attributed before ownership problems are collected: attributing them can find some.

@@ -38,40 +38,100 @@ export function upFileOf(name: string): string | undefined {
   return m ? `${m[1]}.up${m[2]}` : undefined;
 }
 
+export interface ListOptions {
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  /** Engine of files by glob. */
+  readonly engines: Readonly<Record<string, EngineName>>;
+  /** Engine of files by suffix (`.sql.postgres: postgres`); another engine name (`sqlite`) = never run. */
+  readonly suffixes: Readonly<Record<string, string>>;
+  /** `subdirs`: each subdirectory is a version, in numeric order; files by name inside. */
+  readonly versions?: 'subdirs';
+}
+
 export interface ListedFiles {
   /** Forward migrations in order, each with its revert when it has a down file. */
   readonly files: MigrationFile[];
   /** Down files whose up file is not in the set: never run. */
   readonly orphanReverts: MigrationFile[];
+  /** Files in the set's directories that topoplan cannot run (another language, another engine), with why. */
+  readonly notRun: (MigrationFile & { readonly reason: string })[];
+  /** Files beside the version directories of a `versions: subdirs` set: in no version, so not read. */
+  readonly outsideVersions: string[];
 }
 
-export function listFiles(absDir: string, root: string, include: readonly string[], exclude: readonly string[], engines: Readonly<Record<string, EngineName>>): ListedFiles {
-  const inc = picomatch([...include]);
-  const exc = exclude.length ? picomatch([...exclude]) : () => false;
-  const declaredBy = Object.entries(engines).map(([glob, engine]) => ({ matches: picomatch(glob), engine }));
+const ENGINES: readonly string[] = ['postgres', 'clickhouse', 'neo4j'];
+
+/** Languages a migration directory may hold besides SQL, which topoplan does not run. */
+const PROGRAMS: Readonly<Record<string, string>> = { py: 'Python', js: 'JavaScript', mjs: 'JavaScript', cjs: 'JavaScript', ts: 'TypeScript', go: 'Go', rb: 'Ruby', sh: 'shell', bash: 'shell', pl: 'Perl', java: 'Java', kt: 'Kotlin', rs: 'Rust', php: 'PHP', lua: 'Lua', groovy: 'Groovy', scala: 'Scala' };
+
+export function listFiles(absDir: string, root: string, options: ListOptions): ListedFiles {
+  if (options.versions !== 'subdirs') return { ...listDir(absDir, root, '', options), outsideVersions: [] };
+  const entries = readdirSync(absDir, { withFileTypes: true });
+  const isDir = (d: (typeof entries)[number]) => d.isDirectory() || (d.isSymbolicLink() && statSync(join(absDir, d.name)).isDirectory());
+  // Only files that would be migrations, or steps in another language, are worth a word (not a README).
+  const inc = picomatch([...options.include]);
+  const stray = (name: string) => inc(name) || notRunReason(name, Object.entries(options.suffixes).find(([x]) => name.endsWith(x))) !== undefined;
+  const out: ListedFiles = { files: [], orphanReverts: [], notRun: [], outsideVersions: entries.filter((d) => !isDir(d) && stray(d.name)).map((d) => d.name).sort() };
+  for (const version of sqlxOrder(entries.filter(isDir).map((d) => d.name))) {
+    const one = listDir(join(absDir, version), root, `${version}/`, options);
+    out.files.push(...one.files);
+    out.orphanReverts.push(...one.orphanReverts);
+    out.notRun.push(...one.notRun);
+  }
+  return out;
+}
+
+/** One directory; `prefix` is its path within the set (`54/`), put before each file's name. */
+function listDir(dir: string, root: string, prefix: string, options: ListOptions): Omit<ListedFiles, 'outsideVersions'> {
+  const inc = picomatch([...options.include]);
+  const exc = options.exclude.length ? picomatch([...options.exclude]) : () => false;
+  const excluded = (base: string) => exc(base) || (prefix !== '' && exc(prefix + base));
+  const declaredBy = Object.entries(options.engines).map(([glob, engine]) => ({ matches: picomatch(glob), engine }));
+  const suffixes = Object.entries(options.suffixes).sort(([a], [b]) => b.length - a.length);
+  const suffixOf = (base: string) => suffixes.find(([suffix]) => base.endsWith(suffix));
   // The directory listing says which entries are files; only symbolic links need a stat to follow them.
-  const names = readdirSync(absDir, { withFileTypes: true })
-    .filter((d) => !exc(d.name) && (inc(d.name) || upFileOf(d.name)) && (d.isFile() || (d.isSymbolicLink() && statSync(join(absDir, d.name)).isFile())))
+  const names = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => !excluded(d.name) && (d.isFile() || (d.isSymbolicLink() && statSync(join(dir, d.name)).isFile())))
     .map((d) => d.name);
-  const toFile = (name: string): MigrationFile => {
-    const absPath = join(absDir, name);
-    const declared = declaredBy.find((d) => d.matches(name))?.engine ?? (/\.(cypher|cql)$/i.test(name) ? 'neo4j' : undefined);
+  const toFile = (base: string, engine?: EngineName): MigrationFile => {
+    const absPath = join(dir, base);
+    const name = prefix + base;
+    const declared = engine ?? declaredBy.find((d) => d.matches(base) || d.matches(name))?.engine ?? (/\.(cypher|cql)$/i.test(base) ? 'neo4j' : undefined);
     return { file: relative(root, absPath).split('\\').join('/'), absPath, name, ...(declared ? { declaredEngine: declared } : {}) };
   };
+  const taken = (base: string) => inc(base) || (suffixOf(base) !== undefined && ENGINES.includes(suffixOf(base)![1]));
   const downOf = new Map<string, string>();
   for (const n of names) {
     const up = upFileOf(n);
     if (up) downOf.set(up, n);
   }
-  const forward = sqlxOrder(names.filter((n) => inc(n) && !upFileOf(n)));
+  const order = prefix === '' ? sqlxOrder : (list: string[]) => [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const paired = new Set<string>();
-  const files = forward.map((name) => {
-    const down = downOf.get(name);
-    if (!down) return toFile(name);
+  const files = order(names.filter((n) => taken(n) && !upFileOf(n))).map((base) => {
+    const suffix = suffixOf(base);
+    const file = toFile(base, suffix && ENGINES.includes(suffix[1]) ? (suffix[1] as EngineName) : undefined);
+    const down = downOf.get(base);
+    if (!down) return file;
     paired.add(down);
     const r = toFile(down);
-    return { ...toFile(name), revert: { file: r.file, absPath: r.absPath, name: r.name } };
+    return { ...file, revert: { file: r.file, absPath: r.absPath, name: r.name } };
   });
-  const orphanReverts = sqlxOrder(names.filter((n) => upFileOf(n) && inc(n) && !paired.has(n))).map(toFile);
-  return { files, orphanReverts };
+  const orphanReverts = order(names.filter((n) => upFileOf(n) && taken(n) && !paired.has(n))).map((n) => toFile(n));
+  const notRun: ListedFiles['notRun'] = [];
+  for (const base of order(names.filter((n) => !taken(n) && !upFileOf(n)))) {
+    const reason = notRunReason(base, suffixOf(base));
+    if (reason) notRun.push({ ...toFile(base), reason });
+  }
+  return { files, orphanReverts, notRun };
+}
+
+/** Why a file the set does not take is still worth listing; undefined for files that are no migration (README.md). */
+function notRunReason(base: string, suffix: [string, string] | undefined): string | undefined {
+  if (suffix) return `written for ${suffix[1]} (suffix "${suffix[0]}"), which is not an engine of this topology: never run`;
+  const engineSuffix = /\.sql\.([A-Za-z0-9_]+)$/.exec(base);
+  if (engineSuffix) return `engine suffix ".sql.${engineSuffix[1]}" is not declared for the set (suffixes:), so it is not run`;
+  const ext = /\.([A-Za-z0-9]+)$/.exec(base)?.[1]?.toLowerCase();
+  const language = ext ? PROGRAMS[ext] : undefined;
+  return language ? `a ${language} file: topoplan runs SQL and Cypher only; run it yourself at this point of the order` : undefined;
 }

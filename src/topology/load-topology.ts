@@ -150,7 +150,7 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
     stores.set(name, { name, engine: s.engine, database: s.database, ...(url ? { url } : {}), ...(s.url !== undefined ? { urlTemplate: s.url } : {}), ...cluster, pos: pos(['stores', name]) });
   }
   const services = new Map<string, Service>();
-  const setOwner = new Map<string, string>();
+  const setOwner = new Map<string, string[]>();
   for (const [name, s] of Object.entries(raw.services ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     for (const [engine, store] of Object.entries(s.stores ?? {})) {
       const st = stores.get(store!);
@@ -162,8 +162,7 @@ function resolveTopology(raw: RawTopology, file: string, chain: string[], dir: s
       const p = pos(['services', name, 'sets', i]);
       if (!raw.sets?.[set]) err(ds, 'topology.unknown_set', `topology: service "${name}" runs set "${set}" which is not declared`, p, hintFor(set, Object.keys(raw.sets ?? {}), `declare it under sets:\nsets:\n  ${set}: { dir: path/to/migrations }`));
       else if (raw.sets[set]!.shared) err(ds, 'topology.shared_set', `topology: service "${name}" lists the shared set "${set}"`, p, 'a shared set belongs to no service: remove it from the list, or drop "shared: true"');
-      else if (setOwner.has(set)) err(ds, 'topology.set_reused', `topology: set "${set}" is run by both "${setOwner.get(set)}" and "${name}"`, p, 'a set belongs to one service: split the directory or remove one listing');
-      else setOwner.set(set, name);
+      else setOwner.set(set, [...(setOwner.get(set) ?? []), name]);
     }
     if (s.sqlx && s.ledger !== 'sqlx') err(ds, 'topology.sqlx_without_ledger', `topology: service "${name}" declares sqlx: but its ledger is not sqlx`, pos(['services', name, 'sqlx']), `say that the service keeps an sqlx ledger:\nservices:\n  ${name}:\n    ledger: sqlx`);
     const sqlx = s.sqlx ? { ...(s.sqlx.table ? { table: s.sqlx.table } : {}), ...(s.sqlx.schema ? { schema: s.sqlx.schema } : {}), ...(s.sqlx.ignoreMissing ? { ignoreMissing: true } : {}), pos: pos(['services', name, 'sqlx']) } : undefined;

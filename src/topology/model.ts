@@ -54,8 +54,14 @@ export interface MigrationSet {
   readonly service?: string;
   /** The tool the files are written for (see RawSet.convention); undefined = not declared. */
   readonly convention?: import('./raw.js').SetConvention;
-  /** Files in the author's order (sorted by name, as sqlx does). */
+  /** Sets whose statements come before this set's (`after:`), so this set sees what they leave. */
+  readonly after: readonly string[];
+  /** `subdirs`: each subdirectory of dir is a version, in numeric order; files by name inside. */
+  readonly versions?: 'subdirs';
+  /** Files in the author's order (sorted by name, as sqlx does; with versions: subdirs, `NN/name`). */
   readonly files: readonly MigrationFile[];
+  /** Files in the set's directories that are never run (another language, another engine), with why. */
+  readonly notRun: readonly { readonly file: string; readonly name: string; readonly reason: string }[];
   /** Literal replacements made in every file before parsing, in the order declared. */
   readonly substitutions: readonly SetSubstitution[];
   /** Values of placeholders in the set's files. */

@@ -82,6 +82,12 @@ export interface RawSet {
    * statement runs and markers are plain comments. Default: sections are run and each is a warning.
    */
   convention?: SetConvention;
+  /** Sets whose statements come before this set's: their objects are what this set's statements see and change. */
+  after?: string[];
+  /** `subdirs`: each subdirectory of `dir` is a version (`delta/54/`), in numeric order; files by name inside. */
+  versions?: 'subdirs';
+  /** Engine of files by suffix, e.g. `{ ".sql.postgres": postgres, ".sql.sqlite": sqlite }`; a name that is not an engine of topoplan is never run. */
+  suffixes?: Record<string, string>;
 }
 
 export type SetConvention = 'dbmate' | 'goose' | 'sqlx' | 'golang-migrate' | 'plain';

@@ -25,7 +25,7 @@ type Pos = (path: (string | number)[], key?: boolean) => SourcePos;
 export function resolveSets(
   raw: RawTopology,
   root: string,
-  setOwner: ReadonlyMap<string, string>,
+  setOwner: ReadonlyMap<string, readonly string[]>,
   services: ReadonlyMap<string, Service>,
   stores: ReadonlyMap<string, Store>,
   env: Record<string, string | undefined>,
@@ -40,37 +40,104 @@ export function resolveSets(
     const p = pos(['sets', name, 'dir']);
     if (!s.shared && !setOwner.has(name)) err('topology.unused_set', `topology: set "${name}" is run by no service and is not shared`, pos(['sets', name], true), `list it in a service's sets:, or mark it shared: true`, 'warning');
     let files: MigrationFile[] = [];
+    let notRun: MigrationSet['notRun'] = [];
     const outside = !s.allowOutsideRoot && leavesRoot(root, absDir);
     if (outside) {
       err('topology.outside_root', `topology: set "${name}" directory "${s.dir}" is outside the topology's root "${root}"${outside === 'link' ? ' (through a symbolic link)' : ''}`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
     } else if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
       err('topology.missing_dir', `topology: set "${name}" directory "${s.dir}" does not exist (looked in ${absDir})`, p, `fix dir: (relative to root "${raw.root ?? '.'}"), or create the directory`);
     } else {
-      const listed = listFiles(absDir, root, s.include ?? DEFAULT_INCLUDE, s.exclude ?? [], (s.engines ?? {}) as Record<string, EngineName>);
+      const listed = listFiles(absDir, root, { include: s.include ?? DEFAULT_INCLUDE, exclude: s.exclude ?? [], engines: (s.engines ?? {}) as Record<string, EngineName>, suffixes: s.suffixes ?? {}, ...(s.versions ? { versions: s.versions } : {}) });
       files = listed.files;
+      notRun = listed.notRun.map((f) => ({ file: f.file, name: f.name, reason: f.reason }));
+      if (notRun.length > 0) notRunWarning(name, s.dir, notRun, pos(['sets', name], true), ds);
+      if (listed.outsideVersions.length > 0) err('topology.outside_versions', `topology: set "${name}" reads version directories (versions: subdirs), so ${listed.outsideVersions.map((f) => `"${f}"`).join(', ')} beside them ${listed.outsideVersions.length === 1 ? 'is' : 'are'} in no version and not read`, pos(['sets', name, 'versions']), 'move each file into the version directory it belongs to, or read it with a set of its own', 'warning');
       if (files.length === 0) err('topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
       for (const o of listed.orphanReverts) {
         ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is a down file (a revert) with no up file beside it: it is never run`, file: o.file, line: 1, hint: `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
       }
-      const service = setOwner.has(name) ? services.get(setOwner.get(name)!) : undefined;
+      const service = setOwner.has(name) ? services.get(setOwner.get(name)![0]!) : undefined;
       if (s.convention === 'sqlx' || service?.ledger === 'sqlx') checkSqlxNames(name, files, listed.orphanReverts, service?.ledger === 'sqlx', ds);
     }
     const templates = setTemplates(name, s, env, pos, ds);
-    sets.set(name, {
+    const set: MigrationSet = {
       name,
       dir: s.dir,
       absDir,
       shared: !!s.shared,
       defaultStores: s.shared ? (s.stores ?? {}) : {},
       allowOutsideRoot: !!s.allowOutsideRoot,
-      ...(setOwner.has(name) ? { service: setOwner.get(name)! } : {}),
+      ...(setOwner.has(name) ? { service: setOwner.get(name)![0]! } : {}),
       ...(s.convention ? { convention: s.convention } : {}),
+      after: s.after ?? [],
+      ...(s.versions ? { versions: s.versions } : {}),
       files,
+      notRun,
       ...templates,
       pos: p,
-    });
+    };
+    sets.set(name, set);
+    // A set several services run (a common schema in every database) is read once per service, each on its own stores.
+    const runners = setOwner.get(name) ?? [];
+    for (const other of runners.slice(1)) sets.set(`${name}@${other}`, { ...set, service: other });
+    checkStoresApart(name, runners, services, pos, ds);
+  }
+  checkAfter(sets, pos, ds);
+  const declared = Object.keys(raw.sets ?? {}).length;
+  if (declared > 0 && [...sets.values()].every((set) => set.files.length === 0) && !ds.some((d) => d.code === 'topology.missing_dir' || d.code === 'topology.outside_root')) {
+    err('topology.no_migrations', `topology: its ${declared} set${declared === 1 ? '' : 's'} hold${declared === 1 ? 's' : ''} no migration file at all: nothing would be planned`, pos(['sets'], true), `check each set's dir: and include: globs (default ${DEFAULT_INCLUDE.join(', ')})`);
   }
   return sets;
+}
+
+/** Services that run one set must not share a store: the set would run twice in one database. */
+function checkStoresApart(set: string, runners: readonly string[], services: ReadonlyMap<string, Service>, pos: Pos, ds: Diagnostic[]): void {
+  const seen = new Map<string, string>();
+  for (const r of runners) {
+    for (const store of Object.values(services.get(r)?.stores ?? {})) {
+      const first = seen.get(store!);
+      if (first === undefined) {
+        seen.set(store!, r);
+        continue;
+      }
+      const p = pos(['services', r, 'sets']);
+      ds.push(diagnostic({ code: 'topology.set_reused', severity: 'error', message: `topology: set "${set}" is run by both "${first}" and "${r}" on store "${store}": its migrations would run twice in one database`, file: p.file, line: p.line, column: p.column, hint: 'a set several services run goes to each service\'s own stores: give them different stores, or list the set under one of them' }));
+    }
+  }
+}
+
+/** `after:` names sets that exist, and the order it makes has no cycle. */
+function checkAfter(sets: ReadonlyMap<string, MigrationSet>, pos: Pos, ds: Diagnostic[]): void {
+  for (const set of sets.values()) {
+    set.after.forEach((a, i) => {
+      if (sets.has(a) && a !== set.name) return;
+      const p = pos(['sets', set.name, 'after', i]);
+      ds.push(diagnostic({ code: 'topology.unknown_set', severity: 'error', message: a === set.name ? `topology: set "${set.name}" says it runs after itself` : `topology: set "${set.name}" runs after set "${a}" which is not declared`, file: p.file, line: p.line, column: p.column, hint: `after: lists other sets of the topology: ${[...sets.keys()].filter((n) => n !== set.name).join(', ') || '(none)'}` }));
+    });
+  }
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'open') {
+      const cycle = [...path.slice(path.indexOf(name)), name];
+      const p = pos(['sets', name, 'after']);
+      ds.push(diagnostic({ code: 'topology.after_cycle', severity: 'error', message: `topology: "after:" orders sets in a circle: ${cycle.join(' → ')}`, file: p.file, line: p.line, column: p.column, hint: 'remove one of these after: entries' }));
+      return;
+    }
+    state.set(name, 'open');
+    for (const a of sets.get(name)?.after ?? []) if (sets.has(a) && a !== name) visit(a, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const name of [...sets.keys()].sort()) visit(name, []);
+}
+
+function notRunWarning(set: string, dir: string, notRun: MigrationSet['notRun'], p: SourcePos, ds: Diagnostic[]): void {
+  const undeclared = [...new Set(notRun.map((f) => /\.sql\.[A-Za-z0-9_]+$/.exec(f.name)?.[0]).filter((x): x is string => !!x && notRun.some((f) => f.name.endsWith(x) && f.reason.includes('not declared'))))].sort();
+  const hint = undeclared.length > 0
+    ? `declare which engine each suffix is for (another name, such as sqlite, is never run):\nsets:\n  ${set}:\n    dir: ${dir}\n    suffixes: { ${undeclared.map((x) => `"${x}": ${x === '.sql.postgres' ? 'postgres' : x === '.sql.clickhouse' ? 'clickhouse' : x.slice(5)}`).join(', ')} }`
+    : 'the plan lists each of them under skipped, with the reason; run what they do yourself where the plan says';
+  const list = notRun.slice(0, 5).map((f) => f.name).join(', ') + (notRun.length > 5 ? `, and ${notRun.length - 5} more` : '');
+  ds.push(diagnostic({ code: 'topology.not_run', severity: 'warning', message: `topology: set "${set}" holds ${notRun.length} file${notRun.length === 1 ? '' : 's'} topoplan does not run: ${list}`, file: p.file, line: p.line, column: p.column, hint }));
 }
 
 /** What sqlx would make of the set's file names: a version it cannot read, a version twice, a file it ignores. */

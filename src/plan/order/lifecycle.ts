@@ -61,6 +61,8 @@ export class Lifecycle {
   private readonly all: Version[] = [];
   readonly deps: Dep[] = [];
   readonly unresolved: Unresolved[] = [];
+  /** Drops that saw no version of their object when they were read (its creator, if any, comes later). */
+  readonly unmatchedDrops: { node: NodeEffects; key: StoreKey; object: ObjectRef }[] = [];
   /** (node, version) pairs of foreign keys, for cascade analysis. */
   readonly foreignKeys: { node: Unit; version: Version; effect: Effect }[] = [];
 
@@ -87,6 +89,8 @@ export class Lifecycle {
             v.dropNode = n.node;
             renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
+          } else if (!v && e.action === 'drop' && !isSynth(n.node)) {
+            this.unmatchedDrops.push({ node: n, key: this.key(n.store, n.engine, e.object), object: e.object });
           }
         }
         if (e.action === 'create') this.addVersion(n, e.object, e.holdsData);

@@ -64,6 +64,7 @@ function migrationSources(topology: Topology): Sources {
   const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
   for (const set of setsInVersionOrder(topology)) {
     const storeEngine = onlyStoreEngine(topology, set);
+    for (const f of set.notRun) skippedFiles.push({ set: set.name, file: f.file, reason: `not run: ${f.reason}` });
     set.files.forEach((file, fileIndex) => {
       const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
       const whole = skips.find((s) => !s.statements && !s.lines);
@@ -137,7 +138,10 @@ function covers(s: Skip, statement: number, line: number, endLine: number): bool
   return true;
 }
 
-/** Superseded sets first, so a legacy definition is the first version of its name and the winner's the next. */
+/**
+ * Superseded sets first, so a legacy definition is the first version of its name and the winner's the next;
+ * then by name, except that a set comes after every set its `after:` names (the order it declares wins).
+ */
 export function setsInVersionOrder(topology: Topology): MigrationSet[] {
   const superseded = new Set<string>();
   const winning = new Set<string>();
@@ -149,7 +153,20 @@ export function setsInVersionOrder(topology: Topology): MigrationSet[] {
   }
   // A shared set is superseded by default, unless it is what wins.
   for (const set of topology.sets.values()) if (set.shared && !winning.has(set.name)) superseded.add(set.name);
-  return [...topology.sets.values()].sort(
+  const ranked = [...topology.sets.values()].sort(
     (a, b) => Number(superseded.has(b.name)) - Number(superseded.has(a.name)) || a.name.localeCompare(b.name),
   );
+  if (ranked.every((s) => s.after.length === 0)) return ranked;
+  // Each round takes the first set in rank whose after: sets are all placed (the topology has no cycle).
+  // By instance: a set several services run is there once per service, under one name.
+  const placed = new Set<MigrationSet>();
+  const names = new Set<string>();
+  const out: MigrationSet[] = [];
+  while (out.length < ranked.length) {
+    const next = ranked.find((s) => !placed.has(s) && s.after.every((a) => names.has(a) || !topology.sets.has(a))) ?? ranked.find((s) => !placed.has(s))!;
+    placed.add(next);
+    names.add(next.name);
+    out.push(next);
+  }
+  return out;
 }

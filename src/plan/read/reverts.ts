@@ -61,10 +61,12 @@ export function revertSteps(drafts: readonly DraftStep[], reverts: ReadonlyMap<s
     if (d.synth) continue;
     const u = d.nodes[d.nodes.length - 1] as Unit;
     if (!reverts.has(u.file.file)) continue;
-    const prev = last.get(u.file.file);
-    if (!prev || (prev.nodes[prev.nodes.length - 1] as Unit).seq < u.seq) last.set(u.file.file, d);
+    // By store too: a set several services run has the same file in each service's store.
+    const k = `${d.store}|${u.file.file}`;
+    const prev = last.get(k);
+    if (!prev || (prev.nodes[prev.nodes.length - 1] as Unit).seq < u.seq) last.set(k, d);
   }
   const out = new Map<string, StepRevert>();
-  for (const [file, d] of last) out.set(d.id, reverts.get(file)!);
+  for (const [k, d] of last) out.set(d.id, reverts.get(k.slice(k.indexOf('|') + 1))!);
   return out;
 }

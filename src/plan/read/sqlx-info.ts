@@ -29,13 +29,15 @@ export function sqlxInfo(topology: Topology, drafts: readonly DraftStep[], files
     const u = d.nodes[0] as Unit;
     const service = u.set.service ? topology.services.get(u.set.service) : undefined;
     if (!service || service.ledger !== 'sqlx' || u.set.shared) continue;
-    const prev = lastOfFile.get(u.file.file);
-    if (!prev || (prev.nodes[0] as Unit).seq < u.seq) lastOfFile.set(u.file.file, d);
+    // By store too: a set several services run has the same file in each service's store.
+    const k = `${d.store}|${u.file.file}`;
+    const prev = lastOfFile.get(k);
+    if (!prev || (prev.nodes[0] as Unit).seq < u.seq) lastOfFile.set(k, d);
   }
   for (const d of drafts) {
     if (d.synth || d.destructive) continue;
     const u = d.nodes[0] as Unit;
-    const last = lastOfFile.get(u.file.file);
+    const last = lastOfFile.get(`${d.store}|${u.file.file}`);
     if (!last) continue;
     const name = parseSqlxName(u.file.name);
     const file = files.get(u.file.file);

@@ -18,6 +18,7 @@ import { statementShape } from '../../sql/postgres/statement-shape.js';
 import { shapeDiff } from './shape-diff.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { compareText } from '../compare-text.js';
+import { SetChain } from '../order/set-chain.js';
 
 /** Objects that belong to a table: indexes, triggers, the sequence of a serial or identity column. */
 function dependent(o: ObjectRef): boolean {
@@ -68,7 +69,8 @@ function resolvePass(
     }
   }
   // Nearly every name has one creator: set those aside before sorting.
-  const contested = [...creators].filter(([, list]) => list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1);
+  const chain = new SetChain(topology);
+  const contested = [...creators].filter(([key, list]) => list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1 && !chain.versionsInOrder(key, list, units));
   for (const [key, list] of contested.sort(([a], [b]) => compareText(a, b))) {
     const ref = list[0]!.ref;
     if (ownership.isShared(ref)) {

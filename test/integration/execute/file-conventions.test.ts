@@ -54,3 +54,34 @@ describe('down files and down sections never run forward', () => {
     expect(index).toEqual([{ indisvalid: true }]);
   });
 });
+
+describe('a versioned tree: a full schema, then a directory per version of deltas', () => {
+  it('applies in version order and leaves the schema the last version describes', async () => {
+    const plan = await planMigration('test/fixtures/versioned/topology.yaml', { env: {} });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(plan.skipped.map((s) => s.file)).toEqual(['delta/72/02event_search.sql.sqlite', 'delta/73/01backfill_stream.py', 'delta/79/02users_shadow_ban.sql.sqlite', 'schema/full/70_main.sql.sqlite']);
+    const result = await applyPlan(plan, { connections: { main: server.url }, workDir: await tempDir('versioned') });
+    expect(result.steps.filter((s) => s.status !== 'applied')).toEqual([]);
+    const db = 'relay_main';
+    const tables = await sql<{ relname: string }>(db, "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace ORDER BY 1");
+    // The full schema's presence_legacy and room_aliases_old are gone: version 72 dropped them after they were created.
+    expect(tables.map((t) => t.relname)).toEqual(['device_lists', 'event_search', 'events', 'purge_jobs', 'rooms', 'server_keys', 'users']);
+    // The PostgreSQL flavour of 72 ran (tsvector, GIN), the SQLite one did not.
+    const search = await sql<{ attname: string; type: string }>(db, "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'event_search'::regclass AND attnum > 0 ORDER BY attnum");
+    expect(search).toEqual([{ attname: 'event_id', type: 'text' }, { attname: 'room_id', type: 'text' }, { attname: 'vector', type: 'tsvector' }]);
+    expect(await sql(db, "SELECT amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = 'event_search_fts_idx'")).toEqual([{ amname: 'gin' }]);
+    // Rows: seeded by the full schema, one added in 74, old.example's removed in 75 (after the seed, not before).
+    expect(await sql(db, 'SELECT server, key_id FROM server_keys ORDER BY 1, 2')).toEqual([{ server: 'relay.example', key_id: 'ed25519:a1' }, { server: 'relay.example', key_id: 'ed25519:b2' }]);
+    // 76's CREATE OR REPLACE is the function's next version; 77's comment found its column.
+    const [fn] = await sql<{ src: string }>(db, "SELECT prosrc AS src FROM pg_proc WHERE proname = 'check_room_creator'");
+    expect(fn!.src).toContain('-- v2');
+    expect(await sql(db, "SELECT col_description('events'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'events'::regclass AND attname = 'origin_ts')::int) AS c")).toEqual([{ c: 'milliseconds since the epoch, as the origin server claims' }]);
+    // 78 rebuilt device_lists with a key; 79 added a boolean (the SQLite integer variant never ran).
+    expect(await sql(db, "SELECT conname FROM pg_constraint WHERE conrelid = 'device_lists'::regclass AND contype = 'p'")).toEqual([{ conname: 'device_lists_pkey' }]);
+    expect(await sql(db, "SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'users'::regclass AND attname = 'shadow_banned'")).toEqual([{ type: 'boolean' }]);
+    expect((await sql<{ relname: string }>(db, "SELECT relname FROM pg_class WHERE relkind = 'i' AND relname LIKE 'rooms_public%'")).map((r) => r.relname)).toEqual(['rooms_public_v2']);
+    // Applying again changes nothing.
+    const again = await applyPlan(plan, { connections: { main: server.url }, workDir: await tempDir('versioned') });
+    expect(again.steps.every((s) => s.status === 'already-applied')).toBe(true);
+  });
+});
