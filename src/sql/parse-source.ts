@@ -63,7 +63,9 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   });
   // Statements of a rewritten file are not slices of the file: the text does not help rebuild them.
   const sliceable = !parsed.statements.some((s) => s.substitutions);
-  const noTransaction = noTransactionDirective(decoded.text);
+  // The decoder drops a byte order mark, which sqlx keeps (and which then hides its first-line directive).
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  const noTransaction = noTransactionDirective(bom ? `\uFEFF${decoded.text}` : decoded.text);
   return { parsed, sha384, ...(sections.length > 0 ? { downSections: sections } : {}), ...(noTransaction ? { noTransaction } : {}), ...(keepText && sliceable ? { text } : {}) };
 }
 

@@ -65,13 +65,15 @@ describe('down files are reverts', () => {
   });
 
   it('"-- no-transaction" on the first line runs the file outside a transaction', async () => {
-    const p = await plan({ 'app/001_idx.sql': '-- no-transaction\nCREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);\n', 'app/002_b.sql': '\n-- no-transaction\nCREATE TABLE b (id int);' }, {}, { ledger: 'sqlx' });
+    const p = await plan({ 'app/001_idx.sql': '-- no-transaction\nCREATE TABLE a (id int);\nCREATE INDEX a_id ON a (id);\n', 'app/002_b.sql': '\n-- no-transaction\nCREATE TABLE b (id int);', 'app/003_c.sql': '\uFEFF-- no-transaction\nCREATE TABLE c (id int);' }, {}, { ledger: 'sqlx' });
     expect(errors(p)).toEqual([]);
     const first = p.steps.filter((s) => s.source?.file === 'app/001_idx.sql');
     expect(first.length).toBe(2);
     expect(first.every((s) => !s.transactional && s.nonTransactionalReason === 'the file starts with "-- no-transaction"')).toBe(true);
     // Not on the first line: sqlx runs it in a transaction, and so does the plan.
     expect(p.steps.find((s) => s.source?.file === 'app/002_b.sql')!.transactional).toBe(true);
+    // After a byte order mark sqlx does not see it either.
+    expect(p.steps.find((s) => s.source?.file === 'app/003_c.sql')!.transactional).toBe(true);
   });
 });
 
