@@ -75,23 +75,29 @@ export class SetChain {
     return true;
   }
 
-  /** Per store, the first statement of a set waits for the last of each set it comes after. */
+  /**
+   * Per store, the first statement of a set waits for the last of each set it comes after; so does its
+   * first statement that destroys nothing, since the order inside a set does not pass through a
+   * destructive statement (apply may hold it back).
+   */
   orderSets(units: readonly Unit[], lifecycle: Lifecycle): void {
     if (this.empty) return;
-    const first = new Map<string, Unit>();
+    const heads = new Map<string, Unit[]>();
     const last = new Map<string, Unit>();
     for (const u of units) {
       const k = `${u.set.name}|${u.store}`;
-      if (!first.has(k)) first.set(k, u);
+      const h = heads.get(k) ?? [];
+      if (h.length === 0 || (!u.destructive && h.every((x) => x.destructive))) h.push(u);
+      heads.set(k, h);
       // A destructive statement may be held back by apply: the next set does not wait for it.
       if (!u.destructive) last.set(k, u);
     }
     for (const set of this.topology.sets.values()) {
-      for (const [k, u] of first) {
+      for (const [k, list] of heads) {
         if (!k.startsWith(`${set.name}|`)) continue;
         for (const a of set.after) {
-          const before = last.get(`${a}|${u.store}`);
-          if (before) lifecycle.dep(before, u, `set "${set.name}" runs after set "${a}" (after:)`);
+          const before = last.get(`${a}|${list[0]!.store}`);
+          if (before) for (const u of list) lifecycle.dep(before, u, `set "${set.name}" runs after set "${a}" (after:)`);
         }
       }
     }

@@ -106,3 +106,16 @@ describe('ordered sets', () => {
     expect(codes).toContain('topology.unknown_set');
   });
 });
+
+describe('after: with a destructive first statement', () => {
+  it('the set\'s first statement that destroys nothing still waits for the set it comes after', async () => {
+    const p = await plan(
+      { 'schema/70_full.sql': 'CREATE TABLE a (id int);\nCREATE TABLE b (id int);\n', 'delta/71/01_drop.sql': 'DROP TABLE a;\n', 'delta/72/01_add.sql': 'CREATE TABLE c (id int);\n' },
+      { schema: { dir: 'schema' }, delta: { dir: 'delta', versions: 'subdirs', after: ['schema'] } },
+    );
+    expect(errors(p)).toEqual([]);
+    const add = stepOf(p, 'delta/72/01_add.sql');
+    expect(stepOf(p, 'delta/71/01_drop.sql').destructive).toBe(true);
+    expect(add.dependsOn).toContain(stepOf(p, 'schema/70_full.sql').id);
+  });
+});
