@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { Plan } from '../../../../src/plan/model.js';
 import { PlanError, planMigration } from '../../../../src/plan/plan-migration.js';
 import { renderPlanText } from '../../../../src/render/plan-text.js';
@@ -118,5 +121,22 @@ describe('down sections inside up files', () => {
     const p = await plan(files, { convention: 'plain' });
     expect(p.diagnostics.filter((d) => d.code === 'plan.down_section')).toEqual([]);
     expect(p.steps.flatMap((s) => s.statements)).toContain('DROP TABLE posts');
+  });
+});
+
+describe('a golang-migrate tree on ClickHouse with the default include', () => {
+  it('plans the same forward steps as an include of *.up.sql, each up file with its down file as revert', async () => {
+    const file = 'test/fixtures/collector/collector-single.yaml';
+    const raw = parse(readFileSync(file, 'utf8')) as { root: string; sets: Record<string, { include?: string[] }> };
+    raw.root = resolve('test/fixtures/collector/migrations');
+    const explicit = await planMigration(file, { env: {} });
+    for (const s of Object.values(raw.sets)) delete s.include;
+    const byDefault = await planMigration({ file, raw }, { env: {}, cwd: process.cwd() });
+    const forward = (p: Plan) => p.steps.filter((s) => s.kind === 'sql').map((s) => s.id);
+    expect(forward(byDefault)).toEqual(forward(explicit));
+    expect(forward(byDefault).some((id) => id.includes('.down.'))).toBe(false);
+    const withRevert = byDefault.steps.filter((s) => s.revert);
+    expect(withRevert.length).toBeGreaterThan(5);
+    expect(withRevert.every((s) => s.revert!.file === s.source!.file.replace('.up.sql', '.down.sql'))).toBe(true);
   });
 });
