@@ -60,6 +60,14 @@ export function resolveSets(
       if (s.convention === 'sqlx' || service?.ledger === 'sqlx') checkSqlxNames(name, files, listed.orphanReverts, service?.ledger === 'sqlx', ds);
     }
     const templates = setTemplates(name, s, env, pos, ds);
+    for (const [engine, store] of Object.entries(s.stores ?? {})) {
+      const at = pos(['sets', name, 'stores', engine]);
+      const st = stores.get(store!);
+      const near = nearest(store!, [...stores.keys()]);
+      if (!s.shared) err('topology.set_stores', `topology: set "${name}" names stores but is not shared`, at, `a service's set runs in its service's stores: remove stores:, or mark the set shared: true`);
+      else if (!st) err('topology.unknown_store', `topology: set "${name}" uses store "${store}" which is not declared`, at, near ? `did you mean "${near}"?` : `declare it under stores:\nstores:\n  ${store}: { engine: ${engine}, database: ${store} }`);
+      else if (st.engine !== engine) err('topology.store_engine', `topology: set "${name}" uses store "${store}" for ${engine}, but it is a ${st.engine} store`, at, `use a ${engine} store here, or put "${store}" under stores: { ${st.engine}: ${store} }`);
+    }
     const set: MigrationSet = {
       name,
       dir: s.dir,
