@@ -39,8 +39,11 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
           workDir: cb.workDir,
           onEvent: (e) => {
             if (opts.json) say(JSON.stringify(e));
-            else if (e.type === 'phase') say(c.bold(`phase ${e.phase}`));
-            else say(`  ${e.result.status === 'failed' || e.result.status === 'mismatch' ? c.red(e.result.status.padEnd(14)) : c.green(e.result.status.padEnd(14))} ${e.result.table} ${e.result.from} → ${e.result.to}${e.result.rows !== undefined ? ` (${e.result.rows} rows)` : ''}${e.result.error ? `: ${e.result.error}` : ''}`);
+            else if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (rows B\'s migrations seeded into a moving table are replaced by its copy, in one transaction)') : ''));
+            else {
+              const replaced = Object.entries(e.result.replaced ?? {}).map(([t, n]) => `${n} in ${t}`);
+              say(`  ${e.result.status === 'failed' || e.result.status === 'mismatch' ? c.red(e.result.status.padEnd(14)) : c.green(e.result.status.padEnd(14))} ${e.result.table} ${e.result.from} → ${e.result.to}${e.result.rows !== undefined ? ` (${e.result.rows} rows${replaced.length ? `; replaced seed rows: ${replaced.join(', ')}` : ''})` : ''}${e.result.error ? `: ${e.result.error}` : ''}`);
+            }
           },
         });
         if (result.expand && !opts.json) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);

@@ -2,7 +2,8 @@
  * Streams one table from a source database into a target database with
  * `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN` (binary format), never
  * holding the table in memory. Runs in one transaction on the target: the
- * target table is emptied first, its user triggers are held off (derived rows
+ * tables in `clear` are emptied first (seed rows of the target's own
+ * migrations, children before parents), its user triggers are held off (derived rows
  * such as counters are copied, not recomputed), and `beforeCommit` runs last,
  * so an interruption anywhere leaves the target as it was.
  *
@@ -20,8 +21,8 @@ export interface CopyTableOptions {
   readonly target: pg.ClientBase;
   readonly table: string;
   readonly columns: readonly string[];
-  /** Empty the target table first (its rows came from the target's own migrations, e.g. seeds). */
-  readonly truncate?: boolean;
+  /** Tables to empty first, in this order (rows the target's own migrations seeded, referencing tables first). */
+  readonly clear?: readonly string[];
   /** Runs inside the target transaction before COMMIT (e.g. the ledger update). */
   readonly beforeCommit?: (target: pg.ClientBase, rows: number) => Promise<void>;
 }
@@ -31,8 +32,8 @@ export async function copyTable(o: CopyTableOptions): Promise<number> {
   const cols = o.columns.map(quoteIdent).join(', ');
   await o.target.query('BEGIN');
   try {
-    // DELETE, not TRUNCATE: rows of other tables may still reference these seed rows, and then it must fail loudly.
-    if (o.truncate) await o.target.query(`DELETE FROM ${t}`);
+    // DELETE, not TRUNCATE ... CASCADE: a table the caller did not list that still references these rows must fail loudly.
+    for (const c of o.clear ?? []) await o.target.query(`DELETE FROM ${quoteIdent(c)}`);
     await o.target.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
     const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT binary)`));
     const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT binary)`));

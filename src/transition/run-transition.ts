@@ -19,6 +19,8 @@ import { engineFor } from '../engines/registry.js';
 import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
 import { commonColumns, copyTable, quoteIdent, tableChecksum } from './copy-table.js';
 import type { Cutover, TableMove, TransitionPlan } from './plan-transition.js';
+import { seedRowsToReplace } from './seed-rows.js';
+import { syncSequences } from './sync-sequences.js';
 import { ensureTransitionLedger, readTransitionRow, recordMovedTable, writeTransitionRow } from './transition-ledger.js';
 
 export type TransitionPhase = 'expand' | 'copy' | 'verify' | 'cutover' | 'contract';
@@ -42,6 +44,8 @@ export interface TableResult {
   readonly to: string;
   readonly status: 'copied' | 'already-copied' | 'verified' | 'mismatch' | 'contracted' | 'failed';
   readonly rows?: number;
+  /** Seed rows (put there by B's migrations) that the copy replaced, per table, in the copy's transaction. */
+  readonly replaced?: Readonly<Record<string, number>>;
   readonly error?: string;
 }
 
@@ -139,19 +143,32 @@ async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp:
     if (present > 0 && (!row || row.rows !== present)) {
       return { ...base, status: 'failed', error: `transition: "${m.table}" in ${m.to.database} already holds ${present} rows that this transition did not put there; move them aside or empty the table, then re-run` };
     }
+    const seeds = await seedRowsToReplace(target, m.table, {
+      present,
+      database: m.to.database,
+      moving: (t) => tp.tables.some((x) => x.table === t && x.to.store === m.to.store && x.to.database === m.to.database),
+    });
+    if (seeds.error) return { ...base, status: 'failed', error: seeds.error };
     const columns = await commonColumns(source, target, m.table);
     const rows = await copyTable({
       source,
       target,
       table: m.table,
       columns,
-      truncate: present > 0,
+      clear: seeds.clear.map((c) => c.table),
       beforeCommit: async (t, n) => {
+        // A referencing table emptied here now holds no seed rows; its own copy comes later.
+        for (const c of seeds.clear) {
+          const d = tp.tables.find((x) => x.table === c.table && c.table !== m.table);
+          if (d) await writeTransitionRow(t, { table: d.table, from: d.from.store, to: d.to.store, status: 'expanded', rows: 0 });
+        }
+        await syncSequences(source, t, m.table);
         await writeTransitionRow(t, { table: m.table, from: m.from.store, to: m.to.store, status: 'copied', rows: n });
         await recordMovedTable(t, tp.planB, m.to.store, m.table);
         await o.beforeTableCommit?.(m.table);
       },
     });
+    if (seeds.clear.length) return { ...base, status: 'copied', rows, replaced: Object.fromEntries(seeds.clear.map((c) => [c.table, c.rows])) };
     return { ...base, status: 'copied', rows };
   } catch (e) {
     return { ...base, status: 'failed', error: `transition: copying "${m.table}" from ${m.from.database} to ${m.to.database} failed: ${(e as Error).message}` };
