@@ -15,7 +15,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/engines/embedded/start-embedded-postgres.js';
 import { databaseUrl } from '../src/engines/postgres/postgres-url.js';
-import { commonColumns, copyTable } from '../src/transition/copy-table.js';
+import { columnMapping } from '../src/transition/column-mapping.js';
+import { copyTable } from '../src/transition/copy-table.js';
 
 const TABLE = 'shares_big';
 const DDL = `CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, post_id uuid NOT NULL, user_id uuid NOT NULL, created_at timestamptz NOT NULL, note text NOT NULL)`;
@@ -32,7 +33,8 @@ if (process.argv[2] === 'child') {
   const target = await client(databaseUrl(server!, b!));
   await target.query(`TRUNCATE ${TABLE}`);
   const t0 = performance.now();
-  const rows = await copyTable({ source, target, table: TABLE, columns: await commonColumns(source, target, TABLE) });
+  const map = await columnMapping(source, target, TABLE, { from: 'source', to: 'target' });
+  const rows = await copyTable({ source, target, table: TABLE, columns: map.copied, format: map.format });
   const ms = performance.now() - t0;
   await Promise.all([source.end(), target.end()]);
   process.stdout.write(JSON.stringify({ rows, ms, maxRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n');

@@ -40,7 +40,10 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
           onEvent: (e) => {
             if (opts.json) say(JSON.stringify(e));
             else if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (rows B\'s migrations seeded into a moving table are replaced by its copy, in one transaction)') : ''));
-            else {
+            else if (e.type === 'mapping') {
+              say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (${e.mapping.format} copy)`);
+              for (const m of e.mapping.columns) say(`    ${m.name.padEnd(20)} ${(m.from ?? '-').padEnd(16)} → ${(m.to ?? '-').padEnd(16)} ${m.how === 'copy' ? '' : m.how}`.trimEnd());
+            } else {
               const replaced = Object.entries(e.result.replaced ?? {}).map(([t, n]) => `${n} in ${t}`);
               say(`  ${e.result.status === 'failed' || e.result.status === 'mismatch' ? c.red(e.result.status.padEnd(14)) : c.green(e.result.status.padEnd(14))} ${e.result.table} ${e.result.from} → ${e.result.to}${e.result.rows !== undefined ? ` (${e.result.rows} rows${replaced.length ? `; replaced seed rows: ${replaced.join(', ')}` : ''})` : ''}${e.result.error ? `: ${e.result.error}` : ''}`);
             }

@@ -1,7 +1,7 @@
 /**
  * Streams one table from a source database into a target database with
- * `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN` (binary format), never
- * holding the table in memory. Runs in one transaction on the target: the
+ * `COPY ... TO STDOUT` piped into `COPY ... FROM STDIN` (binary format, or
+ * text when the column types differ), never holding the table in memory. Runs in one transaction on the target: the
  * tables in `clear` are emptied first (seed rows of the target's own
  * migrations, children before parents), its user triggers are held off (derived rows
  * such as counters are copied, not recomputed), and `beforeCommit` runs last,
@@ -21,6 +21,8 @@ export interface CopyTableOptions {
   readonly target: pg.ClientBase;
   readonly table: string;
   readonly columns: readonly string[];
+  /** `text` when column types differ between the sides (values are converted through their text form); default binary. */
+  readonly format?: 'binary' | 'text';
   /** Tables to empty first, in this order (rows the target's own migrations seeded, referencing tables first). */
   readonly clear?: readonly string[];
   /** Runs inside the target transaction before COMMIT (e.g. the ledger update). */
@@ -35,8 +37,9 @@ export async function copyTable(o: CopyTableOptions): Promise<number> {
     // DELETE, not TRUNCATE ... CASCADE: a table the caller did not list that still references these rows must fail loudly.
     for (const c of o.clear ?? []) await o.target.query(`DELETE FROM ${quoteIdent(c)}`);
     await o.target.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
-    const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT binary)`));
-    const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT binary)`));
+    const format = o.format ?? 'binary';
+    const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT ${format})`));
+    const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT ${format})`));
     await pipeline(output, input);
     const rows = Number(input.rowCount ?? 0);
     await o.target.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
@@ -47,14 +50,6 @@ export async function copyTable(o: CopyTableOptions): Promise<number> {
     await o.target.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
-}
-
-/** Columns both sides have, in the target's order. */
-export async function commonColumns(source: pg.ClientBase, target: pg.ClientBase, table: string): Promise<string[]> {
-  const q = 'SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position';
-  const [s, t] = await Promise.all([source.query<{ column_name: string }>(q, [table]), target.query<{ column_name: string }>(q, [table])]);
-  const have = new Set(s.rows.map((r) => r.column_name));
-  return t.rows.map((r) => r.column_name).filter((c) => have.has(c));
 }
 
 /** Row count and a checksum of the primary key (all columns when there is none), equal on both sides after a faithful copy. */

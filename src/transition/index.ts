@@ -1,3 +1,4 @@
 export { planTransition, type TransitionPlan, type TableMove, type Cutover } from './plan-transition.js';
 export { runTransition, PHASES, type TransitionOptions, type TransitionResult, type TableResult, type TransitionPhase } from './run-transition.js';
 export { copyTable, tableChecksum } from './copy-table.js';
+export { columnMapping, type ColumnMapping, type MappedColumn, type ColumnHow } from './column-mapping.js';

@@ -17,7 +17,8 @@ import { backupDirFor, backupRunId } from '../engines/backup-manifest.js';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { engineFor } from '../engines/registry.js';
 import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
-import { commonColumns, copyTable, quoteIdent, tableChecksum } from './copy-table.js';
+import { columnMapping, type ColumnMapping } from './column-mapping.js';
+import { copyTable, quoteIdent, tableChecksum } from './copy-table.js';
 import type { Cutover, TableMove, TransitionPlan } from './plan-transition.js';
 import { seedRowsToReplace } from './seed-rows.js';
 import { syncSequences } from './sync-sequences.js';
@@ -33,7 +34,7 @@ export interface TransitionOptions {
   readonly phases?: readonly TransitionPhase[];
   readonly contract?: boolean;
   readonly workDir: string;
-  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'table'; result: TableResult }) => void;
+  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'table'; result: TableResult } | { type: 'mapping'; mapping: ColumnMapping }) => void;
   /** Called inside a table's copy transaction just before COMMIT; throwing aborts that table's copy. */
   readonly beforeTableCommit?: (table: string) => void | Promise<void>;
 }
@@ -55,6 +56,8 @@ export interface TransitionResult {
   readonly tables: readonly TableResult[];
   readonly cutover: readonly Cutover[];
   readonly backups: readonly BackupFile[];
+  /** Per table the copy phase copied, how its columns map from A's shape to B's (see `same`). */
+  readonly mappings: readonly ColumnMapping[];
 }
 
 export async function runTransition(tp: TransitionPlan, options: TransitionOptions): Promise<TransitionResult> {
@@ -63,6 +66,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
   const clients = new Clients();
   const tables: TableResult[] = [];
   const backups: BackupFile[] = [];
+  const mappings: ColumnMapping[] = [];
   let expand: ApplyResult | undefined;
   let ok = true;
   const record = (r: TableResult) => {
@@ -75,11 +79,25 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
       emit({ type: 'phase', phase });
       if (phase === 'expand') {
         expand = await applyPlan(tp.planB, { connections: options.toConnections, workDir: options.workDir, verify: false });
-        if (!expand.ok) return { ok: false, expand, tables, cutover: [], backups };
+        if (!expand.ok) return { ok: false, expand, tables, cutover: [], backups, mappings };
         for (const m of tp.tables) await markExpanded(clients, m, options);
       } else if (phase === 'copy') {
+        // Every table still to copy is compared first: a shape problem stops the phase before any row moves.
+        const mapped = new Map<string, ColumnMapping>();
         for (const m of tp.tables) {
-          const r = await copyOne(clients, m, options, tp);
+          const r = await mapOne(clients, m, options);
+          if (!r) continue;
+          if ('status' in r) record(r);
+          else {
+            mapped.set(m.table, r);
+            mappings.push(r);
+            if (!r.same) emit({ type: 'mapping', mapping: r });
+            if (r.problems.length) record({ ...where(m), status: 'failed', error: r.problems.join('; ') });
+          }
+        }
+        if (!ok) break;
+        for (const m of tp.tables) {
+          const r = await copyOne(clients, m, options, tp, mapped.get(m.table));
           record(r);
           if (r.status === 'failed') break;
         }
@@ -93,7 +111,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
   } finally {
     await clients.close();
   }
-  return { ok, ...(expand ? { expand } : {}), tables, cutover: phases.includes('cutover') && ok ? tp.cutover : [], backups };
+  return { ok, ...(expand ? { expand } : {}), tables, cutover: phases.includes('cutover') && ok ? tp.cutover : [], backups, mappings };
 }
 
 /** One connection per (server, database), opened on first use. */
@@ -132,8 +150,23 @@ async function markExpanded(clients: Clients, m: TableMove, o: TransitionOptions
   await writeTransitionRow(target, { table: m.table, from: m.from.store, to: m.to.store, status: 'expanded', rows: Number(n.rows[0]!.n) });
 }
 
-async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp: TransitionPlan): Promise<TableResult> {
-  const base = { table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` };
+const where = (m: TableMove) => ({ table: m.table, from: `${m.from.store}/${m.from.database}`, to: `${m.to.store}/${m.to.database}` });
+
+/** The column mapping of a table still to copy; undefined when it is copied already. */
+async function mapOne(clients: Clients, m: TableMove, o: TransitionOptions): Promise<ColumnMapping | TableResult | undefined> {
+  try {
+    const [source, target] = await ends(clients, m, o);
+    await ensureTransitionLedger(target);
+    const row = await readTransitionRow(target, m.table);
+    if (row && row.status !== 'expanded') return undefined;
+    return await columnMapping(source, target, m.table, { from: m.from.database, to: m.to.database });
+  } catch (e) {
+    return { ...where(m), status: 'failed', error: `transition: comparing the columns of "${m.table}" in ${m.from.database} and ${m.to.database} failed: ${(e as Error).message}` };
+  }
+}
+
+async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp: TransitionPlan, mapping: ColumnMapping | undefined): Promise<TableResult> {
+  const base = where(m);
   try {
     const [source, target] = await ends(clients, m, o);
     await ensureTransitionLedger(target);
@@ -149,12 +182,13 @@ async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp:
       moving: (t) => tp.tables.some((x) => x.table === t && x.to.store === m.to.store && x.to.database === m.to.database),
     });
     if (seeds.error) return { ...base, status: 'failed', error: seeds.error };
-    const columns = await commonColumns(source, target, m.table);
+    const map = mapping ?? (await columnMapping(source, target, m.table, { from: m.from.database, to: m.to.database }));
     const rows = await copyTable({
       source,
       target,
       table: m.table,
-      columns,
+      columns: map.copied,
+      format: map.format,
       clear: seeds.clear.map((c) => c.table),
       beforeCommit: async (t, n) => {
         // A referencing table emptied here now holds no seed rows; its own copy comes later.
@@ -171,7 +205,8 @@ async function copyOne(clients: Clients, m: TableMove, o: TransitionOptions, tp:
     if (seeds.clear.length) return { ...base, status: 'copied', rows, replaced: Object.fromEntries(seeds.clear.map((c) => [c.table, c.rows])) };
     return { ...base, status: 'copied', rows };
   } catch (e) {
-    return { ...base, status: 'failed', error: `transition: copying "${m.table}" from ${m.from.database} to ${m.to.database} failed: ${(e as Error).message}` };
+    const hint = mapping?.format === 'text' ? `; the columns ${mapping.columns.filter((c) => c.how === 'convert').map((c) => `"${c.name}" (${c.from} → ${c.to})`).join(', ')} are converted through their text form: make B's types accept A's values, or convert them in A first` : '';
+    return { ...base, status: 'failed', error: `transition: copying "${m.table}" from ${m.from.database} to ${m.to.database} failed: ${(e as Error).message}${hint}` };
   }
 }
 
