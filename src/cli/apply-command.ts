@@ -1,4 +1,8 @@
-/** `topoplan apply FILE [--contract] [--dry-run] [--rerecord] [--json]`: plan, then apply to every store. */
+/**
+ * `topoplan apply [FILE] [--contract] [--dry-run] [--rerecord] [--format text|json]`: plan, then apply to
+ * every store. Standard output gets each step that ran and the summary (or one JSON envelope); notes on
+ * engines and the live progress go to standard error. A run with nothing to do prints one line.
+ */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
@@ -10,41 +14,49 @@ import type { StepResult } from '../execute/step-result.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { renderDryRun } from '../render/dry-run.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { LiveProgress } from './live-progress.js';
 import { secondsAsMs, wholeNumber } from './option-parsers.js';
-import { requireTopology } from './require-topology.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
 
 export function applyCommand(program: Command, ctx: CliContext): void {
   program
     .command('apply')
     .description('apply the plan to every store (embedded engines where a store has no url)')
-    .argument('<file>', 'topology YAML')
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
     .option('--contract', 'also run every step that destroys data (the contract phase and the rest), after a backup of what it destroys')
     .option('--dry-run', 'print the SQL per store in execution order; touch nothing')
     .option('--rerecord', 'accept changed or unfinished steps as applied, recording their current text')
-    .option('--json', 'print events as JSON lines')
-    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
+    .addOption(formatOption())
+    .addOption(jsonOption())
+    .option('--verbose', 'also list the steps that were applied already')
+    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the topology)')
     .option('--no-create-server-user', 'as root, do not create the "postgres" OS user embedded PostgreSQL runs as (created by default, and said so)')
     .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
-    .action(async (file: string, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; json?: boolean; dataDir: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
+    .action(async (file: string | undefined, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; format: string; json?: boolean; verbose?: boolean; dataDir?: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
+      const json = outputFormat(ctx, 'apply', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
       if (opts.dryRun) {
-        ctx.out(renderDryRun(plan, { contract: !!opts.contract }));
+        if (json) printEnvelope(ctx, 'apply', { ok: true, dryRun: true, steps: plan.steps.filter((s) => opts.contract || s.phase !== 'contract').map((s) => ({ id: s.id, store: s.store, statements: s.statements })) });
+        else ctx.out(renderDryRun(plan, { contract: !!opts.contract }));
         ctx.setExit(EXIT_OK);
         return;
       }
       if (ctx.signal.aborted) return;
-      const c = pc.createColors(ctx.colorOut && !opts.json);
-      const live = !opts.json && ctx.interactive ? new LiveProgress(plan.steps.length, c, (t) => ctx.out(t)) : undefined;
+      const c = pc.createColors(ctx.colorOut && !json);
+      const ce = pc.createColors(ctx.colorErr);
+      const live = !json && ctx.interactiveErr ? new LiveProgress(plan.steps.length, ce, (t) => ctx.err(t)) : undefined;
       const say = (line: string) => (live ? live.line(line) : ctx.out(line + '\n'));
+      const note = (line: string) => (live ? live.line(line) : ctx.err(line + '\n'));
+      let quiet = 0;
       const forget = live ? ctx.onForcedExit(() => live.close()) : undefined;
       const stopping = () => live?.stopping(c.yellow('stopping: the steps running now finish or roll back, nothing new starts'));
       ctx.signal.addEventListener('abort', stopping, { once: true });
-      const connections = await resolveConnections(topology, { dir: opts.dataDir, clusters: namedClusters(plan), createServerUser: opts.createServerUser, onNote: (n) => (opts.json ? undefined : say(c.dim(`topoplan: ${n}`))) });
+      const connections = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), clusters: namedClusters(plan), createServerUser: opts.createServerUser, onNote: (n) => note(ce.dim(`topoplan: ${n}`)) });
       try {
-        if (!opts.json) for (const n of connections.notes) say(c.dim(`topoplan: ${n}`));
+        for (const n of connections.notes) note(ce.dim(`topoplan: ${n}`));
         const result = await applyPlan(plan, {
           connections: connections.connections,
           unreachableReasons: connections.reasons,
@@ -54,22 +66,31 @@ export function applyCommand(program: Command, ctx: CliContext): void {
           concurrency: opts.concurrency,
           lockTimeoutMs: opts.lockTimeout,
           signal: ctx.signal,
-          onEvent: opts.json
-            ? (e) => say(JSON.stringify(e))
-            : (e) => {
-                if (live && e.type === 'step-start') live.start(e.step);
-                else if (live && e.type === 'step-done') live.finish(e.result.id, stepLine(e.result, c));
-                else renderEvent(e, say, c, file);
-              },
+          onEvent: (e) => {
+            if (e.type === 'step-done' && e.result.status === 'already-applied' && !opts.verbose) {
+              quiet++;
+              live?.finish(e.result.id, undefined);
+            } else if (json) {
+              if (e.type === 'engine' || e.type === 'locked') note(ce.dim(`topoplan: ${e.type === 'engine' ? e.message : `locked store ${e.store}`}`));
+            } else if (live && e.type === 'step-start') live.start(e.step);
+            else if (live && e.type === 'step-done') live.finish(e.result.id, stepLine(e.result, c));
+            else if (e.type === 'locked' || e.type === 'engine') renderEvent(e, note, ce, topology.file);
+            else renderEvent(e, say, c, topology.file);
+          },
         });
         live?.close();
-        if (!opts.json) ctx.out(summary(result.steps, c) + '\n');
+        // Nothing ran: every step was applied before, or could not run at all (an unreachable store, a held destructive step).
+        const notApplied = result.steps.filter((s) => s.status === 'not-applied').length;
+        const noop = result.ok && quiet + notApplied === result.steps.length;
+        if (json) printEnvelope(ctx, 'apply', { ...result });
+        else if (noop) ctx.out(`No changes: ${quiet} step${quiet === 1 ? '' : 's'} already applied${notApplied > 0 ? `, ${notApplied} not applied (see above)` : ''}\n`);
+        else ctx.out(summary(result.steps, c) + '\n');
         const held = result.steps.filter((s) => s.status === 'not-applied' && (s.cause === 'contract' || s.cause?.startsWith('destructive:')));
-        if (!opts.json && held.length > 0) {
-          ctx.out(c.yellow(`apply: ${held.length} step${held.length === 1 ? '' : 's'} not applied: ${held.length === 1 ? 'it destroys' : 'they destroy'} data or depend on a step that does; to run them after a backup, re-run with --contract or allow them in the topology (allowDestructive:, as the lines above show)`) + '\n');
+        if (!json && held.length > 0) {
+          ctx.err(ce.yellow(`apply: ${held.length} step${held.length === 1 ? '' : 's'} not applied: ${held.length === 1 ? 'it destroys' : 'they destroy'} data or depend on a step that does; to run them after a backup, re-run with --contract or allow them in the topology (allowDestructive:, as the lines above show)`) + '\n');
         }
         for (const r of result.rootCauses) {
-          if (r.status === 'failed') ctx.err(c.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
+          if (r.status === 'failed') ctx.err(ce.red(`apply: root cause: ${r.id}: ${r.error?.message ?? r.reason}`) + '\n');
         }
         if (ctx.signal.aborted) ctx.stopped(stoppedDetail(result.steps));
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);

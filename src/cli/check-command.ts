@@ -7,13 +7,14 @@ import { planMigration } from '../plan/plan-migration.js';
 import { renderCheckText } from '../render/check-text.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
+import { envelope, formatOption, jsonOption, outputFormat } from './output-format.js';
 import { requireTopology } from './require-topology.js';
 
 export function checkCommand(program: Command, ctx: CliContext): void {
   program
     .command('check')
     .description('apply the plan to throwaway embedded engines and report every failing statement, the expectations and the schema')
-    .argument('<file>', 'topology YAML')
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
     .option('--contract', 'also run the contract phase')
     .option('--update', "write each store's schema file instead of comparing with it")
     .option('--schema-dir <dir>', 'committed schema files, one <store>.json per store (default: schemaDir of the topology, or schema/<name> next to it)')
@@ -21,9 +22,11 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .option('--neo4j-url <url>', 'a throwaway Neo4j server to check Neo4j steps on (its database is used as scratch)')
     .option('--scratch-dir <dir>', 'where the throwaway engines are made (default: /dev/shm when it has room, else the temp directory)')
     .option('--cache-dir <dir>', 'where the initialised scratch PostgreSQL cluster is kept between checks')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(formatOption())
+    .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
-    .action(async (file: string, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; out?: string }) => {
+    .action(async (file: string | undefined, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; json?: boolean; out?: string }) => {
+      const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
       const scratch = { ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
       // The scratch PostgreSQL server starts while the plan is made.
@@ -42,8 +45,8 @@ export function checkCommand(program: Command, ctx: CliContext): void {
         ...scratch,
         signal: ctx.signal,
       });
-      const command = `topoplan check ${file}${opts.contract ? ' --contract' : ''}`;
-      emit(ctx, opts.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderCheckText(result, { topology: plan.topology, file: plan.file, command, color: !opts.out && ctx.colorOut }), opts.out);
+      const command = `topoplan check ${topology.file}${opts.contract ? ' --contract' : ''}`;
+      emit(ctx, format === 'json' ? envelope('check', { ...result }) : renderCheckText(result, { topology: plan.topology, file: plan.file, command, color: !opts.out && ctx.colorOut }), opts.out);
       ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
     });
 }

@@ -10,6 +10,7 @@
  * const ctx = cliContext({ out: (t) => chunks.push(t), err: (t) => errors.push(t) });
  * ctx.out('plan: 3 steps\n');
  */
+import { resolve } from 'node:path';
 import { maskSecrets } from '../mask-secrets.js';
 
 export interface CliIo {
@@ -17,8 +18,10 @@ export interface CliIo {
   err(text: string): void;
   readonly stdoutIsTTY?: boolean;
   readonly stderrIsTTY?: boolean;
-  /** Environment (NO_COLOR, TOPOPLAN_DEBUG); default process.env. */
+  /** Environment (NO_COLOR, TOPOPLAN_DEBUG, `${VAR}` in topologies); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The working directory: where a topology is looked for and relative paths start; default process.cwd(). */
+  readonly cwd?: string;
   /** Aborted when the run must stop; its reason is a {@link StopReason} when the process was told to. */
   readonly signal?: AbortSignal;
   /** Where commands register synchronous clean-ups (restoring the terminal) for a process that must exit at once. */
@@ -42,12 +45,22 @@ export interface CliContext {
   out(text: string): void;
   /** Writes to standard error, passwords masked. */
   err(text: string): void;
+  /** Writes to standard output unmasked: only for a credential the user asked for by name (`topoplan url`). */
+  outUnmasked(text: string): void;
   /** Colour on standard output / standard error (a terminal, and NO_COLOR unset). */
   readonly colorOut: boolean;
   readonly colorErr: boolean;
-  /** Standard output is a terminal: a live footer may be drawn. */
+  /** Standard output is a terminal. */
   readonly interactive: boolean;
+  /** Standard error is a terminal: live progress may be drawn there. */
+  readonly interactiveErr: boolean;
+  /** Records that the running command prints JSON, so a failure prints its envelope too. */
+  reportJson(command: string): void;
+  /** The command that prints JSON, if any. */
+  readonly jsonCommand: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Absolute working directory. */
+  readonly cwd: string;
   readonly signal: AbortSignal;
   /** Raises the exit code (the highest wins). */
   setExit(code: number): void;
@@ -64,14 +77,24 @@ export function cliContext(io: CliIo): CliContext {
   const noColor = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   let exitCode = 0;
   let stopDetail: string | undefined;
+  let jsonCommand: string | undefined;
   const hooks = io.forcedExitHooks ?? new Set<() => void>();
   return {
     out: (text) => io.out(maskSecrets(text)),
     err: (text) => io.err(maskSecrets(text)),
+    outUnmasked: (text) => io.out(text),
     colorOut: Boolean(io.stdoutIsTTY) && !noColor,
     colorErr: Boolean(io.stderrIsTTY) && !noColor,
     interactive: Boolean(io.stdoutIsTTY),
+    interactiveErr: Boolean(io.stderrIsTTY),
+    reportJson(command) {
+      jsonCommand = command;
+    },
+    get jsonCommand() {
+      return jsonCommand;
+    },
     env,
+    cwd: resolve(io.cwd ?? process.cwd()),
     signal: io.signal ?? new AbortController().signal,
     setExit(code) {
       exitCode = Math.max(exitCode, code);

@@ -7,8 +7,10 @@ import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
 import { restoreCommand } from './restore-command.js';
 import { statusCommand } from './status-command.js';
+import { stopCommand } from './stop-command.js';
 import { transitionCommand } from './transition-command.js';
 import { unlockCommand } from './unlock-command.js';
+import { urlCommand } from './url-command.js';
 import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, ctx: CliContext): void {
@@ -21,4 +23,6 @@ export function registerMoreCommands(program: Command, ctx: CliContext): void {
   transitionCommand(program, ctx);
   unlockCommand(program, ctx);
   restoreCommand(program, ctx);
+  urlCommand(program, ctx);
+  stopCommand(program, ctx);
 }

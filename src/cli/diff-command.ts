@@ -1,4 +1,8 @@
-/** `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows] [--schema]`: exit 0 identical, 1 different. */
+/**
+ * `topoplan diff A.yaml B.yaml [--format text|markdown|json] [--out FILE] [--rows] [--schema] [--detailed-exitcode]`:
+ * exit 0 when compared (identical or not), 1 on failure (a missing file), 2 usage; with --detailed-exitcode 2 when
+ * the two differ.
+ */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../diff/index.js';
@@ -12,9 +16,10 @@ import { renderSchemaComparisonMarkdown, renderSchemaComparisonText } from '../d
 import { TopoplanError } from '../errors.js';
 import { readSchemaDir } from '../schema/read-schema-dir.js';
 import { shownPath } from '../schema/shown-path.js';
-import { requireTopology } from './require-topology.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
 import { writableFile } from './option-parsers.js';
-import { emit, EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { emit, EXIT_OK } from './io.js';
+import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
 
 export function diffCommand(program: Command, ctx: CliContext): void {
   program
@@ -22,27 +27,30 @@ export function diffCommand(program: Command, ctx: CliContext): void {
     .description('compare two topologies of one system: what moves, what breaks, what must be copied')
     .argument('<a>', 'topology YAML (the current one)')
     .argument('<b>', 'topology YAML (the proposed one)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(formatOption(['text', 'markdown', 'json']))
+    .addOption(jsonOption())
+    .addOption(detailedExitOption('the two topologies differ'))
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .option('--rows', "count rows of moving tables in A's databases (embedded engines under --data-dir when a store has no url)")
-    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
+    .option('--data-dir <dir>', "where A's embedded engines keep their data (default: .topoplan/ next to A)")
     .option('--schema', "compare the two topologies' committed schema files object by object (written by topoplan check --update)")
-    .action(async (fileA: string, fileB: string, opts: { format: string; out?: string; rows?: boolean; dataDir: string; schema?: boolean }) => {
+    .action(async (fileA: string, fileB: string, opts: { format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean }) => {
+      const format = outputFormat(ctx, 'diff', opts);
       const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
       if (opts.schema) {
         const cmp = compareSchemas(await schemaSide(ta, fileA), await schemaSide(tb, fileB));
-        const text = opts.format === 'json' ? JSON.stringify(cmp, null, 2) + '\n' : opts.format === 'markdown' ? renderSchemaComparisonMarkdown(cmp) : renderSchemaComparisonText(cmp, { color: !opts.out && ctx.colorOut });
+        const text = format === 'json' ? JSON.stringify(cmp, null, 2) + '\n' : format === 'markdown' ? renderSchemaComparisonMarkdown(cmp) : renderSchemaComparisonText(cmp, { color: !opts.out && ctx.colorOut });
         emit(ctx, text, opts.out);
-        ctx.setExit(cmp.identical ? EXIT_OK : EXIT_PROBLEMS);
+        ctx.setExit(opts.detailedExitcode && !cmp.identical ? EXIT_CHANGES : EXIT_OK);
         return;
       }
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
-      const rowEstimates = opts.rows ? await countMovingRows(ta, a, first.moves) : undefined;
-      const diff = rowEstimates ? diffTopologies(a, b, { rowEstimates }) : first;
-      const text = opts.format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : opts.format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && ctx.colorOut });
+      const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir)) : undefined;
+      const diff = counted ? diffTopologies(a, b, counted) : first;
+      const text = format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && ctx.colorOut });
       emit(ctx, text, opts.out);
-      ctx.setExit(diff.identical ? EXIT_OK : EXIT_PROBLEMS);
+      ctx.setExit(opts.detailedExitcode && !diff.identical ? EXIT_CHANGES : EXIT_OK);
     });
 }
 
@@ -56,19 +64,31 @@ async function schemaSide(topology: Topology, file: string): Promise<SchemaSide>
   return { topology: topology.name, dir, schemas };
 }
 
-async function countMovingRows(topology: Topology, plan: Plan, moves: ReturnType<typeof diffTopologies>['moves']): Promise<Record<string, number>> {
-  const conns = await resolveConnections(topology);
+/** Rows of the tables that move, counted in A's databases without creating one; what cannot be counted says why. */
+async function countMovingRows(topology: Topology, plan: Plan, moves: ReturnType<typeof diffTopologies>['moves'], dir: string): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
+  const conns = await resolveConnections(topology, { dir, create: false });
   const leaving = new Set(moves.flatMap((m) => m.objects.filter((o) => o.kind === 'table').map((o) => o.from[0]!)));
   const sessions = await openSessions(plan.stores.filter((s) => leaving.has(s.name)), conns.connections);
-  const out: Record<string, number> = {};
+  const rowEstimates: Record<string, number> = {};
+  const rowsNotCounted: Record<string, string> = {};
   try {
     for (const m of moves) for (const o of m.objects) {
-      const session = o.kind === 'table' ? sessions.get(o.from[0]!) : undefined;
-      if (session) out[`${o.from[0]}.${o.name}`] = await session.countRows(o.name).catch(() => 0);
+      if (o.kind !== 'table' || !o.from[0]) continue;
+      const at = `${o.from[0]}.${o.name}`;
+      const session = sessions.get(o.from[0]);
+      if (!session) {
+        rowsNotCounted[at] = conns.reasons[o.from[0]] ?? `store "${o.from[0]}" is not reachable`;
+        continue;
+      }
+      try {
+        rowEstimates[at] = await session.countRows(o.name);
+      } catch (e) {
+        rowsNotCounted[at] = `counting "${o.name}" failed: ${(e as Error).message.split('\n')[0]}`;
+      }
     }
   } finally {
     await closeSessions(sessions);
     await conns.stop();
   }
-  return out;
+  return { rowEstimates, rowsNotCounted };
 }

@@ -38,6 +38,12 @@ export function printDiagnostics(ctx: CliContext, ds: readonly Diagnostic[]): vo
   }
 }
 
+/** The diagnostics a thrown error stands for (one made from its message when it carries none). */
+export function diagnosticsOf(e: unknown): Diagnostic[] {
+  if (e instanceof TopoplanError) return e.diagnostics.length ? [...e.diagnostics] : [{ code: e.code, severity: 'error', message: e.message }];
+  return [{ code: 'internal', severity: 'error', message: `topoplan: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` }];
+}
+
 /** Turns a thrown error into output and an exit code. */
 export function failure(ctx: CliContext, e: unknown): number {
   if (e instanceof TopoplanError) {

@@ -34,9 +34,14 @@ export class LiveProgress {
     this.redraw(false);
   }
 
-  finish(step: string, text: string): void {
+  /** A step ended: its line (none for a step that had nothing to do) goes above the footer, the count goes up. */
+  finish(step: string, text: string | undefined): void {
     this.running.delete(step);
-    this.line(text, true);
+    if (text !== undefined) this.line(text, true);
+    else {
+      this.done++;
+      this.redraw();
+    }
   }
 
   /** Shows in the footer that the run is stopping (and why) until it ends. */

@@ -1,29 +1,35 @@
-/** `topoplan plan FILE [--format text|json|dot|mermaid] [--out FILE] [--parse-workers N]`. */
+/** `topoplan plan [FILE] [--format text|json|dot|mermaid] [--out FILE] [--detailed-exitcode]`: data on stdout, diagnostics on stderr. */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
-import { planMigration } from '../plan/plan-migration.js';
 import { renderPlanDot, renderPlanMermaid } from '../render/plan-graph.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { wholeNumber, writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
+import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
+import { planFor } from './plan-for.js';
 
 export function planCommand(program: Command, ctx: CliContext): void {
   program
     .command('plan')
     .description('plan the migration of every store: a dependency-ordered DAG of steps')
-    .argument('<file>', 'topology YAML')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'dot', 'mermaid']).default('text'))
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
+    .addOption(formatOption(['text', 'json', 'dot', 'mermaid']))
+    .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .option('--sql', 'text format: show the SQL of every step')
+    .option('--verbose', 'text format: every resolved conflict in full, with its resolution')
+    .addOption(detailedExitOption('the plan has steps (it reads no database: status --detailed-exitcode tells what is pending in one)'))
     .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(wholeNumber(0, 64)))
-    .action(async (file: string, opts: { format: string; out?: string; sql?: boolean; parseWorkers?: number }) => {
-      const plan = await planMigration(file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) });
-      const failed = plan.diagnostics.some((d) => d.severity === 'error');
-      if (opts.format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);
-      else if (opts.format === 'dot') emit(ctx, renderPlanDot(plan), opts.out);
-      else if (opts.format === 'mermaid') emit(ctx, renderPlanMermaid(plan), opts.out);
-      else emit(ctx, renderPlanText(plan, { color: !opts.out && ctx.colorOut, sql: opts.sql }), opts.out);
-      if (opts.format !== 'text' || opts.out) printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'error'));
-      ctx.setExit(failed ? EXIT_PROBLEMS : EXIT_OK);
+    .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number }) => {
+      const format = outputFormat(ctx, 'plan', opts);
+      const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) });
+      const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
+      if (format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);
+      else if (format === 'dot') emit(ctx, renderPlanDot(plan), opts.out);
+      else if (format === 'mermaid') emit(ctx, renderPlanMermaid(plan), opts.out);
+      else emit(ctx, renderPlanText(plan, { color: !opts.out && ctx.colorOut, sql: opts.sql, verbose: opts.verbose, diagnostics: false }), opts.out);
+      printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity !== 'info'));
+      if (errors > 0) ctx.err(`plan: failed with ${errors} error${errors === 1 ? '' : 's'}; nothing can be applied until ${errors === 1 ? 'it is' : 'they are'} fixed\n`);
+      ctx.setExit(errors > 0 ? EXIT_PROBLEMS : opts.detailedExitcode && plan.steps.length > 0 ? EXIT_CHANGES : EXIT_OK);
     });
 }

@@ -1,13 +1,42 @@
-/** Loads a topology for a command, or stops it with every diagnostic (printed by main). */
+/**
+ * Loads the topology a command names (or finds: see findTopologyFile), with
+ * the `.env` files next to it and in the working directory feeding `${VAR}`,
+ * or stops the command with every diagnostic (printed by runCli).
+ *
+ * @example
+ * const topology = await requireTopology(ctx, opts.file);   // undefined file: topoplan.yaml here or above
+ * const dir = dataDirFor(ctx, topology, opts.dataDir);      // .topoplan/ next to the topology unless --data-dir
+ */
+import { dirname, resolve } from 'node:path';
 import type { CliContext } from './cli-context.js';
-import { TopoplanError } from '../errors.js';
-import { loadTopology } from '../topology/index.js';
+import { TopoplanError, type Diagnostic } from '../errors.js';
+import { loadTopology, type LoadResult } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
+import { envWithDotEnv } from './dot-env.js';
 import { printDiagnostics } from './io.js';
+import { findTopologyFile } from './topology-file.js';
 
-export async function requireTopology(ctx: CliContext, file: string): Promise<Topology> {
-  const { topology, diagnostics } = await loadTopology(file);
-  if (!topology) throw new TopoplanError('topology.invalid', `topology: "${file}" is not valid`, diagnostics);
-  printDiagnostics(ctx, diagnostics.filter((d) => d.severity === 'warning'));
+/** The name of the directory embedded engines keep their data in, next to the topology file. */
+export const DATA_DIR_NAME = '.topoplan';
+
+/** Loads a topology, finding the file and reading `.env` files; the result says which file it was. */
+export async function loadCliTopology(ctx: CliContext, file?: string): Promise<LoadResult & { readonly file: string }> {
+  const found = findTopologyFile(ctx.cwd, file);
+  const env = envWithDotEnv(ctx.env, [dirname(resolve(ctx.cwd, found)), ctx.cwd]);
+  return { ...(await loadTopology(found, { cwd: ctx.cwd, env: { ...env } })), file: found };
+}
+
+/** The topology, or a thrown error with every diagnostic; its warnings go to `onWarnings` (default: printed on standard error). */
+export async function requireTopology(ctx: CliContext, file?: string, onWarnings?: (ds: Diagnostic[]) => void): Promise<Topology> {
+  const { topology, diagnostics, file: found } = await loadCliTopology(ctx, file);
+  if (!topology) throw new TopoplanError('topology.invalid', `topology: "${found}" is not valid`, diagnostics);
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  if (onWarnings) onWarnings(warnings);
+  else printDiagnostics(ctx, warnings);
   return topology;
+}
+
+/** `--data-dir` as given (from the working directory), or `.topoplan/` next to the topology file. */
+export function dataDirFor(ctx: CliContext, topology: Topology, given?: string): string {
+  return given !== undefined ? resolve(ctx.cwd, given) : resolve(ctx.cwd, dirname(topology.file), DATA_DIR_NAME);
 }

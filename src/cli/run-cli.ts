@@ -8,7 +8,9 @@
  */
 import { Command, CommanderError } from 'commander';
 import { cliContext, StopReason, STOP_EXIT, type CliIo, type StopCause } from './cli-context.js';
-import { EXIT_OK, EXIT_USAGE, failure } from './io.js';
+import { diagnosticsOf, EXIT_OK, EXIT_USAGE, failure } from './io.js';
+import { failureEnvelope } from './output-format.js';
+import { PACKAGE_VERSION } from '../package-version.js';
 import { planCommand } from './plan-command.js';
 import { validateCommand } from './validate-command.js';
 import { registerMoreCommands } from './commands.js';
@@ -23,7 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
   const ctx = cliContext(io);
   const program = new Command('topoplan')
     .description('plan and apply database migrations for a whole system of services')
-    .version('0.1.0')
+    .version(PACKAGE_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .showHelpAfterError('(run topoplan --help for usage)');
@@ -36,6 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
     code = ctx.exitCode;
   } catch (e) {
     code = e instanceof CommanderError ? (e.exitCode === 0 ? EXIT_OK : EXIT_USAGE) : Math.max(ctx.exitCode, failure(ctx, e));
+    if (ctx.jsonCommand && !(e instanceof CommanderError)) ctx.out(failureEnvelope(ctx.jsonCommand, diagnosticsOf(e)));
   }
   if (!ctx.signal.aborted) return { code };
   const reason = ctx.signal.reason as unknown;

@@ -1,4 +1,8 @@
-/** `topoplan status FILE`: per store, what is applied, pending, changed, unfinished, orphaned or unknown. */
+/**
+ * `topoplan status [FILE] [--format text|json] [--detailed-exitcode]`: per store, what is applied, pending,
+ * changed, unfinished, orphaned or unknown, and drift. Exit 1 on changed or unfinished steps or drift; with
+ * --detailed-exitcode, 2 when steps are pending (a store not reachable counts its steps as pending).
+ */
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -7,24 +11,31 @@ import { resolveConnections } from '../execute/resolve-connections.js';
 import { storeStatus } from '../execute/store-status.js';
 import { planMigration } from '../plan/plan-migration.js';
 import { driftLines, hasDrift } from './drift-lines.js';
-import { requireTopology } from './require-topology.js';
-import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
+import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
+import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 
 export function statusCommand(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description('per store: steps applied, pending, statements changed since applied, ledger records no statement claims, objects no migration created, and drift from the committed schema')
-    .argument('<file>', 'topology YAML')
-    .option('--json', 'print the status as JSON')
-    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
-    .action(async (file: string, opts: { json?: boolean; dataDir: string }) => {
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
+    .addOption(formatOption())
+    .addOption(jsonOption())
+    .addOption(detailedExitOption('steps are pending'))
+    .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
+    .action(async (file: string | undefined, opts: { format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string }) => {
+      const format = outputFormat(ctx, 'status', opts);
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology, { allowErrors: true });
-      const conns = await resolveConnections(topology, { dir: opts.dataDir });
+      printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'error'));
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false });
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
         const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
-        if (opts.json) ctx.out(JSON.stringify(status, null, 2) + '\n');
+        const failed = status.some((s) => s.changed.length || s.unfinished.length || hasDrift(s.drift));
+        const pending = status.some((s) => s.pending.length > 0);
+        if (format === 'json') printEnvelope(ctx, 'status', { ok: !failed, pending, stores: status.map((s) => (s.reachable ? s : { ...s, reason: conns.reasons[s.store] ?? 'no url' })) });
         else {
           const c = pc.createColors(ctx.colorOut);
           for (const s of status) {
@@ -47,7 +58,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
             for (const l of driftLines(s.drift!, s.unknown, c)) say(l);
           }
         }
-        ctx.setExit(status.some((s) => s.changed.length || s.unfinished.length || hasDrift(s.drift)) ? EXIT_PROBLEMS : EXIT_OK);
+        ctx.setExit(failed ? EXIT_PROBLEMS : opts.detailedExitcode && pending ? EXIT_CHANGES : EXIT_OK);
       } finally {
         await closeSessions(sessions);
         await conns.stop();

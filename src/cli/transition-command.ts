@@ -1,4 +1,4 @@
-/** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--json]`. */
+/** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--format text|json]`: progress on stderr with --format json. */
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -9,7 +9,8 @@ import { planMigration } from '../plan/plan-migration.js';
 import { PHASES, planTransition, runTransition, type TransitionPhase } from '../transition/index.js';
 import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
-import { requireTopology } from './require-topology.js';
+import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
 
 export function transitionCommand(program: Command, ctx: CliContext): void {
   program
@@ -19,16 +20,18 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .requiredOption('--to <file>', 'the topology to move to')
     .option('--phase <phase...>', `phases to run (${PHASES.join(', ')}); default all but contract`)
     .option('--contract', 'also drop the moved tables from their old database, after a backup')
-    .option('--json', 'print events and the result as JSON lines')
-    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go', '.topoplan')
-    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; json?: boolean; dataDir: string }) => {
+    .addOption(formatOption())
+    .addOption(jsonOption())
+    .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')
+    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; format: string; json?: boolean; dataDir?: string }) => {
+      const json = outputFormat(ctx, 'transition', opts) === 'json';
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
       const [ta, tb] = [await requireTopology(ctx, opts.from), await requireTopology(ctx, opts.to)];
       const tp = planTransition(await planMigration(ta), await planMigration(tb));
-      const [ca, cb] = [await resolveConnections(ta, { dir: opts.dataDir }), await resolveConnections(tb, { dir: opts.dataDir })];
-      const c = pc.createColors(ctx.colorOut && !opts.json);
-      const say = (l: string) => ctx.out(l + '\n');
+      const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir) })];
+      const c = pc.createColors(json ? ctx.colorErr : ctx.colorOut);
+      const say = (l: string) => (json ? ctx.err(l + '\n') : ctx.out(l + '\n'));
       try {
         const phases = (opts.phase as TransitionPhase[] | undefined) ?? [...PHASES.filter((p) => p !== 'contract'), ...(opts.contract ? (['contract'] as const) : [])];
         const result = await runTransition(tp, {
@@ -38,8 +41,7 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
           ...(opts.contract ? { contract: true } : {}),
           workDir: cb.workDir,
           onEvent: (e) => {
-            if (opts.json) say(JSON.stringify(e));
-            else if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (rows B\'s migrations seeded into a moving table are replaced by its copy, in one transaction)') : ''));
+            if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (rows B\'s migrations seeded into a moving table are replaced by its copy, in one transaction)') : ''));
             else if (e.type === 'mapping') {
               say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (${e.mapping.format} copy)`);
               for (const m of e.mapping.columns) say(`    ${m.name.padEnd(20)} ${(m.from ?? '-').padEnd(16)} → ${(m.to ?? '-').padEnd(16)} ${m.how === 'copy' ? '' : m.how}`.trimEnd());
@@ -49,11 +51,10 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
             }
           },
         });
-        if (result.expand && !opts.json) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
+        if (result.expand) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
         for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') ctx.err(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
         if (result.cutover.length) {
-          if (opts.json) say(JSON.stringify({ type: 'cutover', settings: result.cutover }));
-          else {
+          {
             say(c.bold('cut over: set these and restart the services'));
             for (const s of result.cutover) {
               const server = cb.connections[s.store];
@@ -63,6 +64,7 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
           }
         }
         for (const b of result.backups) say(c.yellow(`backup of ${b.table} (${b.rows} rows): ${b.path}`));
+        if (json) printEnvelope(ctx, 'transition', { ...result, cutover: result.cutover.map((s) => ({ ...s, ...(cb.connections[s.store] ? { setting: `${s.env}=${databaseUrl(cb.connections[s.store]!, s.database)}` } : {}) })) });
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
         await ca.stop();

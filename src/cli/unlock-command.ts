@@ -15,25 +15,29 @@ import { TopoplanError } from '../errors.js';
 import { nearest } from '../topology/validate-schema.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
-import { requireTopology } from './require-topology.js';
+import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
 
 export function unlockCommand(program: Command, ctx: CliContext): void {
   program
     .command('unlock')
     .description("break a store's lock claim on purpose (a claim left by an apply on another host, or a stuck one)")
-    .argument('<file>', 'topology YAML')
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
     .requiredOption('--store <name>', 'the store whose lock to break')
     .option('--force', 'break it even when its holder still runs on this host')
-    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
-    .action(async (file: string, opts: { store: string; force?: boolean; dataDir: string }) => {
+    .addOption(formatOption())
+    .addOption(jsonOption())
+    .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
+    .action(async (file: string | undefined, opts: { store: string; force?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+      const json = outputFormat(ctx, 'unlock', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const store = topology.stores.get(opts.store);
       if (!store) {
         const near = nearest(opts.store, [...topology.stores.keys()]);
-        throw new TopoplanError('cli.usage', `unlock: "${file}" has no store "${opts.store}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}`);
+        throw new TopoplanError('cli.usage', `unlock: "${topology.file}" has no store "${opts.store}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}`);
       }
       const c = pc.createColors(ctx.colorOut);
-      const conns = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
       try {
         const url = conns.connections[store.name];
         if (!url) throw new TopoplanError('unlock.unreachable', `unlock: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);
@@ -42,7 +46,8 @@ export function unlockCommand(program: Command, ctx: CliContext): void {
           const r = await session.breakLock(opts.force ? { force: true } : {});
           const h = r.holder;
           const who = h ? `${h.host ? `${h.host} ` : ''}pid ${h.pid} since ${h.since}${h.detail ? `, ${h.detail}` : ''}` : '';
-          if (!h) ctx.out(`unlock: store "${store.name}" is not locked\n`);
+          if (json) printEnvelope(ctx, 'unlock', { ok: !h || r.broken, store: store.name, locked: !!h && !r.broken, broken: r.broken, ...(h ? { holder: h, holderState: r.holderState } : {}) });
+          else if (!h) ctx.out(`unlock: store "${store.name}" is not locked\n`);
           else if (r.broken) {
             const state = r.holderState === 'dead' ? 'that process has ended' : r.holderState === 'alive' ? 'that process still runs: it will find its lock lost and start no new step' : 'whether that process still runs cannot be told from here';
             ctx.out(`unlock: broke the lock of store "${store.name}" held by ${who} (${state})\n`);

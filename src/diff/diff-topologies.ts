@@ -19,6 +19,8 @@ const FK_OPTIONS = [
 export interface DiffOptions {
   /** Row counts of tables in plan A's stores, keyed `store.table`. */
   readonly rowEstimates?: Readonly<Record<string, number>>;
+  /** Tables of plan A's stores whose rows could not be counted, keyed `store.table`, with the reason. */
+  readonly rowsNotCounted?: Readonly<Record<string, string>>;
 }
 
 const key = (o: Pick<PlannedObject, 'kind' | 'name'>) => `${o.kind}:${o.name}`;
@@ -33,7 +35,7 @@ export function diffTopologies(a: Plan, b: Plan, options: DiffOptions = {}): Top
   const services = serviceConnections(a, b);
   const splitFiles = splitLegacyFiles(a, b);
   const { definitions, statements } = definitionChanges(a, b);
-  const stores = storeSummaries(a, b, moves, options.rowEstimates);
+  const stores = storeSummaries(a, b, moves, options.rowEstimates, options.rowsNotCounted ?? {});
   const identical = moves.length === 0 && foreignKeys.every((f) => f.a.crosses === f.b.crosses && f.a.resolution === f.b.resolution) && shared.every((s) => same(s.a, s.b)) && services.every((s) => !s.changes) && splitFiles.length === 0 && definitions.length === 0 && statements.changed === 0 && stores.every((s) => JSON.stringify(s.a) === JSON.stringify(s.b));
   return {
     format: 'topoplan-diff/1',
@@ -148,18 +150,21 @@ function counts(plan: Plan, store: string): StoreCounts | undefined {
   return { tables: n('table'), triggers: n('trigger'), indexes: n('index') };
 }
 
-function storeSummaries(a: Plan, b: Plan, moves: TopologyDiff['moves'], rows: Readonly<Record<string, number>> | undefined): StoreSummary[] {
+function storeSummaries(a: Plan, b: Plan, moves: TopologyDiff['moves'], rows: Readonly<Record<string, number>> | undefined, notCounted: Readonly<Record<string, string>>): StoreSummary[] {
   const names = [...new Set([...a.stores, ...b.stores].map((s) => s.name))].sort();
   return names.map((name) => {
     const def = b.stores.find((s) => s.name === name) ?? a.stores.find((s) => s.name === name)!;
     let rowsOut: number | undefined;
     let rowsIn: number | undefined;
+    const uncounted: { table: string; reason: string }[] = [];
     if (rows) {
       rowsOut = 0;
       rowsIn = 0;
       for (const m of moves) for (const o of m.objects) {
         if (o.kind !== 'table') continue;
         const from = o.from[0];
+        const why = from ? notCounted[`${from}.${o.name}`] : undefined;
+        if (why !== undefined && o.from.includes(name)) uncounted.push({ table: o.name, reason: why });
         const count = from ? rows[`${from}.${o.name}`] ?? 0 : 0;
         if (o.from.includes(name)) rowsOut += count;
         if (o.to.includes(name)) rowsIn += count;
@@ -167,6 +172,6 @@ function storeSummaries(a: Plan, b: Plan, moves: TopologyDiff['moves'], rows: Re
     }
     const ca = counts(a, name);
     const cb = counts(b, name);
-    return { store: name, engine: def.engine, database: def.database, ...(ca ? { a: ca } : {}), ...(cb ? { b: cb } : {}), ...(rowsOut !== undefined ? { rowsOut, rowsIn: rowsIn! } : {}) };
+    return { store: name, engine: def.engine, database: def.database, ...(ca ? { a: ca } : {}), ...(cb ? { b: cb } : {}), ...(rowsOut !== undefined ? { rowsOut, rowsIn: rowsIn! } : {}), ...(uncounted.length > 0 ? { rowsNotCounted: uncounted } : {}) };
   });
 }

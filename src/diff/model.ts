@@ -79,6 +79,8 @@ export interface StoreSummary {
   /** Rows in tables that leave (or arrive in) this store; undefined when not measured. */
   readonly rowsOut?: number;
   readonly rowsIn?: number;
+  /** Leaving tables whose rows could not be counted (not in `rowsOut`), with the reason. */
+  readonly rowsNotCounted?: readonly { readonly table: string; readonly reason: string }[];
 }
 
 /** One part of a definition that differs: `engine`, `ORDER BY`, `TTL`, `ON CLUSTER`, `column name`... */

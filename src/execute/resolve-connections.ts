@@ -9,6 +9,7 @@
  * try { await applyPlan(plan, { connections: c.connections, unreachableReasons: c.reasons, workDir: c.workDir }) }
  * finally { await c.stop() }
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
 import { POINTER_FILE } from '../engines/embedded/cluster-location.js';
@@ -32,6 +33,12 @@ export interface ResolveOptions {
   readonly embedded?: boolean;
   /** Lines said while engines start (waiting for another process, taking over a dead one's lock), as they happen. */
   readonly onNote?: (line: string) => void;
+  /**
+   * False: an embedded engine whose data directory holds no database yet is
+   * not created (a read-only command must not make an empty database and
+   * report what it finds there); the store is unreachable, saying so.
+   */
+  readonly create?: boolean;
   /** ClickHouse clusters an embedded engine defines as one-node clusters of itself besides the stores' own (see namedClusters(plan)). */
   readonly clusters?: readonly string[];
   /** As root: create the `postgres` OS user embedded PostgreSQL runs as when it is missing (default true). */
@@ -54,6 +61,12 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
     if (options.embedded === false || store.engine === 'neo4j') {
       reasons[store.name] = `store "${store.name}" (${store.engine}) has no url${variable ? `: set ${variable}` : ''}${store.engine === 'neo4j' ? ' (Neo4j has no embedded engine)' : ''}`;
       notes.push(`${reasons[store.name]}; its steps are not applied`);
+      connections[store.name] = undefined;
+      continue;
+    }
+    const engineDir = resolve(workDir, store.engine === 'postgres' ? 'postgres' : 'clickhouse');
+    if (options.create === false && !(store.engine === 'postgres' ? existsSync(resolve(engineDir, 'PG_VERSION')) : existsSync(engineDir))) {
+      reasons[store.name] = `store "${store.name}" has no url and there is no embedded database in ${engineDir} yet: nothing was applied with this data directory (apply creates it; --data-dir names another)`;
       connections[store.name] = undefined;
       continue;
     }

@@ -17,6 +17,10 @@ export interface TextOptions {
   readonly color?: boolean;
   /** Show each step's SQL under it. */
   readonly sql?: boolean;
+  /** Show every resolved conflict in full; by default each is one line. */
+  readonly verbose?: boolean;
+  /** Include the diagnostics (default true); the CLI prints them on standard error instead. */
+  readonly diagnostics?: boolean;
 }
 
 const SYMBOL: Record<StepChange['action'], string> = { create: '+', alter: '~', drop: '-', rename: '>', copy: '>', write: '*' };
@@ -32,7 +36,6 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   }
   out.push('');
   renderSqlxLedgers(plan, out, c);
-  renderConflicts(plan.conflicts, out, c);
   const contract = plan.steps.filter((s) => s.phase === 'contract');
   for (const [wave, ids] of plan.waves.entries()) {
     const steps = ids.map((id) => plan.steps.find((s) => s.id === id)!).filter((s) => s.phase !== 'contract');
@@ -48,12 +51,15 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
     out.push('', c.bold('Skipped statements'));
     for (const s of plan.skipped) out.push(s.statement === undefined ? `  ${c.dim(s.file)} whole file: ${s.reason}` : `  ${c.dim(`${s.file}:${s.line}`)} statement ${s.statement + 1}: ${s.reason}`);
   }
-  const problems = plan.diagnostics.filter((d) => d.severity !== 'info');
+  if (plan.conflicts.length > 0) out.push('');
+  renderConflicts(plan.conflicts, out, c, options.verbose ?? false);
+  const problems = options.diagnostics === false ? [] : plan.diagnostics.filter((d) => d.severity !== 'info');
   if (problems.length > 0) {
     out.push('', c.bold('Diagnostics'));
     for (const d of problems) out.push(`  ${(d.severity === 'error' ? c.red : c.yellow)(formatDiagnostic(d).replace(/\n/g, '\n  '))}`);
   }
-  out.push('', summary(plan, c));
+  if (out[out.length - 1] !== '') out.push('');
+  out.push(summary(plan, c, options.diagnostics !== false));
   return out.join('\n') + '\n';
 }
 
@@ -70,17 +76,28 @@ function renderSqlxLedgers(plan: Plan, out: string[], c: ReturnType<typeof pc.cr
   out.push('');
 }
 
-function renderConflicts(conflicts: readonly Conflict[], out: string[], c: ReturnType<typeof pc.createColors>): void {
+function renderConflicts(conflicts: readonly Conflict[], out: string[], c: ReturnType<typeof pc.createColors>, verbose: boolean): void {
   if (conflicts.length === 0) return;
   const open = conflicts.filter((x) => x.severity === 'error' && !x.resolution).length;
-  out.push(c.bold(`Conflicts`) + c.dim(` (${conflicts.length - open} resolved, ${open} open)`));
+  out.push(c.bold(`Conflicts`) + c.dim(` (${conflicts.length - open} resolved, ${open} open${verbose ? '' : '; each resolved one in full with --verbose'})`));
   for (const x of conflicts) {
     const mark = x.severity === 'error' && !x.resolution ? c.red('✗') : x.severity === 'warning' ? c.yellow('!') : c.green('✓');
+    if (x.resolution && !verbose) {
+      out.push(`  ${mark} ${c.bold(x.kind)} ${firstClause(x.message.replace(/^plan: /, ''))} ${c.dim(`→ ${firstClause(x.resolution)}`)}`);
+      continue;
+    }
     out.push(`  ${mark} ${c.bold(x.kind)} ${x.message.replace(/^plan: /, '')}`);
     if (x.resolution) out.push(`      ${c.green('resolution:')} ${x.resolution}`);
     else if (x.hint) out.push(`      ${c.cyan('hint:')} ${x.hint.replace(/\n/g, '\n            ')}`);
   }
   out.push('');
+}
+
+/** The first line of a message, up to its first "; " or ": " past 40 characters, so a resolved conflict fits one line. */
+function firstClause(text: string): string {
+  const line = text.split('\n')[0]!;
+  const cut = line.slice(40).search(/[;:] /);
+  return cut < 0 ? line : `${line.slice(0, 40 + cut)} …`;
 }
 
 function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors>, options: TextOptions): void {
@@ -112,7 +129,7 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
   }
 }
 
-function summary(plan: Plan, c: ReturnType<typeof pc.createColors>): string {
+function summary(plan: Plan, c: ReturnType<typeof pc.createColors>, withErrors: boolean): string {
   let create = 0;
   let drop = 0;
   let copy = 0;
@@ -129,5 +146,5 @@ function summary(plan: Plan, c: ReturnType<typeof pc.createColors>): string {
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
   const held = destructive.length > 0 ? ` ${destructive.length} destructive: ${allowed} allowed by the topology, ${destructive.length - allowed} only with --contract.` : '';
   const line = `Plan: ${plan.steps.length} steps in ${plan.waves.length} waves on ${new Set(plan.steps.map((s) => s.store)).size} stores: ${create} to create, ${alter} to alter, ${copy} to copy, ${drop} to drop (${contract} contract step${contract === 1 ? '' : 's'}).${held}`;
-  return errors > 0 ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${line}` : c.bold(line);
+  return errors > 0 && withErrors ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${line}` : c.bold(line);
 }

@@ -9,10 +9,10 @@ export interface CliRun extends CliOutcome {
   readonly err: string;
 }
 
-export async function cli(args: readonly string[], options: { signal?: AbortSignal; env?: Record<string, string | undefined> } = {}): Promise<CliRun> {
+export async function cli(args: readonly string[], options: { signal?: AbortSignal; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
   let out = '';
   let err = '';
-  const outcome = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: { NO_COLOR: '1', ...options.env }, ...(options.signal ? { signal: options.signal } : {}) });
+  const outcome = await runCli(args, { out: (t) => (out += t), err: (t) => (err += t), env: { ...process.env, NO_COLOR: '1', ...options.env }, ...(options.signal ? { signal: options.signal } : {}), ...(options.cwd ? { cwd: options.cwd } : {}) });
   return { ...outcome, out, err };
 }
 

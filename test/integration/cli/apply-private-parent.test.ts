@@ -47,7 +47,7 @@ describe.skipIf(!asRoot)('apply as root from a mode-700 parent directory', () =>
     const again = await cli(['apply', topologyFile, '--data-dir', dataDir]);
     const saidAgain = again.out + again.err;
     expect(again.code, saidAgain).toBe(0);
-    expect(saidAgain).toMatch(/already-applied\s+main:app\/002_sessions\.sql/);
+    expect(again.out).toBe('No changes: 3 steps already applied\n');
     expect(saidAgain).toContain(`with data in ${cluster}`);
     expect(saidAgain).not.toContain('so its cluster is kept in');
   });

@@ -23,12 +23,14 @@ describe('README', () => {
     const run = () => spawnSync(process.execPath, [bin, 'apply', 'topologies/nova-plan-a.yaml', '--data-dir', dataDir], { cwd: repo, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     const first = run();
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stdout).toContain('embedded PostgreSQL');
-    expect(first.stdout).toContain('set NOVA_NEO4J_URL');
+    expect(first.stderr).toContain('embedded PostgreSQL');
+    expect(first.stdout).not.toContain('embedded PostgreSQL');
+    expect(first.stderr).toContain('set NOVA_NEO4J_URL');
     expect(first.stdout).toMatch(/total\s+45\s+0\s+0\s+0\s+4/);
     const second = run();
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/total\s+0\s+45\s+0\s+0\s+4/);
+    expect(second.stdout).not.toContain('already-applied');
+    expect(second.stdout.endsWith('\nNo changes: 45 steps already applied, 4 not applied (see above)\n')).toBe(true);
     const dry = spawnSync(process.execPath, [bin, 'apply', 'topologies/nova-plan-b.yaml', '--dry-run'], { cwd: repo, encoding: 'utf8' });
     expect(dry.status).toBe(0);
     expect(dry.stdout).toContain('-- ===== store nova_chat (postgres, database nova_chat) =====');

@@ -170,7 +170,7 @@ describe('backups before destructive steps', () => {
   it('a contract DROP TABLE backs up definition and rows; apply says where, restore recreates both', async () => {
     // The CLI reads the topology's variables from the process environment.
     process.env.BACKUP_PG_URL = server.url;
-    const r = await cli(['apply', topologyFile, '--contract', '--data-dir', dataDir]);
+    const r = await cli(['apply', topologyFile, '--contract', '--verbose', '--data-dir', dataDir]);
     expect(r.code, r.err).toBe(0);
     // The allowed drop is in the ledger: only the contract step runs.
     expect(r.out).toMatch(/already-applied\s+main:app\/003_drop_note\.sql/);

@@ -67,7 +67,7 @@ async function appliedProject(database: string) {
   const status = async () => {
     const run = await cli(['status', p.topologyFile, '--json']);
     expect(run.err).toBe('');
-    return { code: run.code, store: (JSON.parse(run.out) as StoreStatus[])[0]! };
+    return { code: run.code, store: (JSON.parse(run.out) as { stores: StoreStatus[] }).stores[0]! };
   };
   /** Writes the committed schema file from what the store holds now, as `check --update` would from a check. */
   const commitSchema = async () => {

@@ -45,7 +45,7 @@ describe('bad input gives one clear error, never a stack trace', () => {
     );
     const text = await cli(['plan', topologyFile]);
     expect(text.code).toBe(1);
-    expect(text.out).toContain('steps depend on each other in a cycle');
+    expect(text.err).toContain('steps depend on each other in a cycle');
     expect(text.out).toMatch(/Wave 2 .*\n.*a\/001_x\.sql/);
     expect(text.err).not.toMatch(STACK_FRAME);
     const json = await cli(['plan', topologyFile, '--format', 'json']);
@@ -119,7 +119,7 @@ describe('bad input gives one clear error, never a stack trace', () => {
 
 describe('unknown commands and options', () => {
   it('exit 2 with the usage hint', async () => {
-    for (const args of [['frobnicate'], ['plan'], ['plan', 'a.yaml', '--no-such-option'], ['diff', 'only-one.yaml']]) {
+    for (const args of [['frobnicate'], ['url'], ['plan', 'a.yaml', 'b.yaml'], ['plan', 'a.yaml', '--no-such-option'], ['diff', 'only-one.yaml']]) {
       const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toContain('run topoplan --help for usage');

@@ -14,10 +14,11 @@ const a = join(repo, 'topologies', 'nova-plan-a.yaml');
 const b = join(repo, 'topologies', 'nova-plan-b.yaml');
 
 describe('diff --schema', () => {
-  it('lists every object that moves or changes with its stores in A and B, what changed, and a count of the rest; exit 1', async () => {
-    const run = await cli(['diff', a, b, '--schema']);
+  it('lists every object that moves or changes with its stores in A and B, what changed, and a count of the rest; exit 2 with --detailed-exitcode', async () => {
+    const run = await cli(['diff', a, b, '--schema', '--detailed-exitcode']);
     expect(run.err).toBe('');
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
+    expect((await cli(['diff', a, b, '--schema'])).code).toBe(0);
     const lines = run.out.split('\n');
     expect(lines[0]).toMatch(/^schema: nova-plan-a \(.*topologies\/schema\/nova-plan-a\) vs nova-plan-b \(.*topologies\/schema\/nova-plan-b\)$/);
     expect(lines[1]).toMatch(/^ {4}object +A {5}B$/);

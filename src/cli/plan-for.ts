@@ -1,0 +1,20 @@
+/**
+ * The plan of the topology a command names or finds, with what loading the
+ * topology warned about among the plan's diagnostics (as planMigration(file)
+ * does), and the `.env` conventions of requireTopology.
+ *
+ * @example
+ * const plan = await planFor(ctx, undefined, { allowErrors: true });   // topoplan.yaml here or above
+ */
+import { sortDiagnostics, type Diagnostic } from '../errors.js';
+import type { Plan } from '../plan/model.js';
+import { planMigration, type PlanOptions } from '../plan/plan-migration.js';
+import type { CliContext } from './cli-context.js';
+import { requireTopology } from './require-topology.js';
+
+export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}): Promise<Plan> {
+  const warnings: Diagnostic[] = [];
+  const topology = await requireTopology(ctx, file, (ds) => warnings.push(...ds));
+  const plan = await planMigration(topology, options);
+  return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
+}
