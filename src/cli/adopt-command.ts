@@ -1,10 +1,7 @@
 /** `topoplan adopt FILE [--dry-run] [--prefer live|plan|SIDE=OBJECT]`: record what a system migrated by other means already has. */
 import type { CliContext } from './cli-context.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { adoptPlan, type AdoptSide } from '../adopt/adopt-plan.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { planMigration } from '../plan/plan-migration.js';
-import { renderAdoptText } from '../render/adopt-text.js';
+import type { AdoptSide } from '../adopt/adopt-plan.js';
 import { requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 
@@ -37,6 +34,7 @@ export function adoptCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON')
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
     .action(async (file: string, opts: { dryRun?: boolean; prefer?: Preference[]; json?: boolean; dataDir: string }) => {
+      const [{ adoptPlan }, { resolveConnections }, { planMigration }, { renderAdoptText }] = await Promise.all([import('../adopt/adopt-plan.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/adopt-text.js')]);
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
       const conns = await resolveConnections(topology, { dir: opts.dataDir });

@@ -6,13 +6,8 @@
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
-import { applyPlan } from '../execute/apply-plan.js';
 import type { ApplyEvent } from '../execute/events.js';
-import { namedClusters } from '../execute/named-clusters.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
 import type { StepResult } from '../execute/step-result.js';
-import { planMigration } from '../plan/plan-migration.js';
-import { renderDryRun } from '../render/dry-run.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { LiveProgress } from './live-progress.js';
@@ -35,6 +30,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
     .action(async (file: string | undefined, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; format: string; json?: boolean; verbose?: boolean; dataDir?: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
+      const [{ applyPlan }, { namedClusters }, { resolveConnections }, { planMigration }, { renderDryRun }] = await Promise.all([import('../execute/apply-plan.js'), import('../execute/named-clusters.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/dry-run.js')]);
       const json = outputFormat(ctx, 'apply', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);

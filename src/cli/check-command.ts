@@ -1,10 +1,6 @@
 /** `topoplan check FILE [--contract] [--update] [--format text|json]`: the plan proven on throwaway engines. */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
-import { checkPlan } from '../check/check-plan.js';
-import { beginScratch } from '../check/scratch-start.js';
-import { planMigration } from '../plan/plan-migration.js';
-import { renderCheckText } from '../render/check-text.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat } from './output-format.js';
@@ -26,6 +22,7 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .action(async (file: string | undefined, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; json?: boolean; out?: string }) => {
+      const [{ checkPlan }, { beginScratch }, { planMigration }, { renderCheckText }] = await Promise.all([import('../check/check-plan.js'), import('../check/scratch-start.js'), import('../plan/plan-migration.js'), import('../render/check-text.js')]);
       const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
       const scratch = { ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };

@@ -5,17 +5,11 @@
  */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
-import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../diff/index.js';
-import { closeSessions, openSessions } from '../execute/open-sessions.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { planMigration } from '../plan/plan-migration.js';
 import type { Plan } from '../plan/model.js';
+import type { TopologyDiff } from '../diff/model.js';
 import type { Topology } from '../topology/model.js';
-import { compareSchemas, type SchemaSide } from '../diff/schema-comparison.js';
-import { renderSchemaComparisonMarkdown, renderSchemaComparisonText } from '../diff/render-schema-comparison.js';
+import type { SchemaSide } from '../diff/schema-comparison.js';
 import { TopoplanError } from '../errors.js';
-import { readSchemaDir } from '../schema/read-schema-dir.js';
-import { shownPath } from '../schema/shown-path.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK } from './io.js';
@@ -35,6 +29,7 @@ export function diffCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', "where A's embedded engines keep their data (default: .topoplan/ next to A)")
     .option('--schema', "compare the two topologies' committed schema files object by object (written by topoplan check --update)")
     .action(async (fileA: string, fileB: string, opts: { format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean }) => {
+      const [{ diffTopologies, renderDiffMarkdown, renderDiffText }, { closeSessions, openSessions }, { resolveConnections }, { planMigration }, { compareSchemas }, { renderSchemaComparisonMarkdown, renderSchemaComparisonText }, { readSchemaDir }, { shownPath }] = await Promise.all([import('../diff/index.js'), import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../diff/schema-comparison.js'), import('../diff/render-schema-comparison.js'), import('../schema/read-schema-dir.js'), import('../schema/shown-path.js')]);
       const format = outputFormat(ctx, 'diff', opts);
       const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
       if (opts.schema) {
@@ -56,6 +51,7 @@ export function diffCommand(program: Command, ctx: CliContext): void {
 
 /** A topology's committed schema files; none is an error, since there is nothing to compare. */
 async function schemaSide(topology: Topology, file: string): Promise<SchemaSide> {
+  const [{ shownPath }, { readSchemaDir }] = await Promise.all([import('../schema/shown-path.js'), import('../schema/read-schema-dir.js')]);
   const dir = shownPath(topology.schemaDir);
   const schemas = await readSchemaDir(topology.schemaDir);
   if (schemas.length === 0) {
@@ -65,7 +61,8 @@ async function schemaSide(topology: Topology, file: string): Promise<SchemaSide>
 }
 
 /** Rows of the tables that move, counted in A's databases without creating one; what cannot be counted says why. */
-async function countMovingRows(topology: Topology, plan: Plan, moves: ReturnType<typeof diffTopologies>['moves'], dir: string): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
+async function countMovingRows(topology: Topology, plan: Plan, moves: TopologyDiff['moves'], dir: string): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
+  const [{ closeSessions, openSessions }, { resolveConnections }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js')]);
   const conns = await resolveConnections(topology, { dir, create: false });
   const leaving = new Set(moves.flatMap((m) => m.objects.filter((o) => o.kind === 'table').map((o) => o.from[0]!)));
   const sessions = await openSessions(plan.stores.filter((s) => leaving.has(s.name)), conns.connections);

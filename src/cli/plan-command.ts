@@ -1,8 +1,6 @@
 /** `topoplan plan [FILE] [--format text|json|dot|mermaid] [--out FILE] [--detailed-exitcode]`: data on stdout, diagnostics on stderr. */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
-import { renderPlanDot, renderPlanMermaid } from '../render/plan-graph.js';
-import { renderPlanText } from '../render/plan-text.js';
 import { wholeNumber, writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
@@ -21,6 +19,7 @@ export function planCommand(program: Command, ctx: CliContext): void {
     .addOption(detailedExitOption('the plan has steps (it reads no database: status --detailed-exitcode tells what is pending in one)'))
     .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(wholeNumber(0, 64)))
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number }) => {
+      const [{ renderPlanDot, renderPlanMermaid }, { renderPlanText }] = await Promise.all([import('../render/plan-graph.js'), import('../render/plan-text.js')]);
       const format = outputFormat(ctx, 'plan', opts);
       const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) });
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;

@@ -8,13 +8,14 @@
  */
 import { sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { Plan } from '../plan/model.js';
-import { planMigration, type PlanOptions } from '../plan/plan-migration.js';
+import type { PlanOptions } from '../plan/plan-migration.js';
 import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
 
 export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}): Promise<Plan> {
   const warnings: Diagnostic[] = [];
   const topology = await requireTopology(ctx, file, (ds) => warnings.push(...ds));
+  const { planMigration } = await import('../plan/plan-migration.js');
   const plan = await planMigration(topology, options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
 }

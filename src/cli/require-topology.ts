@@ -10,7 +10,7 @@
 import { dirname, resolve } from 'node:path';
 import type { CliContext } from './cli-context.js';
 import { TopoplanError, type Diagnostic } from '../errors.js';
-import { loadTopology, type LoadResult } from '../topology/index.js';
+import type { LoadResult } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
 import { envWithDotEnv } from './dot-env.js';
 import { printDiagnostics } from './io.js';
@@ -23,6 +23,7 @@ export const DATA_DIR_NAME = '.topoplan';
 export async function loadCliTopology(ctx: CliContext, file?: string): Promise<LoadResult & { readonly file: string }> {
   const found = findTopologyFile(ctx.cwd, file);
   const env = envWithDotEnv(ctx.env, [dirname(resolve(ctx.cwd, found)), ctx.cwd]);
+  const { loadTopology } = await import('../topology/index.js');
   return { ...(await loadTopology(found, { cwd: ctx.cwd, env: { ...env } })), file: found };
 }
 

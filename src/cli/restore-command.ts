@@ -8,11 +8,8 @@
  */
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
-import { listBackups, readManifest, type FoundBackup } from '../engines/backup-manifest.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { restoreBackup } from '../execute/restore-backup.js';
+import type { FoundBackup } from '../engines/backup-manifest.js';
 import { TopoplanError } from '../errors.js';
-import { nearest } from '../topology/validate-schema.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { secondsAsMs } from './option-parsers.js';
@@ -29,6 +26,7 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups are', '.topoplan')
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for an apply holding the store').argParser(secondsAsMs(86_400)).default(30_000, '30'))
     .action(async (file: string, opts: { backup?: string; store?: string; force?: boolean; dataDir: string; lockTimeout: number }) => {
+      const [{ listBackups, readManifest }, { resolveConnections }, { restoreBackup }, { nearest }] = await Promise.all([import('../engines/backup-manifest.js'), import('../execute/resolve-connections.js'), import('../execute/restore-backup.js'), import('../topology/validate-schema.js')]);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);
       if (!opts.backup) {

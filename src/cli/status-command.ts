@@ -6,10 +6,6 @@
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { closeSessions, openSessions } from '../execute/open-sessions.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { storeStatus } from '../execute/store-status.js';
-import { planMigration } from '../plan/plan-migration.js';
 import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
@@ -25,6 +21,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
     .addOption(detailedExitOption('steps are pending'))
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string }) => {
+      const [{ closeSessions, openSessions }, { resolveConnections }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'status', opts);
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology, { allowErrors: true });

@@ -1,7 +1,6 @@
 /** `topoplan stop [FILE]`: stops the embedded PostgreSQL server of the data directory (one `topoplan url` left running). */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { stopEmbeddedPostgres } from '../engines/embedded/stop-embedded-postgres.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
@@ -16,6 +15,7 @@ export function stopCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { dataDir?: string; format: string; json?: boolean }) => {
+      const { stopEmbeddedPostgres } = await import('../engines/embedded/stop-embedded-postgres.js');
       const json = outputFormat(ctx, 'stop', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const dir = resolve(dataDirFor(ctx, topology, opts.dataDir), 'postgres');

@@ -1,12 +1,10 @@
 /** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--format text|json]`: progress on stderr with --format json. */
 import type { CliContext } from './cli-context.js';
+import { PHASES, type TransitionPhase } from '../transition/phases.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { withSearchPath } from '../plan/resolve/sqlx-ledgers.js';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { planMigration } from '../plan/plan-migration.js';
-import { PHASES, planTransition, runTransition, type TransitionPhase } from '../transition/index.js';
 import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
@@ -24,6 +22,7 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')
     .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; format: string; json?: boolean; dataDir?: string }) => {
+      const [{ resolveConnections }, { planMigration }, { planTransition, runTransition }] = await Promise.all([import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../transition/index.js')]);
       const json = outputFormat(ctx, 'transition', opts) === 'json';
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);

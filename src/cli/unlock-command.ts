@@ -10,9 +10,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { engineFor } from '../engines/registry.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
 import { TopoplanError } from '../errors.js';
-import { nearest } from '../topology/validate-schema.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
@@ -29,6 +27,7 @@ export function unlockCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { store: string; force?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+      const [{ resolveConnections }, { nearest }] = await Promise.all([import('../execute/resolve-connections.js'), import('../topology/validate-schema.js')]);
       const json = outputFormat(ctx, 'unlock', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const store = topology.stores.get(opts.store);

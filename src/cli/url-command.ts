@@ -8,10 +8,8 @@
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startEmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { TopoplanError } from '../errors.js';
-import { nearest } from '../topology/validate-schema.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
@@ -27,6 +25,7 @@ export function urlCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { store: string; dataDir?: string; format: string; json?: boolean }) => {
+      const [{ startEmbeddedPostgres }, { nearest }] = await Promise.all([import('../engines/embedded/start-embedded-postgres.js'), import('../topology/validate-schema.js')]);
       const json = outputFormat(ctx, 'url', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const store = topology.stores.get(opts.store);

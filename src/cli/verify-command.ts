@@ -2,11 +2,6 @@
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { closeSessions, openSessions } from '../execute/open-sessions.js';
-import { resolveConnections } from '../execute/resolve-connections.js';
-import { verifyExpectations } from '../execute/verify.js';
-import { storeStatus } from '../execute/store-status.js';
-import { planMigration } from '../plan/plan-migration.js';
 import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
@@ -22,6 +17,7 @@ export function verifyCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { contract?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+      const [{ closeSessions, openSessions }, { resolveConnections }, { verifyExpectations }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/verify.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'verify', opts);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);

@@ -16,6 +16,10 @@ import { POINTER_FILE } from '../engines/embedded/cluster-location.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import type { Topology } from '../topology/model.js';
 import { maskSecrets } from '../mask-secrets.js';
+import { TopoplanError } from '../errors.js';
+
+/** Marks that chdb could not be loaded: every embedded ClickHouse store is unreachable, the rest applies. */
+const CHDB_MISSING = '';
 
 export interface Connections {
   readonly connections: Record<string, string | undefined>;
@@ -84,10 +88,19 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
         // One chdb per process takes its configuration once: every cluster of the embedded stores is defined up front.
         const own = [...topology.stores.values()].filter((s) => s.engine === 'clickhouse' && !s.url && s.cluster).map((s) => s.cluster!);
         const clusters = [...new Set([...own, ...(options.clusters ?? [])])].sort();
-        ch = await embeddedClickHouseUrl(resolve(workDir, 'clickhouse'), clusters);
-        notes.push(`embedded ClickHouse (chdb) with data in ${resolve(workDir, 'clickhouse')}${clusters.length > 0 ? `, as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
+        try {
+          ch = await embeddedClickHouseUrl(resolve(workDir, 'clickhouse'), clusters);
+        } catch (e) {
+          if (!(e instanceof TopoplanError && e.code === 'engine.chdb_missing')) throw e;
+          ch = CHDB_MISSING;
+        }
+        if (ch !== CHDB_MISSING) notes.push(`embedded ClickHouse (chdb) with data in ${resolve(workDir, 'clickhouse')}${clusters.length > 0 ? `, as a one-node cluster ${clusters.map((c) => `"${c}"`).join(', ')}` : ''}`);
       }
-      connections[store.name] = ch;
+      if (ch === CHDB_MISSING) {
+        reasons[store.name] = `store "${store.name}" (clickhouse) has no url, and embedded ClickHouse needs the optional package chdb (about 540 MB): npm install chdb${variable ? `, or set ${variable} to a ClickHouse server` : ''}`;
+        notes.push(`${reasons[store.name]}; its steps are not applied`);
+        connections[store.name] = undefined;
+      } else connections[store.name] = ch;
     }
   }
   return {

@@ -24,8 +24,8 @@ import { seedRowsToReplace } from './seed-rows.js';
 import { syncSequences } from './sync-sequences.js';
 import { ensureTransitionLedger, readTransitionRow, recordMovedTable, writeTransitionRow } from './transition-ledger.js';
 
-export type TransitionPhase = 'expand' | 'copy' | 'verify' | 'cutover' | 'contract';
-export const PHASES: readonly TransitionPhase[] = ['expand', 'copy', 'verify', 'cutover', 'contract'];
+import { PHASES, type TransitionPhase } from './phases.js';
+export { PHASES, type TransitionPhase };
 
 export interface TransitionOptions {
   readonly fromConnections: Readonly<Record<string, string | undefined>>;

@@ -35,7 +35,8 @@ import { rerunsSafely } from '../../sql/clickhouse/reruns-safely.js';
 /** How long `applied` rows of safely rerunnable steps may wait for the session's next write. */
 const PENDING_MS = 5_000;
 
-export const CLICKHOUSE_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: true };
+import { CLICKHOUSE_CAPABILITIES } from '../engine-capabilities.js';
+export { CLICKHOUSE_CAPABILITIES };
 
 export class ClickHouseSession implements EngineSession {
   readonly capabilities = CLICKHOUSE_CAPABILITIES;

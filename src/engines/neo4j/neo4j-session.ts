@@ -20,7 +20,8 @@ import { ensureLedger, readLedgerState, removeRecords, upgradeLedger, writeRecor
 import { acquireNodeLock, breakNodeLock, type NodeLock } from './neo4j-lock.js';
 import { inspectNeo4j } from './neo4j-inspect.js';
 
-export const NEO4J_CAPABILITIES: EngineCapabilities = { transactionalDdl: false, advisoryLocks: false, copy: false, stepBackups: false };
+import { NEO4J_CAPABILITIES } from '../engine-capabilities.js';
+export { NEO4J_CAPABILITIES };
 
 export class Neo4jSession implements EngineSession {
   readonly capabilities = NEO4J_CAPABILITIES;

@@ -27,7 +27,8 @@ import { invalidIndexes } from './postgres-invalid-indexes.js';
 import { MAINTENANCE_DATABASE, databaseUrl, quoteQualified } from './postgres-url.js';
 
 /** What PostgreSQL can do; shared by the engine and its sessions. */
-export const POSTGRES_CAPABILITIES: EngineCapabilities = { transactionalDdl: true, advisoryLocks: true, copy: true, stepBackups: true };
+import { POSTGRES_CAPABILITIES } from '../engine-capabilities.js';
+export { POSTGRES_CAPABILITIES };
 
 const INVALID_CATALOG = '3D000';
 
