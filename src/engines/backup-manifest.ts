@@ -100,6 +100,30 @@ export function stepPlace(step: Pick<Step, 'id' | 'destroys' | 'source'>): strin
   return step.source ? `${step.source.file}:${step.source.line}` : step.id;
 }
 
+/** The destructive step a backup is for (its id, `destroys`, statements and source), and where it runs. */
+export interface StepBackup {
+  readonly store: string;
+  readonly database: string;
+  readonly step: Pick<Step, 'id' | 'statements' | 'destroys' | 'source'>;
+}
+
+/** The manifest of one step's backup, stamped now. */
+export function manifestFor(engine: EngineName, req: StepBackup, objects: readonly BackedUpObject[], notBackedUp: readonly string[]): BackupManifest {
+  const where = stepPlace(req.step);
+  return {
+    format: BACKUP_FORMAT,
+    store: req.store,
+    engine,
+    database: req.database,
+    step: req.step.id,
+    statements: req.step.statements,
+    ...(where !== req.step.id ? { at: where } : {}),
+    createdAt: new Date().toISOString(),
+    objects,
+    notBackedUp,
+  };
+}
+
 /** Names that are safe as one path segment. */
 export function safeSegment(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_');

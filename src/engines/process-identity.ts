@@ -53,7 +53,8 @@ export function describeProcess(p: Pick<ProcessIdentity, 'host' | 'pid'>): strin
   return `${p.host} pid ${p.pid}`;
 }
 
-function pidExists(pid: number): boolean {
+/** Whether a process with this pid exists on this host (one of another user counts: kill(0) says EPERM). */
+export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -19,18 +19,15 @@
  */
 import { createHash } from 'node:crypto';
 import { TopoplanError } from '../../errors.js';
-import type { Step, StepDestruction } from '../../plan/model.js';
-import { BACKUP_FORMAT, stepPlace, writeManifest, type BackedUpObject, type BackupManifest } from '../backup-manifest.js';
+import type { StepDestruction } from '../../plan/model.js';
+import { manifestFor, stepPlace, writeManifest, type BackedUpObject, type BackupManifest, type StepBackup } from '../backup-manifest.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chIdent, chString } from './clickhouse-sql.js';
 
 /** The database on each server that holds topoplan's backup copies. */
 export const BACKUP_DATABASE = 'topoplan_backup';
 
-export interface ClickHouseBackupRequest {
-  readonly store: string;
-  readonly database: string;
-  readonly step: Pick<Step, 'id' | 'statements' | 'destroys' | 'source'>;
+export interface ClickHouseBackupRequest extends StepBackup {
   /** The step's backup directory (for the manifest). */
   readonly dir: string;
 }
@@ -83,18 +80,7 @@ export async function backupClickHouse(conn: ClickHouseConnection, req: ClickHou
       fail(`table "${c.table}"${c.where ? ` (rows where ${c.where})` : ''} into ${copy}`, e);
     }
   }
-  const manifest: BackupManifest = {
-    format: BACKUP_FORMAT,
-    store: req.store,
-    engine: 'clickhouse',
-    database: req.database,
-    step: req.step.id,
-    statements: req.step.statements,
-    ...(where !== req.step.id ? { at: where } : {}),
-    createdAt: new Date().toISOString(),
-    objects,
-    notBackedUp,
-  };
+  const manifest = manifestFor('clickhouse', req, objects, notBackedUp);
   await writeManifest(req.dir, manifest).catch((e) => fail('the manifest', e));
   return manifest;
 }

@@ -12,6 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { pidExists } from '../process-identity.js';
 
 export function chdbHolder(dir: string): number | undefined {
   let text: string;
@@ -22,10 +23,5 @@ export function chdbHolder(dir: string): number | undefined {
   }
   const pid = Number(/^PID:\s*(\d+)/m.exec(text)?.[1]);
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
-  }
+  return pidExists(pid) ? pid : undefined;
 }

@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pidExists } from '../process-identity.js';
 
 export interface PostmasterPid {
   readonly pid: number;
@@ -28,15 +29,5 @@ export async function readPostmasterPid(dir: string): Promise<PostmasterPid | un
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
-  return { pid, port, alive: isAlive(pid), ready: (lines[7] ?? '').trim() === 'ready' };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return { pid, port, alive: pidExists(pid), ready: (lines[7] ?? '').trim() === 'ready' };
 }

@@ -20,6 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { TopoplanError } from '../../errors.js';
+import { pidExists } from '../process-identity.js';
 import { findPostgresBinaries, type PostgresBinaries, type PostgresSource } from './postgres-binaries.js';
 import { readPostmasterPid } from './postmaster-pid.js';
 import { freePort } from './free-port.js';
@@ -188,16 +189,7 @@ async function removeAbandonedBuilds(dir: string): Promise<void> {
   for (const name of await readdir(path.dirname(dir)).catch(() => [] as string[])) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (Number.isInteger(pid) && pid > 0 && !isRunning(pid)) await rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if (Number.isInteger(pid) && pid > 0 && !pidExists(pid)) await rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
   }
 }
 

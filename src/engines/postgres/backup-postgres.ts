@@ -23,19 +23,15 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { TopoplanError } from '../../errors.js';
-import type { Step, StepDestruction } from '../../plan/model.js';
-import { BACKUP_FORMAT, backupFiles, safeSegment, stepPlace, writeManifest, type BackedUpObject, type BackupManifest } from '../backup-manifest.js';
+import type { StepDestruction } from '../../plan/model.js';
+import { backupFiles, manifestFor, safeSegment, stepPlace, writeManifest, type BackedUpObject, type BackupManifest, type StepBackup } from '../backup-manifest.js';
 import type { BackupFile, IndexObject, SchemaSnapshot, TableObject, TriggerObject } from '../engine.js';
 import { backupTargets, type BackupTarget } from './backup-targets.js';
 import { inspectPostgres } from './postgres-inspect.js';
 import { quoteIdent, quoteQualified, splitQualified } from './postgres-url.js';
 import { addColumnsDdl, loadableColumns, tableDdl, type OwnedSequence } from './table-ddl.js';
 
-export interface PostgresBackupRequest {
-  readonly store: string;
-  readonly database: string;
-  /** The destructive step (its id, `destroys`, statements and source). */
-  readonly step: Pick<Step, 'id' | 'statements' | 'destroys' | 'source'>;
+export interface PostgresBackupRequest extends StepBackup {
   /** The step's backup directory (created). */
   readonly dir: string;
   /** Lock the tables against writes until the caller's transaction ends (true inside the step's transaction). */
@@ -65,18 +61,7 @@ export async function backupPostgres(client: pg.ClientBase, req: PostgresBackupR
       fail(describeTarget(t), e);
     }
   }
-  const manifest: BackupManifest = {
-    format: BACKUP_FORMAT,
-    store: req.store,
-    engine: 'postgres',
-    database: req.database,
-    step: req.step.id,
-    statements: req.step.statements,
-    ...(where !== req.step.id ? { at: where } : {}),
-    createdAt: new Date().toISOString(),
-    objects,
-    notBackedUp,
-  };
+  const manifest = manifestFor('postgres', req, objects, notBackedUp);
   await writeManifest(req.dir, manifest).catch((e) => fail(`the manifest of ${all || 'the backup'}`, e));
   return manifest;
 }
