@@ -10,6 +10,8 @@
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
+import { databaseUrl } from '../../src/engines/postgres/postgres-url.js';
 import { startEmbeddedPostgres } from '../../src/engines/embedded/start-embedded-postgres.js';
 import { embeddedClickHouseUrl } from '../../src/engines/embedded/embedded-clickhouse-url.js';
 
@@ -73,4 +75,15 @@ export async function startTestClickHouse(): Promise<TestEngine> {
 function announce(engine: string, e: TestEngine): TestEngine {
   console.info(`${engine}: using ${e.source} (${e.url.replace(/\/\/[^@/]*@/, '//***@')})`);
   return e;
+}
+
+/** Runs one query in `database` of the PostgreSQL server at `serverUrl`, on a connection of its own. */
+export async function queryDatabase<T extends pg.QueryResultRow>(serverUrl: string, database: string, text: string): Promise<T[]> {
+  const c = new pg.Client({ connectionString: databaseUrl(serverUrl, database) });
+  await c.connect();
+  try {
+    return (await c.query<T>(text)).rows;
+  } finally {
+    await c.end();
+  }
 }

@@ -5,21 +5,16 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
-import { startTestPostgres, tempDir, type TestEngine } from '../../helpers/engines.js';
+import { queryDatabase, startTestPostgres, tempDir, type TestEngine } from '../../helpers/engines.js';
 import { makeProject } from '../../helpers/project.js';
 
 let server: TestEngine;
 beforeAll(async () => { server = await startTestPostgres(); });
 afterAll(async () => { await server?.stop(); });
 
-async function sql<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: databaseUrl(server.url, database) });
-  await c.connect();
-  try { return (await c.query<T>(text)).rows; } finally { await c.end(); }
-}
+const sql = <T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> => queryDatabase<T>(server.url, database, text);
 
 describe('down files and down sections never run forward', () => {
   it('applies the up files of an sqlx set, records them as sqlx does, and leaves the down files alone', async () => {

@@ -10,14 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { postgresEngine } from '../../../src/engines/postgres/postgres-engine.js';
 import { ledgerWrites } from '../../../src/engines/ledger-records.js';
 import { applyPlan, type ApplyResult } from '../../../src/execute/apply-plan.js';
 import { storeStatus } from '../../../src/execute/store-status.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../src/plan/model.js';
-import { startTestPostgres, tempDir, type TestEngine } from '../../helpers/engines.js';
+import { queryDatabase, startTestPostgres, tempDir, type TestEngine } from '../../helpers/engines.js';
 import { makeProject } from '../../helpers/project.js';
 import { stringify } from 'yaml';
 
@@ -25,11 +24,7 @@ let server: TestEngine;
 beforeAll(async () => { server = await startTestPostgres(); });
 afterAll(async () => { await server?.stop(); });
 
-async function sql<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: databaseUrl(server.url, database) });
-  await c.connect();
-  try { return (await c.query<T>(text)).rows; } finally { await c.end(); }
-}
+const sql = <T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> => queryDatabase<T>(server.url, database, text);
 
 async function apply(plan: Plan, extra: Partial<Parameters<typeof applyPlan>[1]> = {}): Promise<ApplyResult> {
   return applyPlan(plan, { connections: { main: server.url }, workDir: await tempDir('ledger-'), ...extra });

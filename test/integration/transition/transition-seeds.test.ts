@@ -7,11 +7,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import { planTransition, runTransition, type TransitionPlan } from '../../../src/transition/index.js';
-import { startTestPostgres, tempDir } from '../../helpers/engines.js';
+import { queryDatabase, startTestPostgres, tempDir } from '../../helpers/engines.js';
 import { makeProject } from '../../helpers/project.js';
 
 let server: Awaited<ReturnType<typeof startTestPostgres>>;
@@ -46,15 +45,7 @@ const topology = (stores: Record<string, unknown>, catalogStore: string) => ({
   services: { web: { stores: { postgres: 'main' }, sets: ['web'] }, catalog: { stores: { postgres: catalogStore }, sets: ['catalog'], env: 'CATALOG_DATABASE_URL' } },
 });
 
-async function sql<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: databaseUrl(server.url, database) });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> => queryDatabase<T>(server.url, database, text);
 const ids = async (database: string, table: string) => (await sql<{ id: string }>(database, `SELECT id FROM ${table} ORDER BY id`)).map((r) => Number(r.id));
 
 beforeAll(async () => {

@@ -7,11 +7,10 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import { planTransition, runTransition, type ColumnMapping } from '../../../src/transition/index.js';
-import { startTestPostgres, tempDir } from '../../helpers/engines.js';
+import { queryDatabase, startTestPostgres, tempDir } from '../../helpers/engines.js';
 import { makeProject } from '../../helpers/project.js';
 
 let server: Awaited<ReturnType<typeof startTestPostgres>>;
@@ -37,15 +36,7 @@ const topology = (db: string, split: boolean) => ({
   services: { sales: { stores: { postgres: split ? 'sales' : 'main' }, sets: ['sales'], env: 'SALES_DATABASE_URL' } },
 });
 
-async function sql<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: databaseUrl(server.url, database) });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> => queryDatabase<T>(server.url, database, text);
 
 /** A applied with `ordersSqlA` and some rows; the transition plan to B whose orders are `ordersSqlB`. */
 async function setup(db: string, ordersSqlA: string, ordersSqlB: string) {

@@ -6,11 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listBackups } from '../../../src/engines/backup-manifest.js';
-import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import { planTransition, runTransition, type TransitionPlan } from '../../../src/transition/index.js';
-import { startTestPostgres, tempDir } from '../../helpers/engines.js';
+import { queryDatabase, startTestPostgres, tempDir } from '../../helpers/engines.js';
 import { makeProject } from '../../helpers/project.js';
 
 let server: Awaited<ReturnType<typeof startTestPostgres>>;
@@ -32,15 +31,7 @@ const topology = (stores: Record<string, unknown>, shopStore: string) => ({
   services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, shop: { stores: { postgres: shopStore }, sets: ['shop'], env: 'SHOP_DATABASE_URL' } },
 });
 
-async function sql<T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> {
-  const c = new pg.Client({ connectionString: databaseUrl(server.url, database) });
-  await c.connect();
-  try {
-    return (await c.query<T>(text)).rows;
-  } finally {
-    await c.end();
-  }
-}
+const sql = <T extends pg.QueryResultRow>(database: string, text: string): Promise<T[]> => queryDatabase<T>(server.url, database, text);
 const count = async (database: string, table: string) => Number((await sql<{ n: string }>(database, `SELECT count(*) AS n FROM ${table}`))[0]!.n);
 
 beforeAll(async () => {
