@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import type { CliContext } from './cli-context.js';
 import { TopoplanError, type Diagnostic } from '../errors.js';
 import type { LoadResult } from '../topology/index.js';
-import type { Topology } from '../topology/model.js';
+import type { Store, Topology } from '../topology/model.js';
 import { envWithDotEnv } from './dot-env.js';
 import { printDiagnostics } from './io.js';
 import { findTopologyFile } from './topology-file.js';
@@ -40,4 +40,20 @@ export async function requireTopology(ctx: CliContext, file?: string, onWarnings
 /** `--data-dir` as given (from the working directory), or `.topoplan/` next to the topology file. */
 export function dataDirFor(ctx: CliContext, topology: Topology, given?: string): string {
   return given !== undefined ? resolve(ctx.cwd, given) : resolve(ctx.cwd, dirname(topology.file), DATA_DIR_NAME);
+}
+
+/**
+ * The store `name` of the topology, or a usage error naming the nearest store
+ * (or listing them all), prefixed by the command.
+ *
+ * @example
+ * const store = await requireStore(topology, 'unlock', opts.store);
+ */
+export async function requireStore(topology: Topology, command: string, name: string, failure: { readonly code?: string; readonly hint?: string } = {}): Promise<Store> {
+  const store = topology.stores.get(name);
+  if (store) return store;
+  const { nearest } = await import('../topology/validate-schema.js');
+  const names = [...topology.stores.keys()];
+  const near = nearest(name, names);
+  throw new TopoplanError(failure.code ?? 'cli.usage', `${command}: "${topology.file}" has no store "${name}"${near ? `; did you mean "${near}"?` : `; its stores are ${names.join(', ')}`}${failure.hint ? `; hint: ${failure.hint}` : ''}`);
 }

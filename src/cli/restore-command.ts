@@ -13,7 +13,7 @@ import { TopoplanError } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { secondsAsMs } from './option-parsers.js';
-import { requireTopology } from './require-topology.js';
+import { requireStore, requireTopology } from './require-topology.js';
 
 export function restoreCommand(program: Command, ctx: CliContext): void {
   program
@@ -26,7 +26,7 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups are', '.topoplan')
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for an apply holding the store').argParser(secondsAsMs(86_400)).default(30_000, '30'))
     .action(async (file: string, opts: { backup?: string; store?: string; force?: boolean; dataDir: string; lockTimeout: number }) => {
-      const [{ listBackups, readManifest }, { resolveConnections }, { restoreBackup }, { nearest }] = await Promise.all([import('../engines/backup-manifest.js'), import('../execute/resolve-connections.js'), import('../execute/restore-backup.js'), import('../topology/validate-schema.js')]);
+      const [{ listBackups, readManifest }, { resolveConnections }, { restoreBackup }] = await Promise.all([import('../engines/backup-manifest.js'), import('../execute/resolve-connections.js'), import('../execute/restore-backup.js')]);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);
       if (!opts.backup) {
@@ -38,11 +38,7 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
       }
       const backup = await readManifest(opts.backup);
       const name = opts.store ?? backup.manifest.store;
-      const store = topology.stores.get(name);
-      if (!store) {
-        const near = nearest(name, [...topology.stores.keys()]);
-        throw new TopoplanError(opts.store ? 'cli.usage' : 'restore.store', `restore: "${file}" has no store "${name}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}${opts.store ? '' : '; hint: pass --store NAME'}`);
-      }
+      const store = await requireStore(topology, 'restore', name, opts.store ? {} : { code: 'restore.store', hint: 'pass --store NAME' });
       const conns = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
       try {
         const url = conns.connections[store.name];

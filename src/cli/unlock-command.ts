@@ -14,7 +14,7 @@ import { TopoplanError } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
-import { dataDirFor, requireTopology } from './require-topology.js';
+import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
 
 export function unlockCommand(program: Command, ctx: CliContext): void {
   program
@@ -27,14 +27,10 @@ export function unlockCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { store: string; force?: boolean; dataDir?: string; format: string; json?: boolean }) => {
-      const [{ resolveConnections }, { nearest }] = await Promise.all([import('../execute/resolve-connections.js'), import('../topology/validate-schema.js')]);
+      const { resolveConnections } = await import('../execute/resolve-connections.js');
       const json = outputFormat(ctx, 'unlock', opts) === 'json';
       const topology = await requireTopology(ctx, file);
-      const store = topology.stores.get(opts.store);
-      if (!store) {
-        const near = nearest(opts.store, [...topology.stores.keys()]);
-        throw new TopoplanError('cli.usage', `unlock: "${topology.file}" has no store "${opts.store}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}`);
-      }
+      const store = await requireStore(topology, 'unlock', opts.store);
       const c = pc.createColors(ctx.colorOut);
       const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
       try {

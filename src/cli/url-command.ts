@@ -13,7 +13,7 @@ import { TopoplanError } from '../errors.js';
 import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
-import { dataDirFor, requireTopology } from './require-topology.js';
+import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
 
 export function urlCommand(program: Command, ctx: CliContext): void {
   program
@@ -25,14 +25,10 @@ export function urlCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .action(async (file: string | undefined, opts: { store: string; dataDir?: string; format: string; json?: boolean }) => {
-      const [{ startEmbeddedPostgres }, { nearest }] = await Promise.all([import('../engines/embedded/start-embedded-postgres.js'), import('../topology/validate-schema.js')]);
+      const { startEmbeddedPostgres } = await import('../engines/embedded/start-embedded-postgres.js');
       const json = outputFormat(ctx, 'url', opts) === 'json';
       const topology = await requireTopology(ctx, file);
-      const store = topology.stores.get(opts.store);
-      if (!store) {
-        const near = nearest(opts.store, [...topology.stores.keys()]);
-        throw new TopoplanError('cli.usage', `url: "${topology.file}" has no store "${opts.store}"${near ? `; did you mean "${near}"?` : `; its stores are ${[...topology.stores.keys()].join(', ')}`}`);
-      }
+      const store = await requireStore(topology, 'url', opts.store);
       if (store.url) {
         const url = store.engine === 'postgres' ? databaseUrl(store.url, store.database) : store.url;
         if (json) printEnvelope(ctx, 'url', { ok: true, store: store.name, url, embedded: false });
