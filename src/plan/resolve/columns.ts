@@ -40,8 +40,10 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
-  for (const [, t] of [...tables].sort(([a], [b]) => compareText(a, b))) {
-    if (!t.creator || !t.complete) continue;
+  // Sort only the tables that have something to report: nearly every table of a plan has nothing.
+  const suspect = [...tables].filter(([, t]) => t.creator && t.complete && t.uses.some((x) => !t.known.has(x.column)));
+  for (const [, t] of suspect.sort(([a], [b]) => compareText(a, b))) {
+    if (!t.creator) continue;
     const reported = new Set<string>();
     for (const { unit, column } of t.uses) {
       if (t.known.has(column) || reported.has(`${unitPlace(unit)}|${column}`)) continue;
