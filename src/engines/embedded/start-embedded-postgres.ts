@@ -21,6 +21,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { TopoplanError } from '../../errors.js';
 import { pidExists } from '../process-identity.js';
+import { removeAbandonedBuild } from './abandoned-build.js';
 import { findPostgresBinaries, type PostgresBinaries, type PostgresSource } from './postgres-binaries.js';
 import { readPostmasterPid } from './postmaster-pid.js';
 import { freePort } from './free-port.js';
@@ -189,7 +190,7 @@ async function removeAbandonedBuilds(dir: string): Promise<void> {
   for (const name of await readdir(path.dirname(dir)).catch(() => [] as string[])) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length));
-    if (Number.isInteger(pid) && pid > 0 && !pidExists(pid)) await rm(path.join(path.dirname(dir), name), { recursive: true, force: true });
+    if (Number.isInteger(pid) && pid > 0 && !pidExists(pid)) await removeAbandonedBuild(path.join(path.dirname(dir), name));
   }
 }
 

@@ -13,6 +13,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPostmasterPid } from '../../../src/engines/embedded/postmaster-pid.js';
 import { startEmbeddedPostgres } from '../../../src/engines/embedded/start-embedded-postgres.js';
+import { processesUsing, running } from '../../../src/engines/embedded/abandoned-build.js';
 import { startLockFile } from '../../../src/engines/embedded/start-lock.js';
 import { stopPostmaster } from '../../../src/engines/embedded/stop-postmaster.js';
 import { postgresEngine } from '../../../src/engines/postgres/postgres-engine.js';
@@ -120,6 +121,7 @@ describe('apply killed with SIGKILL at several points', () => {
     expect(existsSync(startLockFile(cluster)), 'no start lock left').toBe(false);
     expect(existsSync(join(cluster, 'topoplan-users.json')), 'no user of the server left').toBe(false);
     expect(readdirSync(dataDir).filter((n) => n.includes('.initdb-')), 'no cluster half-built by initdb left').toEqual([]);
+    expect(processesUsing(dataDir).filter(running), 'no initdb or server of the killed runs still running').toEqual([]);
     expect(await fingerprint(dataDir)).toBe(expected);
     const after = await cli(['apply', topologyFile, '--data-dir', dataDir]);
     expect(after.out + after.err).not.toMatch(/^applied\s/m);
