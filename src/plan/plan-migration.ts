@@ -13,10 +13,10 @@ import type { Topology } from '../topology/model.js';
 import { ConflictLog } from './resolve/conflict-log.js';
 import { resolveDuplicates } from './resolve/duplicates.js';
 import { missingExtensions } from './resolve/extensions.js';
-import { buildGraph } from './order/graph.js';
+import { buildGraph, type StepGraph } from './order/graph.js';
 import { Lifecycle, nodeEffects, type Version } from './order/lifecycle.js';
 import type { Conflict, Plan, PlannedObject, SkippedStatement, Step } from './model.js';
-import type { Node } from './order/nodes.js';
+import type { Dep, Node } from './order/nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
@@ -26,7 +26,7 @@ import { planRenames } from './resolve/renames.js';
 import { indexTableMap, routeUnits } from './route/route.js';
 import { planReplicas } from './resolve/replicas.js';
 import { replicateShared } from './resolve/shared-copies.js';
-import { finishStep, groupSteps } from './order/steps.js';
+import { finishStep, groupSteps, type DraftStep } from './order/steps.js';
 import { sqlxInfo } from './read/sqlx-info.js';
 import { checkSqlxLedgers, planSqlx } from './resolve/sqlx-ledgers.js';
 import { revertSteps } from './read/reverts.js';
@@ -139,8 +139,15 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   const objects = plannedObjects(lifecycle, ownership, indexTables);
   diagnostics.push(...ownership.diagnostics, ...unusedSkips(topology, read.units, read.skippedFiles));
 
-  const { drafts, stepOf } = groupSteps(live.filter((u) => !u.skipped), [...extensions, ...renames]);
-  const graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
+  const steppable = live.filter((u) => !u.skipped);
+  const synths = [...extensions, ...renames];
+  let { drafts, stepOf } = groupSteps(steppable, synths);
+  let graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
+  const alone = splitCycles(graph, stepOf, lifecycle.deps);
+  if (alone.size > 0) {
+    ({ drafts, stepOf } = groupSteps(steppable, synths, alone));
+    graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
+  }
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
   const reverts = revertSteps(graph.drafts, read.reverts);
@@ -175,6 +182,44 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     diagnostics: sortDiagnostics(diagnostics),
     expectations: topology.expectations,
   };
+}
+
+/**
+ * A cycle through a step of several statements may be one only because they share a step: the cycle
+ * enters the step at a later statement than the one it leaves by (the file's second statement waits for
+ * what waits for its first). The statements of such steps are set apart, each a step of its own (noted
+ * on it). A cycle that remains runs through the statements themselves, and is reported.
+ */
+function splitCycles(graph: StepGraph, stepOf: ReadonlyMap<Node, DraftStep>, deps: readonly Dep[]): Set<Node> {
+  const alone = new Set<Node>();
+  const inCycle = new Set(graph.cycles.flat());
+  const byId = new Map(graph.drafts.map((d) => [d.id, d]));
+  // Per step of the cycle: the first statement the cycle leaves by and the last one it enters at.
+  const leaves = new Map<string, number>();
+  const enters = new Map<string, number>();
+  const mark = (map: Map<string, number>, id: string, at: number, pick: (a: number, b: number) => number) => map.set(id, map.has(id) ? pick(map.get(id)!, at) : at);
+  for (const d of deps) {
+    const a = stepOf.get(d.from);
+    const b = stepOf.get(d.to);
+    if (!a || !b || a === b || !inCycle.has(a.id) || !inCycle.has(b.id)) continue;
+    mark(leaves, a.id, a.nodes.indexOf(d.from), Math.min);
+    mark(enters, b.id, b.nodes.indexOf(d.to), Math.max);
+  }
+  // The order of a set's files joins whole steps: from the last statement of one to the first of the next.
+  for (const e of graph.edges) {
+    if (!inCycle.has(e.from) || !inCycle.has(e.to) || !e.reasons.some((r) => r.startsWith('file order'))) continue;
+    mark(leaves, e.from, byId.get(e.from)!.nodes.length - 1, Math.min);
+    mark(enters, e.to, 0, Math.max);
+  }
+  for (const id of inCycle) {
+    const d = byId.get(id)!;
+    if (d.nodes.length < 2 || !((leaves.get(id) ?? Infinity) < (enters.get(id) ?? -1))) continue;
+    for (const n of d.nodes) {
+      alone.add(n);
+      if (!isSynth(n)) n.notes.push(`runs as a step of its own, apart from the rest of "${n.file.file}": as one step, its statements would wait for each other through other steps (a cycle)`);
+    }
+  }
+  return alone;
 }
 
 export function stepOrder(a: Step, b: Step): number {

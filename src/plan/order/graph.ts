@@ -1,10 +1,9 @@
 /**
  * The step graph: dependency edges with their reasons, the author's order
  * inside each set and store, a database-creation step per store, cycle
- * reports, waves (longest path from the roots) and phases.
+ * reports (see cycles.ts), waves (longest path from the roots) and phases.
  */
-import { Graph, alg } from '@dagrejs/graphlib';
-import { diagnostic, type Diagnostic } from '../../errors.js';
+import type { Diagnostic } from '../../errors.js';
 import type { Topology } from '../../topology/model.js';
 import type { Edge, Phase } from '../model.js';
 import { isSynth, type Dep, type Node, type Synth } from './nodes.js';
@@ -12,6 +11,7 @@ import { storeKey } from '../object-keys.js';
 import type { DraftStep } from './steps.js';
 import { compareText } from '../compare-text.js';
 import { depReason } from './dep-reason.js';
+import { findCycles, reportCycles } from './cycles.js';
 
 export interface StepGraph {
   readonly drafts: DraftStep[];
@@ -20,6 +20,8 @@ export interface StepGraph {
   readonly order: string[];
   readonly wave: Map<string, number>;
   readonly phase: Map<string, Phase>;
+  /** Steps that wait for each other, each cycle as its sorted step ids; empty when every step is placed. */
+  readonly cycles: string[][];
   readonly diagnostics: Diagnostic[];
 }
 
@@ -50,9 +52,10 @@ export function buildGraph(topology: Topology, drafts: DraftStep[], stepOf: Map<
   }
   const { order, wave, cyclic } = layer(withDb, preds, succs);
   // Finding the cycles themselves is only worth it when the layering could not place every step.
-  const diagnostics = cyclic ? reportCycles(withDb, edges) : [];
+  const cycles = cyclic ? findCycles(withDb, edges) : [];
+  const diagnostics = cycles.length > 0 ? reportCycles(topology, withDb, edges, cycles) : [];
   const phase = phases(withDb, order, succs);
-  return { drafts: withDb, edges, preds, order, wave, phase, diagnostics };
+  return { drafts: withDb, edges, preds, order, wave, phase, cycles, diagnostics };
 }
 
 /**
@@ -138,34 +141,6 @@ function addDatabaseSteps(
 /** A cluster name as ON CLUSTER takes it: bare when it is a plain identifier. */
 export function chCluster(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
-}
-
-function reportCycles(drafts: readonly DraftStep[], edges: readonly Edge[]): Diagnostic[] {
-  const g = new Graph({ directed: true });
-  for (const d of drafts) g.setNode(d.id);
-  for (const e of edges) g.setEdge(e.from, e.to);
-  const cycles = alg.findCycles(g).map((c: string[]) => [...c].sort()).sort((a: string[], b: string[]) => compareText(a[0]!, b[0]!));
-  const byFrom = new Map<string, Edge[]>();
-  for (const e of edges) {
-    const list = byFrom.get(e.from);
-    if (list) list.push(e);
-    else byFrom.set(e.from, [e]);
-  }
-  return cycles.map((cycle) => {
-    const inCycle = new Set(cycle);
-    const lines = cycle.flatMap((id) => (byFrom.get(id) ?? []).filter((e) => inCycle.has(e.to)).map((e) => `${e.from} → ${e.to}: ${e.reasons.join('; ')}`));
-    const first = drafts.find((d) => d.id === cycle[0]);
-    const unit = first?.nodes[0] as { file?: { file: string }; stmt?: { line: number } } | undefined;
-    return diagnostic({
-      code: 'plan.cycle',
-      severity: 'error',
-      message: `plan: steps depend on each other in a cycle: ${cycle.join(', ')}`,
-      file: unit?.file?.file,
-      line: unit?.stmt?.line,
-      object: cycle[0],
-      hint: `the edges in the cycle:\n${lines.join('\n')}\nsplit a file, or declare a supersession or rename that removes one of these dependencies`,
-    });
-  });
 }
 
 /** Kahn's algorithm with a stable queue; steps left in cycles go last, in id order. */

@@ -2,7 +2,9 @@
  * Groups nodes into steps: consecutive statements of one file that go to one
  * store (and one owner) form a step; a statement that must run outside a
  * transaction, or that destroys data, stands alone, except that a ClickHouse
- * `SET` joins the statement after it. Synthetic nodes are steps of their own.
+ * `SET` joins the statement after it. Synthetic nodes are steps of their own,
+ * and so is a statement the caller sets apart (a step whose statements would
+ * otherwise wait for each other through other steps, in a cycle).
  */
 import { createHash } from 'node:crypto';
 import type { Topology } from '../../topology/model.js';
@@ -23,7 +25,8 @@ export interface DraftStep {
   readonly synth?: Synth;
 }
 
-export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { drafts: DraftStep[]; stepOf: Map<Node, DraftStep> } {
+/** `alone`: statements that form a step of their own (see splitCycles in plan-migration.ts). */
+export function groupSteps(units: readonly Unit[], synths: readonly Synth[], alone?: ReadonlySet<Node>): { drafts: DraftStep[]; stepOf: Map<Node, DraftStep> } {
   const drafts: DraftStep[] = [];
   const byFile = new Map<string, Unit[]>();
   for (const u of units) {
@@ -44,7 +47,8 @@ export function groupSteps(units: readonly Unit[], synths: readonly Synth[]): { 
       // A ClickHouse SET stays with the statement it governs (the engine sends its settings with that statement).
       const governs = last?.stmt.settings !== undefined && last.stmt.kind === 'SET';
       const joins =
-        run && last && prev === last && last.service === u.service && (governs || (last.stmt.transactional && u.stmt.transactional && !last.destructive && !u.destructive));
+        run && last && prev === last && last.service === u.service && !alone?.has(u) && !alone?.has(last) &&
+        (governs || (last.stmt.transactional && u.stmt.transactional && !last.destructive && !u.destructive));
       if (joins) run.push(u);
       else runs.push([u]);
       byStore.set(u.store!, runs);

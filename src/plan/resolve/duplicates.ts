@@ -83,7 +83,9 @@ function resolvePass(
       reportUnresolved(list, ownership, subject, log);
       continue;
     }
-    applySupersession(key, list, sup, units, topology, log, skippedKeys);
+    // A table's index, trigger or column sequence goes with the table: a drop of the table ends it too.
+    const ends = new Set([key, storeKey(topology, list[0]!.unit.store!, list[0]!.unit.stmt.engine, subject)]);
+    applySupersession(key, ends, list, sup, units, topology, log, skippedKeys);
   }
   // What a supersession skipped is no duplicate any more.
   for (const [key, list] of creators) if (list.length > 1) reportWithinSet(topology, key, list.filter((c) => !c.unit.skipped), units, log);
@@ -110,8 +112,10 @@ function definitionsCompared(a: Creator, b: Creator): string {
   return `the definitions differ${diff.length ? `: ${diff.join('; ')}` : ''}${hidden}`;
 }
 
+/** `ends`: the keys whose drop ends the definition (the object's, and its table's for what belongs to a table). */
 function applySupersession(
   key: string,
+  ends: ReadonlySet<string>,
   list: readonly Creator[],
   sup: Supersession,
   units: readonly Unit[],
@@ -133,7 +137,7 @@ function applySupersession(
     // The version this statement starts ends at its own set's next drop of the name, if that comes before the set creates it again.
     const next = list.find((x) => x.unit.set === c.unit.set && x.unit.seq > c.unit.seq)?.unit.seq ?? Infinity;
     const drop = units.find(
-      (u) => u.set === c.unit.set && u.seq > c.unit.seq && u.seq < next && u.stmt.effects.some((e) => e.action === 'drop' && storeKey(topology, u.store!, u.stmt.engine, e.object) === key),
+      (u) => u.set === c.unit.set && u.seq > c.unit.seq && u.seq < next && u.stmt.effects.some((e) => e.action === 'drop' && ends.has(storeKey(topology, u.store!, u.stmt.engine, e.object))),
     );
     if (drop) {
       log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `superseded by "${sup.by}" (${supPlace}); the old definition stays until "${unitPlace(drop)}" drops it, and the new one is created after that drop` });

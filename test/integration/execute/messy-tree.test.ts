@@ -61,6 +61,11 @@ describe('the messy tree', () => {
     expect(await query('messy_core', "SELECT tgname FROM pg_trigger WHERE tgname IN ('trg_audit_log_touch', 'trg_profiles_updated_at') ORDER BY tgname")).toEqual([{ tgname: 'trg_audit_log_touch' }, { tgname: 'trg_profiles_updated_at' }]);
   });
 
+  it("a legacy table kept until its drop while its type is superseded: the winner's type and table are live, no cycle", async () => {
+    expect(await query('messy_core', "SELECT column_name FROM information_schema.columns WHERE table_name = 'journal_entries' ORDER BY ordinal_position")).toEqual([{ column_name: 'id' }, { column_name: 'user_id' }, { column_name: 'mood' }, { column_name: 'written_at' }]);
+    expect(await query('messy_core', "SELECT enum_range(NULL::mood)::text AS r")).toEqual([{ r: '{fine,meh,great}' }]);
+  });
+
   it('an extension a service owns is created in its store, and only there', async () => {
     expect(await query('messy_social', "SELECT extname FROM pg_extension WHERE extname = 'btree_gin'")).toEqual([{ extname: 'btree_gin' }]);
     expect(await query('messy_core', "SELECT extname FROM pg_extension WHERE extname = 'btree_gin'")).toEqual([]);

@@ -49,6 +49,24 @@ describe('supersession of an object a legacy set drops and re-creates', () => {
   });
 });
 
+describe("a kept superseded table's column sequence", () => {
+  it("ends with its table's drop, as the table does: no error, and the winner's table is created after the drop", async () => {
+    const p = await plan({
+      'legacy/001_entries.sql': 'CREATE TABLE entries (id serial PRIMARY KEY, body text);',
+      'legacy/050_retire.sql': 'DROP TABLE entries;',
+      'app/001_entries.sql': 'CREATE TABLE entries (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, body text NOT NULL);',
+    }, {
+      sets: { legacy: { dir: 'legacy', shared: true, stores: { postgres: 'main' } }, app: { dir: 'app' } },
+      services: { app: { stores: { postgres: 'main' }, sets: ['app'] } },
+      supersessions: [{ objects: ['entries'], by: 'app', sets: ['legacy'] }],
+    });
+    expect(errors(p)).toEqual([]);
+    const seq = p.conflicts.find((c) => c.object === 'sequence entries_id_seq')!;
+    expect(seq.resolution).toContain('the old definition stays until "legacy/050_retire.sql:1" drops it');
+    expect(dependsOnTransitively(p, 'main:app/001_entries.sql#1', 'main:legacy/050_retire.sql#1')).toBe(true);
+  });
+});
+
 describe('by: a set', () => {
   const files = {
     'legacy/001_base.sql': 'CREATE TABLE users (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE);\nCREATE TABLE posts (id bigserial PRIMARY KEY, user_id bigint REFERENCES users (id));',
