@@ -146,25 +146,50 @@ export interface Step {
     /** `schema.table` of the service's sqlx ledger, when it is not `public._sqlx_migrations` (see the topology's `sqlx:`). */
     readonly table?: string;
   };
-  /** The revert of the file this step completes: never run forward. */
+  /** How the step is undone: its author's revert, one generated from its effects, its backup, or why nothing undoes it (planMigration gives every step one). */
   readonly revert?: StepRevert;
   /** For copy_rows: what the executor reports (rows moved). */
   readonly copy?: { readonly from: string; readonly to: string; readonly columns: readonly string[]; readonly targetColumns: readonly string[] };
 }
 
 /**
- * How to revert a migration file: its down file (`x.down.sql` beside `x.up.sql`)
- * or the down section inside it (`-- migrate:down`, `-- +goose Down`, `-- Down`).
- * Never run forward; kept with the step that completes the file.
+ * How a step is undone (`topoplan rollback`):
+ * - `down_file` / `down_section`: the author's revert of the file this step
+ *   completes (`x.down.sql` beside `x.up.sql`, or `-- migrate:down`,
+ *   `-- +goose Down`, `-- Down` inside it); never run forward;
+ * - `generated`: `statements` made from the step's effects (a CREATE's DROP,
+ *   ADD COLUMN's DROP COLUMN, a rename back); `undoneWith` names steps whose
+ *   reverts also undo this one (the file's revert, the DROP of a table it wrote rows to);
+ * - `backup`: what the step destroys comes back from the backup apply takes before it;
+ * - `irreversible`: nothing undoes it, for `reason`.
+ *
+ * @example
+ * { from: 'generated', statements: ['DROP TABLE public.shares'] }
+ * { from: 'irreversible', reason: 'statement 2 (social/003_seed.sql:4): INSERT changes rows: only a down file can say which to take back' }
  */
 export interface StepRevert {
-  readonly from: 'down_file' | 'down_section';
-  /** The down file, or the up file holding the section (relative to the topology root). */
-  readonly file: string;
-  /** 1-based line where the revert starts (the section's marker). */
-  readonly line: number;
-  /** The revert's SQL as written. */
-  readonly sql: string;
+  readonly from: 'down_file' | 'down_section' | 'generated' | 'backup' | 'irreversible';
+  /** Author's: the down file, or the up file holding the section (relative to the topology root). */
+  readonly file?: string;
+  /** Author's: 1-based line where the revert starts (the section's marker). */
+  readonly line?: number;
+  /** Author's: the revert's SQL as written. */
+  readonly sql?: string;
+  /** Generated: the statements that undo the step, in the order they run (none when `undoneWith` undoes it all). */
+  readonly statements?: readonly string[];
+  /** Generated: steps whose reverts undo this step too. */
+  readonly undoneWith?: readonly string[];
+  /** Irreversible: why; backup: what the backup brings back; generated with `undoneWith`: why it is irreversible without them. */
+  readonly reason?: string;
+}
+
+/** How many steps of a plan are reversible, restorable from backup, irreversible; with the plan's summary line. */
+export interface PlanReversibility {
+  readonly reversible: number;
+  readonly restorable: number;
+  readonly irreversible: number;
+  /** e.g. `45 steps: 41 reversible, 4 restorable from backup, 0 irreversible`. */
+  readonly summary: string;
 }
 
 export interface StepSubstitution {
@@ -285,6 +310,8 @@ export interface Plan {
   readonly services: readonly PlanService[];
   /** Steps in deterministic topological order: by wave, store, service, file, statement. */
   readonly steps: readonly Step[];
+  /** How the steps are undone, counted. */
+  readonly reversibility: PlanReversibility;
   /** Step ids per wave. */
   readonly waves: readonly (readonly string[])[];
   readonly edges: readonly Edge[];

@@ -30,6 +30,8 @@ import { finishStep, groupSteps, type DraftStep } from './order/steps.js';
 import { sqlxInfo } from './read/sqlx-info.js';
 import { checkSqlxLedgers, planSqlx } from './resolve/sqlx-ledgers.js';
 import { revertSteps } from './read/reverts.js';
+import { withReverts } from './revert/step-reverts.js';
+import { reversibility } from './revert/reversibility.js';
 import { applyForeignKeyStrips } from './resolve/strip-foreign-keys.js';
 import { isSynth } from './order/nodes.js';
 import type { Unit } from './read/units.js';
@@ -151,16 +153,16 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
   const reverts = revertSteps(graph.drafts, read.reverts);
-  const steps: Step[] = graph.drafts.map((d) => {
-    const step = finishStep(d, topology, {
+  const finished: Step[] = graph.drafts.map((d) =>
+    finishStep(d, topology, {
       dependsOn: [...graph.preds.get(d.id)!].sort(),
       wave: graph.wave.get(d.id)!,
       phase: graph.phase.get(d.id)!,
       ...(sqlx.has(d.id) ? { sqlx: sqlx.get(d.id)! } : {}),
-    });
-    return reverts.has(d.id) ? { ...step, revert: reverts.get(d.id)! } : step;
-  });
-  steps.sort(stepOrder);
+    }),
+  );
+  finished.sort(stepOrder);
+  const steps = withReverts(finished, new Map(graph.drafts.map((d) => [d.id, d])), reverts);
   checkSqlxLedgers(topology, steps, log);
   diagnostics.push(...log.diagnostics(), ...log.unusedAccepts(), ...expectationWarnings(topology.expectations, steps));
   const waves: string[][] = [];
@@ -173,6 +175,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     stores: [...topology.stores.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => ({ name: s.name, engine: s.engine, database: s.database, ...(s.urlTemplate ? { urlTemplate: maskSecrets(s.urlTemplate) } : {}), ...(s.cluster ? { cluster: s.cluster } : {}), ...(s.replicated ? { replicated: true } : {}) })),
     services: [...topology.services.values()].sort((a, b) => compareText(a.name, b.name)).map((s) => { const sqlx = planSqlx(topology, s); return { name: s.name, stores: s.stores, ledger: s.ledger, ...(sqlx ? { sqlx: maskSqlx(sqlx) } : {}), env: s.env, sets: s.sets }; }),
     steps,
+    reversibility: reversibility(steps),
     // Dense: map() would keep a hole as a hole (null in JSON) and renderers index every wave.
     waves: Array.from(waves, (w) => w ?? []),
     edges: graph.edges,

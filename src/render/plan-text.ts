@@ -123,9 +123,24 @@ function renderStep(s: Step, out: string[], c: ReturnType<typeof pc.createColors
   for (const n of s.notes) out.push(`      ${c.dim(`# ${n}`)}`);
   for (const x of s.substitutions ?? []) out.push(`      ${c.dim(`# ${x.placeholder} → ${JSON.stringify(x.value)} (${x.source})`)}`);
   if (options.sql) for (const st of s.statements) out.push(c.dim(st.replace(/^/gm, '        ') + ';'));
-  if (s.revert) {
-    out.push(`      ${c.dim(`# revert (never run forward): ${s.revert.from === 'down_file' ? 'down file' : 'down section'} ${s.revert.file}:${s.revert.line}`)}`);
-    if (options.sql) out.push(c.dim(s.revert.sql.replace(/^/gm, '        ')));
+  renderRevert(s, out, c, options);
+}
+
+/** How the step is undone, one line (with --sql, the statements of the revert under it). */
+function renderRevert(s: Step, out: string[], c: ReturnType<typeof pc.createColors>, options: TextOptions): void {
+  const r = s.revert;
+  if (!r) return;
+  if (r.from === 'down_file' || r.from === 'down_section') {
+    out.push(`      ${c.dim(`# revert (never run forward): ${r.from === 'down_file' ? 'down file' : 'down section'} ${r.file}:${r.line}`)}`);
+    if (options.sql) out.push(c.dim((r.sql ?? '').replace(/^/gm, '        ')));
+  } else if (r.from === 'generated') {
+    const what = (r.statements ?? []).length > 0 ? `generated, ${r.statements!.length} statement${r.statements!.length === 1 ? '' : 's'}` : 'nothing of its own to undo';
+    out.push(`      ${c.dim(`# revert: ${what}${r.undoneWith?.length ? `; undone with ${r.undoneWith.join(', ')}` : ''}`)}`);
+    if (options.sql) for (const st of r.statements ?? []) out.push(c.dim(st.replace(/^/gm, '        ') + ';'));
+  } else if (r.from === 'backup') {
+    out.push(`      ${c.dim('# revert: restorable from backup')}`);
+  } else {
+    out.push(`      ${c.yellow(`# revert: irreversible: ${r.reason ?? ''}`)}`);
   }
 }
 
@@ -146,5 +161,6 @@ function summary(plan: Plan, c: ReturnType<typeof pc.createColors>, withErrors: 
   const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
   const held = destructive.length > 0 ? ` ${destructive.length} destructive: ${allowed} allowed by the topology, ${destructive.length - allowed} only with --contract.` : '';
   const line = `Plan: ${plan.steps.length} steps in ${plan.waves.length} waves on ${new Set(plan.steps.map((s) => s.store)).size} stores: ${create} to create, ${alter} to alter, ${copy} to copy, ${drop} to drop (${contract} contract step${contract === 1 ? '' : 's'}).${held}`;
-  return errors > 0 && withErrors ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${line}` : c.bold(line);
+  const both = `${c.dim(`Rollback: ${plan.reversibility.summary}.`)}\n${c.bold(line)}`;
+  return errors > 0 && withErrors ? `${c.red(c.bold(`Planning failed: ${errors} error${errors === 1 ? '' : 's'}.`))}\n${both}` : both;
 }

@@ -206,7 +206,20 @@ export interface ParsedStatement {
   readonly settings?: Readonly<Record<string, string>>;
   /** Placeholders and literals replaced in this statement before it was parsed (see the set's substitute: and variables:). */
   readonly substitutions?: readonly import('./substitute.js').AppliedSubstitution[];
+  /** How the statement is undone, as its reader sees it; absent when it changes nothing of its own (COMMENT, GRANT, SET). */
+  readonly revert?: StatementRevert;
 }
+
+/**
+ * How one statement is undone: the statements that undo it, in order, or why
+ * none can (the planner may still know better: a drop it can recreate from an
+ * earlier statement, a destruction apply backs up).
+ *
+ * @example
+ * // ALTER TABLE accounts ADD COLUMN note text → { sql: ['ALTER TABLE public.accounts DROP COLUMN note'] }
+ * // INSERT INTO plans VALUES (1) → { irreversible: 'INSERT changes rows: only a down file can say which to take back' }
+ */
+export type StatementRevert = { readonly sql: readonly string[] } | { readonly irreversible: string };
 
 /** A whole migration file after parsing. */
 export interface ParsedFile {

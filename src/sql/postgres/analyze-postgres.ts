@@ -16,6 +16,7 @@ import { SourceText, skipTrivia, trimEnd } from '../source-text.js';
 import type { AstNode } from './ast.js';
 import { statementDestroys } from './statement-destroys.js';
 import { statementEffects } from './statement-effects.js';
+import { statementRevert } from './statement-revert.js';
 
 let loaded: Promise<void> | undefined;
 
@@ -52,6 +53,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
     const end = trimEnd(sql, start, e0);
     const info = statementEffects(raw.stmt);
     const destroys = statementDestroys(raw.stmt);
+    const revert = statementRevert(raw.stmt);
     const from = src.position(start);
     const to = src.position(Math.max(start, end - 1));
     for (const w of info.warnings ?? []) {
@@ -71,6 +73,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       ...(destroys.length > 0 ? { destroys } : {}),
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
+      ...(revert ? { revert } : {}),
     });
   }
   return { statements, diagnostics };

@@ -38,7 +38,7 @@ describe('down files and down sections never run forward', () => {
       },
     );
     const plan = await planMigration(topologyFile, { env: {} });
-    expect(plan.steps.filter((s) => s.revert).map((s) => s.revert!.file).sort()).toEqual(['billing/20240301_invoices.sql', 'orders/0001_orders.down.sql', 'orders/0002_order_lines.down.sql']);
+    expect(plan.steps.filter((s) => s.revert?.file).map((s) => s.revert!.file).sort()).toEqual(['billing/20240301_invoices.sql', 'orders/0001_orders.down.sql', 'orders/0002_order_lines.down.sql']);
     const result = await applyPlan(plan, { connections: { main: server.url }, workDir: await tempDir('conventions') });
     expect(result.steps.filter((s) => s.status === 'failed')).toEqual([]);
     const tables = await sql<{ relname: string }>('conventions', "SELECT relname FROM pg_class WHERE relkind IN ('r', 'i') AND relnamespace = 'public'::regnamespace ORDER BY 1");

@@ -1,0 +1,124 @@
+/**
+ * Every step's revert, for `topoplan rollback`: the author's (a down file or
+ * section, on the step that completes its file; the file's other steps are
+ * undone with it), else one generated from what its statements do, else the
+ * backup apply takes of what it destroys, else irreversible with the reason.
+ * The plan knows what a statement alone does not: a drop of an object an
+ * earlier step created is undone by that step's statement; so is a CREATE OR
+ * REPLACE of one; rows written into a table the plan creates go when that
+ * table is dropped.
+ *
+ * @example
+ * const steps = withReverts(sortedSteps, draftsById, authorReverts)
+ * steps[0].revert // { from: 'generated', statements: ['DROP TABLE public.accounts'] }
+ */
+import { objectKey, type ObjectRef, type StatementRevert } from '../../sql/effects.js';
+import type { Step, StepRevert } from '../model.js';
+import type { DraftStep } from '../order/steps.js';
+import type { Unit } from '../read/units.js';
+import { effectRevert } from './effect-revert.js';
+
+interface Creation {
+  readonly step: string;
+  readonly sql: string;
+}
+
+/** Gives every step its revert; steps in plan order, `authored` the author's reverts by step id (see revertSteps). */
+export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, DraftStep>, authored: ReadonlyMap<string, StepRevert>): Step[] {
+  const created = new Map<string, Creation>();
+  // The step that holds each file's revert, by store and file.
+  const fileRevert = new Map<string, string>();
+  for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
+  return steps.map((step) => {
+    const draft = drafts.get(step.id);
+    const units = draft && !draft.synth ? (draft.nodes as Unit[]) : [];
+    const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created));
+    for (const u of units) for (const e of u.stmt.effects) if (e.action === 'create') created.set(keyIn(step, e.object), { step: step.id, sql: u.sql });
+    return { ...step, revert };
+  });
+}
+
+/** A step of a file whose revert is on another of its steps: that revert undoes this one too. */
+function ofFile(step: Step, fileRevert: ReadonlyMap<string, string>): StepRevert | undefined {
+  const holder = step.source ? fileRevert.get(`${step.store}|${step.source.file}`) : undefined;
+  return holder && holder !== step.id ? { from: 'generated', statements: [], undoneWith: [holder] } : undefined;
+}
+
+function synthRevert(step: Step): StepRevert {
+  switch (step.kind) {
+    case 'create_database':
+      // The database stays: once the other steps are reverted it holds nothing of the plan.
+      return { from: 'generated', statements: [] };
+    case 'create_extension': {
+      const name = step.id.slice(step.id.lastIndexOf(':') + 1);
+      return { from: 'generated', statements: [`DROP EXTENSION IF EXISTS "${name.replace(/"/g, '""')}"`] };
+    }
+    case 'copy_rows': {
+      const c = step.copy!;
+      // Only while the source still exists: once the contract phase dropped it, the copy holds the only rows.
+      return { from: 'generated', statements: [`DO $$ BEGIN IF to_regclass('${c.from.replace(/'/g, "''")}') IS NOT NULL THEN DELETE FROM ${c.to}; END IF; END $$`] };
+    }
+    default:
+      return destroyed(step) ?? { from: 'irreversible', reason: `it drops what only its earlier definition brings back` };
+  }
+}
+
+/** A step that destroys data is undone from its backup, when the backup keeps what it destroys. */
+function destroyed(step: Step): StepRevert | undefined {
+  if (step.destroys.length === 0) return undefined;
+  const lost = step.destroys.filter((d) => d.notBackedUp !== undefined);
+  if (lost.length > 0) return { from: 'irreversible', reason: `the backup before it does not keep ${lost.map((d) => d.notBackedUp).join('; ')}` };
+  return { from: 'backup', reason: `restorable from backup: ${step.destroys.map((d) => d.summary).join('; ')}` };
+}
+
+function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<string, Creation>): StepRevert {
+  const backup = destroyed(step);
+  if (backup) return backup;
+  const statements: string[] = [];
+  const undoneWith = new Set<string>();
+  const alone: string[] = [];
+  for (const u of [...units].reverse()) {
+    const r = unitRevert(step, u, created);
+    if (!r) continue;
+    if ('undoneWith' in r) {
+      for (const s of r.undoneWith) undoneWith.add(s);
+      alone.push(`statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.reason}`);
+      continue;
+    }
+    if ('irreversible' in r) return { from: 'irreversible', reason: `statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.irreversible}` };
+    statements.push(...r.sql);
+  }
+  return { from: 'generated', statements, ...(undoneWith.size > 0 ? { undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : {}) };
+}
+
+/** One statement's revert, with what only the plan knows. */
+function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>): StatementRevert | { undoneWith: string[]; reason: string } | undefined {
+  const own = u.stmt.engine === 'postgres' ? u.stmt.revert : effectRevert(u.stmt, { database: step.database, ...(step.cluster ? { cluster: step.cluster } : {}) });
+  const effects = u.stmt.effects;
+  // A drop of what an earlier step created: that step's statement makes it again.
+  const drops = effects.filter((e) => e.action === 'drop');
+  if (drops.length > 0) {
+    const again = drops.map((e) => created.get(keyIn(step, e.object)));
+    if (again.every((c) => c !== undefined)) return { sql: again.map((c) => c!.sql) };
+    return own;
+  }
+  // CREATE OR REPLACE of what an earlier step created: that definition comes back.
+  const replaced = effects.find((e) => e.action === 'create' && e.orReplace && created.has(keyIn(step, e.object)));
+  if (replaced) {
+    const earlier = created.get(keyIn(step, replaced.object))!;
+    return { sql: [earlier.sql.replace(/^\s*CREATE\s+(?!OR\s+REPLACE\b)/i, 'CREATE OR REPLACE ')] };
+  }
+  // Rows written into tables the plan creates, a value added to a type it creates: they go when those are dropped.
+  const touched = effects.filter((e) => e.action === 'write' || e.action === 'alter');
+  if (own && 'irreversible' in own && touched.length > 0 && effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference')) {
+    const makers = touched.map((e) => created.get(keyIn(step, e.object)));
+    if (makers.every((m) => m !== undefined)) return { undoneWith: [...new Set(makers.map((m) => m!.step))], reason: own.irreversible };
+  }
+  return own;
+}
+
+/** An object's key in the step's store (an unqualified ClickHouse name is in the store's database). */
+function keyIn(step: Step, o: ObjectRef): string {
+  const ref = step.engine === 'clickhouse' && o.schema === undefined && o.kind !== 'database' ? { ...o, schema: step.database } : o;
+  return `${step.store}|${objectKey(ref)}`;
+}
