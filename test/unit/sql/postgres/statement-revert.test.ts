@@ -6,7 +6,7 @@ beforeAll(async () => {
   await loadModule();
 });
 
-const revert = (sql: string) => statementRevert(parseSync(sql).stmts[0].stmt);
+const revert = (sql: string) => statementRevert(parseSync(sql).stmts![0]!.stmt);
 
 describe('statementRevert: each kind of PostgreSQL statement', () => {
   it.each([
