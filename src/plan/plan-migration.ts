@@ -43,6 +43,7 @@ import { unusedSkips } from './unused-skips.js';
 import { checkColumns } from './resolve/columns.js';
 import { checkIndexNames } from './resolve/index-names.js';
 import { SetChain } from './order/set-chain.js';
+import { Precedence } from './order/precedence.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -119,7 +120,6 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
-  checkColumns(topology, live, log);
   checkIndexNames(topology, live, log);
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
@@ -150,6 +150,9 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     ({ drafts, stepOf } = groupSteps(steppable, synths, alone));
     graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
   }
+  // Whether a column exists when a statement names it depends on the order of the steps.
+  const precedence = new Precedence(graph, stepOf);
+  checkColumns(topology, live, log, precedence);
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
   const reverts = revertSteps(graph.drafts, read.reverts);

@@ -1,11 +1,12 @@
 /**
- * Column-level facts: an index, a constraint or an ALTER that names a column of a table no statement of
- * the plan gives it is an `unknown_column` conflict naming both places (the statement, and the CREATE TABLE that lists the
- * table's columns). Only tables whose every creation lists all their columns are checked (not those made
- * with LIKE, INHERITS or PARTITION OF, nor external ones).
+ * Column-level facts: an index, a constraint or an ALTER that names a column of a table no statement
+ * ordered before it gives it is an `unknown_column` conflict naming both places: the statement, and the
+ * CREATE TABLE that lists the table's columns, or the statement that adds the column only later (or in a
+ * set nothing orders before the one using it). Only tables whose every creation lists all their columns
+ * are checked (not those made with LIKE, INHERITS or PARTITION OF, nor external ones).
  *
  * @example
- * checkColumns(topology, live, log);
+ * checkColumns(topology, live, log, new Precedence(graph, stepOf));
  * // plan: "app/003_idx.sql:1" names column "emial" of table "users", which no statement gives it ...
  */
 import type { ConflictLog } from './conflict-log.js';
@@ -13,16 +14,18 @@ import type { Topology } from '../../topology/model.js';
 import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { compareText } from '../compare-text.js';
+import type { Precedence } from '../order/precedence.js';
 
 interface TableColumns {
   readonly name: string;
   creator?: Unit;
   complete: boolean;
-  readonly known: Set<string>;
+  /** Every statement that gives the table each column. */
+  readonly adders: Map<string, Unit[]>;
   readonly uses: { unit: Unit; column: string }[];
 }
 
-export function checkColumns(topology: Topology, units: readonly Unit[], log: ConflictLog): void {
+export function checkColumns(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
   const tables = new Map<string, TableColumns>();
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
@@ -31,32 +34,67 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       if (!facts || e.object.kind !== 'table') continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);
-      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, known: new Set(), uses: [] }));
+      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), uses: [] }));
       if (e.action === 'create') {
         t.creator ??= u;
         if (!facts.complete) t.complete = false;
       }
-      for (const c of facts.added ?? []) t.known.add(c);
+      for (const c of facts.added ?? []) {
+        const list = t.adders.get(c);
+        if (list) list.push(u);
+        else t.adders.set(c, [u]);
+      }
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
+  // A use is fine when a statement that adds its column runs before it (or is the use itself).
+  const earlier = (t: TableColumns, unit: Unit, column: string) => t.adders.get(column)?.some((a) => a === unit || order.before(a, unit)) ?? false;
   // Sort only the tables that have something to report: nearly every table of a plan has nothing.
-  const suspect = [...tables].filter(([, t]) => t.creator && t.complete && t.uses.some((x) => !t.known.has(x.column)));
+  const suspect = [...tables].filter(([, t]) => t.creator && t.complete && t.uses.some((x) => !earlier(t, x.unit, x.column)));
   for (const [, t] of suspect.sort(([a], [b]) => compareText(a, b))) {
     if (!t.creator) continue;
     const reported = new Set<string>();
     for (const { unit, column } of t.uses) {
-      if (t.known.has(column) || reported.has(`${unitPlace(unit)}|${column}`)) continue;
+      if (earlier(t, unit, column) || reported.has(`${unitPlace(unit)}|${column}`)) continue;
       reported.add(`${unitPlace(unit)}|${column}`);
-      log.add({
-        kind: 'unknown_column',
-        object: `table ${t.name}`,
-        objectName: t.name,
-        message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(t.creator)}" creates the table with ${[...t.known].map((c) => `"${c}"`).join(', ') || 'no columns'}`,
-        sources: [{ file: unit.file.file, line: unit.stmt.line, set: unit.set.name, store: unit.store }, { file: t.creator.file.file, line: t.creator.stmt.line, set: t.creator.set.name, store: t.creator.store }],
-        severity: 'error',
-        hint: `fix the column name, or add the column before it is used:\nALTER TABLE ${t.name} ADD COLUMN ${column} <type>;`,
-      });
+      const later = t.adders.get(column)?.[0];
+      if (later) reportLater(t, unit, column, later, order, log);
+      else reportUnknown(t, t.creator, unit, column, log);
     }
   }
+}
+
+function reportUnknown(t: TableColumns, creator: Unit, unit: Unit, column: string, log: ConflictLog): void {
+  const known = [...t.adders.keys()];
+  log.add({
+    kind: 'unknown_column',
+    object: `table ${t.name}`,
+    objectName: t.name,
+    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(creator)}" creates the table with ${known.map((c) => `"${c}"`).join(', ') || 'no columns'}`,
+    sources: [source(unit), source(creator)],
+    severity: 'error',
+    hint: `fix the column name, or add the column before it is used:\nALTER TABLE ${t.name} ADD COLUMN ${column} <type>;`,
+  });
+}
+
+/** The column exists only through a statement that is not ordered before the use: it runs later, or nothing orders the two. */
+function reportLater(t: TableColumns, unit: Unit, column: string, adder: Unit, order: Precedence, log: ConflictLog): void {
+  const after = order.before(unit, adder);
+  const how = after ? 'which runs after it' : `and nothing orders "${adder.set.name}" before "${unit.set.name}"`;
+  const hint = after || adder.set === unit.set
+    ? `add the column before it is used (move the ALTER TABLE ... ADD COLUMN ${column} to an earlier file of set "${adder.set.name}"), or move the statement after it`
+    : `order the sets: add after: [${adder.set.name}] to set "${unit.set.name}" in the topology (sets: { ${unit.set.name}: { ..., after: [${adder.set.name}] } }), or add the column in set "${unit.set.name}" itself`;
+  log.add({
+    kind: 'unknown_column',
+    object: `table ${t.name}`,
+    objectName: t.name,
+    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}" before it exists: only "${unitPlace(adder)}" adds it, ${how}`,
+    sources: [source(unit), source(adder)],
+    severity: 'error',
+    hint,
+  });
+}
+
+function source(u: Unit): { file: string; line: number; set: string; store: string | undefined } {
+  return { file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store };
 }

@@ -7,8 +7,8 @@ import { planMigration } from '../../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../../src/plan/model.js';
 import { makeProject, pgTopology } from '../../../helpers/project.js';
 
-const topology = pgTopology({ sets: { app: { dir: 'app' }, ops: { dir: 'ops' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, ops: { stores: { postgres: 'main' }, sets: ['ops'] } } });
-const plan = async (files: Record<string, string>): Promise<Plan> => planMigration(makeProject(files, topology).topologyFile, { allowErrors: true, env: {} });
+const topology = (ops: Record<string, unknown> = {}) => pgTopology({ sets: { app: { dir: 'app' }, ops: { dir: 'ops', ...ops } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, ops: { stores: { postgres: 'main' }, sets: ['ops'] } } });
+const plan = async (files: Record<string, string>, ops?: Record<string, unknown>): Promise<Plan> => planMigration(makeProject(files, topology(ops)).topologyFile, { allowErrors: true, env: {} });
 const unknown = (p: Plan) => p.diagnostics.filter((d) => d.code === 'plan.unknown_column');
 
 describe('columns no statement creates', () => {
@@ -31,7 +31,28 @@ describe('columns no statement creates', () => {
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, mail text);\nALTER TABLE users RENAME COLUMN mail TO email;\nCREATE TABLE users_archive (LIKE users);',
       'app/002_bio.sql': "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'bio') THEN ALTER TABLE users ADD COLUMN bio text; END IF; END $$;",
       'ops/001_idx.sql': 'CREATE INDEX users_email ON users (email) INCLUDE (bio);\nCREATE INDEX users_archive_x ON users_archive (whatever);\nALTER TABLE users DROP COLUMN IF EXISTS legacy_flag;',
-    });
+    }, { after: ['app'] });
     expect(unknown(p)).toEqual([]);
+  });
+
+  it('a column added only by a later statement does not exist yet: an error naming both, the later one and the use', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE INDEX users_email ON users (email);',
+      'app/002_email.sql': 'ALTER TABLE users ADD COLUMN email text;\nALTER TABLE users ADD COLUMN handle text, ADD CONSTRAINT users_handle_key UNIQUE (handle);',
+      'ops/001_x.sql': '',
+    });
+    expect(unknown(p).map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      'app/001_users.sql:2: plan: "app/001_users.sql:2" names column "email" of table "users" before it exists: only "app/002_email.sql:1" adds it, which runs after it',
+    ]);
+    expect(p.conflicts.find((c) => c.kind === 'unknown_column')!.sources.map((s) => `${s.file}:${s.line}`)).toEqual(['app/001_users.sql:2', 'app/002_email.sql:1']);
+    expect(unknown(p)[0]!.hint).toContain('move the ALTER TABLE ... ADD COLUMN email to an earlier file of set "app"');
+  });
+
+  it("a column another set adds is known only when that set is ordered before the use's (after:)", async () => {
+    const files = { 'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);', 'app/002_email.sql': 'ALTER TABLE users ADD COLUMN email text;', 'ops/001_idx.sql': 'CREATE INDEX users_email ON users (email);' };
+    const unordered = await plan(files);
+    expect(unknown(unordered).map((d) => d.message)).toEqual(['plan: "ops/001_idx.sql:1" names column "email" of table "users" before it exists: only "app/002_email.sql:1" adds it, and nothing orders "app" before "ops"']);
+    expect(unknown(unordered)[0]!.hint).toContain('add after: [app] to set "ops"');
+    expect(unknown(await plan(files, { after: ['app'] }))).toEqual([]);
   });
 });
