@@ -42,6 +42,7 @@ import { expectationWarnings } from './expectation-warnings.js';
 import { unusedSkips } from './unused-skips.js';
 import { checkColumns } from './resolve/columns.js';
 import { checkIndexNames } from './resolve/index-names.js';
+import { checkConstraintNames } from './resolve/constraint-names.js';
 import { SetChain } from './order/set-chain.js';
 import { Precedence } from './order/precedence.js';
 
@@ -153,6 +154,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   // Whether a column exists when a statement names it depends on the order of the steps.
   const precedence = new Precedence(graph, stepOf);
   checkColumns(topology, live, log, precedence);
+  checkConstraintNames(topology, live, log, precedence);
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
   const reverts = revertSteps(graph.drafts, read.reverts);

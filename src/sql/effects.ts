@@ -117,6 +117,17 @@ export interface ColumnFacts {
   readonly complete?: boolean;
   /** Indexes its PRIMARY KEY and UNIQUE constraints make, by the name written or the one PostgreSQL chooses (`t_pkey`, `t_a_key`). */
   readonly indexes?: readonly string[];
+  /** Constraints it adds (PRIMARY KEY, UNIQUE, EXCLUDE, FOREIGN KEY, CHECK), by the name written or the one PostgreSQL chooses. */
+  readonly constraints?: readonly ConstraintName[];
+  /** Constraints it drops by name (`DROP CONSTRAINT [IF EXISTS] x`). */
+  readonly droppedConstraints?: readonly string[];
+}
+
+/** A constraint's name: `chosen` when PostgreSQL picks it (it then avoids names the table already has). */
+export interface ConstraintName {
+  readonly name: string;
+  readonly kind: 'primary key' | 'unique' | 'exclusion' | 'foreign key' | 'check';
+  readonly chosen?: true;
 }
 
 /**

@@ -7,7 +7,7 @@
  * alterColumnFacts(parse('ALTER TABLE t ADD COLUMN a int, ALTER COLUMN b SET NOT NULL').stmts[0].stmt.AlterTableStmt)
  * // { added: ['a'], used: ['b'] }
  */
-import type { ColumnFacts } from '../effects.js';
+import type { ColumnFacts, ConstraintName } from '../effects.js';
 import { names, type AstNode } from './ast.js';
 
 /** Commands of ALTER TABLE that act on an existing column named by `name`. */
@@ -22,18 +22,24 @@ export function createColumnFacts(body: AstNode): ColumnFacts {
   let complete = !(body.inhRelations?.length || body.partbound || body.ofTypename);
   const used: string[] = [];
   const indexes: string[] = [];
+  const constraints: ConstraintName[] = [];
   const table: string = body.relation?.relname ?? '';
   for (const elt of body.tableElts ?? []) {
     if (elt.ColumnDef) {
       added.push(elt.ColumnDef.colname);
-      for (const c of elt.ColumnDef.constraints ?? []) if (c.Constraint) indexes.push(...constraintIndex(c.Constraint, table, [elt.ColumnDef.colname]));
+      for (const c of elt.ColumnDef.constraints ?? []) {
+        if (!c.Constraint) continue;
+        indexes.push(...constraintIndex(c.Constraint, table, [elt.ColumnDef.colname]));
+        constraints.push(...constraintName(c.Constraint, table, [elt.ColumnDef.colname]));
+      }
     } else if (elt.TableLikeClause) complete = false;
     else if (elt.Constraint) {
       used.push(...constraintColumns(elt.Constraint));
       indexes.push(...constraintIndex(elt.Constraint, table, names(elt.Constraint.keys)));
+      constraints.push(...constraintName(elt.Constraint, table, undefined));
     }
   }
-  return { added, ...(used.length ? { used: [...new Set(used)] } : {}), ...(complete ? { complete } : {}), ...(indexes.length ? { indexes } : {}) };
+  return { added, ...(used.length ? { used: [...new Set(used)] } : {}), ...(complete ? { complete } : {}), ...(indexes.length ? { indexes } : {}), ...(constraints.length ? { constraints } : {}) };
 }
 
 /** The index a PRIMARY KEY or UNIQUE constraint makes: its name, or the one PostgreSQL chooses for it. */
@@ -41,6 +47,25 @@ function constraintIndex(k: AstNode, table: string, columns: readonly string[]):
   if (k.contype === 'CONSTR_PRIMARY') return [k.conname ?? chosenName(table, undefined, 'pkey')];
   if (k.contype === 'CONSTR_UNIQUE') return [k.conname ?? chosenName(table, columns.join('_'), 'key')];
   if (k.contype === 'CONSTR_EXCLUSION' && k.conname) return [k.conname];
+  return [];
+}
+
+const CONSTRAINT_KINDS: Readonly<Record<string, ConstraintName['kind']>> = {
+  CONSTR_PRIMARY: 'primary key', CONSTR_UNIQUE: 'unique', CONSTR_EXCLUSION: 'exclusion', CONSTR_FOREIGN: 'foreign key', CONSTR_CHECK: 'check',
+};
+
+/**
+ * A constraint's name: written, or chosen by PostgreSQL for a primary key, unique or foreign key (`t_pkey`,
+ * `t_a_key`, `t_a_fkey`). A CHECK's chosen name depends on its expression and is left out. `column`: the
+ * column a column constraint is written on.
+ */
+function constraintName(k: AstNode, table: string, column: readonly string[] | undefined): ConstraintName[] {
+  const kind = CONSTRAINT_KINDS[k.contype];
+  if (!kind) return [];
+  if (k.conname) return [{ name: k.conname, kind }];
+  if (kind === 'primary key') return [{ name: chosenName(table, undefined, 'pkey'), kind, chosen: true }];
+  if (kind === 'unique') return [{ name: chosenName(table, (column ?? names(k.keys)).join('_'), 'key'), kind, chosen: true }];
+  if (kind === 'foreign key') return [{ name: chosenName(table, (column ?? names(k.fk_attrs)).join('_'), 'fkey'), kind, chosen: true }];
   return [];
 }
 
@@ -63,9 +88,13 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const dropped: string[] = [];
   const used: string[] = [];
   const indexes: string[] = [];
+  const constraints: ConstraintName[] = [];
+  const droppedConstraints: string[] = [];
+  const table: string = body.relation?.relname ?? '';
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
+    if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.push(cmd.name);
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) added.push(cmd.def.ColumnDef.colname);
     else if (cmd.subtype === 'AT_DropColumn' && cmd.name) {
       dropped.push(cmd.name);
@@ -75,13 +104,21 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
     else if (ON_COLUMN.has(cmd.subtype) && cmd.name) used.push(cmd.name);
     else if (cmd.subtype === 'AT_AddConstraint' && cmd.def?.Constraint) {
       used.push(...constraintColumns(cmd.def.Constraint));
-      indexes.push(...constraintIndex(cmd.def.Constraint, body.relation?.relname ?? '', names(cmd.def.Constraint.keys)));
+      indexes.push(...constraintIndex(cmd.def.Constraint, table, names(cmd.def.Constraint.keys)));
+      constraints.push(...constraintName(cmd.def.Constraint, table, undefined));
     }
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
-      for (const k of cmd.def.ColumnDef.constraints ?? []) if (k.Constraint) indexes.push(...constraintIndex(k.Constraint, body.relation?.relname ?? '', [cmd.def.ColumnDef.colname]));
+      for (const k of cmd.def.ColumnDef.constraints ?? []) {
+        if (!k.Constraint) continue;
+        indexes.push(...constraintIndex(k.Constraint, table, [cmd.def.ColumnDef.colname]));
+        constraints.push(...constraintName(k.Constraint, table, [cmd.def.ColumnDef.colname]));
+      }
     }
   }
-  const facts = { ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}) };
+  const facts = {
+    ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}),
+    ...(constraints.length ? { constraints } : {}), ...(droppedConstraints.length ? { droppedConstraints } : {}),
+  };
   return Object.keys(facts).length ? facts : undefined;
 }
 
