@@ -218,6 +218,20 @@ export interface SkippedStatement {
   readonly reason: string;
 }
 
+/**
+ * A file in a set's directories that the plan will not apply, with why: a program in another language,
+ * SQL for another engine (`.sql.sqlite`), an engine suffix the set does not declare, a down file with no
+ * up file, or a file that holds no statement (empty, only comments). Listed where it is in its set's
+ * order, so what it should do can be done by hand at that point.
+ */
+export interface NotRunFile {
+  readonly set: string;
+  readonly file: string;
+  readonly reason: string;
+  /** The step of its set that comes just before it (the last one of the file before it); absent when it is first. */
+  readonly after?: string;
+}
+
 export type ConflictKind =
   | 'duplicate_create'
   | 'missing_object'
@@ -318,6 +332,8 @@ export interface Plan {
   readonly objects: readonly PlannedObject[];
   readonly conflicts: readonly Conflict[];
   readonly skipped: readonly SkippedStatement[];
+  /** Files in the sets' directories that the plan does not apply, each with why, in their sets' order. */
+  readonly notRun: readonly NotRunFile[];
   readonly diagnostics: readonly Diagnostic[];
   readonly expectations: readonly import('../topology/model.js').Expectation[];
 }

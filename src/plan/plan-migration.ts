@@ -45,6 +45,7 @@ import { checkIndexNames } from './resolve/index-names.js';
 import { checkConstraintNames } from './resolve/constraint-names.js';
 import { SetChain } from './order/set-chain.js';
 import { Precedence } from './order/precedence.js';
+import { placeNotRun } from './order/not-run.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
 
@@ -187,6 +188,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     objects,
     conflicts: log.conflicts(),
     skipped: skippedStatements(units, read.skippedFiles),
+    notRun: placeNotRun(topology, read.notRun, steps),
     diagnostics: sortDiagnostics(diagnostics),
     expectations: topology.expectations,
   };

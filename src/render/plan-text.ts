@@ -2,7 +2,7 @@
  * Renders a plan for a terminal, in the spirit of `terraform plan`: stores,
  * conflicts with their resolutions, then per wave and store what each step
  * creates, alters, copies and drops, the contract phase apart, skipped
- * statements with reasons, and a summary line.
+ * statements with reasons, files not run with why, and a summary line.
  *
  * @example
  * process.stdout.write(renderPlanText(plan, { color: process.stdout.isTTY }));
@@ -50,6 +50,10 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   if (plan.skipped.length > 0) {
     out.push('', c.bold('Skipped statements'));
     for (const s of plan.skipped) out.push(s.statement === undefined ? `  ${c.dim(s.file)} whole file: ${s.reason}` : `  ${c.dim(`${s.file}:${s.line}`)} statement ${s.statement + 1}: ${s.reason}`);
+  }
+  if (plan.notRun.length > 0) {
+    out.push('', c.bold('Files not run') + c.dim(' (the plan does not apply them; do what they should do by hand, at that point of the order)'));
+    for (const f of plan.notRun) out.push(`  ${c.dim(f.file)}: ${f.reason}${f.after ? c.dim(` (after ${f.after})`) : c.dim(` (first of set "${f.set}")`)}`);
   }
   if (plan.conflicts.length > 0) out.push('');
   renderConflicts(plan.conflicts, out, c, options.verbose ?? false);

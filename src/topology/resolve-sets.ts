@@ -53,6 +53,8 @@ export function resolveSets(
       if (notRun.length > 0) notRunWarning(name, s.dir, notRun, pos(['sets', name], true), ds);
       if (listed.outsideVersions.length > 0) err('topology.outside_versions', `topology: set "${name}" reads version directories (versions: subdirs), so ${listed.outsideVersions.map((f) => `"${f}"`).join(', ')} beside them ${listed.outsideVersions.length === 1 ? 'is' : 'are'} in no version and not read`, pos(['sets', name, 'versions']), 'move each file into the version directory it belongs to, or read it with a set of its own', 'warning');
       if (files.length === 0) err('topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
+      // A down file with no up file is never run: the plan lists it with the files it does not apply.
+      notRun = [...notRun, ...listed.orphanReverts.map((o) => ({ file: o.file, name: o.name, reason: 'a down file (a revert) with no up file beside it: never run forward' }))];
       for (const o of listed.orphanReverts) {
         ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is a down file (a revert) with no up file beside it: it is never run`, file: o.file, line: 1, hint: `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
       }

@@ -23,6 +23,8 @@ export interface ReadResult {
   readonly files: Map<string, { parsed: ParsedFile; sha384: string }>;
   /** Files a topology `skip:` entry leaves out whole: never read, so their problems are not reported. */
   readonly skippedFiles: { readonly set: string; readonly file: string; readonly reason: string }[];
+  /** Files of the sets that are never run: the sets' own list (other languages, engines) and files that hold no statement. */
+  readonly notRun: { readonly set: string; readonly file: string; readonly reason: string }[];
   /** The revert of each file that has one (its down file or down section), by file. */
   readonly reverts: Map<string, StepRevert>;
   readonly diagnostics: Diagnostic[];
@@ -52,6 +54,7 @@ export async function readMigrationsInParallel(topology: Topology, options: Pars
 interface Sources {
   readonly sources: Source[];
   readonly skippedFiles: ReadResult['skippedFiles'];
+  readonly notRun: ReadResult['notRun'];
   /** Problems found before parsing (a variable with no value). */
   readonly diagnostics: Diagnostic[];
 }
@@ -59,12 +62,13 @@ interface Sources {
 function migrationSources(topology: Topology): Sources {
   const sources: Source[] = [];
   const skippedFiles: ReadResult['skippedFiles'] = [];
+  const notRun: ReadResult['notRun'] = [];
   const diagnostics: Diagnostic[] = [];
   // Skip entries name files by name or glob within their set.
   const skipMatchers = topology.skips.map((s) => ({ skip: s, matches: picomatch(s.file) }));
   for (const set of setsInVersionOrder(topology)) {
     const storeEngine = onlyStoreEngine(topology, set);
-    for (const f of set.notRun) skippedFiles.push({ set: set.name, file: f.file, reason: `not run: ${f.reason}` });
+    for (const f of set.notRun) notRun.push({ set: set.name, file: f.file, reason: f.reason });
     set.files.forEach((file, fileIndex) => {
       const skips = skipMatchers.filter((m) => m.skip.set === set.name && m.matches(file.name)).map((m) => m.skip);
       const whole = skips.find((s) => !s.statements && !s.lines);
@@ -79,7 +83,7 @@ function migrationSources(topology: Topology): Sources {
       sources.push({ set, file, fileIndex, skips, job });
     });
   }
-  return { sources, skippedFiles, diagnostics };
+  return { sources, skippedFiles, notRun, diagnostics };
 }
 
 /** The engine of a service's set when the service has stores of one engine only: its files can be nothing else. */
@@ -93,7 +97,7 @@ function skipReason(skip: Skip): string {
   return `skipped by the topology (${skip.pos.file}:${skip.pos.line}): ${skip.reason}`;
 }
 
-function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsedSources: readonly ParsedSource[], readFile?: ReadFile): ReadResult {
+function toUnits({ sources, skippedFiles, notRun, diagnostics: before }: Sources, parsedSources: readonly ParsedSource[], readFile?: ReadFile): ReadResult {
   const units: Unit[] = [];
   const files = new Map<string, { parsed: ParsedFile; sha384: string }>();
   const reverts = new Map<string, StepRevert>();
@@ -103,6 +107,9 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
     const { parsed, sha384, downSections, noTransaction } = parsedSources[i]!;
     files.set(file.file, { parsed, sha384 });
     diagnostics.push(...parsed.diagnostics);
+    if (parsed.statements.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
+      notRun.push({ set: set.name, file: file.file, reason: `holds no statement to run (empty, only comments${downSections ? ', or only a down section' : ''})` });
+    }
     const down = readDownFile(file, readFile);
     if (down.diagnostic) diagnostics.push(down.diagnostic);
     if (down.revert) reverts.set(file.file, down.revert);
@@ -129,7 +136,7 @@ function toUnits({ sources, skippedFiles, diagnostics: before }: Sources, parsed
       });
     }
   });
-  return { units, files, skippedFiles, reverts, diagnostics };
+  return { units, files, skippedFiles, notRun, reverts, diagnostics };
 }
 
 function covers(s: Skip, statement: number, line: number, endLine: number): boolean {
