@@ -15,6 +15,7 @@ import type { CliContext } from './cli-context.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
+import { unlockMessage } from './unlock-message.js';
 
 export function unlockCommand(program: Command, ctx: CliContext): void {
   program
@@ -40,16 +41,11 @@ export function unlockCommand(program: Command, ctx: CliContext): void {
         try {
           const r = await session.breakLock(opts.force ? { force: true } : {});
           const h = r.holder;
-          const who = h ? `${h.host ? `${h.host} ` : ''}pid ${h.pid} since ${h.since}${h.detail ? `, ${h.detail}` : ''}` : '';
           if (json) printEnvelope(ctx, 'unlock', { ok: !h || r.broken, store: store.name, locked: !!h && !r.broken, broken: r.broken, ...(h ? { holder: h, holderState: r.holderState } : {}) });
-          else if (!h) ctx.out(`unlock: store "${store.name}" is not locked\n`);
-          else if (r.broken) {
-            const state = r.holderState === 'dead' ? 'that process has ended' : r.holderState === 'alive' ? 'that process still runs: it will find its lock lost and start no new step' : 'whether that process still runs cannot be told from here';
-            ctx.out(`unlock: broke the lock of store "${store.name}" held by ${who} (${state})\n`);
-          } else if (r.hint) {
-            ctx.err(c.yellow(`unlock: store "${store.name}" is locked by ${who}\n  hint: ${r.hint}`) + '\n');
-          } else {
-            ctx.err(c.yellow(`unlock: store "${store.name}" is locked by ${who}, which still runs on this host; the lock was kept\n  hint: wait for it, stop it, or break the lock anyway with --force`) + '\n');
+          else {
+            const m = unlockMessage(store.name, r);
+            if ('out' in m) ctx.out(m.out);
+            else ctx.err(c.yellow(m.warning) + '\n');
           }
           ctx.setExit(!h || r.broken ? EXIT_OK : EXIT_PROBLEMS);
         } finally {

@@ -25,6 +25,11 @@ export interface ClickHouseConnection {
   /** Streams the raw output of a query that carries its own FORMAT clause. */
   stream(sql: string): Promise<Readable>;
   close(): Promise<void>;
+  /**
+   * The data directory of embedded chdb, which no other process can open
+   * while this connection is open (see chdb-holder.ts); undefined for a server.
+   */
+  readonly embeddedPath?: string;
 }
 
 /** The path of a `chdb://` URL, or undefined for a server URL. */
@@ -51,7 +56,7 @@ export async function openClickHouse(url: string, options: { cluster?: string; w
     const clusters = [...new Set([...chdbClusters(url), ...(options.cluster ? [options.cluster] : [])])];
     const handle = await acquireChdb(path, clusters, options.wait);
     // chdb keeps one session: a setting given with a statement stays set after it, so it is reset at once.
-    return over((work, database) => handle.run(work, database), () => handle.release(), true, clusters);
+    return { ...over((work, database) => handle.run(work, database), () => handle.release(), true, clusters), embeddedPath: path };
   }
   const clients = new Map<string, ClickHouseClient>();
   const clientFor = (database?: string): ClickHouseClient => {

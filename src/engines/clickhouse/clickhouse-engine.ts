@@ -18,7 +18,8 @@ export const clickhouseEngine: Engine = {
   async connect(options) {
     const conn = await openClickHouse(options.url, { ...(options.cluster ? { cluster: options.cluster } : {}), ...(options.wait ? { wait: options.wait } : {}) });
     try {
-      await conn.rows('SELECT 1 AS ok');
+      // Embedded chdb is open once acquired; a server is asked.
+      if (conn.embeddedPath === undefined) await conn.rows('SELECT 1 AS ok');
     } catch (e) {
       await conn.close().catch(() => undefined);
       throw new TopoplanError('apply.connect', `apply: cannot connect to ClickHouse of store "${options.store}": ${(e as Error).message}`, [], { cause: e });

@@ -28,6 +28,7 @@ interface TableRow { name: string; engine: string; engine_full: string; sorting_
 interface ColumnRow { table: string; name: string; type: string; default_kind: string; default_expression: string }
 
 export async function inspectClickHouse(conn: ClickHouseConnection, database: string, scope: InspectScope = 'full'): Promise<SchemaSnapshot> {
+  if (scope === 'names') return inspectNames(conn, database);
   const db = chString(database);
   const exists = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.databases WHERE name = ${db}`);
   if (Number(exists[0]?.n ?? 0) === 0) return emptySnapshot();
@@ -35,13 +36,11 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
     `SELECT name, engine, engine_full, sorting_key, partition_key, primary_key, sampling_key, as_select, create_table_query AS def FROM system.tables
       WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade') ORDER BY name`,
   );
-  // Names only: no columns, and no functions (system.functions lists every function of the server, the slowest query here).
-  const full = scope === 'full';
-  const columns = full ? await conn.rows<ColumnRow>(`SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = ${db} ORDER BY table, position`) : [];
+  const columns = await conn.rows<ColumnRow>(`SELECT table, name, type, default_kind, default_expression FROM system.columns WHERE database = ${db} ORDER BY table, position`);
   const indexes = await conn.rows<{ table: string; name: string; type_full: string; expr: string; granularity: string | number }>(
     `SELECT table, name, type_full, expr, granularity FROM system.data_skipping_indices WHERE database = ${db} ORDER BY table, name`,
   );
-  const functions = full ? await conn.rows<{ name: string; def: string }>(`SELECT name, create_query AS def FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name`) : [];
+  const functions = await conn.rows<{ name: string; def: string }>(`SELECT name, create_query AS def FROM system.functions WHERE origin = 'SQLUserDefined' ORDER BY name`);
   const columnsOf = new Map<string, ColumnInfo[]>();
   for (const c of columns) {
     const list = columnsOf.get(c.table) ?? [];
@@ -81,6 +80,31 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
     objects.push({ kind: 'function', name: f.name, routine: f.name, arguments: '', returns: '', language: 'sql', bodyHash: `md5:${createHash('md5').update(f.def).digest('hex')}` });
   }
   return snapshotOf(objects, (o) => (o.kind === 'index' ? o.definition : created.get(o.name) ?? ''));
+}
+
+/**
+ * The names of tables, views (with a materialized view's target) and
+ * data-skipping indexes, in one query: what name expectations check. No
+ * columns, keys or definitions, and no functions (system.functions lists
+ * every function of the server, the slowest query of a full inspection); a
+ * database that does not exist has no rows, so it is not asked about first.
+ */
+async function inspectNames(conn: ClickHouseConnection, database: string): Promise<SchemaSnapshot> {
+  const db = chString(database);
+  // Output names differ from the columns read: an alias would shadow the column it is named after.
+  const rows = await conn.rows<{ object: string; engine: string; def: string; index: string }>(
+    `SELECT name AS object, engine, if(engine = 'MaterializedView', create_table_query, '') AS def, '' AS index FROM system.tables
+      WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade')
+     UNION ALL SELECT table AS object, '' AS engine, '' AS def, name AS index FROM system.data_skipping_indices WHERE database = ${db}`,
+  );
+  const objects: SchemaObject[] = rows.map((r): SchemaObject => {
+    const name = `${database}.${r.object}`;
+    if (r.index) return { kind: 'index', name: `${name}.${r.index}`, table: name, definition: '', unique: false };
+    if (!VIEW_ENGINES.includes(r.engine)) return { kind: 'table', name, columns: [], constraints: [], engine: r.engine };
+    const target = /^CREATE MATERIALIZED VIEW\s+\S+\s+TO\s+(\S+)/.exec(r.def)?.[1];
+    return { kind: 'view', name, materialized: r.engine === 'MaterializedView', definition: '', ...(target ? { target: target.replace(/`/g, '') } : {}) };
+  });
+  return snapshotOf(objects, () => '');
 }
 
 function column(c: ColumnRow): ColumnInfo {

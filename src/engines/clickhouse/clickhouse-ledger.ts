@@ -104,16 +104,31 @@ async function format(conn: ClickHouseConnection, database: string): Promise<'no
   return cols.some((c) => c.name === 'fingerprint') ? 'records' : 'legacy';
 }
 
-/** Newest row per key, removals left out; empty when the database or the ledger does not exist. */
-export async function readLedgerState(conn: ClickHouseConnection, database: string): Promise<LedgerState> {
-  const kind = await format(conn, database);
-  if (kind === 'none') return { records: [] };
-  if (kind === 'legacy') return { records: [], legacy: await readLegacy(conn, database) };
-  const rows = await conn.rows<Row & { removed: number }>(
-    `SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, toUnixTimestamp64Milli(applied_at) AS applied_ms, duration_ms, sql, source, removed, version
-       FROM ${table(database)} ORDER BY file, fingerprint, version DESC, status = 'applied' DESC LIMIT 1 BY file, fingerprint`,
-  );
+/** A ledger as read, and whether its table exists in the records format (then it needs no `ensureLedger`). */
+export type ReadLedger = LedgerState & { readonly found: boolean };
+
+/**
+ * Newest row per key, removals left out; empty when the database or the
+ * ledger does not exist. The records are read at once, without asking first
+ * which format the table is in: a missing database or table answers for
+ * itself, and only a table without a `fingerprint` column (the per-step
+ * format) is looked at again.
+ */
+export async function readLedgerState(conn: ClickHouseConnection, database: string): Promise<ReadLedger> {
+  let rows: (Row & { removed: number })[];
+  try {
+    rows = await conn.rows<Row & { removed: number }>(
+      `SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, toUnixTimestamp64Milli(applied_at) AS applied_ms, duration_ms, sql, source, removed, version
+         FROM ${table(database)} ORDER BY file, fingerprint, version DESC, status = 'applied' DESC LIMIT 1 BY file, fingerprint`,
+    );
+  } catch (e) {
+    const type = (e as { type?: unknown }).type;
+    if (type === 'UNKNOWN_DATABASE' || type === 'UNKNOWN_TABLE') return { records: [], found: false };
+    if (type !== 'UNKNOWN_IDENTIFIER' || (await format(conn, database)) !== 'legacy') throw e;
+    return { records: [], legacy: await readLegacy(conn, database), found: false };
+  }
   return {
+    found: true,
     records: rows
       .filter((r) => Number(r.removed) === 0)
       .sort((a, b) => Number(a.applied_ms) - Number(b.applied_ms) || byVersion(a, b) || a.ordinal - b.ordinal)

@@ -136,11 +136,16 @@ export async function tableLockHolder(conn: ClickHouseConnection, database: stri
 }
 
 async function ensureLockTable(conn: ClickHouseConnection, table: LockTable): Promise<void> {
-  await conn.command(table.create);
-  if (table.quorum) return;
+  // A cluster's table is created ON CLUSTER every time: a node added since has none yet.
+  if (table.quorum) {
+    await conn.command(table.create);
+    return;
+  }
+  // One look at its columns says whether there is anything to do: nothing, once the table is there.
+  const have = new Set((await conn.rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = 'default' AND table = 'topoplan_locks'`)).map((c) => c.name));
+  if (have.size === 0) await conn.command(table.create);
   // Tables made before claims carried their process get the columns once; an ALTER that changes nothing still costs a mutation round.
-  const have = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.columns WHERE database = 'default' AND table = 'topoplan_locks' AND name IN ('host', 'pid', 'process')`);
-  if (Number(have[0]?.n ?? 0) < 3) {
+  else if (!['host', 'pid', 'process'].every((c) => have.has(c))) {
     await conn.command(`ALTER TABLE ${table.name} ADD COLUMN IF NOT EXISTS host String, ADD COLUMN IF NOT EXISTS pid UInt32, ADD COLUMN IF NOT EXISTS process String`);
   }
 }

@@ -25,6 +25,7 @@ import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { ledgerWrites } from '../ledger-records.js';
 import { ensureLedger, readLedgerState, removeRecords, upgradeLedgerTable, writeRecords } from './clickhouse-ledger.js';
 import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-lock.js';
+import { acquireEmbeddedLock, breakEmbeddedLock } from './embedded-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
 import { chTable } from './clickhouse-sql.js';
 import { backupClickHouse } from './backup-clickhouse.js';
@@ -51,7 +52,10 @@ export class ClickHouseSession implements EngineSession {
   private pendingSince = 0;
 
   async lock(options: LockOptions): Promise<() => Promise<void>> {
-    const lock = await acquireTableLock(this.conn, { store: this.options.store, database: this.options.database, cluster: this.options, ...options });
+    const request = { store: this.options.store, database: this.options.database, cluster: this.options, ...options };
+    // Embedded: no other process can open the store while this one has it open, so the claim is held in memory.
+    const embedded = this.conn.embeddedPath;
+    const lock = embedded !== undefined ? await acquireEmbeddedLock(embedded, request) : await acquireTableLock(this.conn, request);
     this.held = lock;
     return async () => {
       if (this.held === lock) this.held = undefined;
@@ -80,13 +84,17 @@ export class ClickHouseSession implements EngineSession {
     await this.write([]);
   }
 
-  breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
+  async breakLock(options: { force?: boolean } = {}): Promise<LockBreak> {
+    const embedded = this.conn.embeddedPath;
+    if (embedded !== undefined) return breakEmbeddedLock(embedded, this.options.database, options.force);
     return breakTableLock(this.conn, this.options.database, options.force, this.options);
   }
 
   /** The ledger as written, with the rows this session has not written yet. */
   async readLedger(): Promise<LedgerState> {
-    const state = await readLedgerState(this.conn, this.options.database);
+    const { found, ...state } = await readLedgerState(this.conn, this.options.database);
+    // A ledger found in the records format is there to write to.
+    if (found) this.ledgerReady = true;
     if (this.pending.length === 0 || state.legacy) return state;
     const key = (r: LedgerKey) => `${r.file}\u0000${r.fingerprint}`;
     const mine = new Set(this.pending.map(key));

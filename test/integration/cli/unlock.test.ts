@@ -36,7 +36,7 @@ afterAll(async () => {
 const deadPid = () => Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
 
 describe('topoplan unlock', () => {
-  it('breaks the claim a killed apply left, naming it; then the store is not locked', async () => {
+  it('breaks the claim a killed apply left on a server, naming it; on embedded ClickHouse such a claim holds nothing', async () => {
     const conn = await openClickHouse(chServer.url);
     try {
       await tableLockHolder(conn, 'unlock_events');
@@ -50,7 +50,12 @@ describe('topoplan unlock', () => {
     }
     const r = await cli(['unlock', topologyFile, '--store', 'events']);
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(new RegExp(`^unlock: broke the lock of store "events" held by ${thisProcess().host} pid \\d+ since \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(that process has ended\\)\\n$`));
+    if (chServer.source === 'chdb') {
+      // A killed process leaves no lock on embedded ClickHouse: no other process can open its data directory while one holds a claim.
+      expect(r.out).toBe('unlock: store "events" is not locked\n');
+    } else {
+      expect(r.out).toMatch(new RegExp(`^unlock: broke the lock of store "events" held by ${thisProcess().host} pid \\d+ since \\d{4}-\\d\\d-\\d\\dT[^ ]+ \\(that process has ended\\)\\n$`));
+    }
     const again = await cli(['unlock', topologyFile, '--store', 'events']);
     expect(again.out).toBe('unlock: store "events" is not locked\n');
     expect(again.code).toBe(0);

@@ -223,15 +223,16 @@ describe('clickhouse engine', () => {
     }
   });
 
+  // A server's claims live in a table (on embedded ClickHouse a session holds its claim in memory, tested below).
   it('breaks at once, with a line, the claim of a holder on this host whose process has ended', async () => {
     const conn = await openClickHouse(server.url);
     try {
       // What an apply killed while holding the lock leaves: its claim, with a lease of an hour.
       await insertClaim(conn, { owner: 'killed apply', host: thisProcess().host, pid: deadPid(), fingerprint: thisProcess().fingerprint, leaseMs: 3_600_000 });
       const notes: string[] = [];
-      const release = await session.lock({ timeoutMs: 0, onNote: (n) => notes.push(n) });
+      const lock = await acquireTableLock(conn, { store: 'analytics', database: DB, timeoutMs: 0, onNote: (n) => notes.push(n) });
       expect(notes).toEqual([expect.stringMatching(new RegExp(`^store "analytics": broke the lock of ${thisProcess().host} pid \\d+ since \\d{4}-.*: that process has ended$`))]);
-      await release();
+      await lock.release();
     } finally {
       await conn.close();
     }
@@ -241,9 +242,10 @@ describe('clickhouse engine', () => {
     const conn = await openClickHouse(server.url);
     try {
       await insertClaim(conn, { owner: 'elsewhere', host: 'another-host', pid: 4242, fingerprint: 'x:1:1', leaseMs: 600 });
-      await expect(session.lock({ timeoutMs: 0 })).rejects.toThrow(/locked by another apply \(another-host pid 4242 since /);
-      const release = await session.lock({ timeoutMs: 10_000, pollMs: 50 });
-      await release();
+      const request = { store: 'analytics', database: DB, timeoutMs: 0 };
+      await expect(acquireTableLock(conn, request)).rejects.toThrow(/locked by another apply \(another-host pid 4242 since /);
+      const lock = await acquireTableLock(conn, { ...request, timeoutMs: 10_000, pollMs: 50 });
+      await lock.release();
     } finally {
       await conn.close();
     }
@@ -286,6 +288,39 @@ describe('clickhouse engine', () => {
     }
   });
 
+  it('gives a claim table made before claims carried their process the columns, once', async () => {
+    const conn = await openClickHouse(server.url);
+    try {
+      await conn.command('DROP TABLE IF EXISTS default.topoplan_locks SYNC');
+      await conn.command("CREATE TABLE default.topoplan_locks (name String, owner String, kind LowCardinality(String), expires DateTime64(3, 'UTC'), version UInt64, at DateTime64(3, 'UTC') DEFAULT now64(3, 'UTC')) ENGINE = MergeTree ORDER BY (name, version)");
+      const lock = await acquireTableLock(conn, { store: 'analytics', database: DB, timeoutMs: 1_000 });
+      expect(await tableLockHolder(conn, DB)).toMatchObject({ host: thisProcess().host, pid: process.pid });
+      await lock.release();
+      const columns = await conn.rows<{ name: string }>("SELECT name FROM system.columns WHERE database = 'default' AND table = 'topoplan_locks' ORDER BY position");
+      expect(columns.map((c) => c.name)).toEqual(['name', 'owner', 'kind', 'expires', 'version', 'at', 'host', 'pid', 'process']);
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('on embedded ClickHouse, holds a session\'s claim in the process: nothing is written, a claim in the table does not count', async (ctx) => {
+    if (!server.url.startsWith('chdb:')) ctx.skip('the server is not embedded: its claims are in the table, as tested above');
+    const conn = await openClickHouse(server.url);
+    try {
+      // No other process can open the data directory while this one has it: a claim in the table is one no process holds.
+      await insertClaim(conn, { owner: 'elsewhere', host: 'another-host', pid: 4242, fingerprint: 'x:1:1', leaseMs: 3_600_000 });
+      const rows = async () => (await conn.rows<{ n: string }>(`SELECT count() AS n FROM default.topoplan_locks WHERE name = ${chString(DB)}`))[0]!.n;
+      const before = await rows();
+      const release = await session.lock({ timeoutMs: 0 });
+      expect(await session.breakLock()).toMatchObject({ broken: false, holderState: 'alive', holder: { pid: process.pid } });
+      await release();
+      expect(await rows()).toBe(before);
+      expect(await session.breakLock()).toEqual({ broken: false });
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('keeps two stores on one server apart, each running unqualified statements in its own database', async () => {
     const other = await clickhouseEngine.connect({ store: 'metrics', database: 'metrics', url: server.url });
     try {
@@ -323,5 +358,8 @@ describe('clickhouse engine', () => {
     const [full, names] = [await session.inspect(), await session.inspect('names')];
     expect([names.tables, names.views, names.indexes]).toEqual([full.tables, full.views, full.indexes]);
     expect(names.objects.find((o) => o.name === `${DB}.shaped`)).toMatchObject({ kind: 'table', engine: 'MergeTree', columns: [] });
+    const targets = (snap: typeof full) => snap.objects.flatMap((o) => (o.kind === 'view' ? [[o.name, o.materialized, o.target]] : []));
+    expect(targets(names)).toEqual(targets(full));
+    expect(targets(names)).toContainEqual([`${DB}.daily_mv`, true, `${DB}.daily`]);
   });
 });

@@ -15,6 +15,7 @@ import { storeStatus } from '../../../src/execute/store-status.js';
 import { resolveConnections, type Connections } from '../../../src/execute/resolve-connections.js';
 import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
 import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
+import { acquireTableLock } from '../../../src/engines/clickhouse/clickhouse-lock.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../src/plan/model.js';
 import { loadTopology } from '../../../src/topology/index.js';
@@ -129,12 +130,10 @@ describe('the collector tree on a one-node embedded cluster', () => {
     expect(r.stdout).toContain('traces:traces/000002_spans.up.sql#1 statement 1: ON CLUSTER obs ran on the one embedded node; ReplicatedMergeTree ran as MergeTree: replication is not proven on one node');
   });
 
-  it('claims each store\'s lock in the one table every node of the cluster holds, and one apply excludes another', async () => {
-    const claims = await ch.rows<{ name: string; kinds: string[] }>(
-      "SELECT name, groupArray(kind) AS kinds FROM (SELECT name, kind FROM default.topoplan_cluster_locks ORDER BY _block_number) GROUP BY name ORDER BY name",
-    );
-    expect(claims.map((c) => [c.name, c.kinds.slice(0, 1), c.kinds.at(-1)])).toEqual(['obs_logs', 'obs_meta', 'obs_traces'].map((db) => [db, ['claim'], 'release']));
-    expect(await ch.rows("SELECT name FROM system.tables WHERE database = 'default' AND name = 'topoplan_locks'")).toEqual([]);
+  it('locks each store in the process on embedded ClickHouse, one apply excluding another; a replicated store\'s claims go to the table every node holds', async () => {
+    // The apply wrote no claim: no other process can open the data directory while it runs.
+    const lockTables = "SELECT name FROM system.tables WHERE database = 'default' AND name IN ('topoplan_locks', 'topoplan_cluster_locks')";
+    expect(await ch.rows(lockTables)).toEqual([]);
     const connect = () => clickhouseEngine.connect({ store: 'traces', database: 'obs_traces', url: conns.connections.traces!, cluster: 'obs', replicated: true });
     const [one, two] = [await connect(), await connect()];
     try {
@@ -146,6 +145,14 @@ describe('the collector tree on a one-node embedded cluster', () => {
       await one.close();
       await two.close();
     }
+    // On a server, the claims of a replicated store are in one replicated table, ordered by Keeper's block numbers.
+    const lock = await acquireTableLock(ch, { store: 'traces', database: 'obs_traces', timeoutMs: 1_000, cluster: { cluster: 'obs', replicated: true } });
+    await lock.release();
+    const claims = await ch.rows<{ name: string; kinds: string[] }>(
+      "SELECT name, groupArray(kind) AS kinds FROM (SELECT name, kind FROM default.topoplan_cluster_locks ORDER BY _block_number) GROUP BY name ORDER BY name",
+    );
+    expect(claims).toEqual([{ name: 'obs_traces', kinds: ['claim', 'release'] }]);
+    expect(await ch.rows(lockTables)).toEqual([{ name: 'topoplan_cluster_locks' }]);
   });
 
   it('changes nothing when applied again', async () => {
