@@ -6,6 +6,7 @@ import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-eng
 import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
 import { acquireTableLock, breakTableLock, tableLockHolder } from '../../../src/engines/clickhouse/clickhouse-lock.js';
 import { chString } from '../../../src/engines/clickhouse/clickhouse-sql.js';
+import { removeRecords, writeRecords } from '../../../src/engines/clickhouse/clickhouse-ledger.js';
 import { thisProcess } from '../../../src/engines/process-identity.js';
 import { StatementError } from '../../../src/engines/statement-error.js';
 import type { EngineSession } from '../../../src/engines/engine.js';
@@ -159,6 +160,21 @@ describe('clickhouse engine', () => {
     expect((await records()).filter((r) => r.stepId.startsWith('ch:many#')).sort((a, b) => a.ordinal - b.ordinal)).toEqual(writes);
     await session.record([], writes.map((w) => ({ file: w.file, fingerprint: w.fingerprint })));
     expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([]);
+    // Rows numbered by a server's clock and by this process's (embedded chdb's) are read alike; a later row wins either way.
+    const conn = await openClickHouse(server.url);
+    try {
+      for (const [first, then] of [['server', 'process'], ['process', 'server']] as const) {
+        await writeRecords(conn, DB, writes.slice(0, 2), undefined, first);
+        await removeRecords(conn, DB, writes.slice(1, 2), first);
+        await new Promise((r) => setTimeout(r, 5));
+        await writeRecords(conn, DB, [{ ...writes[0]!, origin: 'adopt' }], undefined, then);
+        expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([{ ...writes[0]!, origin: 'adopt' }]);
+        await removeRecords(conn, DB, writes.slice(0, 1), then);
+        expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([]);
+      }
+    } finally {
+      await conn.close();
+    }
   });
 
   it('upgrades a per-step ledger by building the new one beside it and swapping the two', async () => {
