@@ -31,7 +31,8 @@ function statementsOf(plan: Plan): Map<string, { readonly sql: string; readonly 
 /**
  * The CREATE that made an object: its defining statement, or, when that is a
  * `RENAME ... TO` it (a table made under another name, as guarded renames
- * do), the CREATE of the table renamed to it, as far back as renames go.
+ * do) or a `RENAME DATABASE` to its database, the CREATE of the table renamed
+ * or moved to it, as far back as renames go.
  */
 function creationOf(statements: ReturnType<typeof statementsOf>, key: string, name: string): string | undefined {
   const all = [...statements.values()];
@@ -41,12 +42,19 @@ function creationOf(statements: ReturnType<typeof statementsOf>, key: string, na
     const { sql, database } = all[at]!;
     const read = readStatement(sql);
     if (!read.kind.startsWith('RENAME')) return sql;
-    const bare = wanted.slice(wanted.lastIndexOf('.') + 1);
-    const from = read.effects.find((e) => e.action === 'rename' && e.renameTo === bare)?.object;
-    if (!from) return undefined;
-    wanted = `${from.schema ?? database}.${from.name}`;
+    const dot = wanted.lastIndexOf('.');
+    const [schema, bare] = [wanted.slice(0, dot), wanted.slice(dot + 1)];
+    // A RENAME DATABASE moved the object from the database it renamed.
+    const moved = read.effects.find((e) => e.action === 'rename' && e.object.kind === 'database' && e.renameTo === schema)?.object;
+    const from = moved ? undefined : read.effects.find((e) => e.action === 'rename' && e.object.kind !== 'database' && e.renameTo === bare)?.object;
+    if (!moved && !from) return undefined;
+    wanted = moved ? `${moved.name}.${bare}` : `${from!.schema ?? database}.${from!.name}`;
     const made = (q: { sql: string; database: string }) =>
-      readStatement(q.sql).effects.some((e) => (e.action === 'create' || (e.action === 'rename' && e.renameTo === from.name)) && `${e.object.schema ?? q.database}.${e.action === 'create' ? e.object.name : e.renameTo}` === wanted);
+      readStatement(q.sql).effects.some((e) =>
+        e.object.kind === 'database'
+          ? e.action === 'rename' && e.renameTo === wanted.slice(0, wanted.lastIndexOf('.'))
+          : (e.action === 'create' || (e.action === 'rename' && e.renameTo === wanted.slice(wanted.lastIndexOf('.') + 1))) && `${e.object.schema ?? q.database}.${e.action === 'create' ? e.object.name : e.renameTo}` === wanted,
+      );
     let k = at - 1;
     while (k >= 0 && !made(all[k]!)) k--;
     at = k;

@@ -81,7 +81,10 @@ export class Lifecycle {
   register(nodes: readonly NodeEffects[]): void {
     for (const n of nodes) {
       for (const e of n.effects) {
-        if (e.object.kind === 'database') continue;
+        if (e.object.kind === 'database') {
+          if (e.action === 'rename' && e.renameTo) this.moveDatabase(n, e.object.name, e.renameTo);
+          continue;
+        }
         let renamed: Version | undefined;
         if (e.action === 'drop' || e.action === 'rename') {
           const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
@@ -97,6 +100,20 @@ export class Lifecycle {
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
         if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) this.addVersion(n, { ...(renamed?.ref ?? e.object), name: e.renameTo }, renamed?.holdsData);
       }
+    }
+  }
+
+  /**
+   * A renamed database (ClickHouse `RENAME DATABASE a TO b`) takes every
+   * object in it along: each live version in `a` of the store ends at the
+   * rename and the same object goes on in `b`, so what uses `b.t` later runs
+   * after the rename, and what uses `a.t` before it.
+   */
+  private moveDatabase(n: NodeEffects, from: string, to: string): void {
+    for (const v of this.all.filter((x) => x.store === n.store && !x.dropNode && x.ref.schema === from && x.node !== n.node)) {
+      v.dropNode = n.node;
+      this.dep(v.node, n.node, `renames database ${from}, which holds ${label(v.ref)} created here`);
+      this.addVersion(n, { ...v.ref, schema: to }, v.holdsData);
     }
   }
 

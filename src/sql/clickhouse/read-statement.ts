@@ -87,7 +87,11 @@ function drop(c: TokenCursor, verb: string): StatementInfo {
   return { kind: `${verb} ${what}`, effects, ...(onCluster !== undefined ? { onCluster } : slot !== undefined ? { clusterSlot: slot } : {}) };
 }
 
-/** `RENAME TABLE [IF EXISTS] a TO b, c TO d [ON CLUSTER x]`; RENAME DATABASE changes no object the planner follows. */
+/**
+ * `RENAME TABLE [IF EXISTS] a TO b, c TO d [ON CLUSTER x]`, and of dictionaries;
+ * `RENAME DATABASE a TO b` renames the database, which moves every object in
+ * it (the planner moves them: it knows what each database holds).
+ */
 function rename(c: TokenCursor, tokens: readonly Token[]): StatementInfo {
   const what = c.acceptAny('TABLE', 'DICTIONARY', 'DATABASE') ?? 'TABLE';
   const ifExists = c.accept('IF', 'EXISTS');
@@ -97,7 +101,10 @@ function rename(c: TokenCursor, tokens: readonly Token[]): StatementInfo {
     if (!from || !c.accept('TO')) break;
     const to = c.name();
     if (!to) break;
-    if (what === 'DATABASE') continue;
+    if (what === 'DATABASE') {
+      effects.push({ action: 'rename', object: { kind: 'database', name: from.name }, renameTo: to.name, ...(ifExists ? { ifExists: true } : {}) });
+      continue;
+    }
     // A rename to another database moves the object; the planner follows renames within one.
     effects.push({ action: 'rename', object: refOf(from, what === 'DICTIONARY' ? 'dictionary' : 'table'), renameTo: to.name, ...(ifExists ? { ifExists: true } : {}) });
   } while (c.accept(','));

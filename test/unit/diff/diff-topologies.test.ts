@@ -1,4 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeProject } from '../../helpers/project.js';
 import { describe, expect, it } from 'vitest';
 import { diffTopologies, renderDiffMarkdown, renderDiffText } from '../../../src/diff/index.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
@@ -84,6 +86,24 @@ describe('diffTopologies of one ClickHouse tree, single node against a cluster',
     expect(diff.statements).toEqual({ changed: ddl, onCluster: ddl });
     expect(renderDiffText(diff)).toContain('    ON CLUSTER: — → obs');
     expect(renderDiffMarkdown(diff)).toContain('| table `obs_traces.spans_local` | ON CLUSTER | — | `obs` |');
+  });
+
+  it('compares a table a RENAME DATABASE moved by the CREATE it was made with', async () => {
+    const { dir, topologyFile } = makeProject(
+      {
+        'obs/001_scratch.sql': "CREATE TABLE obs_tmp.hits (id UInt64) ENGINE = {{.REPLICATED}}MergeTree ORDER BY id;\nRENAME DATABASE obs_tmp TO obs_archive;\n",
+      },
+      {
+        stores: { ch: { engine: 'clickhouse', database: 'obs' } },
+        sets: { obs: { dir: 'obs', variables: { REPLICATED: { store: 'replicated', default: 'false', values: { true: 'Replicated', false: '' } } } } },
+        services: { collector: { stores: { clickhouse: 'ch' }, sets: ['obs'] } },
+      },
+    );
+    writeFileSync(join(dir, 'cluster.yaml'), 'topoplan: 1\nname: cluster\nextends: topology.yaml\nstores:\n  ch: { engine: clickhouse, database: obs, cluster: obs, replicated: true }\n');
+    const [a, b] = [await planMigration(topologyFile, { env: {} }), await planMigration(join(dir, 'cluster.yaml'), { env: {} })];
+    const moved = diffTopologies(a, b).definitions.find((d) => d.name === 'obs_archive.hits')!;
+    expect(moved).toMatchObject({ kind: 'table', a: 'obs/001_scratch.sql:2', b: 'obs/001_scratch.sql:2' });
+    expect(moved.parts).toEqual([{ part: 'ON CLUSTER', b: 'obs' }, { part: 'engine', a: 'MergeTree', b: 'ReplicatedMergeTree' }]);
   });
 
   it('compares engines, keys, TTLs and column types of two definitions', async () => {

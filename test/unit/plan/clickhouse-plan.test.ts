@@ -81,6 +81,36 @@ describe('ClickHouse in the planner', () => {
     expect(p.objects.map((o) => o.name)).not.toContain('obs.also_never');
   });
 
+  it('moves the objects of a renamed database: uses of the new name run after the rename, of the old name before it', async () => {
+    const p = await plan({
+      'obs/001_scratch.sql': [
+        'CREATE DATABASE IF NOT EXISTS obs_tmp',
+        'CREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id',
+        'CREATE VIEW obs_tmp.hits_v AS SELECT id FROM obs_tmp.hits',
+        'INSERT INTO obs_tmp.hits SELECT number FROM numbers(3)',
+      ].join(';\n') + ';\n',
+      'obs/002_rename.sql': 'RENAME DATABASE obs_tmp TO obs_scratch;\n',
+      'obs/003_use.sql': ['CREATE VIEW obs.hit_ids AS SELECT id FROM obs_scratch.hits', 'OPTIMIZE TABLE obs_scratch.hits_v'].join(';\n') + ';\n',
+    });
+    expect(errors(p)).toEqual([]);
+    const rename = step(p, '002_rename.sql', 1);
+    // The rename waits for what still uses the old names, and what uses the new ones waits for it.
+    expect(rename.dependsOn).toEqual(expect.arrayContaining([step(p, '001_scratch.sql', 2).id, step(p, '001_scratch.sql', 3).id, step(p, '001_scratch.sql', 4).id]));
+    expect(step(p, '003_use.sql', 1).dependsOn).toContain(rename.id);
+    expect(step(p, '003_use.sql', 2).dependsOn).toContain(rename.id);
+    const names = p.objects.map((o) => o.name);
+    expect(names).toEqual(expect.arrayContaining(['obs_scratch.hits', 'obs_scratch.hits_v', 'obs.hit_ids']));
+    expect(names).not.toContain('obs_tmp.hits');
+  });
+
+  it('refuses a later use of a name the rename took away: it would have to run before the rename its file comes after', async () => {
+    const p = await plan({
+      'obs/001_scratch.sql': 'CREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME DATABASE obs_tmp TO obs_scratch;\n',
+      'obs/002_late.sql': 'INSERT INTO obs_tmp.hits VALUES (1);\n',
+    });
+    expect(errors(p).map((d) => d.message)).toEqual(['plan: steps depend on each other in a cycle: ch:obs/001_scratch.sql#2, ch:obs/002_late.sql#1']);
+  });
+
   it('keeps a SET in the step of the statement it governs', async () => {
     const p = await plan(files);
     const s = step(p, '002_reshape.sql', 5);

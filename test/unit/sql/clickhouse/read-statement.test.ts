@@ -36,6 +36,16 @@ describe('statements', () => {
     ]);
   });
 
+  it('reads RENAME DATABASE as a rename of the database, each pair of a list, with its ON CLUSTER', () => {
+    const r = readStatement('RENAME DATABASE obs_tmp TO obs_scratch, `old db` TO "new_db" ON CLUSTER obs');
+    expect(r).toMatchObject({ kind: 'RENAME DATABASE', onCluster: 'obs' });
+    expect(r.effects).toEqual([
+      { action: 'rename', object: { kind: 'database', name: 'obs_tmp' }, renameTo: 'obs_scratch' },
+      { action: 'rename', object: { kind: 'database', name: 'old db' }, renameTo: 'new_db' },
+    ]);
+    expect(readStatement('RENAME DATABASE a TO b')).toMatchObject({ clusterSlot: 'RENAME DATABASE a TO b'.length });
+  });
+
   it('reads the tables a CREATE TABLE ... AS SELECT fills itself from, after its engine clauses too', () => {
     const reads = (sql: string) => readStatement(sql).effects.filter((e) => e.action === 'reference').map((e) => [e.object.schema, e.object.name, e.via]);
     expect(reads('CREATE TABLE d.top ENGINE = MergeTree ORDER BY name AS SELECT name FROM d.spans JOIN d.services USING name')).toEqual([['d', 'spans', 'data'], ['d', 'services', 'data']]);
