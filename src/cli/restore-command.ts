@@ -45,7 +45,7 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
         if (!url) throw new TopoplanError('restore.unreachable', `restore: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);
         const r = await restoreBackup(backup.dir, { store: store.name, database: store.database, engine: store.engine, url, lockTimeoutMs: opts.lockTimeout, ...(opts.force ? { force: true } : {}) });
         for (const o of r.restored) {
-          const what = o.kind === 'columns' ? `${o.addedColumns.length ? `added column ${o.addedColumns.map((x) => `"${x}"`).join(', ')} back to` : 'filled columns of'} table "${o.table}", ${o.rows} rows by key` : `${o.created ? 'created' : 'loaded'} table "${o.table}" with ${o.rows} rows${o.addedColumns.length ? ` (columns ${o.addedColumns.map((x) => `"${x}"`).join(', ')} added back)` : ''}`;
+          const what = o.kind === 'definition' ? `${o.created ? 'created' : 'kept the existing'} "${o.table}" from its definition` : o.kind === 'columns' ? `${o.addedColumns.length ? `added column ${o.addedColumns.map((x) => `"${x}"`).join(', ')} back to` : 'filled columns of'} table "${o.table}", ${o.rows} rows by key` : `${o.created ? 'created' : 'loaded'} table "${o.table}" with ${o.rows} rows${o.addedColumns.length ? ` (columns ${o.addedColumns.map((x) => `"${x}"`).join(', ')} added back)` : ''}`;
           ctx.out(`restore: ${what} in store "${store.name}"\n`);
         }
         for (const n of backup.manifest.notBackedUp) ctx.out(c.yellow(`restore: not in this backup: ${n}`) + '\n');
@@ -58,6 +58,6 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
 
 function describe(b: FoundBackup, file: string, c: ReturnType<typeof pc.createColors>): string {
   const m = b.manifest;
-  const objects = m.objects.map((o) => `${o.kind === 'columns' ? `columns ${(o.destroyed ?? []).map((x) => `"${x}"`).join(', ')} of ` : ''}${o.table} (${o.rows} rows)`).join(', ') || 'nothing';
+  const objects = m.objects.map((o) => (o.kind === 'definition' ? `${(o.object ?? '').replace('_', ' ')} ${o.table} (definition)` : `${o.kind === 'columns' ? `columns ${(o.destroyed ?? []).map((x) => `"${x}"`).join(', ')} of ` : ''}${o.table} (${o.rows} rows)`)).join(', ') || 'nothing';
   return `${c.bold(m.createdAt)} store ${m.store}, before ${m.step}${m.at ? ` (${m.at})` : ''}: ${objects}\n  ${c.dim(`topoplan restore ${file} --backup ${b.dir}`)}`;
 }

@@ -44,6 +44,9 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
             else if (e.type === 'mapping') {
               say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (${e.mapping.format} copy)`);
               for (const m of e.mapping.columns) say(`    ${m.name.padEnd(20)} ${(m.from ?? '-').padEnd(16)} → ${(m.to ?? '-').padEnd(16)} ${m.how === 'copy' ? '' : m.how}`.trimEnd());
+            } else if (e.type === 'object') {
+              const o = e.result;
+              if (o.status !== 'absent') say(`  ${o.status === 'failed' ? c.red(o.status.padEnd(14)) : c.green(o.status.padEnd(14))} ${o.kind.replace('_', ' ')} ${o.dropped?.join(', ') ?? o.name} in ${o.from}${o.error ? `: ${o.error}` : ''}`);
             } else {
               const replaced = Object.entries(e.result.replaced ?? {}).map(([t, n]) => `${n} in ${t}`);
               say(`  ${e.result.status === 'failed' || e.result.status === 'mismatch' ? c.red(e.result.status.padEnd(14)) : c.green(e.result.status.padEnd(14))} ${e.result.table} ${e.result.from} → ${e.result.to}${e.result.rows !== undefined ? ` (${e.result.rows} rows${replaced.length ? `; replaced seed rows: ${replaced.join(', ')}` : ''})` : ''}${e.result.error ? `: ${e.result.error}` : ''}`);
@@ -52,18 +55,22 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
         });
         if (result.expand) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
         for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') ctx.err(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
+        // An embedded server stops when this command ends: its port would be wrong by then, so the line says how to get the url.
+        const setting = (s: (typeof result.cutover)[number]) => {
+          const server = cb.connections[s.store];
+          if (!tb.stores.get(s.store)?.url) return { value: `$(topoplan url ${opts.to} --store ${s.store})`, embedded: true };
+          const url = server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`;
+          return { value: s.searchPath ? withSearchPath(url, s.searchPath) : url, embedded: false };
+        };
         if (result.cutover.length) {
-          {
-            say(c.bold('cut over: set these and restart the services'));
-            for (const s of result.cutover) {
-              const server = cb.connections[s.store];
-              const url = server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`;
-              say(`  ${s.service}: ${s.env}=${s.searchPath ? withSearchPath(url, s.searchPath) : url}${s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
-            }
+          say(c.bold('cut over: set these and restart the services'));
+          for (const s of result.cutover) {
+            const v = setting(s);
+            say(`  ${s.service}: ${s.env}=${v.value}${v.embedded ? c.dim(`  (embedded server, stopped now${s.searchPath ? `; with search_path=${s.searchPath}` : ''})`) : s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
           }
         }
         for (const b of result.backups) say(c.yellow(`backup of ${b.table} (${b.rows} rows): ${b.path}`));
-        if (json) printEnvelope(ctx, 'transition', { ...result, cutover: result.cutover.map((s) => ({ ...s, ...(cb.connections[s.store] ? { setting: `${s.env}=${databaseUrl(cb.connections[s.store]!, s.database)}` } : {}) })) });
+        if (json) printEnvelope(ctx, 'transition', { ...result, cutover: result.cutover.map((s) => ({ ...s, setting: `${s.env}=${setting(s).value}` })) });
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
         await ca.stop();

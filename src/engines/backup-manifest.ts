@@ -27,9 +27,12 @@ export const MANIFEST_FILE = 'manifest.json';
  * - `table`: its definition and every row (a dropped or emptied table, or one whose rows are overwritten and that has no key).
  * - `columns`: the table's key and these columns of every row (a dropped or rewritten column), restored by key.
  * - `copy` (ClickHouse): a copy of the table in another database, with its rows.
+ * - `definition` (PostgreSQL): an object without rows (function, type, sequence, view), kept as the SQL that recreates it.
  */
 export interface BackedUpObject {
-  readonly kind: 'table' | 'columns' | 'copy';
+  readonly kind: 'table' | 'columns' | 'copy' | 'definition';
+  /** `definition`: the kind of object (`function`, `type`, `sequence`, `view`, `materialized_view`). */
+  readonly object?: string;
   /** Qualified name of the object in its store. */
   readonly table: string;
   /** What the statement does to it. */
@@ -180,10 +183,11 @@ export function manifestProblem(value: unknown): string | undefined {
   if (!Array.isArray(m.objects)) return '"objects" is not a list';
   for (const [i, o] of (m.objects as unknown[]).entries()) {
     const obj = o as Record<string, unknown> | null;
-    if (!obj || !['table', 'columns', 'copy'].includes(obj.kind as string)) return `object ${i + 1} has no known kind`;
+    if (!obj || !['table', 'columns', 'copy', 'definition'].includes(obj.kind as string)) return `object ${i + 1} has no known kind`;
     if (typeof obj.table !== 'string' || !Array.isArray(obj.columns) || !Array.isArray(obj.create) || !Array.isArray(obj.after)) return `object ${i + 1} lacks table, columns, create or after`;
     if (obj.kind === 'columns' && !Array.isArray(obj.key)) return `object ${i + 1} (columns of "${obj.table}") has no key`;
-    if (obj.kind !== 'copy' && (typeof obj.file !== 'string' || obj.file.includes('/') || obj.file.includes('\\'))) return `object ${i + 1} ("${obj.table}") names no data file in its directory`;
+    if (obj.kind === 'definition' && typeof obj.object !== 'string') return `object ${i + 1} (definition of "${obj.table}") names no kind of object`;
+    if (obj.kind !== 'copy' && obj.kind !== 'definition' && (typeof obj.file !== 'string' || obj.file.includes('/') || obj.file.includes('\\'))) return `object ${i + 1} ("${obj.table}") names no data file in its directory`;
   }
   if (!Array.isArray(m.notBackedUp)) return '"notBackedUp" is not a list';
   return undefined;

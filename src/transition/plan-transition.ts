@@ -9,6 +9,7 @@
  * tp.tables.map((t) => `${t.table}: ${t.from.database} → ${t.to.database}`)
  */
 import { diffTopologies } from '../diff/diff-topologies.js';
+import type { DefinitionKind } from '../engines/postgres/backup-definitions.js';
 import type { Plan } from '../plan/model.js';
 
 export interface Place {
@@ -21,6 +22,16 @@ export interface TableMove {
   readonly service: string;
   readonly from: Place;
   readonly to: Place;
+}
+
+/** An object without rows a moved service owns (function, type, sequence, view): contract drops it from its old database. */
+const DEFINITION_KINDS: readonly string[] = ['function', 'type', 'sequence', 'view', 'materialized_view'] satisfies readonly DefinitionKind[];
+
+export interface ObjectMove {
+  readonly kind: DefinitionKind;
+  readonly name: string;
+  readonly service: string;
+  readonly from: Place;
 }
 
 export interface Cutover {
@@ -38,6 +49,8 @@ export interface TransitionPlan {
   readonly from: { readonly topology: string; readonly file: string };
   readonly to: { readonly topology: string; readonly file: string };
   readonly tables: readonly TableMove[];
+  /** The other objects the moved services leave behind, in the order contract drops them: views first (before the tables), then functions, types, sequences. */
+  readonly objects: readonly ObjectMove[];
   readonly cutover: readonly Cutover[];
   /**
    * Plan B restricted to the databases A does not have: the expand phase applies it.
@@ -62,14 +75,24 @@ export function planTransition(a: Plan, b: Plan): TransitionPlan {
     return s && s.engine === 'postgres' ? { store, database: s.database } : undefined;
   };
   const tables: TableMove[] = [];
+  const objects: ObjectMove[] = [];
   for (const m of diff.moves) {
     for (const o of m.objects) {
+      if (DEFINITION_KINDS.includes(o.kind)) {
+        for (const s of o.from) {
+          const from = o.to.includes(s) ? undefined : place(a, s);
+          if (from) objects.push({ kind: o.kind as DefinitionKind, name: o.name, service: m.service, from });
+        }
+        continue;
+      }
       if (o.kind !== 'table' || o.from.length !== 1 || o.to.length !== 1) continue;
       const from = place(a, o.from[0]!);
       const to = place(b, o.to[0]!);
       if (from && to) tables.push({ table: o.name, service: m.service, from, to });
     }
   }
+  const order: readonly string[] = ['view', 'materialized_view', 'function', 'type', 'sequence'];
+  objects.sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind) || x.name.localeCompare(y.name));
   tables.sort((x, y) => position(x.table) - position(y.table) || x.table.localeCompare(y.table));
   const cutover = diff.services
     .filter((s) => s.changes && s.b.store && s.b.database)
@@ -85,5 +108,5 @@ export function planTransition(a: Plan, b: Plan): TransitionPlan {
     steps: b.steps.filter((s) => keep.has(s.id)).map((s) => ({ ...s, dependsOn: s.dependsOn.filter((d) => keep.has(d)) })),
     expectations: b.expectations.filter((e) => newStores.includes(e.store) && e.after !== 'contract'),
   };
-  return { from: { topology: a.topology, file: a.file }, to: { topology: b.topology, file: b.file }, tables, cutover, planB, newStores };
+  return { from: { topology: a.topology, file: a.file }, to: { topology: b.topology, file: b.file }, tables, objects, cutover, planB, newStores };
 }

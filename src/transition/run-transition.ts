@@ -5,7 +5,8 @@
  * in the target's transition ledger in the same transaction; verify compares
  * row counts and key checksums; cutover returns each moved service's new
  * connection; contract (opt-in) backs up and drops the moved tables from
- * their old database. Every phase is idempotent.
+ * their old database, and the functions, types, sequences and views the
+ * moved services owned there (kept as definitions that recreate them). Every phase is idempotent.
  *
  * @example
  * const r = await runTransition(planTransition(planA, planB), { fromConnections, toConnections, workDir: '/tmp/t' });
@@ -18,6 +19,7 @@ import { databaseUrl } from '../engines/postgres/postgres-url.js';
 import { engineFor } from '../engines/registry.js';
 import { applyPlan, type ApplyResult } from '../execute/apply-plan.js';
 import { columnMapping, type ColumnMapping } from './column-mapping.js';
+import { contractObject, type ObjectResult } from './contract-objects.js';
 import { copyTable, quoteIdent, tableChecksum } from './copy-table.js';
 import type { Cutover, TableMove, TransitionPlan } from './plan-transition.js';
 import { seedRowsToReplace } from './seed-rows.js';
@@ -34,7 +36,7 @@ export interface TransitionOptions {
   readonly phases?: readonly TransitionPhase[];
   readonly contract?: boolean;
   readonly workDir: string;
-  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'table'; result: TableResult } | { type: 'mapping'; mapping: ColumnMapping }) => void;
+  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'table'; result: TableResult } | { type: 'mapping'; mapping: ColumnMapping } | { type: 'object'; result: ObjectResult }) => void;
   /** Called inside a table's copy transaction just before COMMIT; throwing aborts that table's copy. */
   readonly beforeTableCommit?: (table: string) => void | Promise<void>;
 }
@@ -54,6 +56,8 @@ export interface TransitionResult {
   readonly ok: boolean;
   readonly expand?: ApplyResult;
   readonly tables: readonly TableResult[];
+  /** What contract did with each function, type, sequence and view the moved services left in their old database. */
+  readonly objects: readonly ObjectResult[];
   readonly cutover: readonly Cutover[];
   readonly backups: readonly BackupFile[];
   /** Per table the copy phase copied, how its columns map from A's shape to B's (see `same`). */
@@ -67,6 +71,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
   const tables: TableResult[] = [];
   const backups: BackupFile[] = [];
   const mappings: ColumnMapping[] = [];
+  const objects: ObjectResult[] = [];
   let expand: ApplyResult | undefined;
   let ok = true;
   const record = (r: TableResult) => {
@@ -79,7 +84,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
       emit({ type: 'phase', phase });
       if (phase === 'expand') {
         expand = await applyPlan(tp.planB, { connections: options.toConnections, workDir: options.workDir, verify: false });
-        if (!expand.ok) return { ok: false, expand, tables, cutover: [], backups, mappings };
+        if (!expand.ok) return { ok: false, expand, tables, objects, cutover: [], backups, mappings };
         for (const m of tp.tables) await markExpanded(clients, m, options);
       } else if (phase === 'copy') {
         // Every table still to copy is compared first: a shape problem stops the phase before any row moves.
@@ -104,14 +109,25 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
       } else if (phase === 'verify') {
         for (const m of tp.tables) record(await verifyOne(clients, m, options));
       } else if (phase === 'contract') {
+        // Views go before the tables they read; functions, types and sequences after the tables that use them.
+        const contractObjects = async (views: boolean) => {
+          for (const m of tp.objects.filter((x) => (x.kind === 'view' || x.kind === 'materialized_view') === views)) {
+            const r = await contractObject(await clients.get(options.fromConnections[m.from.store], m.from.database, `${m.kind} "${m.name}" in A`), m, { workDir: options.workDir, backups });
+            objects.push(r);
+            if (r.status === 'failed') ok = false;
+            emit({ type: 'object', result: r });
+          }
+        };
+        await contractObjects(true);
         for (const m of [...tp.tables].reverse()) record(await contractOne(clients, m, options, backups));
+        if (ok) await contractObjects(false);
       }
       if (!ok) break;
     }
   } finally {
     await clients.close();
   }
-  return { ok, ...(expand ? { expand } : {}), tables, cutover: phases.includes('cutover') && ok ? tp.cutover : [], backups, mappings };
+  return { ok, ...(expand ? { expand } : {}), tables, objects, cutover: phases.includes('cutover') && ok ? tp.cutover : [], backups, mappings };
 }
 
 /** One connection per (server, database), opened on first use. */

@@ -9,6 +9,7 @@
  * - Columns: added back to their table (nullable first), filled by key from
  *   the backup, then their defaults, NOT NULL and constraints. A column that
  *   exists and holds values is refused unless `force`, which overwrites them.
+ * - A definition (function, type, sequence, view): created when it is missing.
  * Every data file is checked against its SHA-256 before anything runs.
  *
  * @example
@@ -26,6 +27,7 @@ import { TopoplanError } from '../../errors.js';
 import type { BackedUpObject, FoundBackup, RestoredObject } from '../backup-manifest.js';
 import type { TableObject } from '../schema-objects.js';
 import { quoteIdent, quoteQualified } from './postgres-url.js';
+import { definitionExists } from './backup-definitions.js';
 import { addColumnsDdl, loadableColumns } from './table-ddl.js';
 
 export interface RestoreOptions {
@@ -43,7 +45,8 @@ export async function restorePostgres(client: pg.ClientBase, backup: FoundBackup
     const after: string[] = [];
     for (const [i, o] of backup.manifest.objects.entries()) {
       if (o.kind === 'copy') throw new TopoplanError('restore.engine', `restore: object "${o.table}" of ${backup.dir} is a ClickHouse copy; hint: restore it into a ClickHouse store`);
-      done.push(o.kind === 'table' ? await restoreTable(client, backup.dir, o, options, after) : await restoreColumns(client, backup.dir, o, options, after, i + 1));
+      if (o.kind === 'definition') done.push(await restoreDefinition(client, o, after));
+      else done.push(o.kind === 'table' ? await restoreTable(client, backup.dir, o, options, after) : await restoreColumns(client, backup.dir, o, options, after, i + 1));
     }
     for (const sql of after) await client.query(sql);
     await client.query('COMMIT');
@@ -108,6 +111,16 @@ async function restoreColumns(client: pg.ClientBase, dir: string, o: BackedUpObj
   return { table: o.table, kind: 'columns', rows: r.rowCount ?? 0, created: false, addedColumns: added };
 }
 
+/** An object kept by its definition is created when it is missing; one that exists is left as it is. */
+async function restoreDefinition(client: pg.ClientBase, o: BackedUpObject, after: string[]): Promise<RestoredObject> {
+  const exists = await definitionExists(client, o.object!, o.table);
+  if (!exists) {
+    for (const sql of o.create) await client.query(sql);
+    after.push(...o.after);
+  }
+  return { table: o.table, kind: 'definition', rows: 0, created: !exists, addedColumns: [] };
+}
+
 /** The table's column names, or undefined when it does not exist. */
 async function liveColumns(client: pg.ClientBase, table: string): Promise<Set<string> | undefined> {
   const rel = (await client.query<{ oid: string | null }>('SELECT to_regclass($1)::oid::text AS oid', [quoteQualified(table)])).rows[0]?.oid;
@@ -129,7 +142,7 @@ async function copyIn(client: pg.ClientBase, sql: string, file: string): Promise
 
 /** A data file that is missing or changed since the backup was taken stops the restore before it starts. */
 async function checkFile(dir: string, o: BackedUpObject): Promise<void> {
-  if (o.kind === 'copy' || !o.file) return;
+  if (o.kind === 'copy' || o.kind === 'definition' || !o.file) return;
   const file = path.join(dir, o.file);
   const hash = createHash('sha256');
   try {

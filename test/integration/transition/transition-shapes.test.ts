@@ -66,7 +66,7 @@ describe('a moving table with another shape in B', () => {
       toConnections: { main: server.url, sales: server.url },
       workDir: await tempDir('trsh-'),
       onEvent: (e) => {
-        events.push(e.type === 'phase' ? e.phase : e.type === 'table' ? `${e.result.status} ${e.result.table}` : `mapping ${e.mapping.table}`);
+        events.push(e.type === 'phase' ? e.phase : e.type === 'table' ? `${e.result.status} ${e.result.table}` : e.type === 'mapping' ? `mapping ${e.mapping.table}` : `${e.result.status} ${e.result.name}`);
         if (e.type === 'mapping') mappings.push(e.mapping);
       },
     });

@@ -59,5 +59,10 @@ describe('backup manifests', () => {
     expect(manifestProblem(manifest({ objects: [keyless] }))).toBe('object 1 (columns of "public.accounts") has no key');
     expect(manifestProblem(manifest({ objects: [{ ...o!, file: '../../etc/passwd' }] }))).toBe('object 1 ("public.accounts") names no data file in its directory');
     expect(manifestProblem({ ...manifest(), notBackedUp: 'x' })).toBe('"notBackedUp" is not a list');
+    // A definition holds no data file, and names the kind of object it recreates.
+    const definition = { kind: 'definition' as const, object: 'function', table: 'public.count_items()', destroys: 'drop' as const, columns: [], create: ['CREATE FUNCTION ...'], after: [], rows: 0 };
+    expect(manifestProblem(manifest({ objects: [definition] }))).toBeUndefined();
+    const { object: _object, ...kindless } = definition;
+    expect(manifestProblem(manifest({ objects: [kindless] }))).toBe('object 1 (definition of "public.count_items()") names no kind of object');
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * `topoplan transition`'s cut-over lines: a store with a url is printed with
+ * its password masked; an embedded store, whose server stops when the command
+ * ends, is printed as the `topoplan url` command that starts it, never with
+ * the port it had.
+ */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { cli } from '../../helpers/cli.js';
+import { makeProject } from '../../helpers/project.js';
+
+const files = {
+  'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
+  'shop/001_orders.sql': "CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2);",
+};
+const topology = (stores: Record<string, unknown>, shopStore: string) => ({
+  topoplan: 1,
+  name: 'cutover',
+  stores,
+  sets: { app: { dir: 'app' }, shop: { dir: 'shop' } },
+  services: { app: { stores: { postgres: 'main' }, sets: ['app'] }, shop: { stores: { postgres: shopStore }, sets: ['shop'], env: 'SHOP_DATABASE_URL' } },
+});
+const { dir, topologyFile: a } = makeProject(files, topology({ main: { engine: 'postgres', database: 'co_main' } }, 'main'));
+chmodSync(dir, 0o755);
+const b = join(dir, 'b.yaml');
+writeFileSync(b, stringify(topology({ main: { engine: 'postgres', database: 'co_main' }, shop: { engine: 'postgres', database: 'co_shop' } }, 'shop')));
+const c = join(dir, 'c.yaml');
+writeFileSync(c, stringify(topology({ main: { engine: 'postgres', database: 'co_main' }, shop: { engine: 'postgres', database: 'co_shop2', url: '${SHOP_URL}' } }, 'shop')));
+
+afterAll(async () => {
+  await cli(['stop', b]);
+});
+
+describe('topoplan transition cut-over lines', () => {
+  it('name no port of a stopped embedded server, and no password of a store url', async () => {
+    expect((await cli(['apply', a])).code).toBe(0);
+    const r = await cli(['transition', '--from', a, '--to', b]);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain(`shop: SHOP_DATABASE_URL=$(topoplan url ${b} --store shop)  (embedded server, stopped now)`);
+    expect(r.out).not.toMatch(/127\.0\.0\.1:\d+/);
+    const json = JSON.parse((await cli(['transition', '--from', a, '--to', b, '--format', 'json'])).out) as { cutover: { setting: string }[] };
+    expect(json.cutover.map((s) => s.setting)).toEqual([`SHOP_DATABASE_URL=$(topoplan url ${b} --store shop)`]);
+
+    // The embedded server, kept running, given to C as the shop store's own url (with its password).
+    const url = (await cli(['url', b, '--store', 'main'])).out.trim();
+    expect(url).toMatch(/^postgres:\/\/postgres:topoplan@/);
+    const withUrl = await cli(['transition', '--from', a, '--to', c, '--data-dir', join(dir, '.topoplan')], { env: { SHOP_URL: url.replace(/\/co_main$/, '/postgres') } });
+    expect(withUrl.code, withUrl.err + withUrl.out).toBe(0);
+    expect(withUrl.out).toMatch(/shop: SHOP_DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/co_shop2  \(topology: \$\{SHOP_URL\}\)\n/);
+    expect(withUrl.out + withUrl.err).not.toContain('topoplan@');
+  });
+});
