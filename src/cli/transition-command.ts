@@ -1,10 +1,13 @@
-/** `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--format text|json]`: progress on stderr with --format json. */
+/**
+ * `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--format text|json]`: progress on
+ * stderr with --format json. With `--live`, `--status` or `--abort`, the live transition (transition-live.ts).
+ */
 import type { CliContext } from './cli-context.js';
 import { PHASES, type TransitionPhase } from '../transition/phases.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { withSearchPath } from '../plan/resolve/sqlx-ledgers.js';
-import { databaseUrl } from '../engines/postgres/postgres-url.js';
+import { cutoverLines, cutoverSetting } from './cutover-lines.js';
+import { liveTransitionCommand } from './transition-live.js';
 import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
@@ -18,10 +21,15 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .requiredOption('--to <file>', 'the topology to move to')
     .option('--phase <phase...>', `phases to run (${PHASES.join(', ')}); default all but contract`)
     .option('--contract', 'also drop the moved tables from their old database, after a backup')
+    .option('--live', 'stream the moving tables with logical replication while the services keep writing, then cut over with a brief write freeze')
+    .option('--status', 'show the live transition: per table its initial copy and rows on both sides, the replication lag')
+    .option('--abort', 'remove the live transition\'s subscriptions, slots and publications, leaving the old databases as they were')
+    .option('--lock-timeout <ms>', 'live cut-over: how long to wait for writers in flight before writes are held', (v) => Number(v), 2000)
+    .option('--catch-up-timeout <ms>', 'live: how long to wait for the initial copy and for the lag to drop', (v) => Number(v), 600_000)
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')
-    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; format: string; json?: boolean; dataDir?: string }) => {
+    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; live?: boolean; status?: boolean; abort?: boolean; lockTimeout: number; catchUpTimeout: number; format: string; json?: boolean; dataDir?: string }) => {
       const [{ resolveConnections }, { planMigration }, { planTransition, runTransition }] = await Promise.all([import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../transition/index.js')]);
       const json = outputFormat(ctx, 'transition', opts) === 'json';
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
@@ -32,6 +40,12 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
       const c = pc.createColors(json ? ctx.colorErr : ctx.colorOut);
       const say = (l: string) => (json ? ctx.err(l + '\n') : ctx.out(l + '\n'));
       try {
+        if (opts.live || opts.status || opts.abort) {
+          const mode = opts.abort ? 'abort' : opts.status ? 'status' : 'live';
+          const ok = await liveTransitionCommand({ ctx, tp, json, say, c, mode, from: ca.connections, to: cb.connections, workDir: cb.workDir, cutover: { connections: cb.connections, topology: tb, toFile: opts.to }, ...(opts.phase ? { phases: opts.phase as TransitionPhase[] } : {}), contract: !!opts.contract, lockTimeoutMs: opts.lockTimeout, catchUpTimeoutMs: opts.catchUpTimeout });
+          ctx.setExit(ok ? EXIT_OK : EXIT_PROBLEMS);
+          return;
+        }
         const phases = (opts.phase as TransitionPhase[] | undefined) ?? [...PHASES.filter((p) => p !== 'contract'), ...(opts.contract ? (['contract'] as const) : [])];
         const result = await runTransition(tp, {
           fromConnections: ca.connections,
@@ -55,22 +69,10 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
         });
         if (result.expand) say(`  expand: ${result.expand.steps.filter((s) => s.status === 'applied').length} steps applied, ${result.expand.steps.filter((s) => s.status === 'already-applied').length} already applied${result.expand.ok ? '' : c.red(' (failed)')}`);
         for (const r of result.expand?.rootCauses ?? []) if (r.status === 'failed') ctx.err(c.red(`transition: ${r.id}: ${r.error?.message}`) + '\n');
-        // An embedded server stops when this command ends: its port would be wrong by then, so the line says how to get the url.
-        const setting = (s: (typeof result.cutover)[number]) => {
-          const server = cb.connections[s.store];
-          if (!tb.stores.get(s.store)?.url) return { value: `$(topoplan url ${opts.to} --store ${s.store})`, embedded: true };
-          const url = server ? databaseUrl(server, s.database) : s.url ?? `<url of database ${s.database}>`;
-          return { value: s.searchPath ? withSearchPath(url, s.searchPath) : url, embedded: false };
-        };
-        if (result.cutover.length) {
-          say(c.bold('cut over: set these and restart the services'));
-          for (const s of result.cutover) {
-            const v = setting(s);
-            say(`  ${s.service}: ${s.env}=${v.value}${v.embedded ? c.dim(`  (embedded server, stopped now${s.searchPath ? `; with search_path=${s.searchPath}` : ''})`) : s.url ? c.dim(`  (topology: ${s.url})`) : ''}`);
-          }
-        }
+        const where = { connections: cb.connections, topology: tb, toFile: opts.to };
+        for (const l of cutoverLines(result.cutover, where, c)) say(l);
         for (const b of result.backups) say(c.yellow(`backup of ${b.table} (${b.rows} rows): ${b.path}`));
-        if (json) printEnvelope(ctx, 'transition', { ...result, cutover: result.cutover.map((s) => ({ ...s, setting: `${s.env}=${setting(s).value}` })) });
+        if (json) printEnvelope(ctx, 'transition', { ...result, cutover: result.cutover.map((s) => ({ ...s, setting: `${s.env}=${cutoverSetting(s, where).value}` })) });
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
         await ca.stop();

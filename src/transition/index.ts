@@ -3,3 +3,5 @@ export { runTransition, PHASES, type TransitionOptions, type TransitionResult, t
 export { copyTable, tableChecksum } from './copy-table.js';
 export { columnMapping, type ColumnMapping, type MappedColumn, type ColumnHow } from './column-mapping.js';
 export { contractObject, type ObjectResult } from './contract-objects.js';
+export { runLiveTransition, liveTransitionStatus, abortLiveTransition, type LiveTransitionOptions, type LiveTransitionResult, type LiveStreamResult, type LiveStreamState } from './live/run-live-transition.js';
+export { liveStreams, type LiveStream } from './live/replication-names.js';

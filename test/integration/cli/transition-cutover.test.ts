@@ -29,8 +29,14 @@ writeFileSync(b, stringify(topology({ main: { engine: 'postgres', database: 'co_
 const c = join(dir, 'c.yaml');
 writeFileSync(c, stringify(topology({ main: { engine: 'postgres', database: 'co_main' }, shop: { engine: 'postgres', database: 'co_shop2', url: '${SHOP_URL}' } }, 'shop')));
 
+const live = makeProject(files, topology({ main: { engine: 'postgres', database: 'lc_main' } }, 'main'));
+chmodSync(live.dir, 0o755);
+const liveB = join(live.dir, 'b.yaml');
+writeFileSync(liveB, stringify(topology({ main: { engine: 'postgres', database: 'lc_main' }, shop: { engine: 'postgres', database: 'lc_shop' } }, 'shop')));
+
 afterAll(async () => {
   await cli(['stop', b]);
+  await cli(['stop', liveB]);
 });
 
 describe('topoplan transition cut-over lines', () => {
@@ -50,5 +56,25 @@ describe('topoplan transition cut-over lines', () => {
     expect(withUrl.code, withUrl.err + withUrl.out).toBe(0);
     expect(withUrl.out).toMatch(/shop: SHOP_DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/co_shop2  \(topology: \$\{SHOP_URL\}\)\n/);
     expect(withUrl.out + withUrl.err).not.toContain('topoplan@');
+  });
+
+  it('--live streams, --status reports, --abort takes it down, and the cut-over prints its freeze', async () => {
+    const a = live.topologyFile;
+    expect((await cli(['apply', a])).code).toBe(0);
+    const started = await cli(['transition', '--from', a, '--to', liveB, '--live', '--phase', 'expand', 'copy']);
+    expect(started.code, started.err + started.out).toBe(0);
+    expect(started.out).toMatch(/streaming +main\/lc_main → shop\/lc_shop as topoplan_cutover_lc_main_to_lc_shop \(created publication, slot, subscription\)/);
+    const status = await cli(['transition', '--from', a, '--to', liveB, '--status']);
+    expect(status.code, status.err).toBe(0);
+    expect(status.out).toMatch(/^topoplan_cutover_lc_main_to_lc_shop main\/lc_main → shop\/lc_shop: streaming, lag /m);
+    expect(status.out).toMatch(/^  ready +orders +2 rows old +2 rows new$/m);
+    const aborted = await cli(['transition', '--from', a, '--to', liveB, '--abort']);
+    expect(aborted.out).toContain('aborted topoplan_cutover_lc_main_to_lc_shop main/lc_main → shop/lc_shop');
+    const done = await cli(['transition', '--from', a, '--to', liveB, '--live']);
+    expect(done.code, done.err + done.out).toBe(0);
+    expect(done.out).toMatch(/cut over +main\/lc_main → shop\/lc_shop: orders 2 rows; write freeze \d+ ms/);
+    expect(done.out).toContain(`shop: SHOP_DATABASE_URL=$(topoplan url ${liveB} --store shop)`);
+    const after = JSON.parse((await cli(['transition', '--from', a, '--to', liveB, '--status', '--format', 'json'])).out) as { streams: { phase: string; freezeMs: number }[] };
+    expect(after.streams.map((s) => s.phase)).toEqual(['cut-over']);
   });
 });

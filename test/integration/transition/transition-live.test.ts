@@ -1,0 +1,186 @@
+/**
+ * The live transition on real PostgreSQL, with logical replication: Nova's
+ * social service moves to a database of its own on the same server (the
+ * subscription's slot made apart, or CREATE SUBSCRIPTION would wait forever),
+ * its counter triggers not firing for replicated rows; --abort leaves the old
+ * database as it was; and a shop moves to a second server while a writer
+ * inserts and updates rows the whole time.
+ */
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
+import { applyPlan } from '../../../src/execute/apply-plan.js';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+import { abortLiveTransition, liveTransitionStatus, planTransition, runLiveTransition, type TransitionPlan } from '../../../src/transition/index.js';
+import { queryDatabase, startTestPostgres, tempDir } from '../../helpers/engines.js';
+import { makeProject } from '../../helpers/project.js';
+
+let one: Awaited<ReturnType<typeof startTestPostgres>>;
+let two: Awaited<ReturnType<typeof startTestPostgres>>;
+beforeAll(async () => {
+  [one, two] = await Promise.all([startTestPostgres(), startTestPostgres()]);
+});
+afterAll(async () => {
+  await Promise.all([one?.stop(), two?.stop()]);
+});
+
+const nova = (f: string) => readFileSync(new URL(`../../../examples/nova/social-service/migrations/${f}`, import.meta.url), 'utf8');
+const topology = (stores: Record<string, unknown>, store: string, sets: Record<string, unknown>, services: Record<string, unknown>) => ({
+  stores,
+  sets,
+  services: { ...services, moved: { ...(services.moved as object), stores: { postgres: store }, env: 'MOVED_DATABASE_URL' } },
+});
+
+async function plans(files: Record<string, string>, a: Record<string, unknown>, b: Record<string, unknown>): Promise<{ tp: TransitionPlan; planA: Awaited<ReturnType<typeof planMigration>> }> {
+  const planA = await planMigration(makeProject(files, a).topologyFile, { env: {} });
+  const planB = await planMigration(makeProject(files, b).topologyFile, { env: {} });
+  return { tp: planTransition(planA, planB), planA };
+}
+
+describe('live transition, both databases on one server (Nova counter triggers)', () => {
+  const files = { 'social/001.sql': nova('001_create_social_tables.sql'), 'social/002.sql': nova('002_create_post_counters.sql'), 'social/003.sql': nova('003_create_comment_likes.sql'), 'social/005.sql': nova('005_counter_triggers.sql'), 'app/001.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);' };
+  const sets = { social: { dir: 'social' }, app: { dir: 'app' } };
+  const services = { app: { stores: { postgres: 'main' }, sets: ['app'] }, moved: { sets: ['social'] } };
+  const sql = <T extends pg.QueryResultRow>(db: string, text: string) => queryDatabase<T>(one.url, db, text);
+  const counters = async (db: string) => (await sql<{ s: string }>(db, 'SELECT coalesce(sum(like_count), 0)::text AS s FROM post_counters'))[0]!.s;
+  let tp: TransitionPlan;
+  let conns: { fromConnections: Record<string, string>; toConnections: Record<string, string> };
+
+  beforeAll(async () => {
+    const r = await plans(files, topology({ main: { engine: 'postgres', database: 'lv_main' } }, 'main', sets, services), topology({ main: { engine: 'postgres', database: 'lv_main' }, social: { engine: 'postgres', database: 'lv_social' } }, 'social', sets, services));
+    tp = r.tp;
+    expect((await applyPlan(r.planA, { connections: { main: one.url }, workDir: await tempDir('lv-') })).ok).toBe(true);
+    await sql('lv_main', `INSERT INTO likes (post_id, user_id) SELECT gen_random_uuid(), gen_random_uuid() FROM generate_series(1, 300)`);
+    conns = { fromConnections: { main: one.url }, toConnections: { main: one.url, social: one.url } };
+  });
+
+  it('streams the tables, reports them, and --abort leaves the old database as it was', async () => {
+    const started = await runLiveTransition(tp, { ...conns, workDir: await tempDir('lv-'), phases: ['expand', 'copy'], pollMs: 50 });
+    expect(started.problems).toEqual([]);
+    expect(started.ok).toBe(true);
+    expect(started.streams.map((s) => [s.subscription, s.created])).toEqual([['topoplan_test_lv_main_to_lv_social', ['publication', 'slot', 'subscription']]]);
+    const status = await liveTransitionStatus(tp, conns);
+    expect(status[0]!.phase).toBe('streaming');
+    expect(status[0]!.tables.map((t) => [t.table, t.copied, t.rowsOld === t.rowsNew])).toEqual(tp.tables.map((t) => [t.table, true, true]));
+    expect(await counters('lv_social')).toBe('300');
+
+    const aborted = await abortLiveTransition(tp, conns);
+    expect(aborted.ok).toBe(true);
+    expect(await sql('lv_main', "SELECT pubname FROM pg_publication")).toEqual([]);
+    expect(await sql('lv_main', "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+    expect(await sql('lv_main', "SELECT to_regclass('topoplan.stream_marker') AS t")).toEqual([{ t: null }]);
+    expect(await sql('lv_social', 'SELECT count(*)::int AS n FROM likes')).toEqual([{ n: 0 }]);
+    expect(await counters('lv_main')).toBe('300');
+  });
+
+  it('a role that may not replicate, publish or subscribe is told every problem at once, and nothing is created', async () => {
+    await sql('lv_main', "DROP ROLE IF EXISTS lv_plain; CREATE ROLE lv_plain LOGIN PASSWORD 'pw'");
+    const plain = (u: string) => { const x = new URL(u); x.username = 'lv_plain'; x.password = 'pw'; return x.toString(); };
+    const r = await runLiveTransition(tp, { fromConnections: { main: plain(one.url) }, toConnections: { main: plain(one.url), social: plain(one.url) }, workDir: await tempDir('lv-'), phases: ['copy'] });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([
+      'transition --live: role "lv_plain" of main/lv_main may not replicate; hint: ALTER ROLE lv_plain REPLICATION (a managed PostgreSQL: grant its replication role, e.g. rds_replication)',
+      'transition --live: role "lv_plain" does not own "comment_likes", "comments", "likes", "post_counters", "shares" in lv_main, so it cannot publish them; hint: connect as their owner',
+      'transition --live: role "lv_plain" of social/lv_social may not create subscriptions; hint: GRANT pg_create_subscription TO lv_plain and GRANT CREATE ON DATABASE lv_social TO lv_plain',
+    ]);
+    expect(await sql('lv_main', 'SELECT pubname FROM pg_publication')).toEqual([]);
+  });
+
+  it('a re-run streams again; replicated likes do not count twice; the cut-over sets the new connection', async () => {
+    const workDir = await tempDir('lv-');
+    expect((await runLiveTransition(tp, { ...conns, workDir, phases: ['copy'], pollMs: 50 })).ok).toBe(true);
+    // Written while streaming: the old side's trigger counts them, the new side takes the counted rows as they are.
+    await sql('lv_main', `INSERT INTO likes (post_id, user_id) SELECT post_id, gen_random_uuid() FROM likes LIMIT 50`);
+    // A writer in flight longer than the lock timeout: the cut-over is called off, nothing changes, the stream runs on.
+    const blocker = new pg.Client({ connectionString: databaseUrl(one.url, 'lv_main') });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('INSERT INTO likes (post_id, user_id) SELECT post_id, gen_random_uuid() FROM likes LIMIT 1');
+    const held = await runLiveTransition(tp, { ...conns, workDir, phases: ['cutover'], pollMs: 50, lockTimeoutMs: 200 });
+    expect(held.ok).toBe(false);
+    expect(held.streams[0]!.error).toMatch(/^transition --live: cut-over lv_main → lv_social: writers kept the moving tables longer than 200 ms \(.*lock timeout\); nothing changed, the stream runs on; hint: retry, or raise --lock-timeout$/);
+    expect((await liveTransitionStatus(tp, conns))[0]!.running).toBe(true);
+    await blocker.query('COMMIT');
+    await blocker.end();
+    const events: string[] = [];
+    const cut = await runLiveTransition(tp, { ...conns, workDir, phases: ['cutover'], pollMs: 50, onEvent: (e) => e.type !== 'status' && events.push(e.type) });
+    expect(cut.ok, JSON.stringify(cut.streams)).toBe(true);
+    expect(events).toEqual(['phase', 'freeze', 'stream']);
+    expect(cut.streams[0]!.cutover!.freezeMs).toBeGreaterThanOrEqual(0);
+    expect(cut.cutover).toEqual(tp.cutover);
+    expect(await counters('lv_main')).toBe('351');
+    expect(await counters('lv_social')).toBe('351');
+    expect(await sql('lv_social', 'SELECT count(*)::int AS n FROM likes')).toEqual([{ n: 351 }]);
+    expect(await sql('lv_social', "SELECT subname FROM pg_subscription")).toEqual([]);
+    expect(await sql('lv_main', "SELECT slot_name FROM pg_replication_slots")).toEqual([]);
+    // Cut over: a re-run does nothing, abort refuses, and the new side's triggers count new likes again.
+    expect((await runLiveTransition(tp, { ...conns, workDir, phases: ['copy', 'cutover'] })).streams).toEqual([]);
+    expect((await abortLiveTransition(tp, conns)).streams[0]!.error).toMatch(/cut over already: lv_social is the database in use/);
+    await sql('lv_social', `INSERT INTO likes (post_id, user_id) SELECT post_id, gen_random_uuid() FROM likes LIMIT 1`);
+    expect(await counters('lv_social')).toBe('352');
+    expect((await liveTransitionStatus(tp, conns))[0]!.phase).toBe('cut-over');
+  });
+});
+
+describe('live transition to a second server, with a writer the whole time', () => {
+  const files = {
+    'app/001.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);',
+    'shop/001.sql': 'CREATE TABLE orders (id bigserial PRIMARY KEY, total integer NOT NULL, note text);\nCREATE TABLE order_lines (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders(id), qty integer NOT NULL);',
+  };
+  const sets = { shop: { dir: 'shop' }, app: { dir: 'app' } };
+  const services = { app: { stores: { postgres: 'main' }, sets: ['app'] }, moved: { sets: ['shop'] } };
+
+  it('every row committed before the freeze is in the new store once, sequences ahead, the freeze measured', async () => {
+    const r = await plans(files, topology({ main: { engine: 'postgres', database: 'lw_main' } }, 'main', sets, services), topology({ main: { engine: 'postgres', database: 'lw_main' }, shop: { engine: 'postgres', database: 'lw_shop' } }, 'shop', sets, services));
+    expect((await applyPlan(r.planA, { connections: { main: one.url }, workDir: await tempDir('lw-') })).ok).toBe(true);
+    await queryDatabase(one.url, 'lw_main', `INSERT INTO orders (total) SELECT g FROM generate_series(1, 20000) g; INSERT INTO order_lines (order_id, qty) SELECT g, 1 FROM generate_series(1, 20000) g`);
+
+    // The writer: inserts and updates on its own connection until told to stop; acked after the freeze began = maybe not moved.
+    const writer = new pg.Client({ connectionString: databaseUrl(one.url, 'lw_main') });
+    await writer.connect();
+    let frozen = false;
+    let stop = false;
+    const before = new Set<number>();
+    const after = new Set<number>();
+    let errors = 0;
+    let writes = 0;
+    const loop = (async () => {
+      while (!stop) {
+        try {
+          const id = Number((await writer.query<{ id: string }>('INSERT INTO orders (total) VALUES (1) RETURNING id')).rows[0]!.id);
+          await writer.query('UPDATE orders SET total = total + 1, note = $2 WHERE id = $1', [1 + (id % 20000), `w${id}`]);
+          (frozen ? after : before).add(id);
+          if (frozen) after.add(1 + (id % 20000));
+          writes++;
+        } catch {
+          errors++;
+        }
+      }
+    })();
+    const conns = { fromConnections: { main: one.url }, toConnections: { main: one.url, shop: two.url } };
+    const live = await runLiveTransition(r.tp, { ...conns, workDir: await tempDir('lw-'), pollMs: 50, onEvent: (e) => { if (e.type === 'freeze') frozen = true; } });
+    stop = true;
+    await loop;
+    await writer.end();
+    expect(live.ok, JSON.stringify(live)).toBe(true);
+    expect(live.streams.map((s) => s.created ?? 'cut over')).toEqual([['publication', 'slot', 'subscription'], 'cut over']);
+    const cut = live.streams[1]!.cutover!;
+    console.info(`live transition: ${writes} writes, ${errors} writer errors, freeze ${cut.freezeMs} ms (marker after ${cut.catchUpMs} ms), lag ${live.streams[1]!.lagBytesAtCutover} bytes at the lock`);
+    expect(errors).toBe(0);
+
+    const ids = async (url: string, db: string) => new Set((await queryDatabase<{ id: string }>(url, db, 'SELECT id FROM orders')).map((x) => Number(x.id)));
+    const [oldIds, newIds] = [await ids(one.url, 'lw_main'), await ids(two.url, 'lw_shop')];
+    for (const id of before) expect(newIds.has(id)).toBe(true);
+    for (const id of newIds) expect(oldIds.has(id)).toBe(true);
+    for (const id of oldIds) if (!newIds.has(id)) expect(after.has(id)).toBe(true);
+    expect(cut.tables.find((t) => t.table === 'orders')!.rows).toBe(newIds.size);
+    // Values of every row no write touched after the freeze are the same on both sides.
+    const sum = (url: string, db: string) => queryDatabase<{ s: string }>(url, db, `SELECT md5(string_agg(id || ':' || total || ':' || coalesce(note, ''), ',' ORDER BY id)) AS s FROM orders WHERE NOT (id = ANY('{${[...after].join(',')}}'::bigint[]))`);
+    expect(await sum(two.url, 'lw_shop')).toEqual(await sum(one.url, 'lw_main'));
+    // Sequences are ahead of the highest id on the new side.
+    const [seq] = await queryDatabase<{ next: string; max: string }>(two.url, 'lw_shop', "SELECT nextval('orders_id_seq')::text AS next, (SELECT max(id) FROM orders)::text AS max");
+    expect(BigInt(seq!.next)).toBeGreaterThan(BigInt(seq!.max));
+    expect(await queryDatabase(one.url, 'lw_main', 'SELECT slot_name FROM pg_replication_slots')).toEqual([]);
+  });
+});
