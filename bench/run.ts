@@ -2,7 +2,8 @@
  * `npm run bench`: every benchmark, each printing ratios against a baseline
  * measured in the same run (never absolute targets alone: machines differ).
  * Sections: planning (vs bare libpg-query parse), apply (vs one-file-at-a-time
- * over one connection), copy (vs a psql \copy pipe), clickhouse (the collector
+ * over one connection), copy (vs a psql \copy pipe), transition (the live
+ * stream's initial copy vs the snapshot copy, with a writer; lag and write freeze at cut-over), clickhouse (the collector
  * fixture vs its statements one by one through the same client), check (Nova
  * checked on throwaway engines vs applied to fresh stores). `npm run bench -- plan`
  * runs one section.
@@ -51,5 +52,6 @@ function planSection(): void {
 planSection();
 section('apply', 'apply-bench.ts', [[]]);
 section('copy', 'copy-bench.ts', [[]]);
+section('transition', 'transition-bench.ts', [[]]);
 section('check', 'check-bench.ts', [[]]);
 section('clickhouse', 'clickhouse-bench.ts', [['test/fixtures/collector/collector-single.yaml'], ['test/fixtures/collector/collector-cluster.yaml']]);

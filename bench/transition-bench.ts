@@ -1,0 +1,100 @@
+/**
+ * Live transition benchmark: a moving table of N rows on one embedded
+ * PostgreSQL server moves to a second one while a writer inserts and updates
+ * rows on the old side (one write every 5 ms). Measured in the same run: the
+ * snapshot copy (COPY piped into COPY, one transaction) in rows/s, then the
+ * live stream's initial copy (subscription created until every table is
+ * ready) in rows/s, their ratio, the lag when the cut-over takes its lock,
+ * and the write freeze of the cut-over in ms.
+ * Usage: tsx bench/transition-bench.ts [ROWS]   (default 200,000; the figure at 1,000,000 is measured once)
+ */
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../src/engines/embedded/start-embedded-postgres.js';
+import { databaseUrl } from '../src/engines/postgres/postgres-url.js';
+import type { Plan } from '../src/plan/model.js';
+import { copyTable } from '../src/transition/copy-table.js';
+import { cutOverStream } from '../src/transition/live/cut-over-stream.js';
+import type { LiveStream } from '../src/transition/live/replication-names.js';
+import { startStream } from '../src/transition/live/start-stream.js';
+import { waitForStream } from '../src/transition/live/stream-status.js';
+
+const ROWS = Number(process.argv[2] ?? 200_000);
+const TABLE = 'shares_big';
+const DDL = `CREATE TABLE ${TABLE} (id bigserial PRIMARY KEY, post_id uuid NOT NULL, user_id uuid NOT NULL, created_at timestamptz NOT NULL, note text NOT NULL)`;
+
+async function client(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  return c;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'topoplan-transition-bench-'));
+chmodSync(dir, 0o755);
+const [one, two] = await Promise.all([startEmbeddedPostgres({ dir: join(dir, 'old') }), startEmbeddedPostgres({ dir: join(dir, 'new') })]);
+try {
+  for (const [url, db] of [[one.url, 'bench_old'], [two.url, 'bench_new']] as const) {
+    const admin = await client(url);
+    await admin.query(`CREATE DATABASE ${db}`);
+    await admin.end();
+  }
+  const source = await client(databaseUrl(one.url, 'bench_old'));
+  const target = await client(databaseUrl(two.url, 'bench_new'));
+  await source.query(DDL);
+  await target.query(DDL);
+  await source.query(`INSERT INTO ${TABLE} (post_id, user_id, created_at, note) SELECT md5(g::text)::uuid, md5((g * 7)::text)::uuid, now() - g * interval '1 second', 'note about share number ' || g || ' of the benchmark' FROM generate_series(1, ${ROWS}) g`);
+  await source.query(`VACUUM ANALYZE ${TABLE}`);
+
+  // The writer: bounded in time by the benchmark, one write every 5 ms on its own connection.
+  const w = await client(databaseUrl(one.url, 'bench_old'));
+  let stop = false;
+  let writes = 0;
+  let errors = 0;
+  const writer = (async () => {
+    while (!stop) {
+      try {
+        const id = Number((await w.query<{ id: string }>(`INSERT INTO ${TABLE} (post_id, user_id, created_at, note) VALUES (gen_random_uuid(), gen_random_uuid(), now(), 'live') RETURNING id`)).rows[0]!.id);
+        await w.query(`UPDATE ${TABLE} SET note = 'updated' WHERE id = $1`, [1 + (id % ROWS)]);
+        writes++;
+      } catch {
+        errors++;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+
+  const columns = ['id', 'post_id', 'user_id', 'created_at', 'note'];
+  const t0 = performance.now();
+  const copied = await copyTable({ source, target, table: TABLE, columns });
+  const snapshotMs = performance.now() - t0;
+  await target.query(`TRUNCATE ${TABLE}`);
+
+  const move = { table: TABLE, service: 'bench', from: { store: 'old', database: 'bench_old' }, to: { store: 'new', database: 'bench_new' } };
+  const stream: LiveStream = { from: move.from, to: move.to, publication: 'topoplan_bench', slot: 'topoplan_bench', subscription: 'topoplan_bench', tables: [move] };
+  const t1 = performance.now();
+  const started = await startStream(source, target, stream, { sourceUrl: one.url, binary: true });
+  if (started.error) throw new Error(started.error);
+  const copiedLive = await waitForStream(source, target, stream, { lagBytes: Infinity, timeoutMs: 600_000, pollMs: 20 });
+  const liveMs = performance.now() - t1;
+  if (!copiedLive.caughtUp) throw new Error('the initial copy did not finish');
+  const caught = await waitForStream(source, target, stream, { timeoutMs: 120_000, pollMs: 20 });
+  const cut = await cutOverStream(source, target, stream, { sourceUrl: one.url, planB: { steps: [] } as unknown as Plan, lockTimeoutMs: 2_000, catchUpTimeoutMs: 60_000 });
+  stop = true;
+  await writer;
+  await w.end();
+  if (cut.error) throw new Error(cut.error);
+  const rate = (rows: number, ms: number) => (rows / (ms / 1000)).toFixed(0);
+  const liveRows = cut.tables[0]!.rows;
+  process.stdout.write(`${ROWS.toLocaleString('en')} rows (id, 2 uuids, timestamptz, ~45-char text) moved between two embedded servers, a writer on the old side (${writes} writes, ${errors} errors)\n`);
+  process.stdout.write(`snapshot copy: ${rate(copied, snapshotMs)} rows/s (${snapshotMs.toFixed(0)} ms)\n`);
+  process.stdout.write(`live initial copy (subscription created until ready): ${rate(ROWS, liveMs)} rows/s (${liveMs.toFixed(0)} ms)\n`);
+  process.stdout.write(`ratio live/snapshot in rows per second: ${(snapshotMs / liveMs).toFixed(2)} (target >= 0.80)\n`);
+  process.stdout.write(`lag when the cut-over took its lock: ${caught.status.lagBytes ?? '?'} bytes; last writes arrived ${cut.catchUpMs} ms after it\n`);
+  process.stdout.write(`write freeze: ${cut.freezeMs} ms (target < 1000), ${liveRows} rows on both sides\n`);
+  await Promise.all([source.end(), target.end()]);
+} finally {
+  await Promise.all([one.stop(), two.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+}
