@@ -62,6 +62,11 @@ export function blankSections(text: string, sections: readonly DownSection[]): s
   return out + text.slice(at);
 }
 
+/** The tool whose convention a down marker belongs to: `-- +goose Down` goose, `-- migrate:down` dbmate, a bare `-- Down` sqlx. */
+export function downMarkerTool(marker: string): 'goose' | 'dbmate' | 'sqlx' {
+  return /goose/i.test(marker) ? 'goose' : /migrate:/i.test(marker) ? 'dbmate' : 'sqlx';
+}
+
 function lineAt(text: string, index: number): number {
   let line = 1;
   for (let i = text.indexOf('\n'); i >= 0 && i < index; i = text.indexOf('\n', i + 1)) line++;

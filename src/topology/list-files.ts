@@ -7,6 +7,7 @@
  *
  * @example
  * sqlxOrder(['10_c.sql', '2_b.sql', '1_a.sql']) // ['1_a.sql', '2_b.sql', '10_c.sql']
+ * sqlxOrder(['V10__c.sql', 'V2__b.sql'])        // ['V2__b.sql', 'V10__c.sql'] (Flyway)
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -19,7 +20,8 @@ export const DEFAULT_INCLUDE = ['*.sql', '*.cypher', '*.cql'];
 export function sqlxOrder(names: readonly string[]): string[] {
   // Each name's version is read once, not at every comparison.
   const keyed = names.map((name) => {
-    const m = /^(\d+)/.exec(name);
+    // Flyway's versioned files (`V2__add.sql`) count by the number after the `V`, so V10 comes after V2.
+    const m = /^(?:V(?=\d+(?:[._]\d+)*__))?(\d+)/.exec(name);
     return { name, version: m ? BigInt(m[1]!) : undefined };
   });
   keyed.sort((a, b) => {

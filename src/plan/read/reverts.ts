@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { diagnostic, type Diagnostic } from '../../errors.js';
-import type { DownSection } from '../../sql/down-sections.js';
+import { downMarkerTool, type DownSection } from '../../sql/down-sections.js';
 import { decodeUtf8 } from '../../sql/decode-utf8.js';
 import type { ReadFile } from '../../sql/parse-source.js';
 import type { MigrationFile, MigrationSet } from '../../topology/model.js';
@@ -42,7 +42,7 @@ export function sectionRevert(file: MigrationFile, sections: readonly DownSectio
 /** One warning per down section of a set with no convention: it runs forward unless skipped. */
 export function downSectionWarnings(set: MigrationSet, file: MigrationFile, sections: readonly DownSection[]): Diagnostic[] {
   return sections.map((s) => {
-    const tool = /goose/i.test(s.marker) ? 'goose' : /migrate:/i.test(s.marker) ? 'dbmate' : 'sqlx';
+    const tool = downMarkerTool(s.marker);
     return diagnostic({
       code: 'plan.down_section',
       severity: 'warning',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blankSections, findDownSections } from '../../../src/sql/down-sections.js';
+import { blankSections, downMarkerTool, findDownSections } from '../../../src/sql/down-sections.js';
 
 describe('findDownSections', () => {
   it('finds a dbmate down section up to the end of the file', () => {
@@ -26,5 +26,11 @@ describe('findDownSections', () => {
     expect(blank.split('\n')).toHaveLength(text.split('\n').length);
     expect(blank.startsWith('CREATE TABLE t (id int);\n')).toBe(true);
     expect(blank.slice(25).trim()).toBe('');
+  });
+});
+
+describe('downMarkerTool', () => {
+  it('names the tool of each marker', () => {
+    expect(['-- +goose Down', '-- migrate:down', '-- Down'].map(downMarkerTool)).toEqual(['goose', 'dbmate', 'sqlx']);
   });
 });

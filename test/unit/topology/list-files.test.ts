@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_INCLUDE, listFiles } from '../../../src/topology/list-files.js';
+import { DEFAULT_INCLUDE, listFiles, sqlxOrder } from '../../../src/topology/list-files.js';
 import { loadTopology } from '../../../src/topology/index.js';
 import { makeProject, pgTopology } from '../../helpers/project.js';
 
@@ -60,5 +60,11 @@ describe('loadTopology on what sets hold', () => {
     const d = diagnostics.find((x) => x.code === 'topology.not_run')!;
     expect(d.message).toBe('topology: set "app" holds 2 files topoplan does not run: 2_b.sql.postgres, 3_c.py');
     expect(d.hint).toContain('suffixes: { ".sql.postgres": postgres }');
+  });
+});
+
+describe('sqlxOrder', () => {
+  it('orders Flyway versioned files by the number after the V, and leaves other names that start with V alone', () => {
+    expect(sqlxOrder(['V10__c.sql', 'V2__b.sql', 'V1_1__a.sql', 'Vacuum.sql', '3_d.sql'])).toEqual(['V1_1__a.sql', 'V2__b.sql', '3_d.sql', 'V10__c.sql', 'Vacuum.sql']);
   });
 });
