@@ -37,5 +37,8 @@ export { renderSchemaComparisonMarkdown, renderSchemaComparisonText } from './di
 export { readSchemaDir } from './schema/read-schema-dir.js';
 export { storeStatus, type StoreStatus, type StatusOptions } from './execute/store-status.js';
 export { storeDrift, type StoreDrift } from './execute/store-drift.js';
+export { initTopology, type InitOptions, type InitResult } from './init/init-topology.js';
+export type { MigrationDir } from './init/find-migration-dirs.js';
+export type { DirConvention } from './init/dir-convention.js';
 export { adoptPlan, type AdoptOptions, type AdoptResult, type StoreAdoption } from './adopt/adopt-plan.js';
 export { renderAdoptText } from './render/adopt-text.js';

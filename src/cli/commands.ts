@@ -5,6 +5,7 @@ import { adoptCommand } from './adopt-command.js';
 import { applyCommand } from './apply-command.js';
 import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
+import { initCommand } from './init-command.js';
 import { restoreCommand } from './restore-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
@@ -14,6 +15,7 @@ import { urlCommand } from './url-command.js';
 import { verifyCommand } from './verify-command.js';
 
 export function registerMoreCommands(program: Command, ctx: CliContext): void {
+  initCommand(program, ctx);
   applyCommand(program, ctx);
   adoptCommand(program, ctx);
   checkCommand(program, ctx);

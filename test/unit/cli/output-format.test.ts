@@ -24,6 +24,7 @@ describe('--format json: one versioned envelope per command, on standard output'
     ['apply', [topologyFile, '--dry-run'], 'topoplan-apply/1', 0],
     ['diff', [topologyFile, topologyFile], 'topoplan-diff/1', 0],
     ['stop', [topologyFile], 'topoplan-stop/1', 0],
+    ['init', [dir, '--dry-run'], 'topoplan-init/1', 0],
   ])('%s', async (command, args, format, code) => {
     for (const flag of [['--format', 'json'], ['--json']]) {
       const r = await cli([command, ...args, ...flag]);

@@ -1,0 +1,63 @@
+/**
+ * The migration tool a directory's files are written for, read from their
+ * names and comments with the planner's own readers: down markers
+ * (`-- migrate:down` dbmate, `-- +goose Down` goose, see down-sections.ts),
+ * down files beside up files (`000001_t.down.sql`, see list-files.ts), sqlx
+ * (a Rust crate around the directory), Flyway's `V1__x.sql` names, and engine
+ * suffixes such as `.sql.postgres` / `.sql.sqlite`.
+ *
+ * @example
+ * readDirConvention('/repo/chat/migrations', [{ dir: '/repo/chat/migrations', name: '001_rooms.sql' }])
+ * // { tool: 'dbmate', flyway: false, suffixes: {}, notes: [] } when 001_rooms.sql has a "-- migrate:down" section
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { downMarkerTool, findDownSections } from '../sql/down-sections.js';
+import type { SetConvention } from '../topology/raw.js';
+import { upFileOf } from '../topology/list-files.js';
+
+export interface DirConvention {
+  /** The `convention:` a set of this directory declares; undefined when no file needs one. */
+  readonly tool?: Exclude<SetConvention, 'plain'>;
+  /** Flyway names (`V1__x.sql`): only versioned files are taken, undo and repeatable files are not. */
+  readonly flyway: boolean;
+  /** Engine suffixes found (`.sql.postgres: postgres`, `.sql.sqlite: sqlite`). */
+  readonly suffixes: Readonly<Record<string, string>>;
+  /** What a reviewer should know about the directory, one sentence each. */
+  readonly notes: readonly string[];
+}
+
+const ENGINE_WORDS: Readonly<Record<string, string>> = { postgres: 'postgres', postgresql: 'postgres', pg: 'postgres', clickhouse: 'clickhouse', neo4j: 'neo4j', cypher: 'neo4j' };
+
+export function readDirConvention(absDir: string, files: readonly { readonly dir: string; readonly name: string }[]): DirConvention {
+  const tools = new Set<Exclude<SetConvention, 'plain'>>();
+  for (const f of files) {
+    if (!/\.sql$/i.test(f.name)) continue;
+    for (const s of findDownSections(readFileSync(join(f.dir, f.name), 'utf8'))) tools.add(downMarkerTool(s.marker));
+  }
+  const names = files.map((f) => f.name);
+  const downFiles = names.filter((n) => upFileOf(n) !== undefined);
+  const rust = inRustCrate(absDir);
+  if (downFiles.length > 0) tools.add(rust ? 'sqlx' : 'golang-migrate');
+  if (tools.size === 0 && rust) tools.add('sqlx');
+  const notes: string[] = [];
+  if (tools.size > 1) notes.push(`files follow several tools (${[...tools].sort().join(', ')}); "${[...tools].sort()[0]}" is declared, check that its down sections are the ones meant`);
+  const flyway = names.some((n) => /^V\d+(?:[._]\d+)*__.+\.sql$/.test(n));
+  if (flyway) {
+    const left = names.filter((n) => /^[UR]\d*(?:[._]\d+)*__.+\.sql$/.test(n));
+    if (left.length > 0) notes.push(`Flyway undo and repeatable files (${left.sort().join(', ')}) are not run: only V files are taken`);
+  }
+  const suffixes: Record<string, string> = {};
+  for (const n of names) {
+    const m = /(\.sql\.([A-Za-z0-9_]+))$/.exec(n);
+    if (m) suffixes[m[1]!] = ENGINE_WORDS[m[2]!.toLowerCase()] ?? m[2]!.toLowerCase();
+  }
+  const tool = [...tools].sort()[0];
+  return { ...(tool ? { tool } : {}), flyway, suffixes, notes };
+}
+
+/** sqlx's migrations live in a Rust crate: a Cargo.toml in the directory or up to two levels above it. */
+function inRustCrate(absDir: string): boolean {
+  for (let d = absDir, i = 0; i < 3; i++, d = dirname(d)) if (existsSync(join(d, 'Cargo.toml'))) return true;
+  return false;
+}

@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { initTopology, planMigration } from '../../../src/index.js';
+import { resolutionSections, uncommentSection } from '../../helpers/init-edits.js';
+import { makeProject } from '../../helpers/project.js';
+
+const repo = resolve(import.meta.dirname, '..', '..', '..');
+const schema = JSON.parse(readFileSync(join(repo, 'schemas', 'topology.schema.json'), 'utf8')) as object;
+const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+
+function outFile(): string {
+  return join(mkdtempSync(join(tmpdir(), 'topoplan-init-')), 'topoplan.yaml');
+}
+
+/** init, then every resolution section put in, one edit each; returns the edits and the plan's errors. */
+async function initThenEdit(tree: string) {
+  const out = outFile();
+  const r = await initTopology(join(repo, tree), { out });
+  expect(r.diagnostics).toEqual([]);
+  const draft = readFileSync(out, 'utf8');
+  expect(validate(parse(draft)), JSON.stringify(validate.errors)).toBe(true);
+  const before = await planMigration(out, { allowErrors: true, env: {} });
+  const edits = resolutionSections(draft);
+  writeFileSync(out, edits.reduce(uncommentSection, draft));
+  const after = await planMigration(out, { allowErrors: true, env: {} });
+  expect(validate(parse(readFileSync(out, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
+  return { r, draft, edits, before: before.diagnostics.filter((d) => d.severity === 'error'), errors: after.diagnostics.filter((d) => d.severity === 'error') };
+}
+
+describe('initTopology: from init to a plan with no errors in at most 3 edits', () => {
+  it('the Nova example: 8 directories, 15 conflicts, 2 edits (supersessions, accept)', async () => {
+    const { r, draft, edits, before, errors } = await initThenEdit('examples/nova');
+    expect(r.sets).toBe(8);
+    expect(r.stores).toBe(3);
+    expect(before.length).toBe(r.conflicts);
+    expect(r.conflicts).toBe(15);
+    expect(draft).toContain('legacy: { dir: backend/migrations, shared: true, stores: { postgres: postgres } }');
+    expect(draft).toContain('feature-store-clickhouse: { dir: feature-store/clickhouse, engines: { "*.sql": clickhouse } }');
+    expect(draft).toContain('#   - { objects: [likes, comments, shares, post_counters], by: social-service, sets: [legacy], reason: "..." }');
+    expect(edits).toEqual(['supersessions', 'accept']);
+    expect(errors).toEqual([]);
+  });
+
+  it('a tree of 16 directories for seven tools, with overlapping definitions: 1 edit (supersessions)', async () => {
+    const { r, draft, edits, before, errors } = await initThenEdit('test/fixtures/init-tree');
+    expect(r.directories.length).toBe(16);
+    expect(r.services).toBe(13);
+    expect(before.map((d) => d.code)).toEqual(Array(r.conflicts).fill('plan.duplicate_create'));
+    expect(r.conflicts).toBe(10);
+    expect(draft).toContain('#   - { objects: [currencies], by: billing, sets: [catalog], reason: "..." }');
+    expect(draft).toContain('#   - { objects: [users], by: accounts, sets: [legacy], reason: "..." }');
+    expect(edits).toEqual(['supersessions']);
+    expect(errors).toEqual([]);
+  });
+
+  it('the messy fixture: 1 edit', async () => {
+    const { edits, errors } = await initThenEdit('test/fixtures/messy');
+    expect(edits.length).toBeLessThanOrEqual(3);
+    expect(errors).toEqual([]);
+  });
+
+  it('a tree with no conflicts plans with no errors as written, and says so', async () => {
+    const { r, draft, edits, errors } = await initThenEdit('test/fixtures/versioned');
+    expect(r.conflicts).toBe(0);
+    expect(draft).toContain('Its plan has no errors.');
+    // The deltas change what the full schema creates: they run after it.
+    expect(draft).toContain('delta: { dir: delta, versions: subdirs, suffixes: { ".sql.postgres": postgres, ".sql.sqlite": sqlite }, after: [schema-full] }');
+    expect(draft).toContain('    sets: [schema-full, delta]\n');
+    expect(edits).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('never overwrites a file without force; dryRun writes nothing', async () => {
+    const { dir } = makeProject({ 'app/migrations/001_t.sql': 'CREATE TABLE t (id int);\n' }, {});
+    const file = join(dir, 'topoplan.yaml');
+    writeFileSync(file, 'mine\n');
+    const refused = await initTopology(dir);
+    expect(refused.written).toBe(false);
+    expect(refused.diagnostics).toMatchObject([{ code: 'init.exists', severity: 'error', hint: expect.stringContaining('--force') as string }]);
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    const dry = await initTopology(dir, { dryRun: true });
+    expect(dry.written).toBe(false);
+    expect(dry.text).toContain('app: { dir: app/migrations }');
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    const forced = await initTopology(dir, { force: true });
+    expect(forced.written).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe(forced.text);
+    expect(forced.text).toContain('    owns: [t]');
+  });
+
+  it('a file written elsewhere gets a root pointing back at the tree', async () => {
+    const { dir } = makeProject({ 'migrations/001_t.sql': 'CREATE TABLE t (id int);\n' }, {});
+    const out = join(dir, 'topologies', 'draft.yaml');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'topologies'));
+    const r = await initTopology(dir, { out });
+    expect(r.text).toContain('root: ..\n');
+    const plan = await planMigration(out, { env: {} });
+    expect(plan.steps.map((s) => s.source?.file)).toContain('migrations/001_t.sql');
+  });
+
+  it('a directory with no migrations is an error that says what was looked for', async () => {
+    const { dir } = makeProject({ 'docs/README.md': '# x\n' }, {});
+    const r = await initTopology(dir);
+    expect(r.diagnostics).toMatchObject([{ code: 'init.no_migrations', message: expect.stringContaining('numbered .sql') as string }]);
+    expect(existsSync(join(dir, 'topoplan.yaml'))).toBe(false);
+  });
+});
