@@ -19,13 +19,15 @@ export function initCommand(program: Command, ctx: CliContext): void {
       const { initTopology } = await import('../init/init-topology.js');
       const json = outputFormat(ctx, 'init', opts) === 'json';
       const r = await initTopology(resolve(ctx.cwd, dir), { ...(opts.out ? { out: resolve(ctx.cwd, opts.out) } : {}), ...(opts.force ? { force: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
-      const shown = relative(ctx.cwd, r.file) || r.file;
+      const near = relative(ctx.cwd, r.file);
+      const shown = near && !near.startsWith('..') ? near : r.file;
       const ok = r.diagnostics.every((d) => d.severity !== 'error');
       printDiagnostics(ctx, r.diagnostics.map((d) => (d.file === r.file ? { ...d, file: shown } : d)));
       if (ok) {
         const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
         const what = `${n(r.directories.length, 'migration directory', 'migration directories')}: ${n(r.stores, 'store')}, ${n(r.sets, 'set')}, ${n(r.services, 'service')}`;
-        const next = r.conflicts === 0 ? 'its plan has no errors' : `its plan has ${r.conflicts} error${r.conflicts === 1 ? '' : 's'}, each with its resolution commented out at the end of the file: review them, then run topoplan plan ${shown}`;
+        const then = r.written ? `: review them, then run topoplan plan ${shown}` : '';
+        const next = r.conflicts === 0 ? 'its plan has no errors' : `its plan has ${n(r.conflicts, 'error')}, each with its resolution commented out at the end of the file${then}`;
         ctx.err(`init: ${r.written ? `wrote ${shown}` : 'draft'} from ${what}; ${next}\n`);
         if (opts.dryRun && !json) ctx.out(r.text);
       }

@@ -37,6 +37,7 @@ describe('topoplan init', () => {
     const { dir } = makeProject(files, {});
     const dry = await cli(['init', dir, '--dry-run']);
     expect(dry.out).toContain('topoplan: 1\nname: ');
+    expect(dry.err).toBe('init: draft from 2 migration directories: 1 store, 2 sets, 1 service; its plan has 1 error, each with its resolution commented out at the end of the file\n');
     expect(existsSync(join(dir, 'topoplan.yaml'))).toBe(false);
     const json = await cli(['init', '--out', 'draft.yaml', '--json'], { cwd: dir });
     const doc = JSON.parse(json.out) as Record<string, unknown>;
