@@ -1,7 +1,8 @@
 /**
  * Who a migration directory belongs to, read from its path: the first path
  * part that is not a generic word (`migrations`, `db`, `sql`, `clickhouse`,
- * ...) names its service (`social-service/db/migrations` → `social-service`);
+ * `services`, ...) names its service (`social-service/db/migrations` →
+ * `social-service`, `services/users/migrations` → `users`);
  * a path through a legacy word (`backend`, `legacy`, `monolith`, `shared`,
  * `common`) makes a shared set that belongs to no service; a path of generic
  * words only (`migrations`, `delta`) belongs to the repository's own service,
@@ -33,6 +34,8 @@ const GENERIC: ReadonlySet<string> = new Set([
   'migrations', 'migration', 'migrate', 'db', 'database', 'databases', 'sql', 'schema', 'schemas', 'delta', 'deltas', 'ddl',
   'changelog', 'changesets', 'flyway', 'sqlx', 'dbmate', 'goose', 'postgres', 'postgresql', 'pg', 'clickhouse', 'ch',
   'neo4j', 'cypher', 'src', 'resources', 'main', 'full', 'data', 'up', 'versions',
+  // Directories that hold services rather than being one: `services/users/migrations` is the users service.
+  'services', 'apps', 'packages', 'crates', 'modules', 'components', 'projects', 'internal', 'pkg', 'cmd',
 ]);
 
 /** A name the topology schema accepts: lowercase letters, digits, `_` and `-`, starting with a letter. */

@@ -21,6 +21,10 @@ describe('draftLayout', () => {
     ]);
   });
 
+  it('directories that hold services are not services', () => {
+    expect(draftLayout(['services/users/migrations', 'crates/billing/migrations'], 'x').sets.map((s) => s.service)).toEqual(['users', 'billing']);
+  });
+
   it('topologyName', () => {
     expect([topologyName('Nova'), topologyName('2024 app!'), topologyName('---')]).toEqual(['nova', 'app', 'app']);
   });
