@@ -22,7 +22,7 @@ import { loadParsers } from '../sql/parse-file.js';
 import { loadTopology } from '../topology/load-topology.js';
 import type { RawService, RawSet, RawStore, RawTopology } from '../topology/raw.js';
 import { planTopology } from '../plan/plan-migration.js';
-import { draftLayout, topologyName, type DraftSet } from './draft-layout.js';
+import { draftLayout, topologyName, type DraftLayout, type DraftSet } from './draft-layout.js';
 import { findMigrationDirs, type MigrationDir } from './find-migration-dirs.js';
 import { inferOwnership } from './infer-ownership.js';
 import { renderDraft, type DraftDocument } from './render-draft.js';
@@ -70,24 +70,14 @@ export async function initTopology(dir: string, options: InitOptions = {}): Prom
   const name = topologyName(basename(root));
   const layout = draftLayout(directories.map((d) => d.dir), name);
   const byDir = new Map(directories.map((d) => [d.dir, d]));
-  const read = await loadDraft(file, draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ENGINES));
-  if (!read.topology) return { ...empty, directories, diagnostics: read.diagnostics };
-  await loadParsers();
-  const inferred = inferOwnership(read.topology);
-  const engineOf = (set: string): EngineName[] => { const e = inferred.engines.get(set); return e && e.size > 0 ? ENGINES.filter((x) => e.has(x)) : ['postgres']; };
-  const used = ENGINES.filter((e) => layout.sets.some((s) => engineOf(s.name).includes(e)));
-  const engines = new Map(layout.sets.map((s) => [s.name, engineOf(s.name)]));
-  const raw = draftRaw(name, root, layout.sets, layout.services, byDir, engines, inferred.owns, used, inferred.clickhouseSets, inferred.after);
-  const planned = await loadDraft(file, raw);
-  if (!planned.topology) return { ...empty, directories, diagnostics: planned.diagnostics };
-  const plan = planTopology(planned.topology, { allowErrors: true });
-  const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+  const { raw, used, diagnostics } = await draftAndPlan(file, name, root, layout, byDir);
+  const errors = diagnostics.filter((d) => d.severity === 'error');
   const blocks = resolutionBlocks(errors);
   const rootFromFile = relative(dirname(file), root).split('\\').join('/') || '.';
   const doc: DraftDocument = {
     name,
     ...(rootFromFile !== '.' ? { root: rootFromFile } : {}),
-    header: header(directories.length, errors.length, plan.diagnostics.filter((d) => d.severity === 'warning').length),
+    header: header(directories.length, errors.length, diagnostics.filter((d) => d.severity === 'warning').length),
     stores: Object.entries(raw.stores).map(([n, value]) => ({ name: n, value })),
     sets: layout.sets.map((s) => ({ name: s.name, value: { ...raw.sets[s.name]! }, ...setComment(s, byDir.get(s.dir)!, raw.sets[s.name]!) })),
     services: Object.entries(raw.services).map(([n, value]) => ({ name: n, value })),
@@ -96,6 +86,28 @@ export async function initTopology(dir: string, options: InitOptions = {}): Prom
   const text = renderDraft(doc);
   if (!options.dryRun) writeFileSync(file, text);
   return { file, text, written: !options.dryRun, directories, stores: used.length, sets: layout.sets.length, services: layout.services.size, conflicts: errors.length, diagnostics: [] };
+}
+
+/**
+ * The draft with what the files say, and what planning it reports. A draft
+ * that does not load (an sqlx set holding a name sqlx rejects) is still the
+ * draft: without owns, its problems reported in it like the plan's.
+ */
+async function draftAndPlan(file: string, name: string, root: string, layout: DraftLayout, byDir: ReadonlyMap<string, MigrationDir>): Promise<{ raw: RawTopology; used: EngineName[]; diagnostics: readonly Diagnostic[] }> {
+  const read = await loadDraft(file, draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ENGINES));
+  if (!read.topology) return { raw: draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ['postgres']), used: ['postgres'], diagnostics: read.diagnostics };
+  await loadParsers();
+  const inferred = inferOwnership(read.topology);
+  const engineOf = (set: string): EngineName[] => {
+    const e = inferred.engines.get(set);
+    return e && e.size > 0 ? ENGINES.filter((x) => e.has(x)) : ['postgres'];
+  };
+  const used = ENGINES.filter((e) => layout.sets.some((s) => engineOf(s.name).includes(e)));
+  const engines = new Map(layout.sets.map((s) => [s.name, engineOf(s.name)]));
+  const raw = draftRaw(name, root, layout.sets, layout.services, byDir, engines, inferred.owns, used, inferred.clickhouseSets, inferred.after);
+  const planned = await loadDraft(file, raw);
+  if (!planned.topology) return { raw, used, diagnostics: planned.diagnostics };
+  return { raw, used, diagnostics: planTopology(planned.topology, { allowErrors: true }).diagnostics };
 }
 
 async function loadDraft(file: string, raw: RawTopology) {

@@ -103,6 +103,15 @@ describe('initTopology: from init to a plan with no errors in at most 3 edits', 
     expect(plan.steps.map((s) => s.source?.file)).toContain('migrations/001_t.sql');
   });
 
+  it('a draft that does not load is written all the same, what is wrong with it noted at the end', async () => {
+    const { dir } = makeProject({ 'app/Cargo.toml': '[package]\n', 'app/migrations/001a_x.sql': 'CREATE TABLE a (id int);\n' }, {});
+    const r = await initTopology(dir);
+    expect(r).toMatchObject({ written: true, conflicts: 1, diagnostics: [] });
+    expect(r.text).toContain('  app: { dir: app/migrations, convention: sqlx }   # sqlx files\n');
+    expect(r.text).toContain('# - topology: sqlx cannot read the version "001a" of "app/migrations/001a_x.sql"');
+    expect(r.text).toContain('#   hint: sqlx reads the name up to the first "_"');
+  });
+
   it('a directory with no migrations is an error that says what was looked for', async () => {
     const { dir } = makeProject({ 'docs/README.md': '# x\n' }, {});
     const r = await initTopology(dir);
