@@ -1,5 +1,6 @@
 /**
- * Column-level facts: an index, a constraint or an ALTER that names a column of a table no statement
+ * Column-level facts: an index, a constraint (its own columns, or those a foreign key references), a
+ * COMMENT ON COLUMN or an ALTER that names a column of a table no statement
  * ordered before it gives it is an `unknown_column` conflict naming both places: the statement, and the
  * CREATE TABLE that lists the table's columns, or the statement that adds the column only later (or in a
  * set nothing orders before the one using it). Only tables whose every creation lists all their columns
@@ -30,7 +31,8 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      const facts = e.columnFacts;
+      // A foreign key names columns of the table it references (REFERENCES users (id)).
+      const facts = e.via === 'foreign_key' && e.refColumns?.length ? { used: e.refColumns } : e.columnFacts;
       if (!facts || e.object.kind !== 'table') continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);

@@ -45,7 +45,11 @@ function refer(out: EffectList, object: ObjectRef | undefined, via: ReferenceVia
 
 /** COMMENT ON ...; SECURITY LABEL ON ... */
 export function commentEffects(body: AstNode, out: EffectList): void {
-  refer(out, namedObject(body.objtype, body.object), 'comment');
+  const object = namedObject(body.objtype, body.object);
+  // COMMENT ON COLUMN t.c names a column that must exist by then.
+  const column = body.objtype === 'OBJECT_COLUMN' && body.object?.List ? names(body.object.List.items).pop() : undefined;
+  if (object && column) out.add({ action: 'reference', object, via: 'comment', columnFacts: { used: [column] } });
+  else refer(out, object, 'comment');
 }
 
 /** ALTER ... OWNER TO (functions, types, schemas, ...; ALTER TABLE ... OWNER TO is an ALTER TABLE). */

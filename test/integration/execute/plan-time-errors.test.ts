@@ -1,8 +1,9 @@
 /**
- * What planning now reports before apply is what PostgreSQL rejects at apply: a constraint name taken
- * twice on a table, a constraint whose index name another table's constraint has, a column a later
- * file adds. Each broken tree's plan error names the statement that then fails on embedded PostgreSQL
- * with the engine's own error; the fixed tree plans without errors and applies with no failed statement.
+ * What planning reports before apply is what PostgreSQL rejects at apply: a constraint name taken twice
+ * on a table, a constraint whose index name another table's constraint has, a column a later file adds,
+ * a foreign key to a column its table lacks, a comment on a missing column. Each broken tree's plan
+ * error names the statement that then fails on embedded PostgreSQL with the engine's own error; the
+ * fixed tree plans without errors and applies with no failed statement.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
@@ -51,6 +52,20 @@ const cases: [string, Record<string, string>, Record<string, string>, string, st
     { 'app/002_index.sql': 'ALTER TABLE orders ADD COLUMN placed_at timestamptz;', 'app/003_placed.sql': 'CREATE INDEX orders_by_placed ON orders (placed_at);' },
     'app/002_index.sql:1: plan.unknown_column',
     'app/002_index.sql:1: 42703 column "placed_at" does not exist',
+  ],
+  [
+    'a foreign key to a column its table lacks',
+    { 'app/002_refunds.sql': 'CREATE TABLE refunds (id bigint PRIMARY KEY, order_ref bigint REFERENCES orders (order_id));' },
+    { 'app/002_refunds.sql': 'CREATE TABLE refunds (id bigint PRIMARY KEY, order_ref bigint REFERENCES orders (id));' },
+    'app/002_refunds.sql:1: plan.unknown_column',
+    'app/002_refunds.sql:1: 42703 column "order_id" referenced in foreign key constraint does not exist',
+  ],
+  [
+    'a comment on a column the table lacks',
+    { 'app/002_comment.sql': "COMMENT ON COLUMN orders.totl IS 'gross, in cents';" },
+    { 'app/002_comment.sql': "COMMENT ON COLUMN orders.total IS 'gross, in cents';" },
+    'app/002_comment.sql:1: plan.unknown_column',
+    'app/002_comment.sql:1: 42703 column "totl" of relation "orders" does not exist',
   ],
 ];
 

@@ -35,6 +35,18 @@ describe('columns no statement creates', () => {
     expect(unknown(p)).toEqual([]);
   });
 
+  it('a foreign key naming a column its referenced table lacks, and a COMMENT ON COLUMN of a missing column, are errors', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
+      'app/002_posts.sql': "CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users (uid), parent bigint REFERENCES posts (id));\nCOMMENT ON COLUMN users.emial IS 'typo';\nCOMMENT ON COLUMN users.email IS 'fine';\nALTER TABLE posts ADD FOREIGN KEY (author) REFERENCES users (id);",
+      'ops/001_x.sql': '',
+    });
+    expect(unknown(p).map((d) => `${d.line}: ${d.message}`)).toEqual([
+      '1: plan: "app/002_posts.sql:1" names column "uid" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"',
+      '2: plan: "app/002_posts.sql:2" names column "emial" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"',
+    ]);
+  });
+
   it('a column added only by a later statement does not exist yet: an error naming both, the later one and the use', async () => {
     const p = await plan({
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE INDEX users_email ON users (email);',
