@@ -3,7 +3,8 @@
  * COMMENT ON COLUMN or an ALTER that names a column of a table no statement
  * ordered before it gives it is an `unknown_column` conflict naming both places: the statement, and the
  * CREATE TABLE that lists the table's columns, or the statement that adds the column only later (or in a
- * set nothing orders before the one using it). Only tables whose every creation lists all their columns
+ * set nothing orders before the one using it). A CREATE TABLE IF NOT EXISTS of a table that exists by then
+ * gives it nothing. Only tables whose every creation lists all their columns
  * are checked (not those made with LIKE, INHERITS or PARTITION OF, nor external ones).
  *
  * @example
@@ -24,6 +25,10 @@ interface TableColumns {
   /** Every statement that gives the table each column. */
   readonly adders: Map<string, Unit[]>;
   readonly uses: { unit: Unit; column: string }[];
+  /** Statements that drop the table (a CREATE after one is a new table). */
+  readonly drops: Unit[];
+  /** CREATE TABLE IF NOT EXISTS statements that find the table there: no-ops, whose columns are not added. */
+  readonly noops: { unit: Unit; columns: readonly string[] }[];
 }
 
 export function checkColumns(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
@@ -33,11 +38,17 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
     for (const e of u.stmt.effects) {
       // A foreign key names columns of the table it references (REFERENCES users (id)).
       const facts = e.via === 'foreign_key' && e.refColumns?.length ? { used: e.refColumns } : e.columnFacts;
-      if (!facts || e.object.kind !== 'table') continue;
+      if (e.object.kind !== 'table' || (!facts && e.action !== 'drop')) continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);
-      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), uses: [] }));
+      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), uses: [], drops: [], noops: [] }));
+      if (e.action === 'drop') t.drops.push(u);
+      if (!facts) continue;
       if (e.action === 'create') {
+        if (e.ifNotExists && t.creator && noop(t, t.creator, u, order)) {
+          t.noops.push({ unit: u, columns: facts.added ?? [] });
+          continue;
+        }
         t.creator ??= u;
         if (!facts.complete) t.complete = false;
       }
@@ -66,13 +77,20 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
   }
 }
 
+/** A CREATE TABLE IF NOT EXISTS ordered after the table's creation, with no drop of it in between, does nothing. */
+function noop(t: TableColumns, creator: Unit, u: Unit, order: Precedence): boolean {
+  return creator !== u && order.before(creator, u) && !t.drops.some((d) => order.before(creator, d) && order.before(d, u));
+}
+
 function reportUnknown(t: TableColumns, creator: Unit, unit: Unit, column: string, log: ConflictLog): void {
   const known = [...t.adders.keys()];
+  const listed = t.noops.find((n) => n.columns.includes(column));
+  const noopNote = listed ? `; "${unitPlace(listed.unit)}" lists it, but that CREATE TABLE IF NOT EXISTS does nothing: the table exists by then` : '';
   log.add({
     kind: 'unknown_column',
     object: `table ${t.name}`,
     objectName: t.name,
-    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(creator)}" creates the table with ${known.map((c) => `"${c}"`).join(', ') || 'no columns'}`,
+    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which no statement gives it: "${unitPlace(creator)}" creates the table with ${known.map((c) => `"${c}"`).join(', ') || 'no columns'}${noopNote}`,
     sources: [source(unit), source(creator)],
     severity: 'error',
     hint: `fix the column name, or add the column before it is used:\nALTER TABLE ${t.name} ADD COLUMN ${column} <type>;`,

@@ -1,7 +1,8 @@
 /**
  * What planning reports before apply is what PostgreSQL rejects at apply: a constraint name taken twice
  * on a table, a constraint whose index name another table's constraint has, a column a later file adds,
- * a foreign key to a column its table lacks, a comment on a missing column. Each broken tree's plan
+ * a foreign key to a column its table lacks, a comment on a missing column, a column only a no-op
+ * CREATE TABLE IF NOT EXISTS lists. Each broken tree's plan
  * error names the statement that then fails on embedded PostgreSQL with the engine's own error; the
  * fixed tree plans without errors and applies with no failed statement.
  */
@@ -31,7 +32,7 @@ async function planAndApply(files: Record<string, string>) {
 }
 
 const base = 'CREATE TABLE customers (id bigint PRIMARY KEY);\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total numeric);';
-const cases: [string, Record<string, string>, Record<string, string>, string, string][] = [
+const cases: [string, Record<string, string>, Record<string, string>, string | string[], string][] = [
   [
     'a foreign key name taken twice on a table',
     { 'app/002_fk.sql': 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);', 'app/003_cascade.sql': 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE;' },
@@ -67,12 +68,19 @@ const cases: [string, Record<string, string>, Record<string, string>, string, st
     'app/002_comment.sql:1: plan.unknown_column',
     'app/002_comment.sql:1: 42703 column "totl" of relation "orders" does not exist',
   ],
+  [
+    'an index on a column only a no-op CREATE TABLE IF NOT EXISTS lists',
+    { 'app/002_orders_again.sql': 'CREATE TABLE IF NOT EXISTS orders (id bigint PRIMARY KEY, customer_id bigint, total numeric, placed_at timestamptz);\nCREATE INDEX orders_by_placed ON orders (placed_at);' },
+    { 'app/002_orders_again.sql': 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_at timestamptz;\nCREATE INDEX orders_by_placed ON orders (placed_at);' },
+    ['app/001_base.sql:2: plan.duplicate_create', 'app/002_orders_again.sql:2: plan.unknown_column'],
+    'app/002_orders_again.sql:2: 42703 column "placed_at" does not exist',
+  ],
 ];
 
 describe('plan-time errors are the failures apply would meet', () => {
   it.each(cases)('%s', async (_what, broken, fixed, error, failure) => {
     const before = await planAndApply({ 'app/001_base.sql': base, ...broken });
-    expect(before.errors).toEqual([error]);
+    expect(before.errors).toEqual([error].flat());
     expect(before.failed).toEqual([failure]);
     const after = await planAndApply({ 'app/001_base.sql': base, ...broken, ...fixed });
     expect(after).toEqual({ errors: [], failed: [] });

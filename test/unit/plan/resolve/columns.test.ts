@@ -47,6 +47,18 @@ describe('columns no statement creates', () => {
     ]);
   });
 
+  it('a column only a CREATE TABLE IF NOT EXISTS of an existing table lists does not exist: that statement does nothing', async () => {
+    const p = await planMigration(makeProject({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
+      'app/002_users_again.sql': 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text);\nCREATE INDEX users_email ON users (email);',
+      'app/003_rebuilt.sql': 'DROP TABLE users;\nCREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, handle text);\nCREATE INDEX users_handle ON users (handle);',
+      'ops/001_x.sql': '',
+    }, { ...topology(), accept: [{ conflict: 'duplicate_create', object: 'users', reason: 'the second shape is what the service reads' }] }).topologyFile, { allowErrors: true, env: {} });
+    expect(unknown(p).map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      'app/002_users_again.sql:2: plan: "app/002_users_again.sql:2" names column "email" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "handle"; "app/002_users_again.sql:1" lists it, but that CREATE TABLE IF NOT EXISTS does nothing: the table exists by then',
+    ]);
+  });
+
   it('a column added only by a later statement does not exist yet: an error naming both, the later one and the use', async () => {
     const p = await plan({
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE INDEX users_email ON users (email);',
