@@ -3,8 +3,8 @@
  * COMMENT ON COLUMN or an ALTER that names a column of a table no statement
  * ordered before it gives it is an `unknown_column` conflict naming both places: the statement, and the
  * CREATE TABLE that lists the table's columns, or the statement that adds the column only later (or in a
- * set nothing orders before the one using it). A CREATE TABLE IF NOT EXISTS of a table that exists by then
- * gives it nothing. Only tables whose every creation lists all their columns
+ * set nothing orders before the one using it), or the statement that takes it away before the use (DROP
+ * COLUMN, RENAME COLUMN). A CREATE TABLE IF NOT EXISTS of a table that exists by then gives it nothing. Only tables whose every creation lists all their columns
  * are checked (not those made with LIKE, INHERITS or PARTITION OF, nor external ones).
  *
  * @example
@@ -24,6 +24,8 @@ interface TableColumns {
   complete: boolean;
   /** Every statement that gives the table each column. */
   readonly adders: Map<string, Unit[]>;
+  /** Every statement that takes each column away (DROP COLUMN, a RENAME COLUMN's old name); empty for nearly every table. */
+  readonly droppers: Map<string, Unit[]>;
   readonly uses: { unit: Unit; column: string }[];
   /** Statements that drop the table (a CREATE after one is a new table). */
   readonly drops: Unit[];
@@ -41,7 +43,7 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       if (e.object.kind !== 'table' || (!facts && e.action !== 'drop')) continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);
-      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), uses: [], drops: [], noops: [] }));
+      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), droppers: new Map(), uses: [], drops: [], noops: [] }));
       if (e.action === 'drop') t.drops.push(u);
       if (!facts) continue;
       if (e.action === 'create') {
@@ -52,16 +54,14 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
         t.creator ??= u;
         if (!facts.complete) t.complete = false;
       }
-      for (const c of facts.added ?? []) {
-        const list = t.adders.get(c);
-        if (list) list.push(u);
-        else t.adders.set(c, [u]);
-      }
+      for (const c of facts.added ?? []) push(t.adders, c, u);
+      for (const c of facts.dropped ?? []) push(t.droppers, c, u);
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
-  // A use is fine when a statement that adds its column runs before it (or is the use itself).
-  const earlier = (t: TableColumns, unit: Unit, column: string) => t.adders.get(column)?.some((a) => a === unit || order.before(a, unit)) ?? false;
+  // A use is fine when a statement that adds its column runs before it (or is the use itself), and nothing takes it away in between.
+  const earlier = (t: TableColumns, unit: Unit, column: string) =>
+    t.adders.get(column)?.some((a) => (a === unit || order.before(a, unit)) && !droppedBetween(t, column, a, unit, order)) ?? false;
   // Sort only the tables that have something to report: nearly every table of a plan has nothing.
   const suspect = [...tables].filter(([, t]) => t.creator && t.complete && t.uses.some((x) => !earlier(t, x.unit, x.column)));
   for (const [, t] of suspect.sort(([a], [b]) => compareText(a, b))) {
@@ -70,11 +70,30 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
     for (const { unit, column } of t.uses) {
       if (earlier(t, unit, column) || reported.has(`${unitPlace(unit)}|${column}`)) continue;
       reported.add(`${unitPlace(unit)}|${column}`);
-      const later = t.adders.get(column)?.[0];
-      if (later) reportLater(t, unit, column, later, order, log);
+      const adders = t.adders.get(column) ?? [];
+      const before = adders.find((a) => order.before(a, unit));
+      if (before) reportDropped(t, unit, column, before, t.droppers.get(column)!.find((d) => d !== unit && order.before(before, d) && order.before(d, unit))!, log);
+      else if (adders[0]) reportLater(t, unit, column, adders[0], order, log);
       else reportUnknown(t, t.creator, unit, column, log);
     }
   }
+}
+
+function droppedBetween(t: TableColumns, column: string, adder: Unit, use: Unit, order: Precedence): boolean {
+  const droppers = t.droppers.get(column);
+  return !!droppers && droppers.some((d) => d !== use && d !== adder && order.before(adder, d) && order.before(d, use));
+}
+
+function reportDropped(t: TableColumns, unit: Unit, column: string, adder: Unit, dropper: Unit, log: ConflictLog): void {
+  log.add({
+    kind: 'unknown_column',
+    object: `table ${t.name}`,
+    objectName: t.name,
+    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which "${unitPlace(dropper)}" takes away before it (it was added at "${unitPlace(adder)}")`,
+    sources: [source(unit), source(dropper)],
+    severity: 'error',
+    hint: `use the column's name after "${unitPlace(dropper)}" (a RENAME COLUMN gives it a new one), or move the statement before it`,
+  });
 }
 
 /** A CREATE TABLE IF NOT EXISTS ordered after the table's creation, with no drop of it in between, does nothing. */
@@ -113,6 +132,12 @@ function reportLater(t: TableColumns, unit: Unit, column: string, adder: Unit, o
     severity: 'error',
     hint,
   });
+}
+
+function push(map: Map<string, Unit[]>, key: string, u: Unit): void {
+  const list = map.get(key);
+  if (list) list.push(u);
+  else map.set(key, [u]);
 }
 
 function source(u: Unit): { file: string; line: number; set: string; store: string | undefined } {

@@ -2,7 +2,7 @@
  * What planning reports before apply is what PostgreSQL rejects at apply: a constraint name taken twice
  * on a table, a constraint whose index name another table's constraint has, a column a later file adds,
  * a foreign key to a column its table lacks, a comment on a missing column, a column only a no-op
- * CREATE TABLE IF NOT EXISTS lists. Each broken tree's plan
+ * CREATE TABLE IF NOT EXISTS lists, a column renamed away. Each broken tree's plan
  * error names the statement that then fails on embedded PostgreSQL with the engine's own error; the
  * fixed tree plans without errors and applies with no failed statement.
  */
@@ -74,6 +74,13 @@ const cases: [string, Record<string, string>, Record<string, string>, string | s
     { 'app/002_orders_again.sql': 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS placed_at timestamptz;\nCREATE INDEX orders_by_placed ON orders (placed_at);' },
     ['app/001_base.sql:2: plan.duplicate_create', 'app/002_orders_again.sql:2: plan.unknown_column'],
     'app/002_orders_again.sql:2: 42703 column "placed_at" does not exist',
+  ],
+  [
+    'an index on a column renamed away before it',
+    { 'app/002_rename.sql': 'ALTER TABLE orders RENAME COLUMN total TO gross;', 'app/003_index.sql': 'CREATE INDEX orders_by_total ON orders (total);' },
+    { 'app/003_index.sql': 'CREATE INDEX orders_by_gross ON orders (gross);' },
+    'app/003_index.sql:1: plan.unknown_column',
+    'app/003_index.sql:1: 42703 column "total" does not exist',
   ],
 ];
 

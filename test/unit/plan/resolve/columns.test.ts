@@ -59,6 +59,19 @@ describe('columns no statement creates', () => {
     ]);
   });
 
+  it('a column dropped or renamed away before the use does not exist: an error naming the statement that took it away', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, mail text, legacy_flag boolean);',
+      'app/002_rename.sql': 'ALTER TABLE users RENAME COLUMN mail TO email;\nALTER TABLE users DROP COLUMN legacy_flag;',
+      'app/003_idx.sql': 'CREATE INDEX users_mail ON users (mail);\nCREATE INDEX users_email ON users (email);\nALTER TABLE users ALTER COLUMN legacy_flag SET DEFAULT false;',
+      'ops/001_x.sql': '',
+    });
+    expect(unknown(p).map((d) => `${d.line}: ${d.message}`)).toEqual([
+      '1: plan: "app/003_idx.sql:1" names column "mail" of table "users", which "app/002_rename.sql:1" takes away before it (it was added at "app/001_users.sql:1")',
+      '3: plan: "app/003_idx.sql:3" names column "legacy_flag" of table "users", which "app/002_rename.sql:2" takes away before it (it was added at "app/001_users.sql:1")',
+    ]);
+  });
+
   it('a column added only by a later statement does not exist yet: an error naming both, the later one and the use', async () => {
     const p = await plan({
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE INDEX users_email ON users (email);',
