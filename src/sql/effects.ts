@@ -128,6 +128,8 @@ export interface ConstraintName {
   readonly name: string;
   readonly kind: 'primary key' | 'unique' | 'exclusion' | 'foreign key' | 'check';
   readonly chosen?: true;
+  /** `UNIQUE USING INDEX x` / `PRIMARY KEY USING INDEX x`: the constraint takes over index x instead of making one. */
+  readonly usingIndex?: string;
 }
 
 /**

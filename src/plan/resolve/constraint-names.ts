@@ -67,7 +67,8 @@ export function checkConstraintNames(topology: Topology, units: readonly Unit[],
         // A CREATE TABLE IF NOT EXISTS that meets its table is a no-op: that is the table's duplicate, reported with it.
         const h = { unit: u, name: k.name, table: e.object.name, tableKey: table, what: `${k.kind} constraint`, written: !k.chosen && !(e.action === 'create' && e.ifNotExists) };
         tables.hold(table, h);
-        if (makesIndex(k)) relations.hold(schemaOf(u, e.object), h);
+        // USING INDEX takes over an index that exists already (renamed to the constraint's name): no new one.
+        if (makesIndex(k) && !k.usingIndex) relations.hold(schemaOf(u, e.object), h);
       }
     }
   }

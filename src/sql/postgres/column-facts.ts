@@ -62,6 +62,7 @@ const CONSTRAINT_KINDS: Readonly<Record<string, ConstraintName['kind']>> = {
 function constraintName(k: AstNode, table: string, column: readonly string[] | undefined): ConstraintName[] {
   const kind = CONSTRAINT_KINDS[k.contype];
   if (!kind) return [];
+  if (k.indexname) return [{ name: k.conname ?? k.indexname, kind, usingIndex: k.indexname }];
   if (k.conname) return [{ name: k.conname, kind }];
   if (kind === 'primary key') return [{ name: chosenName(table, undefined, 'pkey'), kind, chosen: true }];
   if (kind === 'unique') return [{ name: chosenName(table, (column ?? names(k.keys)).join('_'), 'key'), kind, chosen: true }];

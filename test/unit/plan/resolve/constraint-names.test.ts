@@ -53,6 +53,7 @@ describe('constraint names already taken', () => {
       'app/002.sql': `${fk}\nALTER TABLE orders ADD UNIQUE (customer_id);\nALTER TABLE orders ADD UNIQUE (customer_id);`,
       'app/003.sql': `ALTER TABLE orders DROP CONSTRAINT orders_customer_fk;\n${fk}`,
       'app/004.sql': 'DROP TABLE orders;\nCREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id));',
+      'app/005.sql': 'CREATE UNIQUE INDEX orders_customer_uq ON orders (customer_id);\nALTER TABLE orders ADD CONSTRAINT orders_customer_uq UNIQUE USING INDEX orders_customer_uq;',
     });
     expect(taken(fine)).toEqual([]);
   });
