@@ -122,7 +122,6 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
-  checkIndexNames(topology, live, log);
   const extensions = missingExtensions(live, log);
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];
@@ -155,6 +154,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   // Whether a column exists when a statement names it depends on the order of the steps.
   const precedence = new Precedence(graph, stepOf);
   checkColumns(topology, live, log, precedence);
+  checkIndexNames(topology, live, log, precedence);
   checkConstraintNames(topology, live, log, precedence);
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);

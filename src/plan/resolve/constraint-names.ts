@@ -56,7 +56,9 @@ export function checkConstraintNames(topology: Topology, units: readonly Unit[],
       if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) relations.end(schemaOf(u, e.object), e.object.name, u);
       if (e.object.kind !== 'table') continue;
       const table = spaceOf(u, e.object);
+      // A table's constraints go with its name; its indexes keep theirs through a rename (only a drop frees them).
       if (e.action === 'drop' || e.action === 'rename') tables.end(table, '*', u);
+      if (e.action === 'drop') tables.end(table, '\u0000', u);
       const facts = e.columnFacts;
       for (const name of facts?.droppedConstraints ?? []) {
         tables.end(table, name, u);
@@ -90,7 +92,7 @@ function makesIndex(k: ConstraintName): boolean {
 function report(names: Names, tables: Names, order: Precedence, log: ConflictLog, message: (h: Holder, first: Holder) => string, hint: (h: Holder) => string): void {
   for (const [key, list] of names.holders) {
     if (list.length < 2 || !list.some((h) => h.written && h.tableKey)) continue;
-    const ends = (x: Holder) => [...(names.ends.get(key) ?? []), ...(x.tableKey ? tables.ends.get(`${x.tableKey}|*`) ?? [] : [])];
+    const ends = (x: Holder) => [...(names.ends.get(key) ?? []), ...(x.tableKey ? tables.ends.get(`${x.tableKey}|${names === tables ? '*' : '\u0000'}`) ?? [] : [])];
     for (const h of list) {
       if (!h.written || !h.tableKey) continue;
       const first = list.find((x) => x !== h && (names === tables || x.tableKey !== h.tableKey) && holds(x, h, ends(x), order, list));

@@ -1,27 +1,43 @@
 /**
  * Index names already taken in a store: a `CREATE INDEX` (without IF NOT EXISTS) whose name is that of
  * the index a PRIMARY KEY or UNIQUE constraint makes — written, or chosen by PostgreSQL as
- * `table_column_key` / `table_pkey` — fails at apply with "relation already exists". It is a
- * `duplicate_create` conflict naming both places.
+ * `table_column_key` / `table_pkey` — fails at apply with "relation already exists", unless the
+ * constraint, its index or its table is dropped by a statement ordered in between (replacing a UNIQUE
+ * constraint by a unique index on `lower(email)` drops the constraint first). It is a `duplicate_create`
+ * conflict naming both places. A constraint added after such an index is reported by constraint-names.ts.
  *
  * @example
- * checkIndexNames(topology, live, log);
+ * checkIndexNames(topology, live, log, new Precedence(graph, stepOf));
  * // plan: index "accounts_email_key" at "accounts/0002.sql:3" is already the name of the index the UNIQUE ...
  */
 import type { Topology } from '../../topology/model.js';
 import type { ConflictLog } from './conflict-log.js';
+import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
+import type { Precedence } from '../order/precedence.js';
 
-export function checkIndexNames(topology: Topology, units: readonly Unit[], log: ConflictLog): void {
-  const made = new Map<string, { unit: Unit; table: string }>();
+interface Made {
+  readonly unit: Unit;
+  readonly table: string;
+  readonly tableKey: string;
+}
+
+export function checkIndexNames(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
+  const made = new Map<string, Made[]>();
+  // What ends a name: DROP CONSTRAINT or DROP INDEX of it (by `store|schema.name`), a drop of its table (by the table's key).
+  const ends = new Map<string, Unit[]>();
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      if (e.object.kind !== 'table' || (e.action !== 'create' && e.action !== 'alter')) continue;
-      for (const name of e.columnFacts?.indexes ?? []) {
-        const k = `${u.store}|${e.object.schema ?? 'public'}.${name}`;
-        if (!made.has(k)) made.set(k, { unit: u, table: e.object.name });
-      }
+      const schema = `${u.store}|${e.object.schema ?? 'public'}`;
+      if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) push(ends, `${schema}.${e.object.name}`, u);
+      if (e.object.kind !== 'table') continue;
+      const tableKey = storeKey(topology, u.store, 'postgres', e.object);
+      // A renamed table keeps its indexes' names: only a drop frees them.
+      if (e.action === 'drop') push(ends, tableKey, u);
+      for (const name of e.columnFacts?.droppedConstraints ?? []) push(ends, `${schema}.${name}`, u);
+      if (e.action !== 'create' && e.action !== 'alter') continue;
+      for (const name of e.columnFacts?.indexes ?? []) push(made, `${schema}.${name}`, { unit: u, table: e.object.name, tableKey });
     }
   }
   if (made.size === 0) return;
@@ -29,8 +45,9 @@ export function checkIndexNames(topology: Topology, units: readonly Unit[], log:
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres' || u.stmt.kind !== 'IndexStmt') continue;
     const e = u.stmt.effects.find((x) => x.action === 'create' && x.object.kind === 'index');
     if (!e || e.ifNotExists) continue;
-    const owner = made.get(`${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`);
-    if (!owner || owner.unit === u) continue;
+    const key = `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`;
+    const owner = made.get(key)?.find((x) => x.unit !== u && holds(x, u, [...(ends.get(key) ?? []), ...(ends.get(x.tableKey) ?? [])], order));
+    if (!owner) continue;
     log.add({
       kind: 'duplicate_create',
       object: `index ${e.object.name}`,
@@ -41,4 +58,16 @@ export function checkIndexNames(topology: Topology, units: readonly Unit[], log:
       hint: `give the index another name, or drop the constraint first (ALTER TABLE ${owner.table} DROP CONSTRAINT ${e.object.name}) if the index replaces it`,
     });
   }
+}
+
+/** The constraint's index still has the name when `u` runs: made before it with nothing ending it in between, or nothing orders the two (reported at the later one). */
+function holds(x: Made, u: Unit, ends: readonly Unit[], order: Precedence): boolean {
+  if (order.before(x.unit, u)) return !ends.some((d) => d !== u && order.before(x.unit, d) && order.before(d, u));
+  return !order.before(u, x.unit) && x.unit.seq < u.seq;
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

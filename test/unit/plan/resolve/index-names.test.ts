@@ -26,6 +26,14 @@ describe('index names already taken', () => {
     expect(c[0]!.sources.map((s) => s.file)).toEqual(['app/002.sql', 'app/001.sql']);
   });
 
+  it('a constraint dropped in between frees the name; a table renamed does not (its index keeps its name)', async () => {
+    const p = await plan({
+      'app/001.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text UNIQUE);\nCREATE TABLE m (a int UNIQUE);',
+      'app/002.sql': 'ALTER TABLE accounts DROP CONSTRAINT accounts_email_key;\nCREATE UNIQUE INDEX accounts_email_key ON accounts (lower(email));\nALTER TABLE m RENAME TO m_old;\nCREATE TABLE m (a int);\nCREATE INDEX m_a_key ON m (a);',
+    });
+    expect(taken(p).map((c) => c.message)).toEqual([expect.stringContaining('index "m_a_key" at "app/002.sql:5" is already the name of the index a constraint of table "m" makes at "app/001.sql:2"')]);
+  });
+
   it('IF NOT EXISTS, and names PostgreSQL does not choose, are no conflict', async () => {
     const p = await plan({ 'app/001.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text UNIQUE);', 'app/002.sql': 'CREATE INDEX IF NOT EXISTS accounts_email_key ON accounts (email);\nCREATE INDEX accounts_email_lower ON accounts (lower(email));' });
     expect(taken(p)).toEqual([]);
