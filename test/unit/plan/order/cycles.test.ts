@@ -46,6 +46,13 @@ describe('cycles', () => {
     expect(fixed.skipped.map((s) => `${s.file}:${s.line ?? ''}`)).toEqual(['legacy/001_base.sql:1', 'legacy/001_base.sql:2', 'legacy/050_cleanup.sql:1']);
   });
 
+  it("a cycle through a shared set's statement names that statement before a service's", async () => {
+    const p = await planMigration(makeProject({ 'legacy/001.sql': 'CREATE TABLE x (id int PRIMARY KEY, y_id int REFERENCES y (id));', 'app/001.sql': 'CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x (id));' },
+      pgTopology({ sets: { legacy: { dir: 'legacy', shared: true, stores: { postgres: 'main' } }, app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'], owns: ['y'] } } })).topologyFile, { allowErrors: true, env: {} });
+    expect(cycles(p)).toHaveLength(1);
+    expect(cycles(p)[0]).toMatchObject({ file: 'legacy/001.sql', line: 1 });
+  });
+
   it('a foreign-key cycle between two services names the later statement and the foreign key to move', async () => {
     const p = await planMigration(makeProject({ 'a/001.sql': 'CREATE TABLE x (id int PRIMARY KEY, y_id int REFERENCES y (id));', 'b/001.sql': 'CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x (id));' },
       pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } })).topologyFile, { allowErrors: true, env: {} });
