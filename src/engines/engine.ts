@@ -233,7 +233,8 @@ export interface EngineSession {
    * What the store holds now: for verification, status and schema fingerprints.
    * With `'names'` an engine may leave out what only a full description needs
    * (columns, functions): the names of tables, views, indexes and triggers are
-   * there, which is what name expectations check.
+   * there, which is what name expectations check; with `'tables'` only those
+   * of tables and views need be (expectations about tables present or absent).
    */
   inspect(scope?: InspectScope): Promise<SchemaSnapshot>;
   /** Builds an index again that exists but is INVALID (see `SchemaSnapshot.invalidIndexes`); engines without such indexes leave it out. */
@@ -243,8 +244,8 @@ export interface EngineSession {
   close(): Promise<void>;
 }
 
-/** How much `inspect()` reads: everything, or the names expectations check. */
-export type InspectScope = 'full' | 'names';
+/** How much `inspect()` reads: everything, the names expectations check, or only the names of tables and views. */
+export type InspectScope = 'full' | 'names' | 'tables';
 
 export interface ApplyContext {
   /** Directory for backups and other artefacts of this apply (absolute). */

@@ -36,10 +36,11 @@ const bare = (qualified: string) => qualified.slice(qualified.lastIndexOf('.') +
 
 export async function verifyExpectations(expectations: readonly Expectation[], sessions: ReadonlyMap<string, EngineSession>, options: { contractApplied: boolean }): Promise<VerifyResult> {
   const snapshots = new Map<string, Promise<SchemaSnapshot>>();
-  // A store whose expectations are all about names needs no full description of its objects.
+  // A store whose expectations are all about names needs no full description of its objects, nor index names unless counted.
   const full = new Set(expectations.filter(isSchemaExpectation).map((e) => e.store));
+  const counted = new Set(expectations.filter((e) => e.kind === 'indexes' || e.kind === 'triggers').map((e) => e.store));
   const snapshot = (store: string, s: EngineSession) => {
-    if (!snapshots.has(store)) snapshots.set(store, s.inspect(full.has(store) ? 'full' : 'names'));
+    if (!snapshots.has(store)) snapshots.set(store, s.inspect(full.has(store) ? 'full' : counted.has(store) ? 'names' : 'tables'));
     return snapshots.get(store)!;
   };
   const checks: CheckResult[] = [];

@@ -374,6 +374,8 @@ describe('clickhouse engine', () => {
     const [full, names] = [await session.inspect(), await session.inspect('names')];
     expect([names.tables, names.views, names.indexes]).toEqual([full.tables, full.views, full.indexes]);
     expect(names.objects.find((o) => o.name === `${DB}.shaped`)).toMatchObject({ kind: 'table', engine: 'MergeTree', columns: [] });
+    const tables = await session.inspect('tables');
+    expect([tables.tables, tables.views, tables.indexes]).toEqual([full.tables, full.views, []]);
     const targets = (snap: typeof full) => snap.objects.flatMap((o) => (o.kind === 'view' ? [[o.name, o.materialized, o.target]] : []));
     expect(targets(names)).toEqual(targets(full));
     expect(targets(names)).toContainEqual([`${DB}.daily_mv`, true, `${DB}.daily`]);
