@@ -51,6 +51,8 @@ function onCluster(cluster: LedgerCluster): string {
   return cluster.cluster !== undefined && cluster.replicated ? ` ON CLUSTER ${chIdent(cluster.cluster)}` : '';
 }
 
+/** The rows of one write have distinct keys already (lastPerKey): nothing for the engine to replace as it inserts them. */
+const INSERT_SETTINGS = 'SETTINGS optimize_on_insert = 0 ';
 const COLUMNS = 'file, fingerprint, ordinal, store, step_id, phase, status, origin, applied_at, duration_ms, sql, source, removed, version';
 // The server clock numbers rows, so two processes never disagree on which is newest.
 const VERSION = 'toUInt64(toUnixTimestamp64Micro(now64(6)))';
@@ -76,11 +78,11 @@ export async function writeRecords(conn: ClickHouseConnection, database: string,
   const rows = lastPerKey(writes);
   if (clock === 'process') {
     const now = Date.now();
-    await conn.command(`INSERT INTO ${table(database, name)} (${COLUMNS}) VALUES ${rows.map((w) => literalRow(w, w.appliedAt ? Date.parse(w.appliedAt) : now, 0)).join(', ')}`);
+    await conn.command(`INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}VALUES ${rows.map((w) => literalRow(w, w.appliedAt ? Date.parse(w.appliedAt) : now, 0)).join(', ')}`);
     return;
   }
   await conn.command(
-    `INSERT INTO ${table(database, name)} (${COLUMNS}) SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, ` +
+    `INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, ` +
       `if(at_ms < 0, now64(3, 'UTC'), fromUnixTimestamp64Milli(at_ms, 'UTC')), duration_ms, sql, source, 0, ${VERSION} ` +
       `FROM values(${VALUES}, ${rows.map(valuesOf).join(', ')})`,
   );
@@ -92,12 +94,12 @@ export async function removeRecords(conn: ClickHouseConnection, database: string
   if (clock === 'process') {
     const now = Date.now();
     const removal = (k: LedgerKey): LedgerWrite => ({ ...k, ordinal: 0, store: '', stepId: '', phase: '', status: 'applied', origin: 'apply', durationMs: 0, sql: '' });
-    await conn.command(`INSERT INTO ${table(database)} (${COLUMNS}) VALUES ${keys.map((k) => literalRow(removal(k), now, 1)).join(', ')}`);
+    await conn.command(`INSERT INTO ${table(database)} (${COLUMNS}) ${INSERT_SETTINGS}VALUES ${keys.map((k) => literalRow(removal(k), now, 1)).join(', ')}`);
     return;
   }
   const rows = keys.map((k) => `(${chString(k.file)}, ${chString(k.fingerprint)})`);
   await conn.command(
-    `INSERT INTO ${table(database)} (${COLUMNS}) SELECT file, fingerprint, 0, '', '', '', 'applied', 'apply', now64(3, 'UTC'), 0, '', NULL, 1, ${VERSION} ` +
+    `INSERT INTO ${table(database)} (${COLUMNS}) ${INSERT_SETTINGS}SELECT file, fingerprint, 0, '', '', '', 'applied', 'apply', now64(3, 'UTC'), 0, '', NULL, 1, ${VERSION} ` +
       `FROM values('file String, fingerprint String', ${rows.join(', ')})`,
   );
 }
