@@ -14,8 +14,14 @@ import { requireTopology } from './require-topology.js';
 
 export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}): Promise<Plan> {
   const warnings: Diagnostic[] = [];
+  // The planner's modules and the SQL parser's WebAssembly start loading now, so the parser compiles on another
+  // core while the topology is read; a failure surfaces where they are awaited.
+  const planner = import('../plan/plan-migration.js');
+  const parser = import('../sql/postgres/analyze-postgres.js').then((m) => m.loadPostgresParser());
+  planner.catch(() => {});
+  parser.catch(() => {});
   const topology = await requireTopology(ctx, file, (ds) => warnings.push(...ds));
-  const { planMigration } = await import('../plan/plan-migration.js');
+  const [{ planMigration }] = await Promise.all([planner, parser]);
   const plan = await planMigration(topology, options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
 }

@@ -3,27 +3,13 @@
  * source of truth) and turns every ajv error into a positioned diagnostic:
  * unknown keys point at the key and suggest the nearest known one.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { diagnostic, type Diagnostic } from '../errors.js';
+import { schemaValidator } from './schema-validator.js';
 import type { YamlSource } from './yaml-source.js';
 
-let compiled: ValidateFunction | undefined;
-let schemaJson: Record<string, unknown> | undefined;
-
-export function topologySchema(): Record<string, unknown> {
-  schemaJson ??= JSON.parse(readFileSync(fileURLToPath(new URL('../../schemas/topology.schema.json', import.meta.url)), 'utf8'));
-  return schemaJson!;
-}
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(topologySchema());
-  return compiled;
-}
-
 export function validateSchema(src: YamlSource): Diagnostic[] {
-  const validate = validator();
+  const validate = schemaValidator();
   if (validate(src.value)) return [];
   const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'oneOf' || !(validate.errors ?? []).some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'additionalProperties'));
   const seen = new Set<string>();

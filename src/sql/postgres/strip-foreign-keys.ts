@@ -7,7 +7,7 @@
  * // 'CREATE TABLE m (\n  id int,\n  user_id int\n)'
  */
 import { parseSync } from 'libpg-query';
-import { deparseSync } from 'pgsql-deparser';
+import { deparse } from './deparse.js';
 import { names, type AstNode } from './ast.js';
 
 export interface ForeignKeyInfo {
@@ -53,5 +53,5 @@ export function stripForeignKeys(statementSql: string, predicate: (fk: ForeignKe
     }
   }
   if (removed.length === 0) return { sql: statementSql, removed };
-  return { sql: deparseSync(tree), removed };
+  return { sql: deparse(tree), removed };
 }

@@ -3,7 +3,7 @@
  * defaults and references, and table constraints, so two definitions of one
  * table can be compared and their difference put into words.
  */
-import { deparseSync } from 'pgsql-deparser';
+import { deparse } from './deparse.js';
 import type { ColumnShape, TableShape } from '../effects.js';
 import { names, type AstNode } from './ast.js';
 
@@ -26,7 +26,7 @@ function exprText(node: AstNode): string {
   const simple = simpleExpr(node);
   if (simple !== undefined) return simple;
   try {
-    return deparseSync({ version: 180000, stmts: [{ stmt: { SelectStmt: { targetList: [{ ResTarget: { val: node } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } } }] } as never)
+    return deparse({ version: 180000, stmts: [{ stmt: { SelectStmt: { targetList: [{ ResTarget: { val: node } }], limitOption: 'LIMIT_OPTION_DEFAULT', op: 'SETOP_NONE' } } }] } as never)
       .replace(/^SELECT\s+/i, '')
       .trim();
   } catch {

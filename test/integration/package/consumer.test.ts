@@ -30,6 +30,7 @@ beforeAll(async () => {
   const paths = files.map((f) => f.path);
   expect(paths).toContain('LICENSE');
   expect(paths).toContain('dist/cli/main.js');
+  expect(paths).toContain('dist/topology/topology-validator.cjs');
   expect(paths).toContain('schemas/topology.schema.json');
   expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
   const installed = join(project, 'node_modules', 'topoplan');
@@ -86,6 +87,23 @@ describe('the packed package in a fresh project', () => {
     const plan = run(bin, ['plan', '--json'], project, { MAIN_URL: 'postgres://localhost/x' });
     expect(plan.status, plan.stderr).toBe(0);
     expect((JSON.parse(plan.stdout) as { format: string }).format).toBe('topoplan-plan/1');
+  });
+
+  it('validates topologies with the precompiled schema validator: ajv\'s compiler is never loaded', () => {
+    writeFileSync(join(project, 'typo.yaml'), stringify({ topoplan: 1, name: 'consumer', stores: { main: { engine: 'postgres', database: 'consumer_main', urll: 'x' } }, sets: {}, services: {} }));
+    const bad = run(bin, ['validate', 'typo.yaml'], project);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('typo.yaml:7:5: error: topology: unknown key "urll" in "stores.main"\n  hint: did you mean "url"?\n');
+    writeFileSync(join(project, 'probe.mjs'), [
+      "import { createRequire } from 'node:module';",
+      "const { loadTopology } = await import('topoplan');",
+      "const { topology } = await loadTopology('topoplan.yaml', { env: { MAIN_URL: 'postgres://localhost/x' } });",
+      "const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/ajv/'));",
+      'console.log(JSON.stringify({ name: topology?.name, compiler: loaded.some((k) => k.includes(`/ajv/dist/compile/`)), runtime: loaded.length > 0 }));',
+    ].join('\n'));
+    const probe = run(process.execPath, [join(project, 'probe.mjs')]);
+    expect(probe.stderr).toBe('');
+    expect(JSON.parse(probe.stdout)).toEqual({ name: 'consumer', compiler: false, runtime: true });
   });
 
   it('without chdb, a ClickHouse store with no url is not applied and says how to get it; the rest applies', () => {
