@@ -43,7 +43,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
       if (ctx.signal.aborted) return;
       const c = pc.createColors(ctx.colorOut && !json);
       const ce = pc.createColors(ctx.colorErr);
-      const live = !json && ctx.interactiveErr ? new LiveProgress(plan.steps.length, ce, (t) => ctx.err(t)) : undefined;
+      const live = !json && ctx.interactiveErr ? new LiveProgress(plan.steps.length, ce, (t) => ctx.err(t), { columns: () => ctx.errColumns() }) : undefined;
       const say = (line: string) => (live ? live.line(line) : ctx.out(line + '\n'));
       const note = (line: string) => (live ? live.line(line) : ctx.err(line + '\n'));
       let quiet = 0;

@@ -18,6 +18,8 @@ export interface CliIo {
   err(text: string): void;
   readonly stdoutIsTTY?: boolean;
   readonly stderrIsTTY?: boolean;
+  /** The width of the terminal standard error is, read when needed (live progress cuts its lines to it). */
+  readonly stderrColumns?: () => number | undefined;
   /** Environment (NO_COLOR, TOPOPLAN_DEBUG, `${VAR}` in topologies); default process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The working directory: where a topology is looked for and relative paths start; default process.cwd(). */
@@ -52,8 +54,10 @@ export interface CliContext {
   readonly colorErr: boolean;
   /** Standard output is a terminal. */
   readonly interactive: boolean;
-  /** Standard error is a terminal: live progress may be drawn there. */
+  /** Standard error is a terminal that can move its cursor (not TERM=dumb): live progress may be drawn there. */
   readonly interactiveErr: boolean;
+  /** The width of standard error's terminal, when it is one. */
+  errColumns(): number | undefined;
   /** Records that the running command prints JSON, so a failure prints its envelope too. */
   reportJson(command: string): void;
   /** The command that prints JSON, if any. */
@@ -86,7 +90,8 @@ export function cliContext(io: CliIo): CliContext {
     colorOut: Boolean(io.stdoutIsTTY) && !noColor,
     colorErr: Boolean(io.stderrIsTTY) && !noColor,
     interactive: Boolean(io.stdoutIsTTY),
-    interactiveErr: Boolean(io.stderrIsTTY),
+    interactiveErr: Boolean(io.stderrIsTTY) && env.TERM !== 'dumb',
+    errColumns: () => io.stderrColumns?.(),
     reportJson(command) {
       jsonCommand = command;
     },

@@ -52,6 +52,7 @@ let outcome = await runCli(process.argv.slice(2), {
   err: writeErr,
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   stderrIsTTY: Boolean(process.stderr.isTTY),
+  stderrColumns: () => process.stderr.columns,
   signal: controller.signal,
   forcedExitHooks: liveHooks,
 });
