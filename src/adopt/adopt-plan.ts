@@ -38,6 +38,8 @@ export interface AdoptOptions {
   readonly planned?: readonly StoreSchema[];
   /** How long to wait for another apply's lock. Default 30 s. */
   readonly lockTimeoutMs?: number;
+  /** As root, create the `postgres` OS user the throwaway engines' server runs as when it is missing (default true). */
+  readonly createServerUser?: boolean;
 }
 
 export interface StoreAdoption {
@@ -60,7 +62,7 @@ export interface AdoptResult {
 }
 
 export async function adoptPlan(plan: Plan, options: AdoptOptions): Promise<AdoptResult> {
-  const planned = options.planned ?? (await checkPlan(plan)).schemas;
+  const planned = options.planned ?? (await checkPlan(plan, options.createServerUser === false ? { createServerUser: false } : {})).schemas;
   const sessions = await openSessions(plan.stores, options.connections);
   const releases: (() => Promise<void>)[] = [];
   try {

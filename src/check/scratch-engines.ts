@@ -29,6 +29,8 @@ export interface ScratchOptions {
   readonly cacheDir?: string;
   /** A throwaway Neo4j server for Neo4j stores; without it they are not checked. */
   readonly neo4jUrl?: string;
+  /** As root, create the `postgres` OS user the scratch server runs as when it is missing (default true; said so in `notes`). */
+  readonly createServerUser?: boolean;
   /** The scratch directory and PostgreSQL server begun earlier (see {@link beginScratch}), to finish instead of starting anew. */
   readonly begun?: ScratchStart;
 }
@@ -60,7 +62,7 @@ export async function startScratchEngines(stores: readonly PlanStore[], options:
   const engines = new Set(stores.map((s) => s.engine));
   const begun = options.begun ?? (await beginScratch({ ...options, postgres: engines.has('postgres') }));
   const dir = begun.dir;
-  const notes: string[] = [];
+  const notes: string[] = [...begun.notes];
   let pg: EmbeddedPostgres | undefined;
   let ch: ChdbHandle | undefined;
   const stop = async () => {

@@ -49,6 +49,8 @@ export interface ScratchStartOptions {
   readonly cacheDir?: string;
   /** Whether to start the scratch PostgreSQL server (the topology has PostgreSQL stores). */
   readonly postgres: boolean;
+  /** As root, create the `postgres` OS user the server runs as when it is missing (default true; said so in `notes`). */
+  readonly createServerUser?: boolean;
 }
 
 export interface ScratchStart {
@@ -56,15 +58,19 @@ export interface ScratchStart {
   readonly dir: string;
   /** The scratch PostgreSQL server, starting; absent when it was not asked for. */
   readonly postgres?: Promise<EmbeddedPostgres>;
+  /** What was done beyond the scratch engines themselves (an OS user created). */
+  readonly notes: readonly string[];
   /** Stops the server and removes the directory. */
   abandon(): Promise<void>;
 }
 
 export async function beginScratch(options: ScratchStartOptions): Promise<ScratchStart> {
+  const notes: string[] = [];
+  // The scratch server's user is settled first, before anything is made: created (and said so) or refused.
+  const user = await serverUser({ ...(options.createServerUser === false ? { create: false } : {}), onNote: (n) => notes.push(n) });
   const parent = path.resolve(options.parentDir ?? (await defaultParent()));
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(path.join(parent, 'topoplan-check-'));
-  const user = await serverUser();
   if (user.uid !== undefined) await chownTree(dir, user);
   const postgres = options.postgres ? startScratchPostgres(path.join(dir, 'postgres'), options.cacheDir ?? path.join(os.tmpdir(), 'topoplan-check-cache')) : undefined;
   // Awaited later by whoever finishes the scratch engines; meanwhile a failure must not go unhandled.
@@ -72,6 +78,7 @@ export async function beginScratch(options: ScratchStartOptions): Promise<Scratc
   return {
     dir,
     ...(postgres ? { postgres } : {}),
+    notes,
     abandon: async () => {
       await (await postgres?.catch(() => undefined))?.stop().catch(() => undefined);
       await rm(dir, { recursive: true, force: true });

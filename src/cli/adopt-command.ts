@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AdoptSide } from '../adopt/adopt-plan.js';
 import { requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 interface Preference { readonly side: AdoptSide; readonly object?: string }
 
@@ -33,14 +34,15 @@ export function adoptCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('--prefer <side>', 'who wins a conflict: live (keep what the database has) or plan (run the plan\'s statements), or SIDE=OBJECT for one object; repeatable').argParser(preference))
     .option('--json', 'print the result as JSON')
     .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
-    .action(async (file: string, opts: { dryRun?: boolean; prefer?: Preference[]; json?: boolean; dataDir: string }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string, opts: { createServerUser?: boolean; dryRun?: boolean; prefer?: Preference[]; json?: boolean; dataDir: string }) => {
       const [{ adoptPlan }, { resolveConnections }, { planMigration }, { renderAdoptText }] = await Promise.all([import('../adopt/adopt-plan.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/adopt-text.js')]);
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
-      const conns = await resolveConnections(topology, { dir: opts.dataDir });
+      const conns = await resolveConnections(topology, { dir: opts.dataDir, ...serverUserChoice(opts) });
       try {
         const prefer = sideFor(opts.prefer ?? []);
-        const result = await adoptPlan(plan, { connections: conns.connections, ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
+        const result = await adoptPlan(plan, { connections: conns.connections, ...serverUserChoice(opts), ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
         ctx.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderAdoptText(result, { color: ctx.colorOut }));
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {

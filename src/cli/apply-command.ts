@@ -13,6 +13,7 @@ import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-
 import { LiveProgress } from './live-progress.js';
 import { secondsAsMs, wholeNumber } from './option-parsers.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function applyCommand(program: Command, ctx: CliContext): void {
   program
@@ -26,7 +27,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--verbose', 'also list the steps that were applied already')
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the topology)')
-    .option('--no-create-server-user', 'as root, do not create the "postgres" OS user embedded PostgreSQL runs as (created by default, and said so)')
+    .addOption(serverUserOption())
     .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
     .action(async (file: string | undefined, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; format: string; json?: boolean; verbose?: boolean; dataDir?: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
@@ -50,7 +51,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
       const forget = live ? ctx.onForcedExit(() => live.close()) : undefined;
       const stopping = () => live?.stopping(c.yellow('stopping: the steps running now finish or roll back, nothing new starts'));
       ctx.signal.addEventListener('abort', stopping, { once: true });
-      const connections = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), clusters: namedClusters(plan), createServerUser: opts.createServerUser, onNote: (n) => note(ce.dim(`topoplan: ${n}`)) });
+      const connections = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), clusters: namedClusters(plan), ...serverUserChoice(opts), onNote: (n) => note(ce.dim(`topoplan: ${n}`)) });
       try {
         for (const n of connections.notes) note(ce.dim(`topoplan: ${n}`));
         const result = await applyPlan(plan, {

@@ -5,6 +5,7 @@ import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat } from './output-format.js';
 import { requireTopology } from './require-topology.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function checkCommand(program: Command, ctx: CliContext): void {
   program
@@ -21,11 +22,12 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
-    .action(async (file: string | undefined, opts: { contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; json?: boolean; out?: string }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; json?: boolean; out?: string }) => {
       const [{ checkPlan }, { beginScratch }, { planMigration }, { renderCheckText }] = await Promise.all([import('../check/check-plan.js'), import('../check/scratch-start.js'), import('../plan/plan-migration.js'), import('../render/check-text.js')]);
       const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
-      const scratch = { ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
+      const scratch = { ...serverUserChoice(opts), ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
       // The scratch PostgreSQL server starts while the plan is made.
       const begun = await beginScratch({ ...scratch, postgres: [...topology.stores.values()].some((s) => s.engine === 'postgres') });
       const plan = await planMigration(topology).catch(async (e: unknown) => {

@@ -14,6 +14,7 @@ import { dataDirFor, requireTopology } from './require-topology.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function diffCommand(program: Command, ctx: CliContext): void {
   program
@@ -28,7 +29,8 @@ export function diffCommand(program: Command, ctx: CliContext): void {
     .option('--rows', "count rows of moving tables in A's databases (embedded engines under --data-dir when a store has no url)")
     .option('--data-dir <dir>', "where A's embedded engines keep their data (default: .topoplan/ next to A)")
     .option('--schema', "compare the two topologies' committed schema files object by object (written by topoplan check --update)")
-    .action(async (fileA: string, fileB: string, opts: { format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean }) => {
+    .addOption(serverUserOption())
+    .action(async (fileA: string, fileB: string, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean }) => {
       const [{ diffTopologies, renderDiffMarkdown, renderDiffText }, { closeSessions, openSessions }, { resolveConnections }, { planMigration }, { compareSchemas }, { renderSchemaComparisonMarkdown, renderSchemaComparisonText }, { readSchemaDir }, { shownPath }] = await Promise.all([import('../diff/index.js'), import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../diff/schema-comparison.js'), import('../diff/render-schema-comparison.js'), import('../schema/read-schema-dir.js'), import('../schema/shown-path.js')]);
       const format = outputFormat(ctx, 'diff', opts);
       const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
@@ -41,7 +43,7 @@ export function diffCommand(program: Command, ctx: CliContext): void {
       }
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
-      const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir)) : undefined;
+      const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir), opts.createServerUser !== false) : undefined;
       const diff = counted ? diffTopologies(a, b, counted) : first;
       const text = format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && ctx.colorOut });
       emit(ctx, text, opts.out);
@@ -61,9 +63,9 @@ async function schemaSide(topology: Topology, file: string): Promise<SchemaSide>
 }
 
 /** Rows of the tables that move, counted in A's databases without creating one; what cannot be counted says why. */
-async function countMovingRows(topology: Topology, plan: Plan, moves: TopologyDiff['moves'], dir: string): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
+async function countMovingRows(topology: Topology, plan: Plan, moves: TopologyDiff['moves'], dir: string, createServerUser: boolean): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
   const [{ closeSessions, openSessions }, { resolveConnections }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js')]);
-  const conns = await resolveConnections(topology, { dir, create: false });
+  const conns = await resolveConnections(topology, { dir, create: false, ...serverUserChoice({ createServerUser }) });
   const leaving = new Set(moves.flatMap((m) => m.objects.filter((o) => o.kind === 'table').map((o) => o.from[0]!)));
   const sessions = await openSessions(plan.stores.filter((s) => leaving.has(s.name)), conns.connections);
   const rowEstimates: Record<string, number> = {};

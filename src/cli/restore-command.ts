@@ -14,6 +14,7 @@ import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { secondsAsMs } from './option-parsers.js';
 import { requireStore, requireTopology } from './require-topology.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function restoreCommand(program: Command, ctx: CliContext): void {
   program
@@ -25,7 +26,8 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
     .option('--force', 'replace the rows of a table that holds some, overwrite values of columns that hold some')
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups are', '.topoplan')
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for an apply holding the store').argParser(secondsAsMs(86_400)).default(30_000, '30'))
-    .action(async (file: string, opts: { backup?: string; store?: string; force?: boolean; dataDir: string; lockTimeout: number }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string, opts: { createServerUser?: boolean; backup?: string; store?: string; force?: boolean; dataDir: string; lockTimeout: number }) => {
       const [{ listBackups, readManifest }, { resolveConnections }, { restoreBackup }] = await Promise.all([import('../engines/backup-manifest.js'), import('../execute/resolve-connections.js'), import('../execute/restore-backup.js')]);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);
@@ -39,7 +41,7 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
       const backup = await readManifest(opts.backup);
       const name = opts.store ?? backup.manifest.store;
       const store = await requireStore(topology, 'restore', name, opts.store ? {} : { code: 'restore.store', hint: 'pass --store NAME' });
-      const conns = await resolveConnections(topology, { dir: opts.dataDir, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
+      const conns = await resolveConnections(topology, { dir: opts.dataDir, ...serverUserChoice(opts), onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
       try {
         const url = conns.connections[store.name];
         if (!url) throw new TopoplanError('restore.unreachable', `restore: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);

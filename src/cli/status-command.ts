@@ -10,6 +10,7 @@ import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function statusCommand(program: Command, ctx: CliContext): void {
   program
@@ -20,13 +21,14 @@ export function statusCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addOption(detailedExitOption('steps are pending'))
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
-    .action(async (file: string | undefined, opts: { format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string }) => {
       const [{ closeSessions, openSessions }, { resolveConnections }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'status', opts);
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology, { allowErrors: true });
       printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'error'));
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...serverUserChoice(opts) });
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
         const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });

@@ -12,6 +12,7 @@ import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function transitionCommand(program: Command, ctx: CliContext): void {
   program
@@ -29,14 +30,15 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')
-    .action(async (opts: { from: string; to: string; phase?: string[]; contract?: boolean; live?: boolean; status?: boolean; abort?: boolean; lockTimeout: number; catchUpTimeout: number; format: string; json?: boolean; dataDir?: string }) => {
+    .addOption(serverUserOption())
+    .action(async (opts: { createServerUser?: boolean; from: string; to: string; phase?: string[]; contract?: boolean; live?: boolean; status?: boolean; abort?: boolean; lockTimeout: number; catchUpTimeout: number; format: string; json?: boolean; dataDir?: string }) => {
       const [{ resolveConnections }, { planMigration }, { planTransition, runTransition }] = await Promise.all([import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../transition/index.js')]);
       const json = outputFormat(ctx, 'transition', opts) === 'json';
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
       const [ta, tb] = [await requireTopology(ctx, opts.from), await requireTopology(ctx, opts.to)];
       const tp = planTransition(await planMigration(ta), await planMigration(tb));
-      const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir) })];
+      const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir), ...serverUserChoice(opts) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir), ...serverUserChoice(opts) })];
       const c = pc.createColors(json ? ctx.colorErr : ctx.colorOut);
       const say = (l: string) => (json ? ctx.err(l + '\n') : ctx.out(l + '\n'));
       try {

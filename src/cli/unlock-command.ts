@@ -16,6 +16,7 @@ import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
 import { unlockMessage } from './unlock-message.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function unlockCommand(program: Command, ctx: CliContext): void {
   program
@@ -27,13 +28,14 @@ export function unlockCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
-    .action(async (file: string | undefined, opts: { store: string; force?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; store: string; force?: boolean; dataDir?: string; format: string; json?: boolean }) => {
       const { resolveConnections } = await import('../execute/resolve-connections.js');
       const json = outputFormat(ctx, 'unlock', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const store = await requireStore(topology, 'unlock', opts.store);
       const c = pc.createColors(ctx.colorOut);
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...serverUserChoice(opts), onNote: (n) => ctx.err(c.dim(`topoplan: ${n}`) + '\n') });
       try {
         const url = conns.connections[store.name];
         if (!url) throw new TopoplanError('unlock.unreachable', `unlock: ${conns.reasons[store.name] ?? `store "${store.name}" has no url`}`);

@@ -14,6 +14,7 @@ import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function urlCommand(program: Command, ctx: CliContext): void {
   program
@@ -24,7 +25,8 @@ export function urlCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
-    .action(async (file: string | undefined, opts: { store: string; dataDir?: string; format: string; json?: boolean }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; store: string; dataDir?: string; format: string; json?: boolean }) => {
       const { startEmbeddedPostgres } = await import('../engines/embedded/start-embedded-postgres.js');
       const json = outputFormat(ctx, 'url', opts) === 'json';
       const topology = await requireTopology(ctx, file);
@@ -45,7 +47,7 @@ export function urlCommand(program: Command, ctx: CliContext): void {
         const hint = store.engine === 'neo4j' ? `set the store's url (url: \${NEO4J_URL}) to a Neo4j server` : `read its data with clickhouse local --path ${resolve(dir, 'clickhouse')} (while no apply runs), or give the store a url of a ClickHouse server`;
         throw new TopoplanError('url.no_server', message, [{ code: 'url.no_server', severity: 'error', message, file: store.pos.file, line: store.pos.line, column: store.pos.column, hint }]);
       }
-      const pg = await startEmbeddedPostgres({ dir: resolve(dir, 'postgres') });
+      const pg = await startEmbeddedPostgres({ dir: resolve(dir, 'postgres'), ...serverUserChoice(opts) });
       const url = databaseUrl(pg.url, store.database);
       if (json) ctx.outUnmasked(envelope('url', { ok: true, store: store.name, url, embedded: true, dataDir: resolve(dir, 'postgres') }));
       else ctx.outUnmasked(`${url}\n`);

@@ -6,6 +6,7 @@ import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
+import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function verifyCommand(program: Command, ctx: CliContext): void {
   program
@@ -16,12 +17,13 @@ export function verifyCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
-    .action(async (file: string | undefined, opts: { contract?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+    .addOption(serverUserOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; dataDir?: string; format: string; json?: boolean }) => {
       const [{ closeSessions, openSessions }, { resolveConnections }, { verifyExpectations }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/verify.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'verify', opts);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...serverUserChoice(opts) });
       const sessions = await openSessions(topology.stores.values(), conns.connections);
       try {
         const result = await verifyExpectations(topology.expectations, sessions, { contractApplied: !!opts.contract });

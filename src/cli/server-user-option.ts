@@ -1,0 +1,20 @@
+/**
+ * `--no-create-server-user`, on every command that may start embedded
+ * PostgreSQL: as root, the server runs as the OS user `postgres`, which is
+ * created when missing (said so on its own line) unless this flag refuses;
+ * then the command fails saying how to create it.
+ *
+ * @example
+ * program.command('status').addOption(serverUserOption())
+ * resolveConnections(topology, { dir, ...serverUserChoice(opts) })   // { createServerUser: false } with the flag
+ */
+import { Option } from 'commander';
+
+export function serverUserOption(): Option {
+  return new Option('--no-create-server-user', 'as root, do not create the "postgres" OS user embedded PostgreSQL runs as (created by default, and said so)');
+}
+
+/** The library option the flag stands for: nothing by default, `createServerUser: false` with the flag. */
+export function serverUserChoice(opts: { readonly createServerUser?: boolean }): { createServerUser?: false } {
+  return opts.createServerUser === false ? { createServerUser: false } : {};
+}
