@@ -1,8 +1,9 @@
-/** `topoplan adopt FILE [--dry-run] [--prefer live|plan|SIDE=OBJECT]`: record what a system migrated by other means already has. */
+/** `topoplan adopt [FILE] [--dry-run] [--prefer live|plan|SIDE=OBJECT] [--format text|json]`: record what a system migrated by other means already has. */
 import type { CliContext } from './cli-context.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AdoptSide } from '../adopt/adopt-plan.js';
-import { requireTopology } from './require-topology.js';
+import { dataDirFor, requireTopology } from './require-topology.js';
+import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
@@ -29,21 +30,24 @@ export function adoptCommand(program: Command, ctx: CliContext): void {
   program
     .command('adopt')
     .description('record as applied what the databases already have (migrated by sqlx, psql or a runbook), without running it')
-    .argument('<file>', 'topology YAML')
+    .argument('[file]', 'topology YAML (default: topoplan.yaml here or in a parent directory)')
     .option('--dry-run', 'show what would be adopted, pending and conflicting; write nothing')
     .addOption(new Option('--prefer <side>', 'who wins a conflict: live (keep what the database has) or plan (run the plan\'s statements), or SIDE=OBJECT for one object; repeatable').argParser(preference))
-    .option('--json', 'print the result as JSON')
-    .option('--data-dir <dir>', 'where embedded engines keep their data', '.topoplan')
+    .addOption(formatOption())
+    .addOption(jsonOption())
+    .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .addOption(serverUserOption())
-    .action(async (file: string, opts: { createServerUser?: boolean; dryRun?: boolean; prefer?: Preference[]; json?: boolean; dataDir: string }) => {
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; dryRun?: boolean; prefer?: Preference[]; format: string; json?: boolean; dataDir?: string }) => {
       const [{ adoptPlan }, { resolveConnections }, { planMigration }, { renderAdoptText }] = await Promise.all([import('../adopt/adopt-plan.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/adopt-text.js')]);
+      const json = outputFormat(ctx, 'adopt', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
-      const conns = await resolveConnections(topology, { dir: opts.dataDir, ...serverUserChoice(opts) });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), ...serverUserChoice(opts) });
       try {
         const prefer = sideFor(opts.prefer ?? []);
         const result = await adoptPlan(plan, { connections: conns.connections, ...serverUserChoice(opts), ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
-        ctx.out(opts.json ? JSON.stringify(result, null, 2) + '\n' : renderAdoptText(result, { color: ctx.colorOut }));
+        if (json) printEnvelope(ctx, 'adopt', { ...result });
+        else ctx.out(renderAdoptText(result, { color: ctx.colorOut }));
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
       } finally {
         await conns.stop();

@@ -168,6 +168,11 @@ describe('adopt where an object differs from the plan', () => {
     expect(refused.stdout).toContain('column "content"');
     expect(refused.stdout).toContain('--prefer live');
     expect(refused.stdout).toContain('(dry run: nothing written)');
+    const asJson = cli('--format', 'json');
+    expect(asJson.status, asJson.stderr).toBe(1);
+    const doc = JSON.parse(asJson.stdout) as { format: string; ok: boolean; dryRun: boolean; stores: { store: string }[] };
+    expect([doc.format, doc.ok, doc.dryRun]).toEqual(['topoplan-adopt/1', false, true]);
+    expect(doc.stores.map((s) => s.store)).toContain('nova');
     expect(cli('--prefer', 'sideways').status).toBe(2);
     const live = await adoptPlan(plan, { connections, prefer: 'live', planned: await plannedSchemas(plan) });
     expect(live.ok).toBe(true);

@@ -198,6 +198,13 @@ describe('backups before destructive steps', () => {
     expect(found).toHaveLength(2);
     for (const b of found) expect(list.out).toContain(`topoplan restore ${topologyFile} --backup ${b.dir}`);
     expect(list.out).toContain('columns "legacy_note" of public.accounts (4 rows)');
+    const listed = await cli(['restore', topologyFile, '--data-dir', dataDir, '--format', 'json'], { env });
+    expect(listed.code, listed.err).toBe(0);
+    const doc = JSON.parse(listed.out) as { format: string; ok: boolean; backups: { dir: string; store: string }[] };
+    expect(doc.format).toBe('topoplan-restore/1');
+    expect(doc.ok).toBe(true);
+    expect(doc.backups.map((b) => b.dir)).toEqual(found.map((b) => b.dir));
+    expect(doc.backups.every((b) => b.store === 'main')).toBe(true);
     const column = found.find((b) => b.manifest.objects[0]!.kind === 'columns')!;
     const refused = await cli(['restore', topologyFile, '--data-dir', dataDir, '--backup', column.dir], { env });
     expect(refused.code).toBe(1);
