@@ -115,6 +115,8 @@ async function restoreColumns(client: pg.ClientBase, dir: string, o: BackedUpObj
 async function restoreDefinition(client: pg.ClientBase, o: BackedUpObject, after: string[]): Promise<RestoredObject> {
   const exists = await definitionExists(client, o.object!, o.table);
   if (!exists) {
+    // As pg_dump does: a function body may name tables restored later (or by another backup).
+    await client.query('SET LOCAL check_function_bodies = false');
     for (const sql of o.create) await client.query(sql);
     after.push(...o.after);
   }

@@ -2,7 +2,8 @@
  * `topoplan transition`'s cut-over lines: a store with a url is printed with
  * its password masked; an embedded store, whose server stops when the command
  * ends, is printed as the `topoplan url` command that starts it, never with
- * the port it had.
+ * the port it had. Contract drops the moved service's function, which
+ * restore brings back; --live, --status and --abort as typed.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { makeProject } from '../../helpers/project.js';
 
 const files = {
   'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);',
-  'shop/001_orders.sql': "CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2);",
+  'shop/001_orders.sql': "CREATE TABLE orders (id bigint PRIMARY KEY);\nINSERT INTO orders VALUES (1), (2);\nCREATE FUNCTION order_count() RETURNS bigint AS $$ SELECT count(*) FROM orders $$ LANGUAGE sql;",
 };
 const topology = (stores: Record<string, unknown>, shopStore: string) => ({
   topoplan: 1,
@@ -56,6 +57,17 @@ describe('topoplan transition cut-over lines', () => {
     expect(withUrl.code, withUrl.err + withUrl.out).toBe(0);
     expect(withUrl.out).toMatch(/shop: SHOP_DATABASE_URL=postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/co_shop2  \(topology: \$\{SHOP_URL\}\)\n/);
     expect(withUrl.out + withUrl.err).not.toContain('topoplan@');
+
+    // Contract drops the function too; restore lists its definition and brings it back.
+    const contract = await cli(['transition', '--from', a, '--to', b, '--phase', 'contract', '--contract']);
+    expect(contract.code, contract.err + contract.out).toBe(0);
+    expect(contract.out).toMatch(/^  contracted +function order_count\(\) in main\/co_main$/m);
+    const list = await cli(['restore', b, '--data-dir', join(dir, '.topoplan')]);
+    expect(list.out).toContain('function order_count() (definition)');
+    const dirOf = /--backup (\S+)/.exec(list.out.split('\n').find((l, i, all) => all[i - 1]?.includes('order_count()')) ?? '')![1]!;
+    const restored = await cli(['restore', b, '--backup', dirOf, '--store', 'main', '--data-dir', join(dir, '.topoplan')]);
+    expect(restored.code, restored.err).toBe(0);
+    expect(restored.out).toBe('restore: created "order_count()" from its definition in store "main"\n');
   });
 
   it('--live streams, --status reports, --abort takes it down, and the cut-over prints its freeze', async () => {

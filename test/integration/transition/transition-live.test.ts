@@ -9,7 +9,10 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../../../src/engines/embedded/start-embedded-postgres.js';
 import { databaseUrl } from '../../../src/engines/postgres/postgres-url.js';
+import { replicationPreflight } from '../../../src/transition/live/replication-preflight.js';
 import { applyPlan } from '../../../src/execute/apply-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import { abortLiveTransition, liveTransitionStatus, planTransition, runLiveTransition, type TransitionPlan } from '../../../src/transition/index.js';
@@ -182,5 +185,23 @@ describe('live transition to a second server, with a writer the whole time', () 
     const [seq] = await queryDatabase<{ next: string; max: string }>(two.url, 'lw_shop', "SELECT nextval('orders_id_seq')::text AS next, (SELECT max(id) FROM orders)::text AS max");
     expect(BigInt(seq!.next)).toBeGreaterThan(BigInt(seq!.max));
     expect(await queryDatabase(one.url, 'lw_main', 'SELECT slot_name FROM pg_replication_slots')).toEqual([]);
+  });
+});
+
+describe('live transition checks', () => {
+  it('a server without wal_level=logical is told how to set it, for a managed and an embedded server', async () => {
+    const dir = await tempDir('lv-wal');
+    const replica = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), settings: { wal_level: 'replica' }, stopWaitMs: 2_000 });
+    const [source, target] = [new pg.Client({ connectionString: replica.url }), new pg.Client({ connectionString: one.url })];
+    try {
+      await Promise.all([source.connect(), target.connect()]);
+      const stream = { from: { store: 'main', database: 'postgres' }, to: { store: 'shop', database: 'postgres' }, publication: 'p', slot: 'p', subscription: 'p', tables: [] };
+      expect(await replicationPreflight(source, target, stream)).toEqual([
+        'transition --live: wal_level is "replica" on the server of main/postgres (needs "logical"); hint: ALTER SYSTEM SET wal_level = logical and restart it (a managed PostgreSQL: enable logical replication in its parameters; an embedded one: topoplan stop, the next start sets it)',
+      ]);
+    } finally {
+      await Promise.all([source.end(), target.end()]);
+      await replica.stop();
+    }
   });
 });
