@@ -71,6 +71,9 @@ export async function liveTransitionCommand(x: LiveCommand): Promise<boolean> {
         const line = `  ${e.status.subscription}: ${e.status.tables.filter((t) => t.copied).length}/${e.status.tables.length} tables copied, lag ${bytes(e.status.lagBytes)}`;
         if (line !== last) say(c.dim(line));
         last = line;
+      } else if (e.type === 'mapping') {
+        say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (the stream converts through the text form)`);
+        for (const m of e.mapping.columns) say(`    ${m.name.padEnd(20)} ${(m.from ?? '-').padEnd(16)} → ${(m.to ?? '-').padEnd(16)} ${m.how === 'copy' ? '' : m.how}`.trimEnd());
       } else if (e.type === 'freeze') say(c.dim(`  ${e.subscription}: writes held`));
       else if (e.stream.error) say(c.red(`  ${e.stream.error}`));
       else if (e.stream.cutover) {

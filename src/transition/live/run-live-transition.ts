@@ -16,7 +16,7 @@
  * r.streams[0].cutover?.freezeMs // 84
  */
 import type { ApplyResult } from '../../execute/apply-plan.js';
-import { columnMapping } from '../column-mapping.js';
+import { columnMapping, type ColumnMapping } from '../column-mapping.js';
 import type { ObjectResult } from '../contract-objects.js';
 import type { Cutover, TransitionPlan } from '../plan-transition.js';
 import type { TransitionPhase } from '../phases.js';
@@ -42,7 +42,7 @@ export interface LiveTransitionOptions {
   /** How long copy waits for the initial copy, and cutover for the lag to drop. Default 10 min. */
   readonly catchUpTimeoutMs?: number;
   readonly pollMs?: number;
-  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'status'; status: StreamStatus } | { type: 'stream'; stream: LiveStreamResult } | { type: 'freeze'; subscription: string }) => void;
+  readonly onEvent?: (e: { type: 'phase'; phase: TransitionPhase } | { type: 'status'; status: StreamStatus } | { type: 'stream'; stream: LiveStreamResult } | { type: 'freeze'; subscription: string } | { type: 'mapping'; mapping: ColumnMapping }) => void;
 }
 
 export interface LiveStreamResult {
@@ -104,6 +104,7 @@ export async function runLiveTransition(tp: TransitionPlan, o: LiveTransitionOpt
         let same = true;
         for (const t of s.tables) {
           const m = await columnMapping(source, target, t.table, { from: t.from.database, to: t.to.database });
+          if (!m.same) emit({ type: 'mapping', mapping: m });
           problems.push(...m.problems.map((p) => p.replace(/^transition:/, 'transition --live:')));
           same &&= m.same;
         }

@@ -188,6 +188,39 @@ describe('live transition to a second server, with a writer the whole time', () 
   });
 });
 
+describe('live transition of seeded tables and of a table with another shape in B', () => {
+  const customers = "CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL);\nINSERT INTO customers (name) VALUES ('seed 1'), ('seed 2');";
+  const ordersA = 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id), qty integer NOT NULL, note varchar(40));';
+  const ordersB = "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id integer NOT NULL REFERENCES customers (id), qty bigint NOT NULL, note text, placed_at timestamptz NOT NULL DEFAULT '2026-01-01 00:00:00+00', double_qty bigint GENERATED ALWAYS AS (qty * 2) STORED);";
+  const top = (split: boolean) => ({
+    stores: split ? { main: { engine: 'postgres', database: 'ls_main' }, sales: { engine: 'postgres', database: 'ls_sales' } } : { main: { engine: 'postgres', database: 'ls_main' } },
+    sets: { sales: { dir: 'sales' } },
+    services: { sales: { stores: { postgres: split ? 'sales' : 'main' }, sets: ['sales'], env: 'SALES_DATABASE_URL' } },
+  });
+
+  it("replaces the rows B's migrations seeded, converts the differing types, and sets the sequences", async () => {
+    const planA = await planMigration(makeProject({ 'sales/001.sql': customers, 'sales/002.sql': ordersA }, top(false)).topologyFile, { env: {} });
+    const planB = await planMigration(makeProject({ 'sales/001.sql': customers, 'sales/002.sql': ordersB }, top(true)).topologyFile, { env: {} });
+    expect((await applyPlan(planA, { connections: { main: one.url }, workDir: await tempDir('ls-') })).ok).toBe(true);
+    await queryDatabase(one.url, 'ls_main', `INSERT INTO customers (name) SELECT 'customer ' || g FROM generate_series(3, 20) g;
+      INSERT INTO orders SELECT g, 1 + g % 20, g % 7, 'note ' || g FROM generate_series(1, 300) g`);
+    const tp = planTransition(planA, planB);
+    const conns = { fromConnections: { main: one.url }, toConnections: { main: one.url, sales: one.url } };
+    const mapped: string[] = [];
+    const r = await runLiveTransition(tp, { ...conns, workDir: await tempDir('ls-'), pollMs: 50, onEvent: (e) => e.type === 'mapping' && mapped.push(...e.mapping.columns.map((c) => `${c.name} ${c.how}`)) });
+    expect(r.ok, JSON.stringify(r)).toBe(true);
+    // Reported before the stream starts, as for the snapshot copy.
+    expect(mapped).toEqual(['id copy', 'customer_id copy', 'qty convert', 'note convert', 'placed_at default', 'double_qty generated']);
+    const cut = r.streams.find((s) => s.cutover)!.cutover!;
+    expect(cut.tables).toEqual([{ table: 'customers', rows: 20 }, { table: 'orders', rows: 300 }]);
+    expect(cut.sequences).toEqual([{ table: 'customers', column: 'id', value: 20 }]);
+    const q = <T extends pg.QueryResultRow>(text: string) => queryDatabase<T>(one.url, 'ls_sales', text);
+    expect(await q("SELECT count(*)::int AS n, count(*) FILTER (WHERE name LIKE 'seed %')::int AS seeds FROM customers")).toEqual([{ n: 20, seeds: 2 }]);
+    expect(await q("SELECT count(*)::int AS n, bool_and(double_qty = qty * 2) AS generated, bool_and(placed_at = '2026-01-01 00:00:00+00') AS defaulted FROM orders")).toEqual([{ n: 300, generated: true, defaulted: true }]);
+    expect(await q("SELECT nextval('customers_id_seq')::int AS n")).toEqual([{ n: 21 }]);
+  });
+});
+
 describe('live transition checks', () => {
   it('a server without wal_level=logical is told how to set it, for a managed and an embedded server', async () => {
     const dir = await tempDir('lv-wal');
