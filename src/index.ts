@@ -22,7 +22,7 @@ export { loadTopology, type LoadResult, type LoadTopologyOptions } from './topol
 export { applyPlan, restoreBackup, listBackups, readManifest, type RestoreBackupOptions, type RestoreBackupResult, type BackupManifest, type BackedUpObject, type FoundBackup, type RestoredObject, resolveConnections, namedClusters, verifyExpectations, schemaFingerprint, type ApplyOptions, type ApplyResult, type ApplyEvent, type StepResult, type VerifyResult } from './execute/index.js';
 export { renderDryRun } from './render/dry-run.js';
 export { diffTopologies, renderDiffMarkdown, renderDiffText, type TopologyDiff } from './diff/index.js';
-export { planTransition, runTransition, type TransitionPlan, type TransitionResult } from './transition/index.js';
+export { planTransition, runTransition, runLiveTransition, liveTransitionStatus, abortLiveTransition, type TransitionPlan, type TransitionResult, type LiveTransitionOptions, type LiveTransitionResult } from './transition/index.js';
 export { checkPlan, type CheckOptions } from './check/check-plan.js';
 export { openChecker, type Checker } from './check/open-checker.js';
 export type { CheckResult, CheckFailure, FailurePlace, NotChecked, SchemaFileResult, SchemaFileStatus } from './check/check-result.js';
