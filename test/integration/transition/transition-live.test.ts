@@ -106,6 +106,17 @@ describe('live transition, both databases on one server (Nova counter triggers)'
     expect((await liveTransitionStatus(tp, conns))[0]!.running).toBe(true);
     await blocker.query('COMMIT');
     await blocker.end();
+    // A stream that delivers nothing (its subscription disabled): the cut-over waits for the last writes no longer than
+    // the catch-up timeout, releases the lock, and leaves the stream as it was.
+    await sql('lv_social', 'ALTER SUBSCRIPTION topoplan_test_lv_main_to_lv_social DISABLE');
+    const stalled = await runLiveTransition(tp, { ...conns, workDir, phases: ['cutover'], pollMs: 50, catchUpTimeoutMs: 500 });
+    expect(stalled.streams[0]!.error).toMatch(/^transition --live: cut-over lv_main → lv_social: the stream did not deliver what was committed before the lock within 500 ms; the lock is released and the stream runs on; hint: /);
+    await sql('lv_social', 'ALTER SUBSCRIPTION topoplan_test_lv_main_to_lv_social ENABLE');
+    // A row written on the new side by something else than the stream: the counts differ and the cut-over is called off.
+    await sql('lv_social', 'INSERT INTO likes (post_id, user_id) SELECT post_id, gen_random_uuid() FROM likes LIMIT 1');
+    const extra = await runLiveTransition(tp, { ...conns, workDir, phases: ['cutover'], pollMs: 50 });
+    expect(extra.streams[0]!.error).toMatch(/^transition --live: cut-over lv_main → lv_social: "likes" has 351 rows in lv_main and 352 in lv_social after the stream caught up; the lock is released and the stream runs on; hint: /);
+    await sql('lv_social', 'DELETE FROM likes WHERE id = (SELECT id FROM likes ORDER BY created_at DESC LIMIT 1)');
     const events: string[] = [];
     const cut = await runLiveTransition(tp, { ...conns, workDir, phases: ['cutover'], pollMs: 50, onEvent: (e) => e.type !== 'status' && events.push(e.type) });
     expect(cut.ok, JSON.stringify(cut.streams)).toBe(true);
