@@ -6,7 +6,8 @@
  * live stream's initial copy (subscription created until every table is
  * ready) in rows/s, their ratio, the lag when the cut-over takes its lock,
  * and the write freeze of the cut-over in ms.
- * Usage: tsx bench/transition-bench.ts [ROWS]   (default 200,000; the figure at 1,000,000 is measured once)
+ * Each round copies the table both ways, alternately; medians are printed.
+ * Usage: tsx bench/transition-bench.ts [ROWS] [ROUNDS]   (default 200,000 rows, 3 rounds; 1,000,000 1 for the issue's scale)
  */
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { startStream } from '../src/transition/live/start-stream.js';
 import { waitForStream } from '../src/transition/live/stream-status.js';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
+const ROUNDS = Number(process.argv[3] ?? 3);
 const TABLE = 'shares_big';
 const DDL = `CREATE TABLE ${TABLE} (id bigserial PRIMARY KEY, post_id uuid NOT NULL, user_id uuid NOT NULL, created_at timestamptz NOT NULL, note text NOT NULL)`;
 
@@ -66,33 +68,40 @@ try {
   })();
 
   const columns = ['id', 'post_id', 'user_id', 'created_at', 'note'];
-  const t0 = performance.now();
-  const copied = await copyTable({ source, target, table: TABLE, columns });
-  const snapshotMs = performance.now() - t0;
-  await target.query(`TRUNCATE ${TABLE}`);
-
   const move = { table: TABLE, service: 'bench', from: { store: 'old', database: 'bench_old' }, to: { store: 'new', database: 'bench_new' } };
   const stream: LiveStream = { from: move.from, to: move.to, publication: 'topoplan_bench', slot: 'topoplan_bench', subscription: 'topoplan_bench', tables: [move] };
-  const t1 = performance.now();
-  const started = await startStream(source, target, stream, { sourceUrl: one.url, binary: true });
-  if (started.error) throw new Error(started.error);
-  const copiedLive = await waitForStream(source, target, stream, { lagBytes: Infinity, timeoutMs: 600_000, pollMs: 20 });
-  const liveMs = performance.now() - t1;
-  if (!copiedLive.caughtUp) throw new Error('the initial copy did not finish');
-  const caught = await waitForStream(source, target, stream, { timeoutMs: 120_000, pollMs: 20 });
-  const cut = await cutOverStream(source, target, stream, { sourceUrl: one.url, planB: { steps: [] } as unknown as Plan, lockTimeoutMs: 2_000, catchUpTimeoutMs: 60_000 });
+  const runs: { snapshotRate: number; liveRate: number; lagBytes: number; catchUpMs: number; freezeMs: number; rows: number }[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await target.query(`TRUNCATE ${TABLE}`);
+    const rowsNow = Number((await source.query<{ n: string }>(`SELECT count(*) AS n FROM ${TABLE}`)).rows[0]!.n);
+    const t0 = performance.now();
+    const copied = await copyTable({ source, target, table: TABLE, columns });
+    const snapshotMs = performance.now() - t0;
+    await target.query(`TRUNCATE ${TABLE}`);
+    // Each round streams anew: the ledger's record of the last round's cut-over is cleared.
+    await target.query('DROP TABLE IF EXISTS topoplan.transition_stream, topoplan.transition');
+    const t1 = performance.now();
+    const started = await startStream(source, target, stream, { sourceUrl: one.url, binary: true });
+    if (started.error) throw new Error(started.error);
+    const copiedLive = await waitForStream(source, target, stream, { lagBytes: Infinity, timeoutMs: 600_000, pollMs: 20 });
+    const liveMs = performance.now() - t1;
+    if (!copiedLive.caughtUp) throw new Error('the initial copy did not finish');
+    const caught = await waitForStream(source, target, stream, { timeoutMs: 120_000, pollMs: 20 });
+    const cut = await cutOverStream(source, target, stream, { sourceUrl: one.url, planB: { steps: [] } as unknown as Plan, lockTimeoutMs: 2_000, catchUpTimeoutMs: 60_000 });
+    if (cut.error) throw new Error(cut.error);
+    runs.push({ snapshotRate: copied / (snapshotMs / 1000), liveRate: rowsNow / (liveMs / 1000), lagBytes: caught.status.lagBytes ?? -1, catchUpMs: cut.catchUpMs ?? -1, freezeMs: cut.freezeMs ?? -1, rows: cut.tables[0]!.rows });
+  }
   stop = true;
   await writer;
   await w.end();
-  if (cut.error) throw new Error(cut.error);
-  const rate = (rows: number, ms: number) => (rows / (ms / 1000)).toFixed(0);
-  const liveRows = cut.tables[0]!.rows;
-  process.stdout.write(`${ROWS.toLocaleString('en')} rows (id, 2 uuids, timestamptz, ~45-char text) moved between two embedded servers, a writer on the old side (${writes} writes, ${errors} errors)\n`);
-  process.stdout.write(`snapshot copy: ${rate(copied, snapshotMs)} rows/s (${snapshotMs.toFixed(0)} ms)\n`);
-  process.stdout.write(`live initial copy (subscription created until ready): ${rate(ROWS, liveMs)} rows/s (${liveMs.toFixed(0)} ms)\n`);
-  process.stdout.write(`ratio live/snapshot in rows per second: ${(snapshotMs / liveMs).toFixed(2)} (target >= 0.80)\n`);
-  process.stdout.write(`lag when the cut-over took its lock: ${caught.status.lagBytes ?? '?'} bytes; last writes arrived ${cut.catchUpMs} ms after it\n`);
-  process.stdout.write(`write freeze: ${cut.freezeMs} ms (target < 1000), ${liveRows} rows on both sides\n`);
+  const median = (f: (r: (typeof runs)[number]) => number) => [...runs.map(f)].sort((x, y) => x - y)[Math.floor(runs.length / 2)]!;
+  const ratios = runs.map((r) => (r.liveRate / r.snapshotRate).toFixed(2)).join(', ');
+  process.stdout.write(`${ROWS.toLocaleString('en')} rows (id, 2 uuids, timestamptz, ~45-char text) moved between two embedded servers, a writer on the old side (${writes} writes, ${errors} errors); medians of ${ROUNDS} alternating rounds\n`);
+  process.stdout.write(`snapshot copy: ${median((r) => r.snapshotRate).toFixed(0)} rows/s\n`);
+  process.stdout.write(`live initial copy (subscription created until ready): ${median((r) => r.liveRate).toFixed(0)} rows/s\n`);
+  process.stdout.write(`ratio live/snapshot in rows per second: ${median((r) => r.liveRate / r.snapshotRate).toFixed(2)} (rounds: ${ratios}; target >= 0.80)\n`);
+  process.stdout.write(`lag when the cut-over took its lock: ${median((r) => r.lagBytes)} bytes; last writes arrived ${median((r) => r.catchUpMs)} ms after it\n`);
+  process.stdout.write(`write freeze: ${median((r) => r.freezeMs)} ms (rounds: ${runs.map((r) => r.freezeMs).join(', ')}; target < 1000), ${runs.at(-1)!.rows} rows on both sides at the last cut-over\n`);
   await Promise.all([source.end(), target.end()]);
 } finally {
   await Promise.all([one.stop(), two.stop()]);
