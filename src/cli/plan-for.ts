@@ -6,22 +6,30 @@
  * @example
  * const plan = await planFor(ctx, undefined, { allowErrors: true });   // topoplan.yaml here or above
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { Plan } from '../plan/model.js';
 import type { PlanOptions } from '../plan/plan-migration.js';
 import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
+import { findTopologyFile } from './topology-file.js';
+
+async function preload(): Promise<typeof import('../plan/plan-migration.js')> {
+  const [planner] = await Promise.all([import('../plan/plan-migration.js'), import('../sql/postgres/analyze-postgres.js').then((m) => m.loadPostgresParser())]);
+  return planner;
+}
 
 export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}): Promise<Plan> {
   const warnings: Diagnostic[] = [];
-  // The planner's modules and the SQL parser's WebAssembly start loading now, so the parser compiles on another
-  // core while the topology is read; a failure surfaces where they are awaited.
-  const planner = import('../plan/plan-migration.js');
-  const parser = import('../sql/postgres/analyze-postgres.js').then((m) => m.loadPostgresParser());
-  planner.catch(() => {});
-  parser.catch(() => {});
-  const topology = await requireTopology(ctx, file, (ds) => warnings.push(...ds));
-  const [{ planMigration }] = await Promise.all([planner, parser]);
+  const found = findTopologyFile(ctx.cwd, file);
+  // For a file that is there, the planner's modules and the SQL parser's WebAssembly start loading now, so the
+  // parser compiles on another core while the topology is read (a run that stops at once, with no file, does not
+  // wait for it); a failure surfaces where they are awaited.
+  const early = existsSync(resolve(ctx.cwd, found)) ? preload() : undefined;
+  early?.catch(() => {});
+  const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds));
+  const { planMigration } = await (early ?? preload());
   const plan = await planMigration(topology, options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
 }
