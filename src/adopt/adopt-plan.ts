@@ -40,6 +40,8 @@ export interface AdoptOptions {
   readonly lockTimeoutMs?: number;
   /** As root, create the `postgres` OS user the throwaway engines' server runs as when it is missing (default true). */
   readonly createServerUser?: boolean;
+  /** Told what the throwaway engines did beyond themselves (an OS user created). */
+  readonly onNote?: (line: string) => void;
 }
 
 export interface StoreAdoption {
@@ -62,7 +64,7 @@ export interface AdoptResult {
 }
 
 export async function adoptPlan(plan: Plan, options: AdoptOptions): Promise<AdoptResult> {
-  const planned = options.planned ?? (await checkPlan(plan, options.createServerUser === false ? { createServerUser: false } : {})).schemas;
+  const planned = options.planned ?? (await checkPlan(plan, { ...(options.createServerUser === false ? { createServerUser: false } : {}), ...(options.onNote ? { onNote: options.onNote } : {}) })).schemas;
   const sessions = await openSessions(plan.stores, options.connections);
   const releases: (() => Promise<void>)[] = [];
   try {

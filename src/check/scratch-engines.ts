@@ -31,6 +31,8 @@ export interface ScratchOptions {
   readonly neo4jUrl?: string;
   /** As root, create the `postgres` OS user the scratch server runs as when it is missing (default true; said so in `notes`). */
   readonly createServerUser?: boolean;
+  /** Told, as it happens, what is done beyond the scratch engines themselves (an OS user created); also in `notes`. */
+  readonly onNote?: (line: string) => void;
   /** The scratch directory and PostgreSQL server begun earlier (see {@link beginScratch}), to finish instead of starting anew. */
   readonly begun?: ScratchStart;
 }

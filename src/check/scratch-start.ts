@@ -51,6 +51,8 @@ export interface ScratchStartOptions {
   readonly postgres: boolean;
   /** As root, create the `postgres` OS user the server runs as when it is missing (default true; said so in `notes`). */
   readonly createServerUser?: boolean;
+  /** Told each of `notes` as it happens. */
+  readonly onNote?: (line: string) => void;
 }
 
 export interface ScratchStart {
@@ -67,7 +69,11 @@ export interface ScratchStart {
 export async function beginScratch(options: ScratchStartOptions): Promise<ScratchStart> {
   const notes: string[] = [];
   // The scratch server's user is settled first, before anything is made: created (and said so) or refused.
-  const user = await serverUser({ ...(options.createServerUser === false ? { create: false } : {}), onNote: (n) => notes.push(n) });
+  const note = (line: string) => {
+    notes.push(line);
+    options.onNote?.(line);
+  };
+  const user = await serverUser({ ...(options.createServerUser === false ? { create: false } : {}), onNote: note });
   const parent = path.resolve(options.parentDir ?? (await defaultParent()));
   await mkdir(parent, { recursive: true });
   const dir = await mkdtemp(path.join(parent, 'topoplan-check-'));

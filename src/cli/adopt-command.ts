@@ -5,7 +5,7 @@ import type { AdoptSide } from '../adopt/adopt-plan.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 interface Preference { readonly side: AdoptSide; readonly object?: string }
 
@@ -42,10 +42,10 @@ export function adoptCommand(program: Command, ctx: CliContext): void {
       const json = outputFormat(ctx, 'adopt', opts) === 'json';
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology);
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), ...serverUserChoice(opts) });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), ...embeddedServerOptions(ctx, opts) });
       try {
         const prefer = sideFor(opts.prefer ?? []);
-        const result = await adoptPlan(plan, { connections: conns.connections, ...serverUserChoice(opts), ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
+        const result = await adoptPlan(plan, { connections: conns.connections, ...embeddedServerOptions(ctx, opts), ...(opts.dryRun ? { dryRun: true } : {}), ...(prefer ? { prefer } : {}) });
         if (json) printEnvelope(ctx, 'adopt', { ...result });
         else ctx.out(renderAdoptText(result, { color: ctx.colorOut }));
         ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);

@@ -14,7 +14,7 @@ import { dataDirFor, requireTopology } from './require-topology.js';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 export function diffCommand(program: Command, ctx: CliContext): void {
   program
@@ -43,7 +43,7 @@ export function diffCommand(program: Command, ctx: CliContext): void {
       }
       const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
       const first = diffTopologies(a, b);
-      const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir), opts.createServerUser !== false) : undefined;
+      const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir), embeddedServerOptions(ctx, opts)) : undefined;
       const diff = counted ? diffTopologies(a, b, counted) : first;
       const text = format === 'json' ? JSON.stringify(diff, null, 2) + '\n' : format === 'markdown' ? renderDiffMarkdown(diff) : renderDiffText(diff, { color: !opts.out && ctx.colorOut });
       emit(ctx, text, opts.out);
@@ -63,9 +63,9 @@ async function schemaSide(topology: Topology, file: string): Promise<SchemaSide>
 }
 
 /** Rows of the tables that move, counted in A's databases without creating one; what cannot be counted says why. */
-async function countMovingRows(topology: Topology, plan: Plan, moves: TopologyDiff['moves'], dir: string, createServerUser: boolean): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
+async function countMovingRows(topology: Topology, plan: Plan, moves: TopologyDiff['moves'], dir: string, server: ReturnType<typeof embeddedServerOptions>): Promise<{ rowEstimates: Record<string, number>; rowsNotCounted: Record<string, string> }> {
   const [{ closeSessions, openSessions }, { resolveConnections }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js')]);
-  const conns = await resolveConnections(topology, { dir, create: false, ...serverUserChoice({ createServerUser }) });
+  const conns = await resolveConnections(topology, { dir, create: false, ...server });
   const leaving = new Set(moves.flatMap((m) => m.objects.filter((o) => o.kind === 'table').map((o) => o.from[0]!)));
   const sessions = await openSessions(plan.stores.filter((s) => leaving.has(s.name)), conns.connections);
   const rowEstimates: Record<string, number> = {};

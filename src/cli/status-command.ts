@@ -10,7 +10,7 @@ import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 export function statusCommand(program: Command, ctx: CliContext): void {
   program
@@ -28,7 +28,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
       const topology = await requireTopology(ctx, file);
       const plan = await planMigration(topology, { allowErrors: true });
       printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'error'));
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...serverUserChoice(opts) });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...embeddedServerOptions(ctx, opts) });
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
         const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });

@@ -12,7 +12,7 @@ import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 export function transitionCommand(program: Command, ctx: CliContext): void {
   program
@@ -38,7 +38,7 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
       const [ta, tb] = [await requireTopology(ctx, opts.from), await requireTopology(ctx, opts.to)];
       const tp = planTransition(await planMigration(ta), await planMigration(tb));
-      const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir), ...serverUserChoice(opts) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir), ...serverUserChoice(opts) })];
+      const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir), ...embeddedServerOptions(ctx, opts) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir), ...embeddedServerOptions(ctx, opts) })];
       const c = pc.createColors(json ? ctx.colorErr : ctx.colorOut);
       const say = (l: string) => (json ? ctx.err(l + '\n') : ctx.out(l + '\n'));
       try {

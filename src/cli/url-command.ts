@@ -14,7 +14,7 @@ import type { CliContext } from './cli-context.js';
 import { EXIT_OK } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireStore, requireTopology } from './require-topology.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 export function urlCommand(program: Command, ctx: CliContext): void {
   program
@@ -47,7 +47,7 @@ export function urlCommand(program: Command, ctx: CliContext): void {
         const hint = store.engine === 'neo4j' ? `set the store's url (url: \${NEO4J_URL}) to a Neo4j server` : `read its data with clickhouse local --path ${resolve(dir, 'clickhouse')} (while no apply runs), or give the store a url of a ClickHouse server`;
         throw new TopoplanError('url.no_server', message, [{ code: 'url.no_server', severity: 'error', message, file: store.pos.file, line: store.pos.line, column: store.pos.column, hint }]);
       }
-      const pg = await startEmbeddedPostgres({ dir: resolve(dir, 'postgres'), ...serverUserChoice(opts) });
+      const pg = await startEmbeddedPostgres({ dir: resolve(dir, 'postgres'), ...embeddedServerOptions(ctx, opts) });
       const url = databaseUrl(pg.url, store.database);
       if (json) ctx.outUnmasked(envelope('url', { ok: true, store: store.name, url, embedded: true, dataDir: resolve(dir, 'postgres') }));
       else ctx.outUnmasked(`${url}\n`);

@@ -6,7 +6,7 @@ import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
-import { serverUserChoice, serverUserOption } from './server-user-option.js';
+import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
 
 export function verifyCommand(program: Command, ctx: CliContext): void {
   program
@@ -23,7 +23,7 @@ export function verifyCommand(program: Command, ctx: CliContext): void {
       const format = outputFormat(ctx, 'verify', opts);
       const topology = await requireTopology(ctx, file);
       const c = pc.createColors(ctx.colorOut);
-      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...serverUserChoice(opts) });
+      const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...embeddedServerOptions(ctx, opts) });
       const sessions = await openSessions(topology.stores.values(), conns.connections);
       try {
         const result = await verifyExpectations(topology.expectations, sessions, { contractApplied: !!opts.contract });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { serverUserChoice } from '../../../src/cli/server-user-option.js';
+import { cliContext } from '../../../src/cli/cli-context.js';
+import { embeddedServerOptions, serverUserChoice } from '../../../src/cli/server-user-option.js';
 import { beginScratch } from '../../../src/check/scratch-start.js';
 import { cli } from '../../helpers/cli.js';
 
@@ -23,6 +24,16 @@ describe('--no-create-server-user', () => {
     expect(serverUserChoice({})).toEqual({});
   });
 
+  it('the embedded server\'s notes go to standard error, one line each', () => {
+    let err = '';
+    const ctx = cliContext({ out: () => {}, err: (t) => (err += t), env: {} });
+    const options = embeddedServerOptions(ctx, { createServerUser: false });
+    expect(options.createServerUser).toBe(false);
+    options.onNote('created the OS user "postgres" (uid 101)');
+    expect(err).toBe('topoplan: created the OS user "postgres" (uid 101)\n');
+    expect(embeddedServerOptions(ctx, {}).createServerUser).toBeUndefined();
+  });
+
   it('a check\'s scratch directory settles its server user before any server starts, creating none when told not to', async () => {
     const needsUser = process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0;
     if (needsUser) {
@@ -31,9 +42,11 @@ describe('--no-create-server-user', () => {
       expect(spawnSync('id', ['-u', 'postgres']).status).not.toBe(0);
       return;
     }
-    const begun = await beginScratch({ postgres: false, createServerUser: false });
+    const told: string[] = [];
+    const begun = await beginScratch({ postgres: false, createServerUser: false, onNote: (n) => told.push(n) });
     try {
       expect(begun.notes).toEqual([]);
+      expect(told).toEqual([]);
       expect(begun.postgres).toBeUndefined();
     } finally {
       await begun.abandon();
