@@ -33,6 +33,7 @@ import { loadStoreLedger, type StoreLedger } from './store-ledger.js';
 import { settleSqlxRow } from './sqlx-row-check.js';
 import { stepErrorOf } from './step-error.js';
 import { mayRun, optInHint } from '../plan/opt-in.js';
+import { RunLog } from './record-runs.js';
 
 export interface ApplyOptions {
   /** Server URL per store; undefined (or missing) means the store is not reachable and its steps are not applied. */
@@ -88,6 +89,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
   const preset = new Map<string, StepResult>();
   const backups: BackupFile[] = [];
   const runId = backupRunId();
+  const runs = new RunLog(runId);
   try {
     // Connecting is independent per store.
     await Promise.all(
@@ -136,6 +138,8 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             if (result) preset.set(step.id, result);
             else if (c?.run) runAs.set(step.id, c.run);
           }
+          // Before the store's first step: what it holds, and the steps this run is to apply there.
+          await runs.prepare(store, session, ledger, steps.filter((s) => !preset.has(s.id) && mayRun(s, !!options.contract)), steps);
         } catch (e) {
           for (const s of steps) if (!preset.has(s.id)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'ledger', cause: `ledger:${store}`, error: { message: `apply: reading the ledger of store "${store}" failed: ${(e as Error).message}` } });
         }
@@ -151,7 +155,10 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
           (options.signal?.aborted
             ? { id: step.id, store: step.store, status: 'not-applied', reason: 'interrupted before it started', cause: 'interrupted' }
             : mayRun(step, !!options.contract)
-            ? await runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, runId, backups, emit)
+            ? await runs.beforeStep(step).then(
+                () => runStep(step, runAs.get(step.id), sessions.get(step.store)!, options, runId, backups, emit),
+                (e: Error): StepResult => ({ id: step.id, store: step.store, status: 'failed', reason: 'run', error: { message: `apply: recording the run in store "${step.store}" failed, so no step ran there: ${maskSecrets(e.message)}` } }),
+              )
             : held(step));
         emit({ type: 'step-done', result: r });
         ran.add(step.id);
@@ -160,6 +167,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     });
     const steps = plan.steps.map((s) => results.get(s.id)!);
     for (const r of steps) if (!ran.has(r.id)) emit({ type: 'step-done', result: r });
+    await runs.finish(results);
     let verification: VerifyResult | undefined;
     if (options.verify !== false && plan.expectations.length > 0 && !options.signal?.aborted) {
       const contractApplied = plan.steps.filter((s) => s.phase === 'contract').every((s) => SUCCEEDED.has(results.get(s.id)!.status));

@@ -16,6 +16,7 @@ import type { Step } from '../plan/model.js';
 import type { EngineName } from '../sql/effects.js';
 import { loadParsers } from '../sql/parse-file.js';
 import { recordsFromLegacy } from './legacy-ledger.js';
+import { isRunRecord, runsOf, type RunRecord } from './run-record.js';
 
 export type StatementState =
   | { readonly state: 'applied' | 'changed'; readonly record: LedgerRecord }
@@ -29,8 +30,16 @@ export class StoreLedger {
   /** Records of statements whose text changed, by the statement's `file#ordinal`. */
   private readonly changed = new Map<string, LedgerRecord>();
 
+  /** The statements' records (runs apart). */
+  readonly records: readonly LedgerRecord[];
+  /** The runs recorded in the store, oldest first (see run-record.ts). */
+  readonly runs: readonly RunRecord[];
+
   /** `upgraded`: how many per-step rows were rewritten as records when it was read. */
-  constructor(readonly records: readonly LedgerRecord[], steps: readonly Step[], readonly upgraded = 0) {
+  constructor(all: readonly LedgerRecord[], steps: readonly Step[], readonly upgraded = 0) {
+    const records = all.filter((r) => !isRunRecord(r));
+    this.records = records;
+    this.runs = runsOf(all);
     for (const r of records) this.byKey.set(keyString(r), r);
     const unmatched: { step: Step; i: number }[] = [];
     for (const step of steps) {
