@@ -19,6 +19,7 @@ export { engineFor } from './engines/registry.js';
 export { startEmbeddedPostgres } from './engines/embedded/start-embedded-postgres.js';
 export { embeddedClickHouseUrl } from './engines/embedded/embedded-clickhouse-url.js';
 export { loadTopology, type LoadResult, type LoadTopologyOptions } from './topology/index.js';
+export { rollbackRuns, type RollbackOptions, type RollbackResult, type RevertResult, type RevertStatus, type StoreComparison, type RunRecord, type RunStep } from './execute/index.js';
 export { applyPlan, restoreBackup, listBackups, readManifest, type RestoreBackupOptions, type RestoreBackupResult, type BackupManifest, type BackedUpObject, type FoundBackup, type RestoredObject, resolveConnections, namedClusters, verifyExpectations, schemaFingerprint, type ApplyOptions, type ApplyResult, type ApplyEvent, type StepResult, type VerifyResult } from './execute/index.js';
 export { renderDryRun } from './render/dry-run.js';
 export { diffTopologies, renderDiffMarkdown, renderDiffText, type TopologyDiff } from './diff/index.js';

@@ -7,6 +7,7 @@ import { checkCommand } from './check-command.js';
 import { diffCommand } from './diff-command.js';
 import { initCommand } from './init-command.js';
 import { restoreCommand } from './restore-command.js';
+import { rollbackCommand } from './rollback-command.js';
 import { statusCommand } from './status-command.js';
 import { stopCommand } from './stop-command.js';
 import { transitionCommand } from './transition-command.js';
@@ -25,6 +26,7 @@ export function registerMoreCommands(program: Command, ctx: CliContext): void {
   transitionCommand(program, ctx);
   unlockCommand(program, ctx);
   restoreCommand(program, ctx);
+  rollbackCommand(program, ctx);
   urlCommand(program, ctx);
   stopCommand(program, ctx);
 }

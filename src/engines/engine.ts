@@ -115,6 +115,20 @@ export interface KnownLedgerRow {
   readonly dirty?: boolean;
 }
 
+/** One step's revert as an engine runs it (see `EngineSession.revertStep`). */
+export interface RevertWork {
+  /** The step reverted: errors and the backup name it. */
+  readonly stepId: string;
+  readonly statements: readonly string[];
+  readonly transactional: boolean;
+  /** The step's ledger records, removed with the revert. */
+  readonly removals: readonly LedgerKey[];
+  /** The step's sqlx row, removed with it (as `sqlx migrate revert` does). */
+  readonly sqlx?: { readonly version: string; readonly table?: string };
+  /** What the revert's statements destroy (a table that holds rows, a column): backed up first. */
+  readonly destroys: Step['destroys'];
+}
+
 /** What applying one step returns. */
 export interface StepOutcome {
   /** Rows moved, for copy steps. */
@@ -210,6 +224,12 @@ export interface EngineSession {
   upgradeLedger(records: readonly LedgerWrite[]): Promise<void>;
   /** Applies a step and records each of its statements in the ledger (atomically where the engine can). */
   applyStep(step: Step, context: ApplyContext): Promise<StepOutcome>;
+  /**
+   * Runs one step's revert (`topoplan rollback`) and removes its ledger records and sqlx row,
+   * in one transaction (after a backup of what the revert destroys into `context.backupDir`).
+   * Engines without transactional DDL leave it out: the rollback runs the statements as a step and removes the records after.
+   */
+  revertStep?(work: RevertWork, context: ApplyContext): Promise<StepOutcome>;
   /** Writes and removes ledger records without running anything (re-record, adopt, transition), together where the engine can. */
   record(writes: readonly LedgerWrite[], removals?: readonly LedgerKey[]): Promise<void>;
   /**

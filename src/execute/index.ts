@@ -1,10 +1,12 @@
 export { applyPlan, type ApplyOptions, type ApplyResult } from './apply-plan.js';
+export { rollbackRuns, type RollbackOptions, type RollbackResult, type RevertResult, type RevertStatus, type StoreComparison } from './rollback-runs.js';
+export type { RunRecord, RunStep } from './run-record.js';
 export { restoreBackup, type RestoreBackupOptions, type RestoreBackupResult } from './restore-backup.js';
 export { listBackups, readManifest, type BackupManifest, type BackedUpObject, type FoundBackup, type RestoredObject } from '../engines/backup-manifest.js';
 export { resolveConnections, type Connections } from './resolve-connections.js';
 export { namedClusters } from './named-clusters.js';
 export { verifyExpectations, likeToRegExp, type VerifyResult, type CheckResult } from './verify.js';
-export { schemaFingerprint } from './schema-fingerprint.js';
+export { schemaFingerprint, objectFingerprints, fingerprintDifferences } from './schema-fingerprint.js';
 export { walk } from './walker.js';
 export type { ApplyEvent } from './events.js';
 export type { StepResult, StepStatus } from './step-result.js';

@@ -13,13 +13,14 @@
 import pg from 'pg';
 import { readSqlxRows, sqlxRowSql } from './postgres-sqlx.js';
 import { readKnownLedgers } from './postgres-known-ledgers.js';
-import type { KnownLedgerRow, SqlxRow, ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
+import type { KnownLedgerRow, SqlxRow, RevertWork, ApplyContext, BackupFile, ConnectOptions, EngineCapabilities, EngineSession, LedgerKey, LedgerState, LedgerWrite, LockBreak, LockOptions, SchemaSnapshot, StepOutcome } from '../engine.js';
 import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { applyCreateDatabase, applyNonTransactional, applyTransactional, type BeforeStatements } from './postgres-apply.js';
 import { backupPostgres, backupTables } from './backup-postgres.js';
 import type { BackupManifest, FoundBackup, RestoredObject } from '../backup-manifest.js';
 import { restorePostgres } from './restore-postgres.js';
+import { revertPostgres } from './postgres-revert.js';
 import { acquireAdvisoryLock, advisoryLockHolder } from './postgres-lock.js';
 import { ensureLedger, readLedgerState, recordsSql, removeSql, upgradeLedgerTable } from './postgres-ledger.js';
 import { emptySnapshot, inspectPostgres } from './postgres-inspect.js';
@@ -98,6 +99,11 @@ export class PostgresSession implements EngineSession {
       : undefined;
     const outcome = step.transactional ? await applyTransactional(client, step, before) : await applyNonTransactional(client, step, before);
     return manifest && dir ? { ...outcome, backup: { dir, manifest } } : outcome;
+  }
+
+  async revertStep(work: RevertWork, context: ApplyContext): Promise<StepOutcome> {
+    this.committed = true;
+    return revertPostgres((await this.target(true))!, work, { store: this.options.store, database: this.options.database, ...(context.backupDir ? { backupDir: context.backupDir } : {}) });
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
