@@ -64,7 +64,7 @@ export interface AdoptResult {
 }
 
 export async function adoptPlan(plan: Plan, options: AdoptOptions): Promise<AdoptResult> {
-  const planned = options.planned ?? (await checkPlan(plan, { ...(options.createServerUser === false ? { createServerUser: false } : {}), ...(options.onNote ? { onNote: options.onNote } : {}) })).schemas;
+  const planned = options.planned ?? (await checkPlan(plan, { reverts: false, ...(options.createServerUser === false ? { createServerUser: false } : {}), ...(options.onNote ? { onNote: options.onNote } : {}) })).schemas;
   const sessions = await openSessions(plan.stores, options.connections);
   const releases: (() => Promise<void>)[] = [];
   try {

@@ -9,6 +9,8 @@
  * statements of a failed file run too; each later failure says which earlier
  * ones it may follow from. Then the expectations are checked, and each
  * store's resulting schema is compared with its committed file (or written).
+ * Last, the plan is rolled back there and every revert that fails, or leaves
+ * a store's schema other than before, is reported (see check-reverts.ts).
  *
  * @example
  * const plan = await planMigration('topologies/nova-plan-a.yaml')
@@ -27,6 +29,7 @@ import { continuingEngines, fileOrderOnly, type StatementFailures } from './cont
 import { startScratchEngines, type ScratchEngines, type ScratchOptions } from './scratch-engines.js';
 import { schemaFiles } from './schema-files.js';
 import { separateDatabases } from './separate-databases.js';
+import { checkReverts } from './check-reverts.js';
 
 export interface CheckOptions extends ScratchOptions {
   /** Also run the contract phase (drops of data-holding tables), as `apply --contract` would. */
@@ -37,6 +40,8 @@ export interface CheckOptions extends ScratchOptions {
   readonly update?: boolean;
   /** Parallel steps across stores. Default 4. */
   readonly concurrency?: number;
+  /** Roll the plan back afterwards and report the reverts that fail or leave a schema different. Default true. */
+  readonly reverts?: boolean;
   readonly onEvent?: (event: ApplyEvent) => void;
   /** Stops the check: no step starts once it is aborted, and the scratch engines are removed. */
   readonly signal?: AbortSignal;
@@ -83,16 +88,19 @@ export async function checkOn(scratch: ScratchEngines, original: Plan, options: 
     ? await schemaFiles(schemas, options.schemaDir, { update: !!options.update, comparable: failures.length === 0, contractStores })
     : [];
   // A missing file fails the check only once the team commits schema files (some other store has one).
+  // Reverts are proven only on a plan that applied whole: otherwise the rollback would start from a state no apply leaves.
+  const reverts = options.reverts !== false && failures.length === 0 && applied.ok && !options.signal?.aborted ? await checkReverts(plan, connections, scratch.dir) : undefined;
   const adopted = files.some((f) => f.status !== 'missing');
   const schemaOk = files.every((f) => f.status === 'same' || f.status === 'written' || f.status === 'other-phase' || (f.status === 'missing' && !adopted));
   return {
-    ok: failures.length === 0 && applied.ok && schemaOk,
+    ok: failures.length === 0 && applied.ok && schemaOk && (reverts?.ok ?? true),
     failures,
     notChecked,
     steps: applied.steps.map(({ durationMs: _, ...rest }) => rest),
     ...(applied.verification ? { verification: applied.verification } : {}),
     schemas,
     schemaFiles: files,
+    ...(reverts ? { reverts } : {}),
     contract: !!options.contract,
     notes: [...scratch.notes, ...renamed],
   };

@@ -67,7 +67,7 @@ export interface SchemaFileResult {
 }
 
 export interface CheckResult {
-  /** True when every step ran, every expectation holds and every committed schema matches. */
+  /** True when every step ran, every expectation holds, every committed schema matches and every revert brings the schema back. */
   readonly ok: boolean;
   readonly failures: readonly CheckFailure[];
   readonly notChecked: readonly NotChecked[];
@@ -78,6 +78,8 @@ export interface CheckResult {
   readonly schemas: readonly StoreSchema[];
   /** Each store's schema against its committed file (empty when no schema directory was given). */
   readonly schemaFiles: readonly SchemaFileResult[];
+  /** The rollback of the plan on the same engines, when it applied whole (see check-reverts.ts). */
+  readonly reverts?: import('./check-reverts.js').RevertCheck;
   /** Whether the contract phase ran. */
   readonly contract: boolean;
   /** The throwaway engines used, one line each, and anything else worth saying. */

@@ -61,8 +61,21 @@ export function renderCheckText(result: CheckResult, options: CheckTextOptions):
     if (result.schemaFiles.some((f) => f.status === 'changed')) out.push(c.dim(`  accept the new schema with: ${options.command} --update`));
     out.push('');
   }
+  renderReverts(result, out, c);
   out.push(summary(result, c));
   return `${out.join('\n')}\n`;
+}
+
+/** The rollback on the same engines: reverts that failed, steps nothing undoes, stores not back as they were. */
+function renderReverts(result: CheckResult, out: string[], c: ReturnType<typeof pc.createColors>): void {
+  const r = result.reverts;
+  if (!r) return;
+  out.push(c.bold('rollback') + c.dim(' (every step reverted on the same engines)'));
+  if (r.ok && r.irreversible.length === 0) out.push(`  ${c.green('ok')}     every revert ran and each store is back as before`);
+  for (const f of r.failed) out.push(`  ${c.red('FAILED ')} ${f.step ? `${f.step} ` : ''}${f.message}`);
+  for (const i of r.irreversible) out.push(`  ${c.yellow('kept   ')} ${i.step} ${c.dim(i.reason)}`);
+  for (const d of r.differences) out.push(`  ${c.red('DIFFERS')} store ${d.store} after the rollback: ${d.differences.join(', ')}`);
+  out.push('');
 }
 
 function failureLines(f: CheckFailure, c: ReturnType<typeof pc.createColors>): string[] {
@@ -103,6 +116,7 @@ function summary(result: CheckResult, c: ReturnType<typeof pc.createColors>): st
   if (expectations) parts.push(`${count(expectations, 'expectation')} failed`);
   const differs = result.schemaFiles.filter((f) => f.status === 'changed').length;
   if (differs) parts.push(`schema of ${count(differs, 'store')} differs`);
+  if (result.reverts && !result.reverts.ok) parts.push(`${count(result.reverts.failed.length, 'revert')} failed${result.reverts.differences.length ? `, ${count(result.reverts.differences.length, 'store')} not back as before` : ''}`);
   return result.ok ? c.green(`check: ok: ${parts.join(', ')}`) : c.red(`check: failed: ${parts.join(', ')}`);
 }
 

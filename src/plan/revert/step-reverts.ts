@@ -77,9 +77,11 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   const statements: string[] = [];
   const undoneWith = new Set<string>();
   const alone: string[] = [];
-  for (const u of [...units].reverse()) {
+  // What earlier statements of this step create: the step's own revert drops them, with what no revert of its own undoes in them.
+  const here = units.map((_, i) => new Set(units.slice(0, i).flatMap((u) => u.stmt.effects.filter((e) => e.action === 'create').map((e) => keyIn(step, e.object)))));
+  for (const [i, u] of [...units.entries()].reverse()) {
     const r = unitRevert(step, u, created);
-    if (!r) continue;
+    if (!r || ('irreversible' in r && intoOwn(step, u, here[i]!))) continue;
     if ('undoneWith' in r) {
       for (const s of r.undoneWith) undoneWith.add(s);
       alone.push(`statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.reason}`);
@@ -89,6 +91,12 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
     statements.push(...r.sql);
   }
   return { from: 'generated', statements, ...(undoneWith.size > 0 ? { undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : {}) };
+}
+
+/** A statement that only writes rows into, or alters, objects earlier statements of its step create. */
+function intoOwn(step: Step, u: Unit, here: ReadonlySet<string>): boolean {
+  const touched = u.stmt.effects.filter((e) => e.action === 'write' || e.action === 'alter');
+  return touched.length > 0 && u.stmt.effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference') && touched.every((e) => here.has(keyIn(step, e.object)));
 }
 
 /** One statement's revert, with what only the plan knows. */

@@ -40,6 +40,11 @@ describe('every step has its revert', () => {
     expect(byFile(p, 'app/004_other.sql')[0]!.revert).toEqual({ from: 'irreversible', reason: 'statement 1 (app/004_other.sql:1): INSERT changes rows: only a down file can say which to take back' });
   });
 
+  it('rows written into a table the same step creates need nothing of their own', async () => {
+    const p = await plan({ 'app/001_t.sql': "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\nALTER TABLE t ALTER COLUMN id SET DEFAULT 1;\n" });
+    expect(byFile(p, 'app/001_t.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.t'] });
+  });
+
   it('a drop of what an earlier step created is undone by that statement; CREATE OR REPLACE by the earlier definition', async () => {
     const p = await plan({
       'app/001_v.sql': 'CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE INDEX t_id ON t (id);\n',
