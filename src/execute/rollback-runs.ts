@@ -320,6 +320,18 @@ async function compare(chosen: readonly string[], byId: ReadonlyMap<string, Read
   const out: StoreComparison[] = [];
   const oldest = new Map<string, RunRecord>();
   for (const run of chosen) for (const [store, r] of byId.get(run)!) oldest.set(store, r);
+  // A run rolled back earlier, just before the oldest chosen, took its changes with it: the state to come back to is from before it.
+  for (const [store, r] of oldest) {
+    let at = ids.indexOf(r.id);
+    let back = r;
+    while (at > 0) {
+      const prev = byId.get(ids[--at]!)!.get(store);
+      if (!prev) continue;
+      if (prev.status !== 'rolled-back') break;
+      back = prev;
+    }
+    oldest.set(store, back);
+  }
   for (const [store, record] of [...oldest].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const later = ids.slice(ids.indexOf(record.id) + 1).filter((id) => !chosen.includes(id) && byId.get(id)!.has(store) && byId.get(id)!.get(store)!.status !== 'rolled-back');
     if (later.length > 0) {

@@ -147,6 +147,27 @@ describe('rollback of one PostgreSQL store', () => {
     expect(await queryDatabase(pgServer.url, db, 'SELECT count(*)::int AS n FROM a')).toEqual([{ n: 1 }]);
   });
 
+  it('--run reverts one run and says why it cannot compare while later runs stay; --to reverts every run after one', async () => {
+    const db = 'rb_choose';
+    const p = project(db, { 'app/001_a.sql': 'CREATE TABLE a (id int);\n' });
+    await apply(await p.plan(), db);
+    const afterFirst = await objects(db);
+    p.add('002_b.sql', 'CREATE TABLE b (id int);\n');
+    await apply(await p.plan(), db);
+    p.add('003_c.sql', 'CREATE TABLE c (id int);\n');
+    const plan = await p.plan();
+    await apply(plan, db);
+    const [r1, r2, r3] = (await runsIn(db)).map((r) => r.id);
+    const middle = await rollback(plan, db, { run: r2! });
+    expect(middle.steps.map((s) => [s.id, s.status])).toEqual([['main:app/002_b.sql#1', 'reverted']]);
+    expect(middle.comparisons).toEqual([{ store: 'main', run: r2, differences: [], notCompared: `later runs stay applied: ${r3}` }]);
+    expect((await runsIn(db)).map((r) => r.status)).toEqual(['applied', 'rolled-back', 'applied']);
+    const to = await rollback(plan, db, { to: r1! });
+    expect(to.runs).toEqual([r3]);
+    expect(to.ok).toBe(true);
+    expect(await objects(db)).toEqual(afterFirst);
+  });
+
   it('names the runs when --run or --to names none, and does nothing when there is no run', async () => {
     const db = 'rb_unknown';
     const p = project(db, { 'app/001_a.sql': 'CREATE TABLE a (id int);\n' });
