@@ -139,7 +139,9 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
             else if (c?.run) runAs.set(step.id, c.run);
           }
           // Before the store's first step: what it holds, and the steps this run is to apply there.
-          await runs.prepare(store, session, ledger, steps.filter((s) => !preset.has(s.id) && mayRun(s, !!options.contract)), steps);
+          await runs.prepare(store, session, ledger, steps.filter((s) => !preset.has(s.id) && mayRun(s, !!options.contract)), steps).catch((e: Error) => {
+            throw new Error(`reading what the store holds, to record the run, failed: ${e.message}`);
+          });
         } catch (e) {
           for (const s of steps) if (!preset.has(s.id)) preset.set(s.id, { id: s.id, store, status: 'failed', reason: 'ledger', cause: `ledger:${store}`, error: { message: `apply: reading the ledger of store "${store}" failed: ${(e as Error).message}` } });
         }
