@@ -20,6 +20,7 @@
 import { backupDirFor, readManifest } from '../engines/backup-manifest.js';
 import type { Engine, EngineSession, LedgerKey, StepOutcome } from '../engines/engine.js';
 import { engineFor } from '../engines/registry.js';
+import { StatementError } from '../engines/statement-error.js';
 import { keyString } from '../engines/ledger-records.js';
 import type { Plan, Step } from '../plan/model.js';
 import type { EngineName } from '../sql/effects.js';
@@ -92,8 +93,12 @@ interface Target {
   readonly run: string;
   readonly store: string;
   readonly engine: EngineName;
+  readonly database: string;
   readonly step: RunStep;
 }
+
+/** Stores whose own database a revert dropped (an author's down file of its CREATE DATABASE): their ledger went with it. */
+type Gone = Map<string, string>;
 
 export async function rollbackRuns(plan: Plan, options: RollbackOptions): Promise<RollbackResult> {
   const engines = options.engines ?? engineFor;
@@ -126,16 +131,17 @@ export async function rollbackRuns(plan: Plan, options: RollbackOptions): Promis
     const chosen = chooseRuns([...byId.keys()], byId, options, errors);
     if (errors.length > 0) return { ok: false, runs: [], steps: [], comparisons: [], errors };
     await loadParsers();
-    const engineOf = new Map(plan.stores.map((s) => [s.name, s.engine]));
+    const storeOf = new Map(plan.stores.map((s) => [s.name, s]));
+    const gone: Gone = new Map();
     const steps: RevertResult[] = [];
     const reverted = new Set<string>();
     for (const run of chosen) {
-      const targets = stepsToRevert(byId.get(run)!, ledgers, engineOf);
-      const done = await revertRun(run, targets, sessions, options, steps);
+      const targets = stepsToRevert(byId.get(run)!, ledgers, storeOf);
+      const done = await revertRun(run, targets, sessions, options, steps, gone);
       for (const [id, r] of done) if (r.status === 'reverted' || r.status === 'forced') reverted.add(`${r.store}|${id}`);
       if (steps.some((s) => s.run === run && (s.status === 'failed' || s.status === 'not-reverted' || s.status === 'skipped'))) break;
     }
-    if (!options.dryRun) await markRolledBack(chosen, byId, steps, sessions);
+    if (!options.dryRun) await markRolledBack(chosen, byId, steps, sessions, gone);
     const comparisons = options.dryRun ? [] : await compare(chosen, byId, [...byId.keys()], steps, sessions);
     const ok = steps.every((s) => s.status === 'reverted' || s.status === 'forced') && comparisons.every((c) => c.differences.length === 0);
     return { ok, runs: chosen, steps, comparisons, errors };
@@ -177,7 +183,7 @@ function chooseRuns(ids: readonly string[], byId: ReadonlyMap<string, ReadonlyMa
 }
 
 /** The run's steps still in effect: those it applied (a run killed midway: those its records say), in every store. */
-function stepsToRevert(run: ReadonlyMap<string, RunRecord>, ledgers: ReadonlyMap<string, { keys: Set<string> }>, engineOf: ReadonlyMap<string, EngineName>): Target[] {
+function stepsToRevert(run: ReadonlyMap<string, RunRecord>, ledgers: ReadonlyMap<string, { keys: Set<string> }>, storeOf: ReadonlyMap<string, { engine: EngineName; database: string }>): Target[] {
   const out: Target[] = [];
   for (const [store, record] of run) {
     const keys = ledgers.get(store)?.keys ?? new Set<string>();
@@ -185,14 +191,14 @@ function stepsToRevert(run: ReadonlyMap<string, RunRecord>, ledgers: ReadonlyMap
     for (const step of record.steps) {
       if (applied && !applied.has(step.id)) continue;
       if (!step.keys.some((k) => keys.has(k))) continue;
-      out.push({ run: record.id, store, engine: engineOf.get(store) ?? 'postgres', step });
+      out.push({ run: record.id, store, engine: storeOf.get(store)?.engine ?? 'postgres', database: storeOf.get(store)?.database ?? '', step });
     }
   }
   return out;
 }
 
 /** Reverts one run's steps, dependants first. */
-async function revertRun(run: string, targets: readonly Target[], sessions: ReadonlyMap<string, EngineSession>, options: RollbackOptions, out: RevertResult[]): Promise<Map<string, RevertResult>> {
+async function revertRun(run: string, targets: readonly Target[], sessions: ReadonlyMap<string, EngineSession>, options: RollbackOptions, out: RevertResult[], gone: Gone): Promise<Map<string, RevertResult>> {
   const ids = new Set(targets.map((t) => t.step.id));
   // Reversed edges: a step waits for the reverts of every step that depended on it.
   const dependants = new Map<string, string[]>();
@@ -209,7 +215,7 @@ async function revertRun(run: string, targets: readonly Target[], sessions: Read
   await walk(walkable, {
     concurrency: 1,
     run: async ({ target }): Promise<StepResult> => {
-      const r = await revertOne(target, revertWorkOf(target.step, target.engine, ids), sessions.get(target.store)!, options);
+      const r = await revertOne(target, revertWorkOf(target.step, target.engine, ids, target.database), sessions.get(target.store)!, options, gone);
       results.set(target.step.id, r);
       out.push(r);
       // The walker stops what depends on a step that did not succeed: here, the reverts of what it depends on.
@@ -228,9 +234,11 @@ async function revertRun(run: string, targets: readonly Target[], sessions: Read
   return results;
 }
 
-async function revertOne(t: Target, work: RevertPlan, session: EngineSession, options: RollbackOptions): Promise<RevertResult> {
+async function revertOne(t: Target, work: RevertPlan, session: EngineSession, options: RollbackOptions, gone: Gone): Promise<RevertResult> {
   const base = { id: t.step.id, store: t.store, run: t.run };
   const removals = t.step.keys.map(keyOf);
+  const dropped = gone.get(t.store);
+  if (dropped) return { ...base, status: 'reverted', reason: `the revert of "${dropped}" dropped the store's database, and this step with it` };
   if (work.kind === 'stop') {
     const forced = `${work.reason}; skipped (--force): its changes stay`;
     if (options.force) return options.dryRun ? { ...base, status: 'forced', reason: forced, sql: [] } : forget(base, session, removals, forced, 'forced', t.step.sqlx);
@@ -259,6 +267,7 @@ async function revertOne(t: Target, work: RevertPlan, session: EngineSession, op
   const revertDir = `${dir}-revert`;
   try {
     const outcome = await runRevert(t, work, destroys, session, removals, destroys.length > 0 ? revertDir : undefined);
+    if (work.dropsStore) gone.set(t.store, t.step.id);
     return { ...base, status: 'reverted', reason: work.from, ...(outcome.backup ? { backup: outcome.backup.dir } : {}) };
   } catch (e) {
     return { ...base, status: 'failed', reason: work.from, error: { message: `rollback: the revert of "${t.step.id}" in store "${t.store}" failed: ${maskSecrets((e as Error).message)}` } };
@@ -287,8 +296,15 @@ async function runRevert(t: Target, work: Extract<RevertPlan, { kind: 'run' }>, 
     id: `${t.store}:${name}`, kind: 'sql', store: t.store, engine: t.engine, database: '', statements: work.statements, transactional: work.transactional,
     phase: 'expand', destructive: destroys.length > 0, destroys, checksum: '', wave: 0, dependsOn: [], changes: [], notes: [],
   };
-  const outcome = await session.applyStep(step, backupDir ? { workDir: backupDir, backupDir } : { workDir: '' });
-  await session.record([], [...removals, { file: '', fingerprint: name }]);
+  let outcome: StepOutcome;
+  try {
+    outcome = await session.applyStep(step, backupDir ? { workDir: backupDir, backupDir } : { workDir: '' });
+  } catch (e) {
+    // Dropping the store's database takes the ledger along: only its statements' own failure counts.
+    if (!work.dropsStore || e instanceof StatementError) throw e;
+    return { durationMs: 0 };
+  }
+  if (!work.dropsStore) await session.record([], [...removals, { file: '', fingerprint: name }]);
   return outcome;
 }
 
@@ -305,9 +321,10 @@ async function forget(base: Omit<RevertResult, 'status'>, session: EngineSession
 }
 
 /** Marks each run rolled back in every store where all its reverts went through. */
-async function markRolledBack(chosen: readonly string[], byId: ReadonlyMap<string, ReadonlyMap<string, RunRecord>>, steps: readonly RevertResult[], sessions: ReadonlyMap<string, EngineSession>): Promise<void> {
+async function markRolledBack(chosen: readonly string[], byId: ReadonlyMap<string, ReadonlyMap<string, RunRecord>>, steps: readonly RevertResult[], sessions: ReadonlyMap<string, EngineSession>, gone: Gone): Promise<void> {
   for (const run of chosen) {
     for (const [store, record] of byId.get(run)!) {
+      if (gone.has(store)) continue;
       const mine = steps.filter((s) => s.run === run && s.store === store);
       if (mine.some((s) => s.status !== 'reverted' && s.status !== 'forced')) continue;
       await sessions.get(store)?.record([runWrite({ ...record, status: 'rolled-back', rolledBackAt: new Date().toISOString() })]);

@@ -16,6 +16,12 @@ describe('revertWorkOf', () => {
     expect(w.kind === 'run' && w.destroys.map((d) => d.summary)).toEqual(['drop table "public.t"']);
   });
 
+  it('a revert that drops the store\'s own database says so: the ledger goes with it', () => {
+    const s = step({ from: 'down_file', file: 'logs/1.down.sql', line: 1, sql: 'DROP DATABASE IF EXISTS obs_logs;' });
+    expect(revertWorkOf(s, 'clickhouse', new Set(), 'obs_logs')).toMatchObject({ kind: 'run', dropsStore: true });
+    expect(revertWorkOf(s, 'clickhouse', new Set(), 'other')).not.toHaveProperty('dropsStore');
+  });
+
   it('runs generated statements; one with nothing to run only loses its records', () => {
     expect(revertWorkOf(step({ from: 'generated', statements: ['DROP TABLE public.t'] }), 'postgres', new Set())).toMatchObject({ kind: 'run', statements: ['DROP TABLE public.t'], transactional: true });
     expect(revertWorkOf(step({ from: 'generated', statements: [] }), 'postgres', new Set())).toEqual({ kind: 'records', why: 'nothing of its own to undo' });
