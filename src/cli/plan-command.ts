@@ -1,10 +1,16 @@
-/** `topoplan plan [FILE] [--format text|json|dot|mermaid] [--out FILE] [--detailed-exitcode]`: data on stdout, diagnostics on stderr. */
+/**
+ * `topoplan plan [FILE] [--format text|json|dot|mermaid] [--out FILE] [--detailed-exitcode] [--cache-dir DIR | --no-cache]`:
+ * data on stdout, diagnostics on stderr; parses of unchanged files come from `.topoplan/cache/`.
+ */
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { wholeNumber, writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
 import { planFor } from './plan-for.js';
+import { dataDirFor } from './require-topology.js';
+import type { Topology } from '../topology/model.js';
+import { join, resolve } from 'node:path';
 
 export function planCommand(program: Command, ctx: CliContext): void {
   program
@@ -17,11 +23,15 @@ export function planCommand(program: Command, ctx: CliContext): void {
     .option('--sql', 'text format: show the SQL of every step')
     .option('--verbose', 'text format: every resolved conflict in full, with its resolution')
     .addOption(detailedExitOption('the plan has steps (it reads no database: status --detailed-exitcode tells what is pending in one)'))
+    .option('--cache-dir <dir>', 'where parses of unchanged files are kept between plans (default: cache/ in the data directory)')
+    .option('--no-cache', 'parse every file, and leave the parse cache as it is')
+    .option('--data-dir <dir>', 'the data directory (default: .topoplan/ next to the topology)')
     .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(wholeNumber(0, 64)))
-    .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number }) => {
+    .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number; cache: boolean; cacheDir?: string; dataDir?: string }) => {
       const [{ renderPlanDot, renderPlanMermaid }, { renderPlanText }] = await Promise.all([import('../render/plan-graph.js'), import('../render/plan-text.js')]);
       const format = outputFormat(ctx, 'plan', opts);
-      const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) });
+      const cacheDirOf = (topology: Topology) => (!opts.cache ? undefined : opts.cacheDir !== undefined ? resolve(ctx.cwd, opts.cacheDir) : join(dataDirFor(ctx, topology, opts.dataDir), 'cache'));
+      const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) }, cacheDirOf);
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
       if (format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);
       else if (format === 'dot') emit(ctx, renderPlanDot(plan), opts.out);

@@ -5,12 +5,14 @@
  *
  * @example
  * const plan = await planFor(ctx, undefined, { allowErrors: true });   // topoplan.yaml here or above
+ * const cached = await planFor(ctx, 'a.yaml', {}, (t) => join(dataDirFor(ctx, t), 'cache'));
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sortDiagnostics, type Diagnostic } from '../errors.js';
 import type { Plan } from '../plan/model.js';
 import type { PlanOptions } from '../plan/plan-migration.js';
+import type { Topology } from '../topology/model.js';
 import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
 import { findTopologyFile } from './topology-file.js';
@@ -20,7 +22,8 @@ async function preload(): Promise<typeof import('../plan/plan-migration.js')> {
   return planner;
 }
 
-export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}): Promise<Plan> {
+/** `cacheDirOf` names the parse cache of the topology once it is loaded (undefined: none). */
+export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}, cacheDirOf?: (topology: Topology) => string | undefined): Promise<Plan> {
   const warnings: Diagnostic[] = [];
   const found = findTopologyFile(ctx.cwd, file);
   // For a file that is there, the planner's modules and the SQL parser's WebAssembly start loading now, so the
@@ -30,6 +33,7 @@ export async function planFor(ctx: CliContext, file: string | undefined, options
   early?.catch(() => {});
   const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds));
   const { planMigration } = await (early ?? preload());
-  const plan = await planMigration(topology, options);
+  const cacheDir = cacheDirOf?.(topology);
+  const plan = await planMigration(topology, cacheDir !== undefined ? { ...options, cacheDir } : options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
 }

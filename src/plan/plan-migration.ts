@@ -8,6 +8,7 @@
  */
 import { sortDiagnostics, TopoplanError, type Diagnostic } from '../errors.js';
 import { loadParsers } from '../sql/parse-file.js';
+import { ParseCache } from '../sql/parse-cache.js';
 import { loadTopology } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
 import { ConflictLog } from './resolve/conflict-log.js';
@@ -60,6 +61,13 @@ export interface PlanOptions extends LoadTopologyOptions {
    */
   readonly parseWorkers?: number;
   /**
+   * Directory of the parse cache: a file whose bytes (and the way it is read) are
+   * unchanged since a plan that used the same directory is not parsed again, and
+   * the plan is the same as without it (see sql/parse-cache.ts). The CLI uses
+   * `.topoplan/cache/`; default: no cache.
+   */
+  readonly cacheDir?: string;
+  /**
    * Resolves a conflict the topology leaves open: return a sentence saying how
    * (it is shown as the resolution), or undefined to keep it an error.
    */
@@ -86,10 +94,14 @@ export class PlanError extends TopoplanError {
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
   const { topology, warnings } = isTopology(input) ? { topology: input, warnings: [] } : await load(input, options);
   await loadParsers();
+  const cache = options.cacheDir !== undefined ? ParseCache.open(options.cacheDir, topology.file) : undefined;
   const read = await readMigrationsInParallel(topology, {
     ...(options.readMigration ? { readFile: options.readMigration } : {}),
     ...(options.parseWorkers !== undefined ? { workers: options.parseWorkers } : {}),
+    ...(cache ? { cache } : {}),
   });
+  const unsaved = cache?.save();
+  if (unsaved) read.diagnostics.push(unsaved);
   const planned = planTopology(topology, options, read);
   // What loading the topology warned about belongs with the plan's own diagnostics.
   const plan = warnings.length > 0 ? { ...planned, diagnostics: sortDiagnostics([...warnings, ...planned.diagnostics]) } : planned;

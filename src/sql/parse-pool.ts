@@ -11,12 +11,15 @@
  * await loadParsers();
  * const parsed = await parseSources(jobs, { workers: 3 });
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from './parse-source.js';
 import type { EncodedSource, WorkerReply, WorkerRequest } from './parse-worker.js';
+import type { ParseCache } from './parse-cache.js';
 
 /** Files per batch: small enough to balance two threads, large enough that messages are few. */
 const BATCH = 32;
@@ -34,6 +37,8 @@ export interface ParsePoolOptions {
   readonly readFile?: ReadFile;
   /** False leaves all batches to the workers (the calling thread only steps in when they fail); default true. */
   readonly callerParses?: boolean;
+  /** Files whose parse it holds are not parsed again; what is parsed goes into it (see parse-cache.ts). */
+  readonly cache?: ParseCache;
 }
 
 export interface ParsedSources {
@@ -48,10 +53,37 @@ export function defaultParseWorkers(): number {
 }
 
 export async function parseSources(jobs: readonly SourceJob[], options: ParsePoolOptions = {}): Promise<ParsedSources> {
+  const { cache } = options;
+  if (!cache) return parseAll(jobs, options);
+  const read = options.readFile ?? ((p: string) => readFileSync(p));
+  const results: ParsedSource[] = new Array(jobs.length);
+  const missing: { readonly at: number; readonly key: string; readonly bytes: Buffer }[] = [];
+  jobs.forEach((job, at) => {
+    const bytes = read(job.absPath);
+    const found = cache.lookup(job, bytes, createHash('sha384').update(bytes).digest('hex'));
+    if (found.hit) results[at] = found.hit;
+    else missing.push({ at, key: found.key, bytes });
+  });
+  const parsed = await parseAll(
+    missing.map((m) => jobs[m.at]!),
+    options,
+    missing.map((m) => m.bytes),
+  );
+  parsed.sources.forEach((source, k) => {
+    const m = missing[k]!;
+    results[m.at] = source;
+    cache.store(m.key, m.bytes, source);
+  });
+  return { sources: results, byWorkers: parsed.byWorkers };
+}
+
+/** `bytes`, when given, are the jobs' files already read: the calling thread parses them without reading again. */
+async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, bytes?: readonly Buffer[]): Promise<ParsedSources> {
+  const readerOf = (i: number): ReadFile | undefined => (bytes ? () => bytes[i]! : options.readFile);
   const results: ParsedSource[] = new Array(jobs.length);
   const workers = options.workers ?? defaultParseWorkers();
   if (workers <= 0 || options.readFile || jobs.length < MIN_FILES_FOR_WORKERS) {
-    for (let i = 0; i < jobs.length; i++) results[i] = parseSource(jobs[i]!, options.readFile);
+    for (let i = 0; i < jobs.length; i++) results[i] = parseSource(jobs[i]!, readerOf(i));
     return { sources: results, byWorkers: 0 };
   }
   let byWorkers = 0;
@@ -60,7 +92,7 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
   const range = (b: number) => [b * BATCH, Math.min(jobs.length, (b + 1) * BATCH)] as const;
   const runHere = (b: number) => {
     const [from, to] = range(b);
-    for (let i = from; i < to; i++) results[i] = parseSource(jobs[i]!);
+    for (let i = from; i < to; i++) results[i] = parseSource(jobs[i]!, readerOf(i));
   };
   const driven = Array.from({ length: Math.min(workers, queue.length) }, () =>
     drive(startWorker(), queue, (b) => jobs.slice(...range(b)), (b, parsed) => {

@@ -1,0 +1,34 @@
+/**
+ * The version of the statement analyser, as the parse cache keys entries by
+ * it: a digest of the code that turns a file into statements and effects
+ * (every file under `src/sql/`, or `dist/sql/` once built, and the diagnostics
+ * it builds them with), the package version and the libpg-query version. Any
+ * change to that code, even one that keeps the package version, gives a new
+ * version, so a cache never serves what older code read.
+ *
+ * @example
+ * analyserVersion() // '0.1.0+18.1.5+3f0c9a41d2e87b5c'
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_VERSION } from '../package-version.js';
+
+let version: string | undefined;
+
+export function analyserVersion(): string {
+  version ??= compute();
+  return version;
+}
+
+function compute(): string {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const hash = createHash('sha256');
+  const files = (readdirSync(here, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith(ext)).sort();
+  for (const rel of [...files, `../errors${ext}`]) hash.update(rel).update('\0').update(readFileSync(join(here, rel))).update('\0');
+  const pgQuery = (createRequire(import.meta.url)('libpg-query/package.json') as { version: string }).version;
+  return `${PACKAGE_VERSION}+${pgQuery}+${hash.digest('hex').slice(0, 16)}`;
+}

@@ -1,0 +1,188 @@
+/**
+ * The parse cache: what reading a migration file gave (its statements with
+ * their effects, places and diagnostics), kept on disk by content, so the next
+ * plan reads again only the files that changed. An entry's key is a digest of
+ * the file's bytes, of how it is read (its path, engine, set, substitutions,
+ * down-section convention) and of the analyser's version (see
+ * analyser-version.ts): a hit is exactly what parsing would give.
+ *
+ * One pack per topology, `<dir>/parse-<id>.jsonl`: a header line, then one line
+ * per file, `<key> <json>`. Opening reads the pack's bytes and finds the keys;
+ * an entry's JSON is parsed only when a file asks for it. Statement texts that
+ * are plain slices of their file are left out and cut from the file again.
+ * Saving writes a new pack holding only the entries this plan used (entries no
+ * file uses are pruned) to a temporary file renamed over the old one, so two
+ * planners at once each leave a whole pack and a reader never sees half of one.
+ *
+ * @example
+ * const cache = ParseCache.open('.topoplan/cache', 'topologies/nova-plan-a.yaml');
+ * const found = cache.lookup(job, bytes);
+ * const source = found.hit ?? parseSource(job, () => bytes);
+ * if (!found.hit) cache.store(found.key, bytes, source);
+ * cache.save(); // a Diagnostic when the pack could not be written
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { diagnostic, type Diagnostic } from '../errors.js';
+import { analyserVersion } from './analyser-version.js';
+import type { ParsedSource, SourceJob } from './parse-source.js';
+
+const FORMAT = 'topoplan-parse-cache/1';
+/** Packs of topologies no plan has read for this long are removed, and so are temporary files left by a killed planner. */
+const STALE_PACK_MS = 30 * 24 * 3600_000;
+const STALE_TEMP_MS = 3600_000;
+const KEY_LENGTH = 64;
+const NEWLINE = 0x0a;
+
+/** An entry as stored: the source, with `sliced` set when statement texts were left out. */
+interface StoredSource extends ParsedSource {
+  readonly sliced?: true;
+}
+
+export interface CacheLookup {
+  readonly key: string;
+  /** The cached parse, when the cache has one for exactly these bytes read this way. */
+  readonly hit?: ParsedSource;
+}
+
+export class ParseCache {
+  private readonly index = new Map<string, readonly [number, number]>();
+  private readonly kept = new Map<string, Buffer | string>();
+  private changed = false;
+  hits = 0;
+  misses = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly file: string,
+    private readonly version: string,
+    private readonly pack: Buffer,
+  ) {
+    this.readIndex();
+  }
+
+  /** Opens the pack of one topology (named by its file) in `dir`; a missing, unreadable or outdated pack is an empty cache. */
+  static open(dir: string, topologyFile: string): ParseCache {
+    const id = createHash('sha256').update(resolve(topologyFile)).digest('hex').slice(0, 16);
+    const file = join(dir, `parse-${id}.jsonl`);
+    let pack: Buffer;
+    try {
+      pack = readFileSync(file);
+    } catch {
+      pack = Buffer.alloc(0);
+    }
+    return new ParseCache(dir, file, analyserVersion(), pack);
+  }
+
+  private readIndex(): void {
+    const header = `${FORMAT} ${this.version}\n`;
+    if (this.pack.length < header.length || this.pack.toString('utf8', 0, header.length) !== header) {
+      this.changed = this.pack.length > 0;
+      return;
+    }
+    for (let at = header.length; at < this.pack.length; ) {
+      const end = this.pack.indexOf(NEWLINE, at);
+      // A line without its newline was never finished: leave it out.
+      if (end < 0) break;
+      if (end - at > KEY_LENGTH + 1 && this.pack[at + KEY_LENGTH] === 0x20) this.index.set(this.pack.toString('latin1', at, at + KEY_LENGTH), [at, end + 1]);
+      at = end + 1;
+    }
+  }
+
+  /** The key of a file read by `job` with these bytes, and the cached parse if there is one. */
+  lookup(job: SourceJob, bytes: Buffer, sha384: string): CacheLookup {
+    const { absPath: _, ...how } = job;
+    const key = createHash('sha256').update(this.version).update('\0').update(JSON.stringify(how)).update('\0').update(sha384).digest('hex');
+    const hit = this.decode(key, bytes, sha384);
+    if (hit) this.hits++;
+    else this.misses++;
+    return hit ? { key, hit } : { key };
+  }
+
+  private decode(key: string, bytes: Buffer, sha384: string): ParsedSource | undefined {
+    const at = this.index.get(key);
+    if (!at) return undefined;
+    let stored: StoredSource;
+    try {
+      stored = JSON.parse(this.pack.toString('utf8', at[0] + KEY_LENGTH + 1, at[1] - 1)) as StoredSource;
+    } catch {
+      return undefined;
+    }
+    this.kept.set(key, this.pack.subarray(at[0], at[1]));
+    const { sliced, ...source } = stored;
+    if (sliced) {
+      const text = bytes.toString('latin1');
+      for (const s of source.parsed.statements) (s as { sql: string }).sql = text.slice(s.start, s.end);
+    }
+    return { ...source, sha384 };
+  }
+
+  /** Records what parsing a file gave, for the next plan. */
+  store(key: string, bytes: Buffer, source: ParsedSource): void {
+    const { sha384: _, ...rest } = source;
+    // Statement texts cut from the file's bytes as they are left out (an ASCII file without substitutions) need not be stored.
+    const text = bytes.toString('latin1');
+    const sliceable = rest.parsed.statements.length > 0 && rest.parsed.statements.every((s) => s.sql === text.slice(s.start, s.end));
+    const stored = sliceable ? { ...rest, parsed: { ...rest.parsed, statements: rest.parsed.statements.map((s) => ({ ...s, sql: '' })) }, sliced: true } : rest;
+    this.kept.set(key, `${key} ${JSON.stringify(stored)}\n`);
+    this.changed = true;
+  }
+
+  /**
+   * Writes the pack if this plan changed it: the entries it used, nothing else.
+   * A cache that cannot be written costs only speed: the problem comes back as a warning.
+   */
+  save(): Diagnostic | undefined {
+    if (!this.changed && this.kept.size === this.index.size) {
+      // Still in use: not stale.
+      try {
+        const now = new Date();
+        utimesSync(this.file, now, now);
+      } catch {
+        // Nothing to keep fresh (an empty cache that stayed empty).
+      }
+      return undefined;
+    }
+    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
+      for (const key of [...this.kept.keys()].sort()) {
+        const line = this.kept.get(key)!;
+        parts.push(typeof line === 'string' ? Buffer.from(line) : line);
+      }
+      writeFileSync(temp, Buffer.concat(parts));
+      renameSync(temp, this.file);
+    } catch (e) {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // No temporary file was made.
+      }
+      return diagnostic({
+        code: 'plan.cache_unwritable',
+        severity: 'warning',
+        message: `plan: cannot write the parse cache "${this.file}": ${e instanceof Error ? e.message : String(e)}; the plan is complete, the next one parses every file again`,
+        file: this.file,
+        hint: 'make the directory writable, name another with --cache-dir (cacheDir in the library), or plan with --no-cache',
+      });
+    }
+    this.removeStale();
+    return undefined;
+  }
+
+  /** Packs no plan has written for a month, and temporary files a killed planner left. */
+  private removeStale(): void {
+    const now = Date.now();
+    for (const name of readdirSync(this.dir).filter((n) => n.startsWith('parse-'))) {
+      const path = join(this.dir, name);
+      try {
+        const age = now - statSync(path).mtimeMs;
+        if (name.endsWith('.tmp') ? age > STALE_TEMP_MS : age > STALE_PACK_MS) rmSync(path, { force: true });
+      } catch {
+        // Removed by another planner meanwhile.
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/** `topoplan plan` keeps its parse cache in the data directory, or in --cache-dir, or nowhere with --no-cache. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli.js';
+import { makeProject, pgTopology } from '../../helpers/project.js';
+
+function project() {
+  return makeProject({ 'app/001_t.sql': 'CREATE TABLE t (id int);\n' }, pgTopology({ sets: { app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] } } }));
+}
+
+describe('plan and its parse cache', () => {
+  it('fills .topoplan/cache/ next to the topology, and gives the same plan from it', async () => {
+    const { dir, topologyFile } = project();
+    const first = await cli(['plan', topologyFile, '--json']);
+    expect(readdirSync(join(dir, '.topoplan', 'cache'))).toHaveLength(1);
+    const second = await cli(['plan', topologyFile, '--json']);
+    expect(second.code).toBe(0);
+    expect(second.out).toBe(first.out);
+  });
+
+  it('uses --cache-dir (from the working directory) or --data-dir, and nothing with --no-cache', async () => {
+    const { dir, topologyFile } = project();
+    await cli(['plan', topologyFile, '--no-cache']);
+    expect(existsSync(join(dir, '.topoplan'))).toBe(false);
+    await cli(['plan', topologyFile, '--cache-dir', 'elsewhere'], { cwd: dir });
+    expect(readdirSync(join(dir, 'elsewhere'))).toHaveLength(1);
+    await cli(['plan', topologyFile, '--data-dir', 'data'], { cwd: dir });
+    expect(readdirSync(join(dir, 'data', 'cache'))).toHaveLength(1);
+    expect(existsSync(join(dir, '.topoplan'))).toBe(false);
+  });
+});
