@@ -13,7 +13,7 @@
 import type { LedgerWrite, LegacyLedgerRow } from '../engines/engine.js';
 import type { Step } from '../plan/model.js';
 import { checksumOf } from '../plan/order/steps.js';
-import { fingerprintOf } from '../plan/read/statement-fingerprints.js';
+import { fingerprintOf } from '../sql/statement-fingerprints.js';
 import type { EngineName } from '../sql/effects.js';
 import { normalizeSql } from '../sql/normalize-sql.js';
 import { parseMigrationFile } from '../sql/parse-file.js';

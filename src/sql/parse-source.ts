@@ -14,6 +14,7 @@ import { decodeUtf8 } from './decode-utf8.js';
 import type { EngineName, ParsedFile } from './effects.js';
 import { parseTemplated, type TemplateRules } from './parse-templated.js';
 import { noTransactionDirective } from './file-directives.js';
+import { statementFingerprints } from './statement-fingerprints.js';
 import { blankSections, findDownSections, type DownSection } from './down-sections.js';
 
 export interface SourceJob {
@@ -34,6 +35,8 @@ export interface SourceJob {
 export interface ParsedSource {
   readonly parsed: ParsedFile;
   readonly sha384: string;
+  /** The ledger identity of each statement, in statement order (see statement-fingerprints.ts). */
+  readonly fingerprints: readonly string[];
   /** Down sections found in the file (left out of the parse when the job says so). */
   readonly downSections?: readonly DownSection[];
   /** Why the whole file runs outside a transaction, when a directive in it says so (see file-directives.ts). */
@@ -50,7 +53,7 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   const bytes = readFile(job.absPath);
   const sha384 = createHash('sha384').update(bytes).digest('hex');
   const decoded = decodeUtf8(bytes, job.file, 'sql');
-  if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384 };
+  if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384, fingerprints: [] };
   const sections = findDownSections(decoded.text);
   const text = job.stripDownSections && sections.length > 0 ? blankSections(decoded.text, sections) : decoded.text;
   const parsed = parseTemplated({
@@ -66,7 +69,7 @@ export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFile
   // The decoder drops a byte order mark, which sqlx keeps (and which then hides its first-line directive).
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   const noTransaction = noTransactionDirective(bom ? `\uFEFF${decoded.text}` : decoded.text);
-  return { parsed, sha384, ...(sections.length > 0 ? { downSections: sections } : {}), ...(noTransaction ? { noTransaction } : {}), ...(keepText && sliceable ? { text } : {}) };
+  return { parsed, sha384, fingerprints: statementFingerprints(parsed), ...(sections.length > 0 ? { downSections: sections } : {}), ...(noTransaction ? { noTransaction } : {}), ...(keepText && sliceable ? { text } : {}) };
 }
 
 /** A file whose bytes are not text: no statements, one error, so nothing of it runs and the plan fails. */

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Step } from '../../src/plan/model.js';
-import { fingerprintOf } from '../../src/plan/read/statement-fingerprints.js';
+import { fingerprintOf } from '../../src/sql/statement-fingerprints.js';
 
 export function checksumOf(statements: readonly string[]): string {
   return createHash('sha256').update(statements.join(';\n')).digest('hex');

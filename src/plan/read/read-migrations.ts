@@ -12,7 +12,6 @@ import type { MigrationFile, MigrationSet, Skip, Topology } from '../../topology
 import picomatch from 'picomatch';
 import type { Unit } from './units.js';
 import { storeBeforeParsing, templateRules } from './set-variables.js';
-import { statementFingerprints } from './statement-fingerprints.js';
 import { downSectionWarnings, readDownFile, sectionRevert, stripsDownSections } from './reverts.js';
 import type { StepRevert } from '../model.js';
 
@@ -104,7 +103,7 @@ function toUnits({ sources, skippedFiles, notRun, diagnostics: before }: Sources
   const diagnostics: Diagnostic[] = [...before];
   let seq = 0;
   sources.forEach(({ set, file, fileIndex, skips }, i) => {
-    const { parsed, sha384, downSections, noTransaction } = parsedSources[i]!;
+    const { parsed, sha384, fingerprints, downSections, noTransaction } = parsedSources[i]!;
     files.set(file.file, { parsed, sha384 });
     diagnostics.push(...parsed.diagnostics);
     if (parsed.statements.length === 0 && !parsed.diagnostics.some((d) => d.severity === 'error')) {
@@ -115,7 +114,6 @@ function toUnits({ sources, skippedFiles, notRun, diagnostics: before }: Sources
     if (down.revert) reverts.set(file.file, down.revert);
     else if (downSections && stripsDownSections(set)) reverts.set(file.file, sectionRevert(file, downSections));
     if (downSections && set.convention === undefined) diagnostics.push(...downSectionWarnings(set, file, downSections));
-    const fingerprints = statementFingerprints(parsed);
     for (const parsedStmt of parsed.statements) {
       const stmt = noTransaction ? { ...parsedStmt, transactional: false, nonTransactionalReason: noTransaction } : parsedStmt;
       const skip = skips.find((s) => covers(s, stmt.index + 1, stmt.line, stmt.endLine));

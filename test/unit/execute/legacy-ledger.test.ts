@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LegacyLedgerRow } from '../../../src/engines/engine.js';
 import { recordsFromLegacy } from '../../../src/execute/legacy-ledger.js';
-import { fingerprintOf } from '../../../src/plan/read/statement-fingerprints.js';
+import { fingerprintOf } from '../../../src/sql/statement-fingerprints.js';
 import { loadParsers } from '../../../src/sql/parse-file.js';
 import { checksumOf, makeStep } from '../../helpers/steps.js';
 

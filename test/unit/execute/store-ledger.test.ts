@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../src/engines/engine.js';
 import { ledgerWrites } from '../../../src/engines/ledger-records.js';
 import { StoreLedger } from '../../../src/execute/store-ledger.js';
-import { fingerprintOf } from '../../../src/plan/read/statement-fingerprints.js';
+import { fingerprintOf } from '../../../src/sql/statement-fingerprints.js';
 import type { Step } from '../../../src/plan/model.js';
 import { makeStep } from '../../helpers/steps.js';
 

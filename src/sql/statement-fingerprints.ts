@@ -11,8 +11,8 @@
  * statementFingerprints(parsed) // ['3f0c…', '9a41…', '3f0c….1']
  */
 import { createHash } from 'node:crypto';
-import type { EngineName, ParsedFile } from '../../sql/effects.js';
-import { normalizeSql } from '../../sql/normalize-sql.js';
+import type { EngineName, ParsedFile } from './effects.js';
+import { normalizeSql } from './normalize-sql.js';
 
 /** Hex digits kept of the SHA-256: 128 bits, plenty for the statements of one file. */
 const DIGITS = 32;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fingerprintOf, statementFingerprints } from '../../../../src/plan/read/statement-fingerprints.js';
-import { loadParsers, parseMigrationFile } from '../../../../src/sql/parse-file.js';
+import { fingerprintOf, statementFingerprints } from '../../../src/sql/statement-fingerprints.js';
+import { loadParsers, parseMigrationFile } from '../../../src/sql/parse-file.js';
 
 beforeAll(async () => { await loadParsers(); });
 
