@@ -1,11 +1,15 @@
 /**
  * One planning measurement in a fresh process: generates N services x F files,
  * times the bare libpg-query parse of the same SQL (the floor a planner built
- * on the real parser cannot beat on one thread) and planMigration(), on the
- * calling thread only and with its default parse workers, and prints JSON.
+ * on the real parser cannot beat on one thread) and planMigration() without a
+ * parse cache (cold), on the calling thread only and with its default parse
+ * workers; then fills a parse cache and times warm plans, each after changing
+ * one file; then measures peak RSS and retained heap of one cold and one warm
+ * plan, each in a process of its own (bench/plan-once.ts), and prints JSON.
  * Usage: tsx bench/plan-bench.ts SERVICES FILES
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModule, parseSync } from 'libpg-query';
@@ -25,9 +29,9 @@ try {
     for (const t of texts) parseSync(t);
     return performance.now() - t0;
   };
-  const planOnce = async (parseWorkers: number) => {
+  const planOnce = async (parseWorkers: number, cacheDir?: string) => {
     const t0 = performance.now();
-    const plan = await planMigration(sys.topologyFile, { allowErrors: true, env: {}, parseWorkers });
+    const plan = await planMigration(sys.topologyFile, { allowErrors: true, env: {}, parseWorkers, ...(cacheDir ? { cacheDir } : {}) });
     return { ms: performance.now() - t0, steps: plan.steps.length, errors: plan.diagnostics.filter((d) => d.severity === 'error').length };
   };
   // Warm every path once, then alternate and keep the best of each: the machine is shared and noisy.
@@ -45,6 +49,21 @@ try {
     plan.push(last.ms);
     if (workers > 0) planParallel.push((await planOnce(workers)).ms);
   }
+  // Warm: the cache holds every file but the one just changed (as after an edit).
+  const cacheDir = join(dir, 'cache');
+  const fillMs = (await planOnce(workers, cacheDir)).ms;
+  let changes = 0;
+  const change = () => appendFileSync(sys.files[(changes++ * 7919) % sys.files.length]!, `\nCREATE INDEX idx_changed_${changes} ON accounts (email);\n`);
+  const warm: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    change();
+    warm.push((await planOnce(workers, cacheDir)).ms);
+  }
+  const once = (args: string[]) =>
+    JSON.parse(execFileSync(join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx'), ['--expose-gc', '--max-old-space-size=8192', join(import.meta.dirname, 'plan-once.ts'), sys.topologyFile, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as { ms: number; maxRssMb: number; retainedMb: number };
+  const coldOnce = once([]);
+  change();
+  const warmOnce = once([cacheDir]);
   const result = {
     services,
     files: sys.files.length,
@@ -56,6 +75,12 @@ try {
     steps: last.steps,
     errors: last.errors,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+    fillMs,
+    warmMs: Math.min(...warm),
+    coldRssMb: coldOnce.maxRssMb,
+    coldRetainedMb: coldOnce.retainedMb,
+    warmRssMb: warmOnce.maxRssMb,
+    warmRetainedMb: warmOnce.retainedMb,
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 } finally {

@@ -6,7 +6,8 @@
  * stream's initial copy vs the snapshot copy, with a writer; lag and write freeze at cut-over), clickhouse (the collector
  * fixture vs its statements one by one through the same client), check (Nova
  * checked on throwaway engines vs applied to fresh stores). `npm run bench -- plan`
- * runs one section.
+ * runs one section; `npm run bench -- plan 30,100` plans at those numbers of
+ * services only (default 100, 300 and 1000), for quick comparisons.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -25,27 +26,65 @@ function section(name: string, script: string, args: string[][]): void {
   }
 }
 
+interface PlanRow {
+  services: number;
+  files: number;
+  mb: number;
+  parseMs: number;
+  planMs: number;
+  workers: number;
+  planParallelMs?: number;
+  maxRssMb: number;
+  steps: number;
+  errors: number;
+  warmMs: number;
+  coldRssMb: number;
+  coldRetainedMb: number;
+  warmRssMb: number;
+  warmRetainedMb: number;
+}
+
+/** `npm run bench -- plan [SERVICES,...]`: 100, 300 and 1000 services of 20 files unless a smaller list is given. */
 function planSection(): void {
   if (only && only !== 'plan') return;
-  const rows: { services: number; files: number; mb: number; parseMs: number; planMs: number; workers: number; planParallelMs?: number; maxRssMb: number; steps: number; errors: number }[] = [];
-  for (const services of [100, 300, 1000]) {
+  const scales = (process.argv[3] ?? '100,300,1000').split(',').map(Number);
+  const rows: PlanRow[] = [];
+  for (const services of scales) {
     const out = execFileSync(tsx, ['--max-old-space-size=8192', join(here, 'plan-bench.ts'), String(services), '20'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    rows.push(JSON.parse(out.trim().split('\n').pop()!));
+    rows.push(JSON.parse(out.trim().split('\n').pop()!) as PlanRow);
   }
   const w = rows[0]?.workers ?? 0;
-  process.stdout.write(`plan: services  files    MB    parse ms  plan ms (1 thread)  plan/parse  plan ms (+${w} workers)  plan/parse   peak MB   steps  errors\n`);
-  for (const r of rows) {
-    const par = r.planParallelMs;
-    process.stdout.write(
-      `plan: ${String(r.services).padStart(8)} ${String(r.files).padStart(6)} ${r.mb.toFixed(1).padStart(5)} ${r.parseMs.toFixed(0).padStart(11)} ${r.planMs.toFixed(0).padStart(18)} ${(r.planMs / r.parseMs).toFixed(2).padStart(11)} ${(par ? par.toFixed(0) : '-').padStart(22)} ${(par ? (par / r.parseMs).toFixed(2) : '-').padStart(11)} ${r.maxRssMb.toFixed(0).padStart(9)} ${String(r.steps).padStart(7)} ${String(r.errors).padStart(7)}\n`,
-    );
-  }
-  const [a, , c] = rows;
-  if (a && c) {
+  const cols: [string, number, (r: PlanRow) => string][] = [
+    ['services', 8, (r) => String(r.services)],
+    ['files', 6, (r) => String(r.files)],
+    ['MB', 5, (r) => r.mb.toFixed(1)],
+    ['parse ms', 9, (r) => r.parseMs.toFixed(0)],
+    ['cold ms', 8, (r) => r.planMs.toFixed(0)],
+    ['cold/parse', 10, (r) => (r.planMs / r.parseMs).toFixed(2)],
+    [`cold +${w}w ms`, 11, (r) => (r.planParallelMs ? r.planParallelMs.toFixed(0) : '-')],
+    [`cold +${w}w/parse`, 14, (r) => (r.planParallelMs ? (r.planParallelMs / r.parseMs).toFixed(2) : '-')],
+    ['warm ms', 8, (r) => r.warmMs.toFixed(0)],
+    ['warm/parse', 10, (r) => (r.warmMs / r.parseMs).toFixed(2)],
+    ['RSS cold MB', 11, (r) => r.coldRssMb.toFixed(0)],
+    ['RSS warm MB', 11, (r) => r.warmRssMb.toFixed(0)],
+    ['heap kept MB', 12, (r) => r.coldRetainedMb.toFixed(0)],
+    ['steps', 6, (r) => String(r.steps)],
+    ['errors', 6, (r) => String(r.errors)],
+  ];
+  process.stdout.write(`plan: ${cols.map(([h, n]) => h.padStart(n)).join('  ')}\n`);
+  for (const r of rows) process.stdout.write(`plan: ${cols.map(([, n, f]) => f(r).padStart(n)).join('  ')}\n`);
+  process.stdout.write('plan: cold = no parse cache; warm = parse cache filled, one file changed; RSS: peak of one plan in a process of its own; heap kept: what the finished cold plan keeps alive\n');
+  const a = rows[0];
+  const c = rows[rows.length - 1];
+  if (a && c && c !== a) {
     const growth = c.planMs / a.planMs / (c.files / a.files);
-    process.stdout.write(`plan: growth 100 -> 1000 services (1 thread): time x${(c.planMs / a.planMs).toFixed(1)} for x${(c.files / a.files).toFixed(0)} files (1.00 = linear; measured ${growth.toFixed(2)})\n`);
-    const best = Math.min(c.planMs, c.planParallelMs ?? Infinity);
-    process.stdout.write(`plan: target plan/parse < 1.5 at 1000 services: ${(best / c.parseMs).toFixed(2)}\n`);
+    process.stdout.write(`plan: growth ${a.services} -> ${c.services} services (1 thread): time x${(c.planMs / a.planMs).toFixed(1)} for x${(c.files / a.files).toFixed(0)} files (1.00 = linear; measured ${growth.toFixed(2)})\n`);
+  }
+  if (c) {
+    const par = c.planParallelMs ? `, ${(c.planParallelMs / c.parseMs).toFixed(2)} with ${w} worker${w === 1 ? '' : 's'}` : '';
+    process.stdout.write(
+      `plan: targets at ${c.services} services: warm/parse <= 0.25: ${(c.warmMs / c.parseMs).toFixed(2)}; cold/parse <= 2 (1 thread): ${(c.planMs / c.parseMs).toFixed(2)}${par}; RSS cold < 600 MB: ${c.coldRssMb.toFixed(0)}; RSS warm < 300 MB: ${c.warmRssMb.toFixed(0)}\n`,
+    );
   }
 }
 
