@@ -150,7 +150,11 @@ export class ParseCache {
       const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
       for (const key of [...this.kept.keys()].sort()) {
         const line = this.kept.get(key)!;
-        parts.push(typeof line === 'string' ? Buffer.from(line) : line);
+        const part = typeof line === 'string' ? Buffer.from(line) : line;
+        // The old pack is in key order too: entries kept from it are long runs of it, copied as one.
+        const prev = parts[parts.length - 1]!;
+        if (part.buffer === prev.buffer && prev.byteOffset + prev.length === part.byteOffset) parts[parts.length - 1] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + part.length);
+        else parts.push(part);
       }
       writeFileSync(temp, Buffer.concat(parts));
       renameSync(temp, this.file);
