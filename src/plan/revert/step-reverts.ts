@@ -78,10 +78,18 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   const undoneWith = new Set<string>();
   const alone: string[] = [];
   // What earlier statements of this step create: the step's own revert drops them, with what no revert of its own undoes in them.
-  const here = units.map((_, i) => new Set(units.slice(0, i).flatMap((u) => u.stmt.effects.filter((e) => e.action === 'create').map((e) => keyIn(step, e.object)))));
-  for (const [i, u] of [...units.entries()].reverse()) {
+  // By the index of the first statement that creates it: an object is created before statement i when its index is below i.
+  const here = new Map<string, number>();
+  units.forEach((u, i) => {
+    for (const e of u.stmt.effects) if (e.action === 'create') {
+      const k = keyIn(step, e.object);
+      if (!here.has(k)) here.set(k, i);
+    }
+  });
+  for (let i = units.length - 1; i >= 0; i--) {
+    const u = units[i]!;
     const r = unitRevert(step, u, created);
-    if (!r || ('irreversible' in r && intoOwn(step, u, here[i]!))) continue;
+    if (!r || ('irreversible' in r && intoOwn(step, u, here, i))) continue;
     if ('undoneWith' in r) {
       for (const s of r.undoneWith) undoneWith.add(s);
       alone.push(`statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.reason}`);
@@ -94,9 +102,9 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
 }
 
 /** A statement that only writes rows into, or alters, objects earlier statements of its step create. */
-function intoOwn(step: Step, u: Unit, here: ReadonlySet<string>): boolean {
+function intoOwn(step: Step, u: Unit, here: ReadonlyMap<string, number>, at: number): boolean {
   const touched = u.stmt.effects.filter((e) => e.action === 'write' || e.action === 'alter');
-  return touched.length > 0 && u.stmt.effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference') && touched.every((e) => here.has(keyIn(step, e.object)));
+  return touched.length > 0 && u.stmt.effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference') && touched.every((e) => (here.get(keyIn(step, e.object)) ?? at) < at);
 }
 
 /** One statement's revert, with what only the plan knows. */
