@@ -17,22 +17,17 @@ import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
 import { findTopologyFile } from './topology-file.js';
 
-async function preload(): Promise<typeof import('../plan/plan-migration.js')> {
-  const [planner] = await Promise.all([import('../plan/plan-migration.js'), import('../sql/postgres/analyze-postgres.js').then((m) => m.loadPostgresParser())]);
-  return planner;
-}
-
 /** `cacheDirOf` names the parse cache of the topology once it is loaded (undefined: none). */
 export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}, cacheDirOf?: (topology: Topology) => string | undefined): Promise<Plan> {
   const warnings: Diagnostic[] = [];
   const found = findTopologyFile(ctx.cwd, file);
-  // For a file that is there, the planner's modules and the SQL parser's WebAssembly start loading now, so the
-  // parser compiles on another core while the topology is read (a run that stops at once, with no file, does not
-  // wait for it); a failure surfaces where they are awaited.
-  const early = existsSync(resolve(ctx.cwd, found)) ? preload() : undefined;
+  // For a file that is there, the planner's modules start loading while the topology is read (a run that stops
+  // at once, with no file, does not wait for them); a failure surfaces where they are awaited. The SQL parser is
+  // not among them: it loads at the first file the parse cache does not hold.
+  const early = existsSync(resolve(ctx.cwd, found)) ? import('../plan/plan-migration.js') : undefined;
   early?.catch(() => {});
   const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds));
-  const { planMigration } = await (early ?? preload());
+  const { planMigration } = await (early ?? import('../plan/plan-migration.js'));
   const cacheDir = cacheDirOf?.(topology);
   const plan = await planMigration(topology, cacheDir !== undefined ? { ...options, cacheDir } : options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;

@@ -7,7 +7,8 @@
  * steps → graph, waves and phases.
  */
 import { sortDiagnostics, TopoplanError, type Diagnostic } from '../errors.js';
-import { loadParsers } from '../sql/parse-file.js';
+import { loadPostgresParser, ParserNotLoaded } from '../sql/postgres/pg-parser.js';
+import { withStatementMemo } from '../sql/statement-memo.js';
 import { ParseCache } from '../sql/parse-cache.js';
 import { loadTopology } from '../topology/index.js';
 import type { Topology } from '../topology/model.js';
@@ -93,16 +94,28 @@ export class PlanError extends TopoplanError {
  */
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
   const { topology, warnings } = isTopology(input) ? { topology: input, warnings: [] } : await load(input, options);
-  await loadParsers();
   const cache = options.cacheDir !== undefined ? ParseCache.open(options.cacheDir, topology.file) : undefined;
-  const read = await readMigrationsInParallel(topology, {
-    ...(options.readMigration ? { readFile: options.readMigration } : {}),
-    ...(options.parseWorkers !== undefined ? { workers: options.parseWorkers } : {}),
-    ...(cache ? { cache } : {}),
-  });
+  const readAll = () =>
+    readMigrationsInParallel(topology, {
+      ...(options.readMigration ? { readFile: options.readMigration } : {}),
+      ...(options.parseWorkers !== undefined ? { workers: options.parseWorkers } : {}),
+      ...(cache ? { cache } : {}),
+    });
+  // The parser loads at the first file the cache does not hold; the planner's own readings of single
+  // statements come from the cache too. One the cache lacks (the topology changed, not the files) needs
+  // the parser: then it is loaded and the files are read and planned again, from the cache.
+  const read = await readAll();
+  let planned: Plan;
+  try {
+    planned = withStatementMemo(cache, () => planTopology(topology, options, read));
+  } catch (e) {
+    if (!(e instanceof ParserNotLoaded)) throw e;
+    await loadPostgresParser();
+    const again = await readAll();
+    planned = withStatementMemo(cache, () => planTopology(topology, options, again));
+  }
   const unsaved = cache?.save();
-  if (unsaved) read.diagnostics.push(unsaved);
-  const planned = planTopology(topology, options, read);
+  if (unsaved) planned = { ...planned, diagnostics: sortDiagnostics([...planned.diagnostics, unsaved]) };
   // What loading the topology warned about belongs with the plan's own diagnostics.
   const plan = warnings.length > 0 ? { ...planned, diagnostics: sortDiagnostics([...warnings, ...planned.diagnostics]) } : planned;
   if (!options.allowErrors && plan.diagnostics.some((d) => d.severity === 'error')) throw new PlanError(plan, plan.diagnostics);

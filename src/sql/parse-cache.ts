@@ -7,7 +7,8 @@
  * analyser-version.ts): a hit is exactly what parsing would give.
  *
  * One pack per topology, `<dir>/parse-<id>.jsonl`: a header line, then one line
- * per file, `<key> <json>`. Opening reads the pack's bytes and finds the keys;
+ * per file, `<key> <json>`, and one per statement reading the planner made
+ * (statement-memo.ts), so a plan of unchanged files loads no parser at all. Opening reads the pack's bytes and finds the keys;
  * an entry's JSON is parsed only when a file asks for it. Statement texts that
  * are plain slices of their file are left out and cut from the file again.
  * Saving writes a new pack holding only the entries this plan used (entries no
@@ -27,6 +28,7 @@ import { join, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import { analyserVersion } from './analyser-version.js';
 import type { ParsedSource, SourceJob } from './parse-source.js';
+import type { StatementMemoStore } from './statement-memo.js';
 
 const FORMAT = 'topoplan-parse-cache/1';
 /** Packs of topologies no plan has read for this long are removed, and so are temporary files left by a killed planner. */
@@ -46,7 +48,7 @@ export interface CacheLookup {
   readonly hit?: ParsedSource;
 }
 
-export class ParseCache {
+export class ParseCache implements StatementMemoStore {
   private readonly index = new Map<string, readonly [number, number]>();
   private readonly kept = new Map<string, Buffer | string>();
   private changed = false;
@@ -126,6 +128,25 @@ export class ParseCache {
     const sliceable = rest.parsed.statements.length > 0 && rest.parsed.statements.every((s) => s.sql === text.slice(s.start, s.end));
     const stored = sliceable ? { ...rest, parsed: { ...rest.parsed, statements: rest.parsed.statements.map((s) => ({ ...s, sql: '' })) }, sliced: true } : rest;
     this.kept.set(key, `${key} ${JSON.stringify(stored)}\n`);
+    this.changed = true;
+  }
+
+  /** A statement reading kept by the last plan (see statement-memo.ts): a line `<key> {"v": value}`. */
+  recall(key: string): { readonly value: unknown } | undefined {
+    const at = this.index.get(key);
+    if (!at) return undefined;
+    let stored: { v?: unknown };
+    try {
+      stored = JSON.parse(this.pack.toString('utf8', at[0] + KEY_LENGTH + 1, at[1] - 1)) as { v?: unknown };
+    } catch {
+      return undefined;
+    }
+    this.kept.set(key, this.pack.subarray(at[0], at[1]));
+    return { value: stored.v };
+  }
+
+  remember(key: string, value: unknown): void {
+    this.kept.set(key, `${key} ${JSON.stringify({ v: value })}\n`);
     this.changed = true;
   }
 

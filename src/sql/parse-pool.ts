@@ -6,9 +6,9 @@
  * that cannot start or fails hands its batch back; the calling thread then
  * parses it itself, and a real error (an unreadable file) surfaces there
  * exactly as without workers. Small inputs do not start workers at all.
+ * The PostgreSQL parser is loaded at the first file that is not in the cache.
  *
  * @example
- * await loadParsers();
  * const parsed = await parseSources(jobs, { workers: 3 });
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from './parse-source.js';
 import type { EncodedSource, WorkerReply, WorkerRequest } from './parse-worker.js';
 import type { ParseCache } from './parse-cache.js';
+import { loadPostgresParser } from './postgres/pg-parser.js';
 
 /** Files per batch: small enough to balance two threads, large enough that messages are few. */
 const BATCH = 32;
@@ -80,6 +81,8 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
 /** `bytes`, when given, are the jobs' files already read: the calling thread parses them without reading again. */
 async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, bytes?: readonly Buffer[]): Promise<ParsedSources> {
   const readerOf = (i: number): ReadFile | undefined => (bytes ? () => bytes[i]! : options.readFile);
+  // The parser is loaded only when there is a file to parse: a plan of cached files never loads it.
+  if (jobs.length > 0) await loadPostgresParser();
   const results: ParsedSource[] = new Array(jobs.length);
   const workers = options.workers ?? defaultParseWorkers();
   if (workers <= 0 || options.readFile || jobs.length < MIN_FILES_FOR_WORKERS) {

@@ -12,10 +12,11 @@
  *   "create or replace function f() returns trigger as $$begin return new; end$$ language 'plpgsql'",
  *   'postgres') // true
  */
-import { parseSync } from 'libpg-query';
 import type { EngineName } from '../../sql/effects.js';
 import { normalizeSql } from '../../sql/normalize-sql.js';
 import type { AstNode } from '../../sql/postgres/ast.js';
+import { postgresParser } from '../../sql/postgres/pg-parser.js';
+import { memoized } from '../../sql/statement-memo.js';
 
 const canonical = new Map<string, string>();
 
@@ -30,15 +31,18 @@ export function sameDefinition(a: string, b: string, engine: EngineName): boolea
 export function canonicalTree(sql: string): string | undefined {
   const hit = canonical.get(sql);
   if (hit !== undefined) return hit;
-  let tree: AstNode;
-  try {
-    tree = parseSync(sql).stmts?.[0]?.stmt;
-  } catch {
-    return undefined;
-  }
-  const text = JSON.stringify(normalise(tree));
+  const text = memoized('canonical-tree', sql, () => {
+    const { parseSync } = postgresParser();
+    let tree: AstNode;
+    try {
+      tree = parseSync(sql).stmts?.[0]?.stmt;
+    } catch {
+      return undefined;
+    }
+    return JSON.stringify(normalise(tree));
+  });
   // Only contested definitions are compared: the cache stays small.
-  canonical.set(sql, text);
+  if (text !== undefined) canonical.set(sql, text);
   return text;
 }
 

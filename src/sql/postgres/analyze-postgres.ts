@@ -9,7 +9,7 @@
  * const { statements } = analyzePostgres('CREATE TABLE t (id int);', 'a/001_t.sql');
  * statements[0].effects // [{ action: 'create', object: { kind: 'table', name: 't', schema: 'public' } }]
  */
-import { loadModule, parseSync } from 'libpg-query';
+import { postgresParser } from './pg-parser.js';
 import { diagnostic, type Diagnostic } from '../../errors.js';
 import type { ParsedStatement } from '../effects.js';
 import { SourceText, skipTrivia, trimEnd } from '../source-text.js';
@@ -18,13 +18,7 @@ import { statementDestroys } from './statement-destroys.js';
 import { statementEffects } from './statement-effects.js';
 import { statementRevert } from './statement-revert.js';
 
-let loaded: Promise<void> | undefined;
-
-/** Loads the parser's WebAssembly module once; call before analyzePostgres. */
-export function loadPostgresParser(): Promise<void> {
-  loaded ??= loadModule().then(() => undefined);
-  return loaded;
-}
+export { loadPostgresParser } from './pg-parser.js';
 
 export interface Analysis {
   readonly statements: ParsedStatement[];
@@ -35,6 +29,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
   const src = new SourceText(sql);
   // The parser rejects a file of only comments; it simply has no statements.
   if (skipTrivia(sql, 0, sql.length) === sql.length) return { statements: [], diagnostics: [] };
+  const { parseSync } = postgresParser();
   let tree: AstNode;
   try {
     tree = parseSync(sql);

@@ -11,7 +11,7 @@
  * doBlockEffects(parse("DO $$ BEGIN ALTER TABLE messages ADD COLUMN e int; END $$").stmts[0].stmt.DoStmt, out, statementEffects);
  * out.list // [{ action: 'alter', object: { kind: 'table', name: 'messages', schema: 'public' } }, ...]
  */
-import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+import { postgresParser } from './pg-parser.js';
 import type { Effect } from '../effects.js';
 import type { AstNode } from './ast.js';
 import { addExpressionRefs, EffectList } from './expression-refs.js';
@@ -34,6 +34,7 @@ export function doBlockEffects(body: AstNode, out: EffectList, effectsOf: (stmt:
     warnings.push(`the DO block is in language "${language}": what it does is not known before it runs`);
     return { warnings };
   }
+  const { parsePlPgSQLSync } = postgresParser();
   let tree: AstNode;
   try {
     tree = parsePlPgSQLSync(`DO ${dollarQuote(source)}`);
@@ -63,6 +64,7 @@ export function doBlockEffects(body: AstNode, out: EffectList, effectsOf: (stmt:
 }
 
 function parseOrUndefined(sql: string): AstNode[] | undefined {
+  const { parseSync } = postgresParser();
   try {
     return (parseSync(sql).stmts ?? []).map((s: AstNode) => s.stmt);
   } catch {

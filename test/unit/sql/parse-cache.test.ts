@@ -159,4 +159,22 @@ describe('the parse cache', () => {
     expect(JSON.stringify(planned.steps)).toBe(JSON.stringify(cold.steps));
     expect(existsSync(join(blocked, 'cache'))).toBe(false);
   }, 60_000);
+
+  it('keeps the readings the planner makes of single statements, undefined included, and drops a damaged one', () => {
+    const dir = temp('memo');
+    const file = join(dir, 'topoplan.yaml');
+    const [shape, none, damaged] = ['a', 'b', 'c'].map((c) => c.repeat(64));
+    const cache = ParseCache.open(dir, file);
+    expect(cache.recall(shape!)).toBeUndefined();
+    cache.remember(shape!, { columns: [{ name: 'id' }], constraints: [] });
+    cache.remember(none!, undefined);
+    cache.remember(damaged!, 'x');
+    expect(cache.save()).toBeUndefined();
+    const path = pack(dir)[0]!;
+    writeFileSync(path, readFileSync(path, 'utf8').replace(`${damaged} {"v":"x"}`, `${damaged} {"v":`));
+    const again = ParseCache.open(dir, file);
+    expect(again.recall(shape!)).toEqual({ value: { columns: [{ name: 'id' }], constraints: [] } });
+    expect(again.recall(none!)).toEqual({ value: undefined });
+    expect(again.recall(damaged!)).toBeUndefined();
+  });
 });
