@@ -12,7 +12,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { embeddedClickHouseUrl } from '../engines/embedded/embedded-clickhouse-url.js';
-import { POINTER_FILE } from '../engines/embedded/cluster-location.js';
+import { hasCluster, POINTER_FILE } from '../engines/embedded/cluster-location.js';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../engines/embedded/start-embedded-postgres.js';
 import type { Topology } from '../topology/model.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -69,7 +69,7 @@ export async function resolveConnections(topology: Topology, options: ResolveOpt
       continue;
     }
     const engineDir = resolve(workDir, store.engine === 'postgres' ? 'postgres' : 'clickhouse');
-    if (options.create === false && !(store.engine === 'postgres' ? existsSync(resolve(engineDir, 'PG_VERSION')) : existsSync(engineDir))) {
+    if (options.create === false && !(store.engine === 'postgres' ? await hasCluster(engineDir) : existsSync(engineDir))) {
       reasons[store.name] = `store "${store.name}" has no url and there is no embedded database in ${engineDir} yet: nothing was applied with this data directory (apply creates it; --data-dir names another)`;
       connections[store.name] = undefined;
       continue;

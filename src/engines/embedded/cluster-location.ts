@@ -52,6 +52,15 @@ export async function clusterLocation(requested: string, user: ServerUser, home 
   return { dir, note: noteFor(requested, dir, pointer) };
 }
 
+/**
+ * Whether `requested` holds a cluster, here or where its pointer leads; never
+ * creates anything (read-only commands ask it before starting a server).
+ */
+export async function hasCluster(requested: string): Promise<boolean> {
+  const dir = (await readPointer(path.join(requested, POINTER_FILE))) ?? requested;
+  return exists(path.join(dir, 'PG_VERSION'));
+}
+
 function noteFor(requested: string, dir: string, pointer: string): string {
   return `the OS user that runs embedded PostgreSQL cannot enter ${path.dirname(requested)}, so its cluster is kept in ${dir} (named in ${pointer}); no permissions were changed`;
 }

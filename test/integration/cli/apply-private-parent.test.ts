@@ -50,5 +50,11 @@ describe.skipIf(!asRoot)('apply as root from a mode-700 parent directory', () =>
     expect(again.out).toBe('No changes: 3 steps already applied\n');
     expect(saidAgain).toContain(`with data in ${cluster}`);
     expect(saidAgain).not.toContain('so its cluster is kept in');
+
+    // A read-only command finds the cluster through the pointer instead of calling the store empty.
+    const status = await cli(['status', topologyFile, '--data-dir', dataDir]);
+    expect(status.out + status.err).not.toContain('not reachable');
+    expect(status.code, status.out + status.err).toBe(0);
+    expect((await readPostmasterPid(cluster))?.alive ?? false, 'status stops the server it started').toBe(false);
   });
 });

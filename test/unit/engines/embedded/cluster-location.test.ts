@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canEnter, clusterLocation } from '../../../../src/engines/embedded/cluster-location.js';
+import { canEnter, clusterLocation, hasCluster } from '../../../../src/engines/embedded/cluster-location.js';
 import { serverUser } from '../../../../src/engines/embedded/server-user.js';
 
 const asRoot = process.getuid?.() === 0;
@@ -46,5 +46,22 @@ describe('clusterLocation', () => {
     const parent = mkdtempSync(join(tmpdir(), 'topoplan-where-'));
     chmodSync(parent, 0o755);
     expect(await clusterLocation(join(parent, 'postgres'), user, join(parent, 'never'))).toEqual({ dir: join(parent, 'postgres') });
+  });
+
+  it('hasCluster finds a cluster in the directory or where its pointer leads, and creates nothing', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'topoplan-where-'));
+    const requested = join(parent, 'postgres');
+    expect(await hasCluster(requested)).toBe(false);
+    mkdirSync(requested);
+    const elsewhere = join(parent, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(requested, 'topoplan-cluster.json'), JSON.stringify({ cluster: elsewhere }));
+    expect(await hasCluster(requested), 'the pointer leads to no cluster yet').toBe(false);
+    writeFileSync(join(elsewhere, 'PG_VERSION'), '18\n');
+    expect(await hasCluster(requested), 'the cluster the pointer names').toBe(true);
+    const plain = join(parent, 'plain');
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'PG_VERSION'), '18\n');
+    expect(await hasCluster(plain)).toBe(true);
   });
 });
