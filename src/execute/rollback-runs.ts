@@ -220,13 +220,15 @@ async function revertRun(run: string, targets: readonly Target[], sessions: Read
       out.push(r);
       // The walker stops what depends on a step that did not succeed: here, the reverts of what it depends on.
       const ok = r.status === 'reverted' || r.status === 'forced';
-      return { id: r.id, store: r.store, status: ok ? 'applied' : r.status === 'not-reverted' ? 'not-applied' : 'failed', ...(r.reason ? { reason: r.reason } : {}) };
+      // A step that is not reverted is named as the cause of the reverts that wait for it.
+      return { id: r.id, store: r.store, status: ok ? 'applied' : r.status === 'not-reverted' ? 'not-applied' : 'failed', ...(r.status === 'not-reverted' ? { cause: r.id } : {}), ...(r.reason ? { reason: r.reason } : {}) };
     },
   }).then((all) => {
     for (const t of targets) {
       if (results.has(t.step.id)) continue;
       const w = all.get(t.step.id)!;
-      const r: RevertResult = { id: t.step.id, store: t.store, run, status: w.status === 'not-applied' ? 'not-reverted' : 'skipped', reason: `${w.reason ?? ''}`.replace(/^depends on/, 'waits for the revert of') };
+      const reason = w.status === 'not-applied' && w.cause ? `waits for the revert of "${w.cause}", which is not reverted: ${w.reason ?? ''}` : `${w.reason ?? ''}`.replace(/^depends on/, 'waits for the revert of');
+      const r: RevertResult = { id: t.step.id, store: t.store, run, status: w.status === 'not-applied' ? 'not-reverted' : 'skipped', reason };
       results.set(t.step.id, r);
       out.push(r);
     }

@@ -139,6 +139,10 @@ describe('rollback of one PostgreSQL store', () => {
     expect(stop.id).toMatch(/003_fill/);
     expect(stop.reason).toMatch(/statement 1 \(app\/003_fill.sql:1\): INSERT changes rows.*which this rollback leaves applied.*--force/);
     expect((await objects(db))['table public.b']).toBeDefined();
+    // The step applied before it waits for it, and says so rather than repeating its reason as its own.
+    const waiting = stopped.steps.find((s) => /002_seed/.test(s.id))!;
+    expect(waiting.status).toBe('not-reverted');
+    expect(waiting.reason?.startsWith(`waits for the revert of "${stop.id}", which is not reverted: `), waiting.reason).toBe(true);
 
     const forced = await rollback(plan, db, { force: true });
     expect(forced.steps.map((s) => [s.id.replace(/^.*\//, ''), s.status])).toEqual([['003_fill.sql#1', 'forced'], ['002_seed.sql#1', 'reverted']]);
