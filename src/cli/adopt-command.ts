@@ -1,4 +1,5 @@
 /** `topoplan adopt [FILE] [--dry-run] [--prefer live|plan|SIDE=OBJECT] [--format text|json]`: record what a system migrated by other means already has. */
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { AdoptSide } from '../adopt/adopt-plan.js';
@@ -37,11 +38,12 @@ export function adoptCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .addOption(serverUserOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; dryRun?: boolean; prefer?: Preference[]; format: string; json?: boolean; dataDir?: string }) => {
+    .addOption(noCacheOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; dryRun?: boolean; prefer?: Preference[]; format: string; json?: boolean; dataDir?: string; cache: boolean }) => {
       const [{ adoptPlan }, { resolveConnections }, { planMigration }, { renderAdoptText }] = await Promise.all([import('../adopt/adopt-plan.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/adopt-text.js')]);
       const json = outputFormat(ctx, 'adopt', opts) === 'json';
       const topology = await requireTopology(ctx, file);
-      const plan = await planMigration(topology);
+      const plan = await planMigration(topology, parseCacheOf(ctx, topology, opts));
       const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), ...embeddedServerOptions(ctx, opts) });
       try {
         const prefer = sideFor(opts.prefer ?? []);

@@ -13,6 +13,7 @@ import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-
 import { LiveProgress } from './live-progress.js';
 import { secondsAsMs, wholeNumber } from './option-parsers.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import { serverUserChoice, serverUserOption } from './server-user-option.js';
 
 export function applyCommand(program: Command, ctx: CliContext): void {
@@ -28,13 +29,14 @@ export function applyCommand(program: Command, ctx: CliContext): void {
     .option('--verbose', 'also list the steps that were applied already')
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the topology)')
     .addOption(serverUserOption())
+    .addOption(noCacheOption())
     .addOption(new Option('--concurrency <n>', 'steps in parallel across stores').argParser(wholeNumber(1, 64)).default(4))
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for another apply').argParser(secondsAsMs(86_400)).default(30_000, '30'))
-    .action(async (file: string | undefined, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; format: string; json?: boolean; verbose?: boolean; dataDir?: string; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
+    .action(async (file: string | undefined, opts: { contract?: boolean; dryRun?: boolean; rerecord?: boolean; format: string; json?: boolean; verbose?: boolean; dataDir?: string; cache: boolean; createServerUser: boolean; concurrency: number; lockTimeout: number }) => {
       const [{ applyPlan }, { namedClusters }, { resolveConnections }, { planMigration }, { renderDryRun }] = await Promise.all([import('../execute/apply-plan.js'), import('../execute/named-clusters.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../render/dry-run.js')]);
       const json = outputFormat(ctx, 'apply', opts) === 'json';
       const topology = await requireTopology(ctx, file);
-      const plan = await planMigration(topology);
+      const plan = await planMigration(topology, parseCacheOf(ctx, topology, opts));
       if (opts.dryRun) {
         if (json) printEnvelope(ctx, 'apply', { ok: true, dryRun: true, steps: plan.steps.filter((s) => opts.contract || s.phase !== 'contract').map((s) => ({ id: s.id, store: s.store, statements: s.statements })) });
         else ctx.out(renderDryRun(plan, { contract: !!opts.contract }));

@@ -1,4 +1,5 @@
 /** `topoplan check FILE [--contract] [--update] [--format text|json]`: the plan proven on throwaway engines. */
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { writableFile } from './option-parsers.js';
@@ -23,14 +24,15 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .addOption(serverUserOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; format: string; json?: boolean; out?: string }) => {
+    .addOption(noCacheOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; cache: boolean; format: string; json?: boolean; out?: string }) => {
       const [{ checkPlan }, { beginScratch }, { planMigration }, { renderCheckText }] = await Promise.all([import('../check/check-plan.js'), import('../check/scratch-start.js'), import('../plan/plan-migration.js'), import('../render/check-text.js')]);
       const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
       const scratch = { ...serverUserChoice(opts), ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
       // The scratch PostgreSQL server starts while the plan is made.
       const begun = await beginScratch({ ...scratch, postgres: [...topology.stores.values()].some((s) => s.engine === 'postgres') });
-      const plan = await planMigration(topology).catch(async (e: unknown) => {
+      const plan = await planMigration(topology, parseCacheOf(ctx, topology, { cache: opts.cache })).catch(async (e: unknown) => {
         await begun.abandon();
         throw e;
       });

@@ -3,6 +3,7 @@
  * exit 0 when compared (identical or not), 1 on failure (a missing file), 2 usage; with --detailed-exitcode 2 when
  * the two differ.
  */
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import type { Plan } from '../plan/model.js';
@@ -30,7 +31,8 @@ export function diffCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', "where A's embedded engines keep their data (default: .topoplan/ next to A)")
     .option('--schema', "compare the two topologies' committed schema files object by object (written by topoplan check --update)")
     .addOption(serverUserOption())
-    .action(async (fileA: string, fileB: string, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean }) => {
+    .addOption(noCacheOption())
+    .action(async (fileA: string, fileB: string, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; out?: string; rows?: boolean; dataDir?: string; schema?: boolean; cache: boolean }) => {
       const [{ diffTopologies, renderDiffMarkdown, renderDiffText }, { closeSessions, openSessions }, { resolveConnections }, { planMigration }, { compareSchemas }, { renderSchemaComparisonMarkdown, renderSchemaComparisonText }, { readSchemaDir }, { shownPath }] = await Promise.all([import('../diff/index.js'), import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../diff/schema-comparison.js'), import('../diff/render-schema-comparison.js'), import('../schema/read-schema-dir.js'), import('../schema/shown-path.js')]);
       const format = outputFormat(ctx, 'diff', opts);
       const [ta, tb] = await Promise.all([requireTopology(ctx, fileA), requireTopology(ctx, fileB)]);
@@ -41,7 +43,8 @@ export function diffCommand(program: Command, ctx: CliContext): void {
         ctx.setExit(opts.detailedExitcode && !cmp.identical ? EXIT_CHANGES : EXIT_OK);
         return;
       }
-      const [a, b] = [await planMigration(ta, { allowErrors: true }), await planMigration(tb, { allowErrors: true })];
+      // --data-dir is A's: B's parse cache is next to B.
+      const [a, b] = [await planMigration(ta, { allowErrors: true, ...parseCacheOf(ctx, ta, { ...opts, readOnly: true }) }), await planMigration(tb, { allowErrors: true, ...parseCacheOf(ctx, tb, { cache: opts.cache, readOnly: true }) })];
       const first = diffTopologies(a, b);
       const counted = opts.rows ? await countMovingRows(ta, a, first.moves, dataDirFor(ctx, ta, opts.dataDir), embeddedServerOptions(ctx, opts)) : undefined;
       const diff = counted ? diffTopologies(a, b, counted) : first;

@@ -8,9 +8,8 @@ import { wholeNumber, writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
 import { planFor } from './plan-for.js';
-import { dataDirFor } from './require-topology.js';
+import { noCacheOption, parseCacheDir } from './parse-cache-option.js';
 import type { Topology } from '../topology/model.js';
-import { join, resolve } from 'node:path';
 
 export function planCommand(program: Command, ctx: CliContext): void {
   program
@@ -24,13 +23,13 @@ export function planCommand(program: Command, ctx: CliContext): void {
     .option('--verbose', 'text format: every resolved conflict in full, with its resolution')
     .addOption(detailedExitOption('the plan has steps (it reads no database: status --detailed-exitcode tells what is pending in one)'))
     .option('--cache-dir <dir>', 'where parses of unchanged files are kept between plans (default: cache/ in the data directory)')
-    .option('--no-cache', 'parse every file, and leave the parse cache as it is')
+    .addOption(noCacheOption())
     .option('--data-dir <dir>', 'the data directory (default: .topoplan/ next to the topology)')
     .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(wholeNumber(0, 64)))
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number; cache: boolean; cacheDir?: string; dataDir?: string }) => {
       const [{ renderPlanDot, renderPlanMermaid }, { renderPlanText }] = await Promise.all([import('../render/plan-graph.js'), import('../render/plan-text.js')]);
       const format = outputFormat(ctx, 'plan', opts);
-      const cacheDirOf = (topology: Topology) => (!opts.cache ? undefined : opts.cacheDir !== undefined ? resolve(ctx.cwd, opts.cacheDir) : join(dataDirFor(ctx, topology, opts.dataDir), 'cache'));
+      const cacheDirOf = (topology: Topology) => parseCacheDir(ctx, topology, opts);
       const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) }, cacheDirOf);
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
       if (format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);

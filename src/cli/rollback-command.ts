@@ -5,6 +5,7 @@
  * when every revert ran and every store is back as it was, 1 otherwise
  * (a revert stopped, failed, or a store differs), 2 on usage.
  */
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
 import type { RollbackResult } from '../execute/rollback-runs.js';
@@ -15,7 +16,7 @@ import { secondsAsMs } from './option-parsers.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 
-interface RollbackOpts { run?: string; to?: string; all?: boolean; dryRun?: boolean; contract?: boolean; force?: boolean; format: string; json?: boolean; dataDir?: string; createServerUser: boolean; lockTimeout: number }
+interface RollbackOpts { run?: string; to?: string; all?: boolean; dryRun?: boolean; contract?: boolean; force?: boolean; format: string; json?: boolean; dataDir?: string; cache: boolean; createServerUser: boolean; lockTimeout: number }
 
 export function rollbackCommand(program: Command, ctx: CliContext): void {
   program
@@ -31,6 +32,7 @@ export function rollbackCommand(program: Command, ctx: CliContext): void {
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups are (default: .topoplan/ next to the topology)')
+    .addOption(noCacheOption())
     .option('--no-create-server-user', 'as root, do not create the "postgres" OS user embedded PostgreSQL runs as')
     .addOption(new Option('--lock-timeout <seconds>', 'wait this long for an apply holding a store').argParser(secondsAsMs(86_400)).default(30_000, '30'))
     .action(async (file: string | undefined, opts: RollbackOpts) => {
@@ -38,7 +40,7 @@ export function rollbackCommand(program: Command, ctx: CliContext): void {
       const [{ rollbackRuns }, { namedClusters }, { resolveConnections }, { planMigration }] = await Promise.all([import('../execute/rollback-runs.js'), import('../execute/named-clusters.js'), import('../execute/resolve-connections.js'), import('../plan/plan-migration.js')]);
       const json = outputFormat(ctx, 'rollback', opts) === 'json';
       const topology = await requireTopology(ctx, file);
-      const plan = await planMigration(topology);
+      const plan = await planMigration(topology, parseCacheOf(ctx, topology, opts));
       const ce = pc.createColors(ctx.colorErr && !json);
       const connections = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), clusters: namedClusters(plan), createServerUser: opts.createServerUser, onNote: (n) => ctx.err(ce.dim(`topoplan: ${n}`) + '\n') });
       try {

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import { EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
@@ -22,11 +23,12 @@ export function statusCommand(program: Command, ctx: CliContext): void {
     .addOption(detailedExitOption('steps are pending'))
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .addOption(serverUserOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string }) => {
+    .addOption(noCacheOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; format: string; json?: boolean; detailedExitcode?: boolean; dataDir?: string; cache: boolean }) => {
       const [{ closeSessions, openSessions }, { resolveConnections }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'status', opts);
       const topology = await requireTopology(ctx, file);
-      const plan = await planMigration(topology, { allowErrors: true });
+      const plan = await planMigration(topology, { allowErrors: true, ...parseCacheOf(ctx, topology, { ...opts, readOnly: true }) });
       printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity === 'error'));
       const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...embeddedServerOptions(ctx, opts) });
       const sessions = await openSessions(plan.stores, conns.connections);

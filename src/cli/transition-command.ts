@@ -2,6 +2,7 @@
  * `topoplan transition --from A.yaml --to B.yaml [--phase ...] [--contract] [--format text|json]`: progress on
  * stderr with --format json. With `--live`, `--status` or `--abort`, the live transition (transition-live.ts).
  */
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { PHASES, type TransitionPhase } from '../transition/phases.js';
 import type { Command } from 'commander';
@@ -31,13 +32,14 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')
     .addOption(serverUserOption())
-    .action(async (opts: { createServerUser?: boolean; from: string; to: string; phase?: string[]; contract?: boolean; live?: boolean; status?: boolean; abort?: boolean; lockTimeout: number; catchUpTimeout: number; format: string; json?: boolean; dataDir?: string }) => {
+    .addOption(noCacheOption())
+    .action(async (opts: { createServerUser?: boolean; from: string; to: string; phase?: string[]; contract?: boolean; live?: boolean; status?: boolean; abort?: boolean; lockTimeout: number; catchUpTimeout: number; format: string; json?: boolean; dataDir?: string; cache: boolean }) => {
       const [{ resolveConnections }, { planMigration }, { planTransition, runTransition }] = await Promise.all([import('../execute/resolve-connections.js'), import('../plan/plan-migration.js'), import('../transition/index.js')]);
       const json = outputFormat(ctx, 'transition', opts) === 'json';
       const bad = (opts.phase ?? []).filter((p) => !PHASES.includes(p as TransitionPhase));
       if (bad.length) throw new TopoplanError('cli.usage', `transition: unknown phase ${bad.map((b) => `"${b}"`).join(', ')}; phases are ${PHASES.join(', ')}`);
       const [ta, tb] = [await requireTopology(ctx, opts.from), await requireTopology(ctx, opts.to)];
-      const tp = planTransition(await planMigration(ta), await planMigration(tb));
+      const tp = planTransition(await planMigration(ta, parseCacheOf(ctx, ta, opts)), await planMigration(tb, parseCacheOf(ctx, tb, opts)));
       const [ca, cb] = [await resolveConnections(ta, { dir: dataDirFor(ctx, tb, opts.dataDir), ...embeddedServerOptions(ctx, opts) }), await resolveConnections(tb, { dir: dataDirFor(ctx, tb, opts.dataDir), ...embeddedServerOptions(ctx, opts) })];
       const c = pc.createColors(json ? ctx.colorErr : ctx.colorOut);
       const say = (l: string) => (json ? ctx.err(l + '\n') : ctx.out(l + '\n'));

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { driftLines, hasDrift } from './drift-lines.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
+import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
@@ -18,7 +19,8 @@ export function verifyCommand(program: Command, ctx: CliContext): void {
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data (default: .topoplan/ next to the topology)')
     .addOption(serverUserOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; dataDir?: string; format: string; json?: boolean }) => {
+    .addOption(noCacheOption())
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; dataDir?: string; cache: boolean; format: string; json?: boolean }) => {
       const [{ closeSessions, openSessions }, { resolveConnections }, { verifyExpectations }, { storeStatus }, { planMigration }] = await Promise.all([import('../execute/open-sessions.js'), import('../execute/resolve-connections.js'), import('../execute/verify.js'), import('../execute/store-status.js'), import('../plan/plan-migration.js')]);
       const format = outputFormat(ctx, 'verify', opts);
       const topology = await requireTopology(ctx, file);
@@ -28,7 +30,7 @@ export function verifyCommand(program: Command, ctx: CliContext): void {
       try {
         const result = await verifyExpectations(topology.expectations, sessions, { contractApplied: !!opts.contract });
         if (format !== 'json') for (const k of result.checks) ctx.out(`${k.status === 'ok' ? c.green('ok     ') : k.status === 'failed' ? c.red('FAILED ') : c.yellow(k.status.padEnd(7))} ${k.store.padEnd(14)} ${k.message} ${c.dim(`(${k.at})`)}\n`);
-        const plan = await planMigration(topology, { allowErrors: true });
+        const plan = await planMigration(topology, { allowErrors: true, ...parseCacheOf(ctx, topology, { ...opts, readOnly: true }) });
         const status = (await storeStatus(plan, sessions, { schemaDir: topology.schemaDir })).filter((s) => s.reachable);
         if (format === 'json') printEnvelope(ctx, 'verify', { ok: result.ok && !status.some((s) => hasDrift(s.drift)), checks: result.checks, drift: status.map((s) => ({ store: s.store, drift: s.drift })) });
         else for (const s of status) {
