@@ -58,17 +58,18 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
   if (!cache) return parseAll(jobs, options);
   const read = options.readFile ?? ((p: string) => readFileSync(p));
   const results: ParsedSource[] = new Array(jobs.length);
-  const missing: { readonly at: number; readonly key: string; readonly bytes: Buffer }[] = [];
+  const missing: { readonly at: number; readonly key: string; readonly bytes: Buffer; readonly sha384: string }[] = [];
   jobs.forEach((job, at) => {
     const bytes = read(job.absPath);
-    const found = cache.lookup(job, bytes, createHash('sha384').update(bytes).digest('hex'));
+    const sha384 = createHash('sha384').update(bytes).digest('hex');
+    const found = cache.lookup(job, bytes, sha384);
     if (found.hit) results[at] = found.hit;
-    else missing.push({ at, key: found.key, bytes });
+    else missing.push({ at, key: found.key, bytes, sha384 });
   });
   const parsed = await parseAll(
     missing.map((m) => jobs[m.at]!),
     options,
-    missing.map((m) => m.bytes),
+    missing,
   );
   parsed.sources.forEach((source, k) => {
     const m = missing[k]!;
@@ -78,15 +79,16 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
   return { sources: results, byWorkers: parsed.byWorkers };
 }
 
-/** `bytes`, when given, are the jobs' files already read: the calling thread parses them without reading again. */
-async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, bytes?: readonly Buffer[]): Promise<ParsedSources> {
-  const readerOf = (i: number): ReadFile | undefined => (bytes ? () => bytes[i]! : options.readFile);
+/** `read`, when given, are the jobs' files already read and hashed: the calling thread parses them without reading or hashing again. */
+async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, read?: readonly { readonly bytes: Buffer; readonly sha384: string }[]): Promise<ParsedSources> {
+  const readerOf = (i: number): ReadFile | undefined => (read ? () => read[i]!.bytes : options.readFile);
   // The parser is loaded only when there is a file to parse: a plan of cached files never loads it.
   if (jobs.length > 0) await loadPostgresParser();
+  const parseAt = (i: number) => parseSource(jobs[i]!, readerOf(i), false, read?.[i]!.sha384);
   const results: ParsedSource[] = new Array(jobs.length);
   const workers = options.workers ?? defaultParseWorkers();
   if (workers <= 0 || options.readFile || jobs.length < MIN_FILES_FOR_WORKERS) {
-    for (let i = 0; i < jobs.length; i++) results[i] = parseSource(jobs[i]!, readerOf(i));
+    for (let i = 0; i < jobs.length; i++) results[i] = parseAt(i);
     return { sources: results, byWorkers: 0 };
   }
   let byWorkers = 0;
@@ -95,7 +97,7 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, b
   const range = (b: number) => [b * BATCH, Math.min(jobs.length, (b + 1) * BATCH)] as const;
   const runHere = (b: number) => {
     const [from, to] = range(b);
-    for (let i = from; i < to; i++) results[i] = parseSource(jobs[i]!, readerOf(i));
+    for (let i = from; i < to; i++) results[i] = parseAt(i);
   };
   const driven = Array.from({ length: Math.min(workers, queue.length) }, () =>
     drive(startWorker(), queue, (b) => jobs.slice(...range(b)), (b, parsed) => {

@@ -46,12 +46,15 @@ export interface ParsedSource {
 /** Reads a file's bytes; injectable so library users can plan from memory. */
 export type ReadFile = (absPath: string) => Buffer;
 
-/** With `keepText`, the file's text comes back too (parse workers use it to send less). */
-export function parseSource(job: SourceJob, readFile?: ReadFile, keepText?: false): ParsedSource;
+/**
+ * With `keepText`, the file's text comes back too (parse workers use it to send less). `sha384`: the
+ * digest of the bytes `readFile` gives, when the caller has taken it already (the parse cache does).
+ */
+export function parseSource(job: SourceJob, readFile?: ReadFile, keepText?: false, sha384?: string): ParsedSource;
 export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keepText: true): ParsedSource & { text: string };
-export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false): ParsedSource & { text?: string } {
+export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false, known?: string): ParsedSource & { text?: string } {
   const bytes = readFile(job.absPath);
-  const sha384 = createHash('sha384').update(bytes).digest('hex');
+  const sha384 = known ?? createHash('sha384').update(bytes).digest('hex');
   const decoded = decodeUtf8(bytes, job.file, 'sql');
   if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384, fingerprints: [] };
   const sections = findDownSections(decoded.text);
