@@ -68,10 +68,22 @@ function fingerprintOf(pid: number): string | undefined {
   try {
     const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
     const ns = /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '';
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22 (start time in clock ticks since boot); the name in field 2 may hold spaces and parentheses.
-    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+    // Field 22 is the start time in clock ticks since boot.
+    const start = procStat(pid)?.[19] ?? '';
     return `${boot}:${ns}:${start}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fields of `/proc/PID/stat` after the process name (field 3, the state, first; the parent pid second), or
+ * undefined where it cannot be read. The name in field 2 may hold spaces and parentheses, so it is cut at the last `)`.
+ */
+export function procStat(pid: number, proc = '/proc'): string[] | undefined {
+  try {
+    const stat = readFileSync(`${proc}/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return undefined;
   }

@@ -12,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { pidExists } from '../process-identity.js';
+import { pidExists, procStat } from '../process-identity.js';
 
 /** Ends what still builds in `dir`, then removes it. */
 export async function removeAbandonedBuild(dir: string): Promise<void> {
@@ -32,12 +32,8 @@ export async function removeAbandonedBuild(dir: string): Promise<void> {
 /** Whether `pid` still runs (a zombie, ended but not yet reaped by its parent, does not). */
 export function running(pid: number): boolean {
   if (!pidExists(pid)) return false;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  const fields = procStat(pid);
+  return fields === undefined || fields[0] !== 'Z';
 }
 
 /** Pids whose arguments name `dir` (or a path in it), with all their descendants. */
@@ -53,10 +49,10 @@ export function processesUsing(dir: string, proc = '/proc'): number[] {
   for (const name of entries) {
     const pid = Number(name);
     if (pid === process.pid) continue;
+    const fields = procStat(pid, proc);
+    if (!fields) continue;
+    parent.set(pid, Number(fields[1]));
     try {
-      const stat = readFileSync(path.join(proc, name, 'stat'), 'utf8');
-      // Field 4 is the parent pid; the name in field 2 may hold spaces and parentheses.
-      parent.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
       const args = readFileSync(path.join(proc, name, 'cmdline'), 'utf8').split('\0');
       if (args.some((a) => a === dir || a.startsWith(`${dir}/`) || a === `--pgdata=${dir}`)) roots.add(pid);
     } catch {

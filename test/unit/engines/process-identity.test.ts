@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { holderState, thisProcess } from '../../../src/engines/process-identity.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { holderState, procStat, thisProcess } from '../../../src/engines/process-identity.js';
 
 /** The pid of a process that has run and ended. */
 function deadPid(): number {
@@ -29,5 +32,21 @@ describe('holderState', () => {
     expect(holderState({ ...me, pid: deadPid(), fingerprint: `${boot}:1:${start}` })).toBe('unknown');
     expect(holderState({ host: me.host, pid: deadPid(), fingerprint: '' })).toBe('unknown');
     expect(holderState({ host: me.host, pid: 0, fingerprint: me.fingerprint })).toBe('unknown');
+  });
+});
+
+describe('procStat', () => {
+  it('gives the fields after the name, which may hold spaces and parentheses; undefined where there is none', () => {
+    const proc = mkdtempSync(join(tmpdir(), 'topoplan-proc-'));
+    mkdirSync(join(proc, '77'));
+    writeFileSync(join(proc, '77', 'stat'), '77 (a) (b c) Z 12 77 77 0\n');
+    expect(procStat(77, proc)?.slice(0, 2)).toEqual(['Z', '12']);
+    expect(procStat(78, proc)).toBeUndefined();
+  });
+
+  it.runIf(process.platform === 'linux')('reads this process: running, and its parent', () => {
+    const fields = procStat(process.pid)!;
+    expect(fields[0]).toMatch(/^[RS]$/);
+    expect(Number(fields[1])).toBe(process.ppid);
   });
 });
