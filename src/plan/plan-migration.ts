@@ -147,7 +147,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
-  const extensions = missingExtensions(live, log);
+  const extensions = missingExtensions(live, log, (ref) => ownership.isExternal(ref));
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];
   const effects = nodes.map((n) => nodeEffects(n, topology));
