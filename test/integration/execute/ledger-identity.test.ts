@@ -1,7 +1,8 @@
 /**
  * The ledger records statements, not steps: on real PostgreSQL, plans that
- * cut the same applied statements into other steps run nothing again, a
- * skip lifted later runs only what it skipped, edits and orphans are
+ * cut the same applied statements into other steps (another owner, skip,
+ * supersession or store binding) run nothing again, a skip lifted later runs
+ * only what it skipped, edits and orphans are
  * reported with what to do, a per-step ledger of an earlier version is
  * upgraded in place, and a step killed outside a transaction is settled by
  * what the database holds.
@@ -117,6 +118,65 @@ CREATE TABLE notes (id bigserial PRIMARY KEY, body text);
     // The database was not changed: the column exists only in the file.
     expect(await sql('ledger_groups', "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'label'")).toEqual([]);
     expect(by(await apply(edited), 'already-applied')).toHaveLength(edited.steps.length);
+  });
+});
+
+describe('a supersession changed after the statements ran', () => {
+  it('regroups what ran: only the statement new to the ledger runs, and the one now superseded is orphaned with the supersession as reason', async () => {
+    const files = {
+      'legacy/001_base.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);\nCREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n',
+      'profile/001_copy.sql': 'CREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY, email text NOT NULL UNIQUE);\nCREATE TABLE profiles (user_id bigint PRIMARY KEY REFERENCES users (id));\n',
+    };
+    const p = project('ledger_supersession', files);
+    const topology = (by: string, sets: string[]) => ({
+      sets: { legacy: { dir: 'legacy', shared: true, stores: { postgres: 'main' } }, profile: { dir: 'profile' } },
+      services: { 'profile-service': { stores: { postgres: 'main' }, sets: ['profile'] } },
+      supersessions: [{ objects: ['users'], by, sets, reason: 'one definition of users' }],
+    });
+    const first = await p.plan(topology('legacy', ['profile']));
+    expect(first.steps.filter((s) => s.source).map((s) => s.id).sort()).toEqual(['main:legacy/001_base.sql#1', 'main:legacy/001_base.sql#2', 'main:profile/001_copy.sql#2']);
+    expect((await apply(first)).ok).toBe(true);
+    const swapped = await p.plan(topology('profile-service', ['legacy']));
+    expect(swapped.steps.filter((s) => s.source).map((s) => s.id).sort()).toEqual(['main:legacy/001_base.sql#2', 'main:profile/001_copy.sql#1-2']);
+    const r = await apply(swapped);
+    expect(r.ok).toBe(true);
+    expect(by(r, 'applied').map((s) => [s.id, s.reason])).toEqual([['main:profile/001_copy.sql#1-2', 'ran 1 of its 2 statements: the others were applied already']]);
+    expect(by(r, 'already-applied').map((s) => s.id).sort()).toEqual(['main:database', 'main:legacy/001_base.sql#2']);
+    const s = await status(swapped);
+    expect(s.pending).toEqual([]);
+    expect(s.orphaned.map((o) => [o.file, o.statement, o.recordedAs])).toEqual([['legacy/001_base.sql', 1, 'main:legacy/001_base.sql#1']]);
+    expect(s.orphaned[0]!.reason).toMatch(/statement 1 of "legacy\/001_base.sql" is not run by the plan now: superseded by "profile-service"/);
+    expect(by(await apply(swapped), 'already-applied')).toHaveLength(swapped.steps.length);
+  });
+});
+
+describe('a store binding changed after the statements ran', () => {
+  it('moves one statement of a file to another store: it runs there, the rest regroup as a no-op, and the old store lists its record as orphaned', async () => {
+    const files = { 'legacy/001_shared.sql': 'CREATE TABLE audit (id bigserial PRIMARY KEY);\nCREATE TABLE notes (id bigserial PRIMARY KEY, body text);\nCREATE TABLE logs (id bigserial PRIMARY KEY);\n' };
+    const p = makeProject(files, {});
+    const write = (services: Record<string, unknown>) => writeFileSync(p.topologyFile, stringify({
+      topoplan: 1,
+      name: 'binding',
+      stores: { main: { engine: 'postgres', database: 'ledger_binding' }, side: { engine: 'postgres', database: 'ledger_binding_side' } },
+      sets: { legacy: { dir: 'legacy', shared: true } },
+      services,
+    }));
+    const plan = async (services: Record<string, unknown>) => { write(services); return planMigration(p.topologyFile, { env: {} }); };
+    const connections = { main: server.url, side: server.url };
+    const before = await plan({ app: { stores: { postgres: 'main' }, owns: ['audit', 'notes', 'logs'] } });
+    expect(before.steps.filter((s) => s.source).map((s) => s.id)).toEqual(['main:legacy/001_shared.sql#1-3']);
+    expect((await apply(before, { connections })).ok).toBe(true);
+    const moved = await plan({ app: { stores: { postgres: 'main' }, owns: ['audit', 'logs'] }, notes: { stores: { postgres: 'side' }, owns: ['notes'] } });
+    expect(moved.steps.filter((s) => s.source).map((s) => s.id).sort()).toEqual(['main:legacy/001_shared.sql#1', 'main:legacy/001_shared.sql#3', 'side:legacy/001_shared.sql#2']);
+    const r = await apply(moved, { connections });
+    expect(r.ok).toBe(true);
+    expect(by(r, 'applied').map((s) => s.id)).toEqual(['side:database', 'side:legacy/001_shared.sql#2']);
+    expect(by(r, 'already-applied').map((s) => s.id).sort()).toEqual(['main:database', 'main:legacy/001_shared.sql#1', 'main:legacy/001_shared.sql#3']);
+    const session = await postgresEngine.connect({ store: 'main', database: 'ledger_binding', url: server.url });
+    const s = await (async () => { try { return (await storeStatus(moved, new Map([['main', session]])))[0]!; } finally { await session.close(); } })();
+    expect(s.orphaned.map((o) => [o.file, o.statement])).toEqual([['legacy/001_shared.sql', 2]]);
+    expect(s.orphaned[0]!.reason).toBe('statement 2 of "legacy/001_shared.sql" runs in store "side" now');
+    expect(s.orphaned[0]!.hint).toContain('move its rows if it holds data');
   });
 });
 
