@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../../src/plan/model.js';
 import { withSearchPath } from '../../../../src/plan/resolve/sqlx-ledgers.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { novaCopy } from '../../../helpers/nova.js';
 import { makeProject, pgTopology } from '../../../helpers/project.js';
 
 const files = {
@@ -20,6 +23,21 @@ async function plan(sqlx: Record<string, Record<string, unknown> | undefined>, o
 }
 
 const sqlxErrors = (p: Plan) => p.diagnostics.filter((d) => d.code === 'plan.sqlx_ledger');
+
+describe('Nova without its per-service sqlx tables', () => {
+  it('plan A, five sqlx services in one database each with a version 1, is a conflict; so is plan B, where two of them still share one', async () => {
+    const nova = novaCopy('a', 'nosqlx');
+    const a = nova.topologyFile;
+    writeFileSync(a, readFileSync(a, 'utf8').replace(/^\s+sqlx:.*\n(?:\s+table:.*\n)?/gm, ''));
+    expect(readFileSync(a, 'utf8')).not.toContain('_sqlx_migrations_');
+    const [e, ...rest] = sqlxErrors(await planMigration(a, { allowErrors: true, env: {} }));
+    expect(rest).toEqual([]);
+    expect(e!.message).toMatch(/^plan: sqlx services "content-service", "feature-store", "realtime-chat-service", "social-service", "user-service" keep their ledgers in one table public._sqlx_migrations of store "nova", and their versions collide: version 1 \(/);
+    expect(e!.hint).toContain('sqlx: { table: _sqlx_migrations_social_service }');
+    const b = sqlxErrors(await planMigration(join(nova.dir, 'nova-plan-b.yaml'), { allowErrors: true, env: {} }));
+    expect(b.map((d) => d.message)).toEqual([expect.stringMatching(/^plan: sqlx services "content-service", "user-service" keep their ledgers in one table public._sqlx_migrations of store "nova", and their versions collide: version 1 \("content-service\/migrations\/001_create_post_media.sql", "user-service\/migrations\/001_create_user_settings.sql"\);/)]);
+  });
+});
 
 describe('sqlx ledgers sharing one table', () => {
   it('colliding versions in one table are one error naming the files, with the YAML of a table per service', async () => {
@@ -42,6 +60,18 @@ describe('sqlx ledgers sharing one table', () => {
     expect(sqlxErrors(p)[0]!.hint).toContain('sqlx: { ignoreMissing: true }');
     expect(sqlxErrors(await plan({ accounts: { ignoreMissing: true }, reports: { ignoreMissing: true } }, ['accounts', 'reports']))).toEqual([]);
     expect(sqlxErrors(await plan({ accounts: { ignoreMissing: true } }, ['accounts', 'reports'])).map((d) => d.object)).toEqual(['sqlx ledger public._sqlx_migrations in store "main"']);
+  });
+
+  it('a version both services have with the same bytes is each one\'s own row: only versions a service has no file for are missing to it', async () => {
+    const baseline = "CREATE OR REPLACE FUNCTION baseline() RETURNS int LANGUAGE sql AS 'SELECT 1';\n";
+    const { topologyFile } = makeProject({ ...files, 'accounts/migrations/000_baseline.sql': baseline, 'payments/migrations/000_baseline.sql': baseline }, pgTopology({
+      sets: { accounts: { dir: 'accounts/migrations' }, payments: { dir: 'payments/migrations', include: ['000_*'] } },
+      services: { accounts: { stores: { postgres: 'main' }, sets: ['accounts'], owns: [], ledger: 'sqlx' }, payments: { stores: { postgres: 'main' }, sets: ['payments'], owns: [], ledger: 'sqlx' } },
+      shared: ['function:baseline'],
+    }));
+    const messages = sqlxErrors(await planMigration(topologyFile, { allowErrors: true, env: {} })).map((d) => d.message);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/sqlx service "payments" shares table public._sqlx_migrations of store "main" with "accounts", whose versions 1, 2 it has no file for/);
   });
 
   it('ignore_missing does not make colliding versions acceptable', async () => {
