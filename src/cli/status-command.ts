@@ -1,7 +1,8 @@
 /**
  * `topoplan status [FILE] [--format text|json] [--detailed-exitcode]`: per store, what is applied, pending,
- * changed, unfinished, orphaned or unknown, and drift. Exit 1 on changed or unfinished steps or drift; with
- * --detailed-exitcode, 2 when steps are pending (a store not reachable counts its steps as pending).
+ * changed, unfinished, orphaned or unknown, sqlx rows a service's migrator would reject, and drift. Exit 1 on
+ * changed or unfinished steps, an sqlx row of other bytes or marked failed, or drift; with
+ * --detailed-exitcode, 2 when steps are pending or an sqlx row is missing (a store not reachable counts its steps as pending).
  */
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
@@ -34,13 +35,14 @@ export function statusCommand(program: Command, ctx: CliContext): void {
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
         const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
-        const failed = status.some((s) => s.changed.length || s.unfinished.length || hasDrift(s.drift));
-        const pending = status.some((s) => s.pending.length > 0);
+        const failed = status.some((s) => s.changed.length || s.unfinished.length || s.sqlx.some((x) => x.problem !== 'missing') || hasDrift(s.drift));
+        // A missing sqlx row is work the next apply does, like a pending step.
+        const pending = status.some((s) => s.pending.length > 0 || s.sqlx.some((x) => x.problem === 'missing'));
         if (format === 'json') printEnvelope(ctx, 'status', { ok: !failed, pending, stores: status.map((s) => (s.reachable ? s : { ...s, reason: conns.reasons[s.store] ?? 'no url' })) });
         else {
           const c = pc.createColors(ctx.colorOut);
           for (const s of status) {
-            const head = `${c.bold(s.store.padEnd(16))} ${s.reachable ? `${s.applied} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.unfinished.length} unfinished, ${s.orphaned.length} orphaned, ${s.unknown.length} unknown` : c.yellow(`not reachable: ${conns.reasons[s.store] ?? 'no url'}`)}`;
+            const head = `${c.bold(s.store.padEnd(16))} ${s.reachable ? `${s.applied} applied, ${s.pending.length} pending, ${s.changed.length} changed, ${s.unfinished.length} unfinished, ${s.orphaned.length} orphaned, ${s.unknown.length} unknown${s.sqlx.length ? `, ${s.sqlx.length} sqlx row${s.sqlx.length === 1 ? '' : 's'} to fix` : ''}` : c.yellow(`not reachable: ${conns.reasons[s.store] ?? 'no url'}`)}`;
             ctx.out(head + '\n');
             if (!s.reachable) continue;
             const say = (l: string) => ctx.out(l + '\n');
@@ -55,6 +57,10 @@ export function statusCommand(program: Command, ctx: CliContext): void {
               say(`  ${c.yellow('orphaned  ')} ${o.file ? `${o.file}${o.statement ? ` statement ${o.statement}` : ''}` : o.recordedAs}: ${o.reason}`);
               say(c.dim(`             recorded as ${o.recordedAs} at ${o.appliedAt}: ${o.sql}`));
               say(c.dim(`             what to do: ${o.hint}`));
+            }
+            for (const x of s.sqlx) {
+              say(`  ${x.problem === 'missing' ? c.yellow('sqlx row  ') : c.red('sqlx row  ')} ${x.message}`);
+              say(c.dim(`             what to do: ${x.hint}`));
             }
             for (const l of driftLines(s.drift!, s.unknown, c)) say(l);
           }

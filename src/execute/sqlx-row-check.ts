@@ -5,7 +5,9 @@
  * row is written; a row with another checksum means the file was edited
  * after it was applied (often only white space, a comment or line endings,
  * which topoplan's own ledger does not count): an error showing the change,
- * or, with `rerecord`, the row takes the new checksum.
+ * or, with `rerecord`, the row takes the new checksum. A row of the same
+ * bytes marked failed (dirty) is an error too, and `rerecord` marks it
+ * successful.
  *
  * @example
  * const r = await settleSqlxRow(step, [{ step, states }], rows, session, { rerecord: false });
@@ -40,11 +42,25 @@ export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyM
     await session.writeSqlxRows([sqlx]);
     return { note: `recorded its missing sqlx row (${where})` };
   }
+  const src = step.source!;
+  if (row.checksum === sqlx.checksumSha384) {
+    // The bytes are the applied ones; only the row says the migration failed (a run of sqlx itself that broke off).
+    if (options.rerecord) {
+      await session.writeSqlxRows([sqlx]);
+      return { note: `marked ${where} successful (it was marked failed)` };
+    }
+    return {
+      error: {
+        message: `apply: ${where} ("${src.file}") is marked failed (dirty), so the service's sqlx::migrate!() fails at start-up (Dirty(${sqlx.version})); topoplan's ledger has the file applied: check its effect in store "${step.store}", then mark the row successful with --rerecord (the database is not changed)`,
+        file: src.file,
+        line: src.line,
+      },
+    };
+  }
   if (options.rerecord) {
     await session.writeSqlxRows([sqlx]);
     return { note: `re-recorded the sqlx checksum of ${where} (SHA-384 of the file as it is now)` };
   }
-  const src = step.source!;
   return {
     error: {
       message: `apply: "${src.file}" changed since it was applied to store "${step.store}": the SHA-384 of its bytes is not the checksum in ${where}, so the service's sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))${row.success ? '' : ' and the row is marked failed (dirty)'}:\n${fileChange(file)}\nrevert the file, or accept it as it is with --rerecord (updates the checksum; the database is not changed)`,

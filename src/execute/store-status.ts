@@ -1,8 +1,9 @@
 /**
  * `storeStatus()`: per store, which steps are applied, pending or unfinished,
  * which statements changed since they were applied, which ledger records
- * match no statement of the plan (orphaned), each of the last two with what
- * to do, which objects the database holds that no step of the plan
+ * match no statement of the plan (orphaned), which applied files an sqlx
+ * service's migrator would reject (their `_sqlx_migrations` row missing or
+ * of other bytes), each of the last three with what to do, which objects the database holds that no step of the plan
  * creates, and its drift: what was added, removed or changed outside
  * migrations, against the committed schema file when it describes the
  * store's state (see {@link storeDrift}). It reads and never writes: a
@@ -11,11 +12,12 @@
  *
  * @example
  * const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
- * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], orphaned: [], unknown: ['public.tmp_fix'], drift: { against: 'schema-file', ... } }
+ * status[0] // { store: 'nova', applied: 40, pending: [...], changed: [], orphaned: [], sqlx: [], unknown: ['public.tmp_fix'], drift: { against: 'schema-file', ... } }
  */
 import type { EngineSession, LedgerRecord } from '../engines/engine.js';
 import type { Plan } from '../plan/model.js';
 import { changeSummary } from './change-summary.js';
+import { sqlxRowStatus, type SqlxRowProblem } from './sqlx-row-status.js';
 import { loadStoreLedger } from './store-ledger.js';
 import { storeDrift, unknownObjects, type StoreDrift } from './store-drift.js';
 
@@ -55,6 +57,8 @@ export interface StoreStatus {
   /** Steps that began outside a transaction and were not seen to finish. */
   readonly unfinished: readonly string[];
   readonly orphaned: readonly OrphanedRecord[];
+  /** Applied files of sqlx services whose `_sqlx_migrations` row their migrator would not accept (see sqlx-row-status.ts). */
+  readonly sqlx: readonly SqlxRowProblem[];
   /** Objects no step of the plan creates (and the database did not make by itself), qualified, sorted. */
   readonly unknown: readonly string[];
   /** Absent when the store is not reachable. */
@@ -74,7 +78,7 @@ export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, Engi
     const steps = plan.steps.filter((s) => s.store === store.name);
     const session = sessions.get(store.name);
     if (!session) {
-      out.push({ store: store.name, reachable: false, applied: 0, pending: steps.map((s) => s.id), changed: [], unfinished: [], orphaned: [], unknown: [] });
+      out.push({ store: store.name, reachable: false, applied: 0, pending: steps.map((s) => s.id), changed: [], unfinished: [], orphaned: [], sqlx: [], unknown: [] });
       continue;
     }
     const ledger = await loadStoreLedger(session, steps, { store: store.name, engine: store.engine, upgrade: false });
@@ -94,10 +98,11 @@ export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, Engi
       else if (states.every((st) => st.state === 'applied')) applied++;
     }
     const orphaned = ledger.orphans().map((r) => explainOrphan(r, plan, store.name));
+    const sqlx = await sqlxRowStatus(steps, ledger, session);
     const snapshot = await session.inspect();
     const unknown = unknownObjects(plan, store.name, snapshot).map((o) => o.name).sort();
     const drift = await storeDrift(plan, store.name, snapshot, { ...(options.schemaDir ? { schemaDir: options.schemaDir } : {}), pending: [...pending, ...unfinished] });
-    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, orphaned, unknown, drift });
+    out.push({ store: store.name, reachable: true, applied, pending, changed, unfinished, orphaned, sqlx, unknown, drift });
   }
   return out;
 }
