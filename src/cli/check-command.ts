@@ -1,4 +1,4 @@
-/** `topoplan check FILE [--contract] [--update] [--format text|json]`: the plan proven on throwaway engines. */
+/** `topoplan check FILE [--contract] [--update] [--no-reverts] [--format text|json]`: the plan proven on throwaway engines. */
 import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
@@ -17,6 +17,7 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .option('--update', "write each store's schema file instead of comparing with it")
     .option('--schema-dir <dir>', 'committed schema files, one <store>.json per store (default: schemaDir of the topology, or schema/<name> next to it)')
     .option('--no-schema', 'do not compare or write schema files')
+    .option('--no-reverts', 'do not roll the plan back afterwards to prove its reverts')
     .option('--neo4j-url <url>', 'a throwaway Neo4j server to check Neo4j steps on (its database is used as scratch)')
     .option('--scratch-dir <dir>', 'where the throwaway engines are made (default: /dev/shm when it has room, else the temp directory)')
     .option('--cache-dir <dir>', 'where the initialised scratch PostgreSQL cluster is kept between checks')
@@ -25,7 +26,7 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .addOption(serverUserOption())
     .addOption(noCacheOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; cache: boolean; format: string; json?: boolean; out?: string }) => {
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; reverts: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; cache: boolean; format: string; json?: boolean; out?: string }) => {
       const [{ checkPlan }, { beginScratch }, { planMigration }, { renderCheckText }] = await Promise.all([import('../check/check-plan.js'), import('../check/scratch-start.js'), import('../plan/plan-migration.js'), import('../render/check-text.js')]);
       const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
@@ -43,10 +44,11 @@ export function checkCommand(program: Command, ctx: CliContext): void {
         ...(opts.update ? { update: true } : {}),
         ...(opts.schema ? { schemaDir: opts.schemaDir ?? topology.schemaDir } : {}),
         ...(opts.neo4jUrl ? { neo4jUrl: opts.neo4jUrl } : {}),
+        ...(opts.reverts ? {} : { reverts: false }),
         ...scratch,
         signal: ctx.signal,
       });
-      const command = `topoplan check ${topology.file}${opts.contract ? ' --contract' : ''}`;
+      const command = `topoplan check ${topology.file}${opts.contract ? ' --contract' : ''}${opts.reverts ? '' : ' --no-reverts'}`;
       emit(ctx, format === 'json' ? envelope('check', { ...result }) : renderCheckText(result, { topology: plan.topology, file: plan.file, command, color: !opts.out && ctx.colorOut }), opts.out);
       ctx.setExit(result.ok ? EXIT_OK : EXIT_PROBLEMS);
     });

@@ -61,10 +61,15 @@ describe('check on a tree with corpus bugs', () => {
     expect(text).toMatch(/check: failed: 19 steps: 14 applied, 5 statements failed in 4 steps, 1 skipped\n$/);
   });
 
-  it('exit 0 once the bugs are skipped', () => {
+  it('exit 0 once the bugs are skipped; the plan is rolled back too unless --no-reverts', () => {
     const skipped = cli('check', 'test/fixtures/check/corpus-skipped.yaml', '--no-schema');
     expect(skipped.status, skipped.stdout + skipped.stderr).toBe(0);
+    expect(skipped.stdout).toContain('rollback (every step reverted on the same engines)\n  ok     every revert ran and each store is back as before\n');
     expect(skipped.stdout).toMatch(/check: ok: 15 steps: 15 applied\n$/);
+    const lean = cli('check', 'test/fixtures/check/corpus-skipped.yaml', '--no-schema', '--no-reverts', '--format', 'json');
+    expect(lean.status, lean.stdout + lean.stderr).toBe(0);
+    const result = JSON.parse(lean.stdout) as CheckResult;
+    expect([result.ok, result.steps.length, result.reverts]).toEqual([true, 15, undefined]);
   });
 });
 
@@ -76,6 +81,9 @@ describe('check of the Nova example', () => {
       const result = await checkPlan(plan, { contract: true, schemaDir: dir, ...(update ? { update: true } : {}) });
       expect(result.failures).toEqual([]);
       expect(result.notChecked).toEqual([{ store: 'graph', steps: 2, reason: expect.stringContaining('--neo4j-url') }]);
+      // The Neo4j store is one line of the report, not one per step.
+      const text = renderCheckText(result, { topology: plan.topology, file: plan.file, command: 'topoplan check' });
+      expect(text.split('\n').filter((l) => l.includes('graph'))).toEqual(['not checked: store "graph", 2 steps: Neo4j has no embedded engine; give a throwaway server with --neo4j-url']);
       expect(result.verification!.checks.every((c) => c.status === 'ok')).toBe(true);
       expect(result.schemaFiles.map((f) => [f.store, f.status])).toEqual(
         readdirSync(dir).sort().map((f) => [f.replace(/\.json$/, ''), update ? expect.stringMatching(/same|written/) : 'same']),

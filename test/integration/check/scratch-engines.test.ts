@@ -46,4 +46,18 @@ describe('scratch engines', () => {
     expect(existsSync(begun.dir)).toBe(false);
     expect(readdirSync(parentDir)).toEqual([]);
   });
+
+  it('give Neo4j stores the throwaway server named by neo4jUrl, and start nothing for them', async () => {
+    const parentDir = await tempDir('scratch-neo4j');
+    const url = 'neo4j://neo4j:secret@127.0.0.1:7687';
+    const scratch = await startScratchEngines([{ name: 'graph', engine: 'neo4j', database: 'neo4j' }], { parentDir, neo4jUrl: url });
+    try {
+      expect(scratch.connections).toEqual({ graph: url });
+      expect(scratch.reasons).toEqual({});
+      expect([...scratch.engines]).toEqual([]);
+    } finally {
+      await scratch.stop();
+    }
+    expect(readdirSync(parentDir)).toEqual([]);
+  });
 });
