@@ -57,7 +57,7 @@ describe('the packed package in a fresh project', () => {
     writeFileSync(join(project, 'topoplan.yaml'), stringify({ topoplan: 1, name: 'consumer', stores: { main: { engine: 'postgres', database: 'consumer_main', url: '${MAIN_URL}' } }, sets: { app: { dir: 'migrations' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'], owns: ['accounts'] } } }));
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', resolveJsonModule: true, skipLibCheck: false, outDir: 'out', types: ['node'] }, include: ['check.ts'] }));
     writeFileSync(join(project, 'check.ts'), [
-      "import { planMigration, renderPlanText, formatDiagnostic, diffTopologies, type Plan, type Step, type Diagnostic, type TopologyDiff, type ApplyResult, type StepResult, type Topology } from 'topoplan';",
+      "import { planMigration, renderPlanText, formatDiagnostic, diffTopologies, checkPlan, type Plan, type Step, type Diagnostic, type TopologyDiff, type ApplyResult, type StepResult, type Topology, type CheckResult, type CheckFailure } from 'topoplan';",
       "import schema from 'topoplan/schema.json' with { type: 'json' };",
       '',
       "const plan: Plan = await planMigration('topoplan.yaml', { env: { MAIN_URL: 'postgres://localhost/x' } });",
@@ -66,7 +66,10 @@ describe('the packed package in a fresh project', () => {
       'const diff: TopologyDiff = diffTopologies(plan, plan);',
       'const summarise = (r: ApplyResult): number => r.steps.filter((s: StepResult) => s.status === "applied").length;',
       'const name = (t: Topology): string => t.name;',
-      "console.log(JSON.stringify({ steps: steps.length, problems: problems.map(formatDiagnostic), identical: diff.identical, schema: typeof schema, fns: [typeof summarise, typeof name] }));",
+      '// A check\'s typed result: every failing statement with its place, and each schema file\'s status.',
+      'const where = (r: CheckResult): string[] => [...r.failures.map((f: CheckFailure) => `${f.file ?? f.step}:${f.line ?? 0}: ${f.message}`), ...r.schemaFiles.map((f) => `${f.store}: ${f.status}`)];',
+      'const prove: (p: Plan) => Promise<CheckResult> = (p) => checkPlan(p, { reverts: false });',
+      "console.log(JSON.stringify({ steps: steps.length, problems: problems.map(formatDiagnostic), identical: diff.identical, schema: typeof schema, fns: [typeof summarise, typeof name, typeof where, typeof prove] }));",
       "console.log(renderPlanText(plan).split('\\n').at(-2));",
     ].join('\n'));
     const tsc = run(process.execPath, [join(repo, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project]);
@@ -75,7 +78,7 @@ describe('the packed package in a fresh project', () => {
     const out = run(process.execPath, [join(project, 'out', 'check.js')]);
     expect(out.stderr).toBe('');
     const [first, last] = out.stdout.trim().split('\n');
-    expect(JSON.parse(first!)).toEqual({ steps: 2, problems: [], identical: true, schema: 'object', fns: ['function', 'function'] });
+    expect(JSON.parse(first!)).toEqual({ steps: 2, problems: [], identical: true, schema: 'object', fns: ['function', 'function', 'function', 'function'] });
     expect(last).toMatch(/^Plan: 2 steps/);
   });
 
