@@ -57,7 +57,8 @@ export function restoreCommand(program: Command, ctx: CliContext): void {
         else {
           for (const o of r.restored) {
             const what = o.kind === 'definition' ? `${o.created ? 'created' : 'kept the existing'} "${o.table}" from its definition` : o.kind === 'columns' ? `${o.addedColumns.length ? `added column ${o.addedColumns.map((x) => `"${x}"`).join(', ')} back to` : 'filled columns of'} table "${o.table}", ${o.rows} rows by key` : `${o.created ? 'created' : 'loaded'} table "${o.table}" with ${o.rows} rows${o.addedColumns.length ? ` (columns ${o.addedColumns.map((x) => `"${x}"`).join(', ')} added back)` : ''}`;
-            ctx.out(`restore: ${what} in store "${store.name}"\n`);
+            const keys = o.addedKeys?.length ? `, and the foreign key${o.addedKeys.length === 1 ? '' : 's'} ${o.addedKeys.map((k) => `"${k}"`).join(', ')} of other tables that a CASCADE had dropped` : '';
+            ctx.out(`restore: ${what} in store "${store.name}"${keys}\n`);
           }
           for (const n of backup.manifest.notBackedUp) ctx.out(c.yellow(`restore: not in this backup: ${n}`) + '\n');
         }

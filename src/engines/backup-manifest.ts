@@ -58,6 +58,20 @@ export interface BackedUpObject {
   readonly copy?: string;
   /** `copy` of some rows only: the condition on the table that selects them (a DELETE's WHERE, a partition). */
   readonly where?: string;
+  /**
+   * PostgreSQL, a dropped table or column: the foreign keys of other tables that reference it, which a
+   * CASCADE drops with it; restore adds each back where its table is and lacks it.
+   */
+  readonly referencedBy?: readonly ReferencingKey[];
+}
+
+/** A foreign key of another table that references a backed-up table or column. */
+export interface ReferencingKey {
+  /** The table the key belongs to, `schema.table`. */
+  readonly table: string;
+  readonly name: string;
+  /** As `pg_get_constraintdef` prints it: `FOREIGN KEY (parent_id) REFERENCES parents(id)`. */
+  readonly definition: string;
 }
 
 export interface BackupManifest {
@@ -94,6 +108,8 @@ export interface RestoredObject {
   readonly created: boolean;
   /** Columns the table lacked, added back. */
   readonly addedColumns: readonly string[];
+  /** Foreign keys of other tables added back (`schema.table.name`), which a CASCADE had dropped. */
+  readonly addedKeys?: readonly string[];
 }
 
 /** `file:line` of the step's destructive statement, or the step id for a synthetic step. */
@@ -186,6 +202,7 @@ export function manifestProblem(value: unknown): string | undefined {
     if (!obj || !['table', 'columns', 'copy', 'definition'].includes(obj.kind as string)) return `object ${i + 1} has no known kind`;
     if (typeof obj.table !== 'string' || !Array.isArray(obj.columns) || !Array.isArray(obj.create) || !Array.isArray(obj.after)) return `object ${i + 1} lacks table, columns, create or after`;
     if (obj.kind === 'columns' && !Array.isArray(obj.key)) return `object ${i + 1} (columns of "${obj.table}") has no key`;
+    if (obj.referencedBy !== undefined && !(Array.isArray(obj.referencedBy) && obj.referencedBy.every((k: Record<string, unknown> | null) => k !== null && typeof k === 'object' && ['table', 'name', 'definition'].every((f) => typeof k[f] === 'string')))) return `object ${i + 1} ("${obj.table}") has a "referencedBy" that is not a list of foreign keys`;
     if (obj.kind === 'definition' && typeof obj.object !== 'string') return `object ${i + 1} (definition of "${obj.table}") names no kind of object`;
     if (obj.kind !== 'copy' && obj.kind !== 'definition' && (typeof obj.file !== 'string' || obj.file.includes('/') || obj.file.includes('\\'))) return `object ${i + 1} ("${obj.table}") names no data file in its directory`;
   }

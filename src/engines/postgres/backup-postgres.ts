@@ -27,6 +27,7 @@ import type { StepDestruction } from '../../plan/model.js';
 import { backupFiles, manifestFor, safeSegment, stepPlace, writeManifest, type BackedUpObject, type BackupManifest, type StepBackup } from '../backup-manifest.js';
 import type { BackupFile, IndexObject, SchemaSnapshot, TableObject, TriggerObject } from '../engine.js';
 import { backupTargets, type BackupTarget } from './backup-targets.js';
+import { referencingKeys } from './referencing-keys.js';
 import { inspectPostgres } from './postgres-inspect.js';
 import { quoteIdent, quoteQualified, splitQualified } from './postgres-url.js';
 import { addColumnsDdl, loadableColumns, tableDdl, type OwnedSequence } from './table-ddl.js';
@@ -54,9 +55,11 @@ export async function backupPostgres(client: pg.ClientBase, req: PostgresBackupR
   await mkdir(req.dir, { recursive: true }).catch((e) => fail(all, e));
   const snapshot = await inspectPostgres(client).catch((e) => fail(`the definitions of ${all}`, e));
   const objects: BackedUpObject[] = [];
+  // A table backed up whole brings its own foreign keys back: only keys of the others are kept apart.
+  const whole = new Set(targets.filter((t) => t.kind === 'table').map((t) => t.table));
   for (const [i, t] of targets.entries()) {
     try {
-      objects.push(await backUp(client, snapshot, t, req.dir, i + 1));
+      objects.push(await backUp(client, snapshot, t, req.dir, i + 1, whole));
     } catch (e) {
       fail(describeTarget(t), e);
     }
@@ -79,10 +82,15 @@ export function restoreKey(table: TableObject): string[] | undefined {
   return unique[0] ? [...unique[0].columns] : undefined;
 }
 
-async function backUp(client: pg.ClientBase, snapshot: SchemaSnapshot, t: BackupTarget, dir: string, n: number): Promise<BackedUpObject> {
+async function backUp(client: pg.ClientBase, snapshot: SchemaSnapshot, t: BackupTarget, dir: string, n: number, whole: ReadonlySet<string>): Promise<BackedUpObject> {
   const table = snapshot.objects.find((o): o is TableObject => o.kind === 'table' && o.name === t.table);
   if (!table) throw new Error(`the inspection does not find table "${t.table}"`);
   const sequences = await ownedSequences(client, snapshot, table);
+  // What a CASCADE drops of other tables along with this one, or with its dropped columns.
+  const referencing = t.destroys === 'drop' ? await referencingKeys(client, t.table, { exclude: whole })
+    : t.destroys === 'drop_column' ? await referencingKeys(client, t.table, { columns: t.columns ?? [], exclude: whole })
+    : [];
+  const referencedBy = referencing.length > 0 ? { referencedBy: referencing } : {};
   // A key the statement itself destroys cannot match rows again: then the whole table is kept.
   const key = t.kind === 'columns' ? restoreKey(table) : undefined;
   if (t.kind === 'columns' && key && !t.columns!.some((c) => key.includes(c))) {
@@ -92,7 +100,7 @@ async function backUp(client: pg.ClientBase, snapshot: SchemaSnapshot, t: Backup
     const file = `${n}-${safeSegment(t.table)}.columns.csv`;
     const { rows, sha256 } = await copyOut(client, `COPY (SELECT ${columns.map(quoteIdent).join(', ')} FROM ${quoteQualified(t.table)}) TO STDOUT (FORMAT csv, HEADER true)`, path.join(dir, file));
     const ddl = addColumnsDdl(table, destroyed, sequences);
-    return { kind: 'columns', table: t.table, destroys: t.destroys, columns, key, destroyed, create: ddl.create, after: ddl.after, definition: table, rows, file, sha256 };
+    return { kind: 'columns', table: t.table, destroys: t.destroys, columns, key, destroyed, create: ddl.create, after: ddl.after, definition: table, rows, file, sha256, ...referencedBy };
   }
   // A whole table: what it destroys, or (no key to put columns back by) all of it.
   const columns = loadableColumns(table);
@@ -107,7 +115,7 @@ async function backUp(client: pg.ClientBase, snapshot: SchemaSnapshot, t: Backup
   return {
     kind: 'table', table: t.table, destroys: t.destroys, columns,
     ...(t.kind === 'columns' ? { destroyed: t.columns } : {}),
-    create: ddl.create, after: ddl.after, definition: table, rows, file, sha256,
+    create: ddl.create, after: ddl.after, definition: table, rows, file, sha256, ...referencedBy,
   };
 }
 

@@ -7,6 +7,7 @@
  * - TRUNCATE or DELETE without WHERE: the table (with CASCADE, every table whose foreign keys reach it);
  * - a dropped or rewritten column, UPDATE without WHERE: the table's key and those columns
  *   (the whole table when it has no key to restore rows by);
+ * - with a dropped table or column, the foreign keys of other tables that reference it (referencing-keys.ts);
  * - what no backup here can keep (a database, a materialized view's computed rows, what a
  *   CASCADE reaches beyond tables) is named in `notBackedUp`.
  *

@@ -28,6 +28,7 @@ import type { BackedUpObject, FoundBackup, RestoredObject } from '../backup-mani
 import type { TableObject } from '../schema-objects.js';
 import { quoteIdent, quoteQualified } from './postgres-url.js';
 import { definitionExists } from './backup-definitions.js';
+import { addReferencingKeys } from './referencing-keys.js';
 import { addColumnsDdl, loadableColumns } from './table-ddl.js';
 
 export interface RestoreOptions {
@@ -49,8 +50,14 @@ export async function restorePostgres(client: pg.ClientBase, backup: FoundBackup
       else done.push(o.kind === 'table' ? await restoreTable(client, backup.dir, o, options, after) : await restoreColumns(client, backup.dir, o, options, after, i + 1));
     }
     for (const sql of after) await client.query(sql);
+    // Last, once every table of the backup is back: the keys of other tables a CASCADE dropped with what came back.
+    const back = backup.manifest.objects.map((o, i) => (done[i]!.created || done[i]!.addedColumns.length > 0 ? o.referencedBy ?? [] : []));
+    const added = new Set(await addReferencingKeys(client, back.flat()));
     await client.query('COMMIT');
-    return done;
+    return done.map((d, i) => {
+      const keys = back[i]!.map((k) => `${k.table}.${k.name}`).filter((k) => added.has(k));
+      return keys.length > 0 ? { ...d, addedKeys: keys } : d;
+    });
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     if (e instanceof TopoplanError) throw e;

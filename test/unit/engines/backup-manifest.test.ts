@@ -59,6 +59,9 @@ describe('backup manifests', () => {
     expect(manifestProblem(manifest({ objects: [keyless] }))).toBe('object 1 (columns of "public.accounts") has no key');
     expect(manifestProblem(manifest({ objects: [{ ...o!, file: '../../etc/passwd' }] }))).toBe('object 1 ("public.accounts") names no data file in its directory');
     expect(manifestProblem({ ...manifest(), notBackedUp: 'x' })).toBe('"notBackedUp" is not a list');
+    const key = { table: 'public.invoices', name: 'invoices_account_id_fkey', definition: 'FOREIGN KEY (account_id) REFERENCES accounts(id)' };
+    expect(manifestProblem(manifest({ objects: [{ ...o!, referencedBy: [key] }] }))).toBeUndefined();
+    expect(manifestProblem(manifest({ objects: [{ ...o!, referencedBy: [{ ...key, definition: 3 as never }] }] }))).toBe('object 1 ("public.accounts") has a "referencedBy" that is not a list of foreign keys');
     // A definition holds no data file, and names the kind of object it recreates.
     const definition = { kind: 'definition' as const, object: 'function', table: 'public.count_items()', destroys: 'drop' as const, columns: [], create: ['CREATE FUNCTION ...'], after: [], rows: 0 };
     expect(manifestProblem(manifest({ objects: [definition] }))).toBeUndefined();
