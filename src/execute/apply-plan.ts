@@ -167,6 +167,7 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
         return r;
       },
     });
+    for (const s of plan.steps) if (!ran.has(s.id)) results.set(s.id, heldBehind(s, results.get(s.id)!, !!options.contract));
     const steps = plan.steps.map((s) => results.get(s.id)!);
     for (const r of steps) if (!ran.has(r.id)) emit({ type: 'step-done', result: r });
     await runs.finish(results);
@@ -211,6 +212,16 @@ function held(step: Step): StepResult {
   return step.phase === 'contract'
     ? { id: step.id, store: step.store, status: 'not-applied', reason: `contract phase: destroys ${what}: ${optInHint(step)}`, cause: 'contract' }
     : { id: step.id, store: step.store, status: 'not-applied', reason: `destroys ${what}: ${optInHint(step)}`, cause: `destructive:${step.id}` };
+}
+
+/**
+ * A destructive step not applied because a step it depends on was held back says how to opt in to
+ * itself as well (the walker gives it only the other's line), so one round of opt-ins runs both.
+ */
+function heldBehind(step: Step, result: StepResult, contract: boolean): StepResult {
+  if (result.status !== 'not-applied' || mayRun(step, contract) || !(result.cause === 'contract' || result.cause?.startsWith('destructive:'))) return result;
+  const own = held(step);
+  return { ...own, reason: `${own.reason}; it also waits for a step held back: ${result.reason ?? result.cause}` };
 }
 
 function finish(steps: StepResult[], backups: BackupFile[], verification: VerifyResult | undefined, emit: (e: ApplyEvent) => void): ApplyResult {
