@@ -29,6 +29,15 @@ export function secondsAsMs(max: number): (value: string) => number {
   };
 }
 
+/** A duration in whole milliseconds from `min` to `max` (a lock timeout of 0 would mean no timeout at all in PostgreSQL). */
+export function milliseconds(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) throw new InvalidArgumentError(`give a number of milliseconds from ${min} to ${max}, e.g. 2000.`);
+    return n;
+  };
+}
+
 /** A file path that can be written: its directory exists and is writable, and it is not a directory itself. */
 export function writableFile(value: string): string {
   if (value.trim() === '') throw new InvalidArgumentError('give a file path.');

@@ -11,6 +11,7 @@ import { cutoverLines, cutoverSetting } from './cutover-lines.js';
 import { liveTransitionCommand } from './transition-live.js';
 import { TopoplanError } from '../errors.js';
 import { EXIT_OK, EXIT_PROBLEMS } from './io.js';
+import { milliseconds } from './option-parsers.js';
 import { formatOption, jsonOption, outputFormat, printEnvelope } from './output-format.js';
 import { dataDirFor, requireTopology } from './require-topology.js';
 import { embeddedServerOptions, serverUserOption } from './server-user-option.js';
@@ -26,8 +27,8 @@ export function transitionCommand(program: Command, ctx: CliContext): void {
     .option('--live', 'stream the moving tables with logical replication while the services keep writing, then cut over with a brief write freeze')
     .option('--status', 'show the live transition: per table its initial copy and rows on both sides, the replication lag')
     .option('--abort', 'remove the live transition\'s subscriptions, slots and publications, leaving the old databases as they were')
-    .option('--lock-timeout <ms>', 'live cut-over: how long to wait for writers in flight before writes are held', (v) => Number(v), 2000)
-    .option('--catch-up-timeout <ms>', 'live: how long to wait for the initial copy and for the lag to drop', (v) => Number(v), 600_000)
+    .option('--lock-timeout <ms>', 'live cut-over: how long to wait for writers in flight before writes are held', milliseconds(1, 3_600_000), 2000)
+    .option('--catch-up-timeout <ms>', 'live: how long to wait for the initial copy and for the lag to drop', milliseconds(1, 86_400_000), 600_000)
     .addOption(formatOption())
     .addOption(jsonOption())
     .option('--data-dir <dir>', 'where embedded engines keep their data and backups go (default: .topoplan/ next to the --to topology)')

@@ -63,7 +63,7 @@ describe('bad input gives one clear error, never a stack trace', () => {
     }
   });
 
-  it('numeric options are checked: no "abc" seconds, no zero concurrency, no negative workers', async () => {
+  it('numeric options are checked: no "abc" seconds, no zero concurrency, no negative workers, no "abc" milliseconds', async () => {
     const cases: [string[], RegExp][] = [
       [['apply', 'topologies/nova-plan-a.yaml', '--lock-timeout', 'abc'], /--lock-timeout <seconds>' argument 'abc' is invalid\. give a number of seconds/],
       [['apply', 'topologies/nova-plan-a.yaml', '--lock-timeout', '-1'], /--lock-timeout/],
@@ -71,6 +71,9 @@ describe('bad input gives one clear error, never a stack trace', () => {
       [['apply', 'topologies/nova-plan-a.yaml', '--concurrency', '0'], /--concurrency <n>' argument '0' is invalid\. give a whole number from 1 to 64/],
       [['apply', 'topologies/nova-plan-a.yaml', '--concurrency', '2.5'], /--concurrency/],
       [['plan', 'topologies/nova-plan-a.yaml', '--parse-workers', '-1'], /--parse-workers/],
+      [['transition', '--from', 'topologies/nova-plan-a.yaml', '--to', 'topologies/nova-plan-b.yaml', '--live', '--lock-timeout', 'abc'], /--lock-timeout <ms>' argument 'abc' is invalid\. give a number of milliseconds from 1 to 3600000/],
+      [['transition', '--from', 'topologies/nova-plan-a.yaml', '--to', 'topologies/nova-plan-b.yaml', '--live', '--lock-timeout', '0'], /--lock-timeout <ms>' argument '0' is invalid/],
+      [['transition', '--from', 'topologies/nova-plan-a.yaml', '--to', 'topologies/nova-plan-b.yaml', '--live', '--catch-up-timeout', '10m'], /--catch-up-timeout <ms>' argument '10m' is invalid/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(args);
