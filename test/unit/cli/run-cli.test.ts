@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,12 @@ describe('bad input gives one clear error, never a stack trace', () => {
       expect(r.err).toMatch(/option '-o, --out <file>' argument .* is invalid\. (directory .* does not exist|.* is a directory|give a file path)/);
       expect(r.out).toBe('');
     }
+  });
+
+  it.skipIf(!existsSync('/dev/full'))('--out that fails while it is written (a full disk) is one line naming the file and why, exit 1', async () => {
+    const r = await cli(['plan', 'topologies/nova-plan-a.yaml', '--format', 'json', '--out', '/dev/full']);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toBe('/dev/full: error: topoplan: cannot write --out "/dev/full": no space left on the device\n  hint: choose a path in a directory that exists and that you can write to\n');
   });
 
   it('numeric options are checked: no "abc" seconds, no zero concurrency, no negative workers, no "abc" milliseconds', async () => {
