@@ -59,7 +59,14 @@ export function resolveSets(
         ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is a down file (a revert) with no up file beside it: it is never run`, file: o.file, line: 1, hint: `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
       }
       const service = setOwner.has(name) ? services.get(setOwner.get(name)![0]!) : undefined;
-      if (s.convention === 'sqlx' || service?.ledger === 'sqlx') checkSqlxNames(name, files, listed.orphanReverts, service?.ledger === 'sqlx', ds);
+      if (s.convention === 'sqlx' || service?.ledger === 'sqlx') {
+        // sqlx's names decide which files count: one it ignores is no migration, here as there.
+        const ignored = checkSqlxNames(name, files, listed.orphanReverts, service?.ledger === 'sqlx', ds);
+        if (ignored.size > 0) {
+          notRun = [...notRun, ...files.filter((f) => ignored.has(f.file)).map((f) => ({ file: f.file, name: f.name, reason: 'sqlx does not count it as a migration (its name has no "_" between version and description): never run' }))];
+          files = files.filter((f) => !ignored.has(f.file));
+        }
+      }
     }
     const templates = setTemplates(name, s, env, pos, ds);
     for (const [engine, store] of Object.entries(s.stores ?? {})) {
@@ -150,8 +157,9 @@ function notRunWarning(set: string, dir: string, notRun: MigrationSet['notRun'],
   ds.push(diagnostic({ code: 'topology.not_run', severity: 'warning', message: `topology: set "${set}" holds ${notRun.length} file${notRun.length === 1 ? '' : 's'} topoplan does not run: ${list}`, file: p.file, line: p.line, column: p.column, hint }));
 }
 
-/** What sqlx would make of the set's file names: a version it cannot read, a version twice, a file it ignores. */
-function checkSqlxNames(set: string, files: readonly MigrationFile[], orphans: readonly MigrationFile[], ledger: boolean, ds: Diagnostic[]): void {
+/** What sqlx would make of the set's file names: a version it cannot read, a version twice, a file it ignores; returns the files it ignores. */
+function checkSqlxNames(set: string, files: readonly MigrationFile[], orphans: readonly MigrationFile[], ledger: boolean, ds: Diagnostic[]): Set<string> {
+  const ignored = new Set<string>();
   const why = ledger ? 'its service keeps an sqlx ledger' : 'the set follows the sqlx convention';
   const seen = new Map<string, string>();
   const all = [...files.flatMap((f) => (f.revert ? [f, f.revert] : [f])), ...orphans];
@@ -160,13 +168,15 @@ function checkSqlxNames(set: string, files: readonly MigrationFile[], orphans: r
     if (n.kind === 'bad_version') {
       ds.push(diagnostic({ code: 'topology.sqlx_version', severity: 'error', message: `topology: sqlx cannot read the version "${n.version}" of "${f.file}" (${n.reason}), and rejects the whole directory of set "${set}"; ${why}`, file: f.file, line: 1, hint: `sqlx reads the name up to the first "_" as a signed 64-bit integer: rename it, e.g. ${f.name.replace(/^[^_]*/, n.version.replace(/[^0-9]/g, '') || '1')}` }));
     } else if (n.kind === 'ignored' && /\.sql$/.test(f.name)) {
-      ds.push(diagnostic({ code: 'topology.sqlx_ignored', severity: 'warning', message: `topology: sqlx ignores "${f.file}" (its name has no "_" between version and description), but topoplan runs it; no _sqlx_migrations row records it`, file: f.file, line: 1, hint: `name it <version>_<description>.sql, e.g. 1_${f.name}` }));
+      ignored.add(f.file);
+      ds.push(diagnostic({ code: 'topology.sqlx_ignored', severity: 'warning', message: `topology: sqlx ignores "${f.file}" (its name has no "_" between version and description), so topoplan does not run it either; ${why}`, file: f.file, line: 1, hint: `to run it, name it <version>_<description>.sql, e.g. 1_${f.name}` }));
     } else if (n.kind === 'migration' && n.type !== 'down') {
       const other = seen.get(n.version);
       if (other) ds.push(diagnostic({ code: 'topology.sqlx_version', severity: 'error', message: `topology: "${other}" and "${f.file}" of set "${set}" have the same sqlx version ${n.version}: sqlx records one row per version`, file: f.file, line: 1, hint: 'give one of them a version of its own' }));
       else seen.set(n.version, f.file);
     }
   }
+  return ignored;
 }
 
 /** Whether `dir` lies outside `root`: by its path, or once symbolic links are followed. */

@@ -35,4 +35,20 @@ describe('files not run', () => {
     expect(text).toContain('  app/4_backfill.py: a Python file: topoplan runs SQL and Cypher only; run it yourself at this point of the order (after main:app/1_a.sql#1)');
     expect(text).toContain('  app/0_start.py: a Python file: topoplan runs SQL and Cypher only; run it yourself at this point of the order (first of set "app")');
   });
+
+  it('in a set whose service keeps an sqlx ledger, a .sql file sqlx ignores (no "_" in its name) is not run either, with a warning saying how to run it', async () => {
+    const p = await planMigration(makeProject({
+      'app/1_a.sql': 'CREATE TABLE a (id int);',
+      'app/seed.sql': 'TRUNCATE a;',
+      'app/2_b.sql': 'CREATE TABLE b (id int);',
+    }, pgTopology({ sets: { app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'], ledger: 'sqlx' } } })).topologyFile, { allowErrors: true, env: {} });
+    expect(p.steps.map((s) => s.source?.file).filter(Boolean)).toEqual(['app/1_a.sql', 'app/2_b.sql']);
+    expect(p.notRun).toEqual([{ set: 'app', file: 'app/seed.sql', reason: 'sqlx does not count it as a migration (its name has no "_" between version and description): never run', after: 'main:app/2_b.sql#1' }]);
+    expect(p.diagnostics.filter((d) => d.code === 'topology.sqlx_ignored').map((d) => [d.file, d.message, d.hint])).toEqual([
+      ['app/seed.sql', 'topology: sqlx ignores "app/seed.sql" (its name has no "_" between version and description), so topoplan does not run it either; its service keeps an sqlx ledger', 'to run it, name it <version>_<description>.sql, e.g. 1_seed.sql'],
+    ]);
+    // Without sqlx in play the same name is an ordinary migration.
+    const plain = await planMigration(makeProject({ 'app/1_a.sql': 'CREATE TABLE a (id int);', 'app/seed.sql': 'CREATE TABLE s (id int);' }, pgTopology({ sets: { app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] } } })).topologyFile, { allowErrors: true, env: {} });
+    expect(plain.steps.map((s) => s.source?.file).filter(Boolean)).toEqual(['app/1_a.sql', 'app/seed.sql']);
+  });
 });
