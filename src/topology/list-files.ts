@@ -60,6 +60,10 @@ export interface ListedFiles {
   readonly notRun: (MigrationFile & { readonly reason: string })[];
   /** Files beside the version directories of a `versions: subdirs` set: in no version, so not read. */
   readonly outsideVersions: string[];
+  /** Entries read through a symbolic link (a file, or a version directory), absolute: the topology checks where each leads. */
+  readonly links: string[];
+  /** Symbolic links that lead nowhere (absolute): not read. */
+  readonly broken: string[];
 }
 
 const ENGINES: readonly string[] = ['postgres', 'clickhouse', 'neo4j'];
@@ -70,22 +74,33 @@ const PROGRAMS: Readonly<Record<string, string>> = { py: 'Python', js: 'JavaScri
 export function listFiles(absDir: string, root: string, options: ListOptions): ListedFiles {
   if (options.versions !== 'subdirs') return { ...listDir(absDir, root, '', options), outsideVersions: [] };
   const entries = readdirSync(absDir, { withFileTypes: true });
-  const isDir = (d: (typeof entries)[number]) => d.isDirectory() || (d.isSymbolicLink() && statSync(join(absDir, d.name)).isDirectory());
+  const isDir = (d: (typeof entries)[number]) => d.isDirectory() || (d.isSymbolicLink() && !!statSync(join(absDir, d.name), { throwIfNoEntry: false })?.isDirectory());
   // Only files that would be migrations, or steps in another language, are worth a word (not a README).
   const inc = picomatch([...options.include]);
   const stray = (name: string) => inc(name) || notRunReason(name, Object.entries(options.suffixes).find(([x]) => name.endsWith(x))) !== undefined;
-  const out: ListedFiles = { files: [], orphanReverts: [], notRun: [], outsideVersions: entries.filter((d) => !isDir(d) && stray(d.name)).map((d) => d.name).sort() };
+  const out: ListedFiles = { files: [], orphanReverts: [], notRun: [], outsideVersions: entries.filter((d) => !isDir(d) && stray(d.name)).map((d) => d.name).sort(), links: [], broken: [] };
+  const linkedVersions = new Set(entries.filter((d) => d.isSymbolicLink()).map((d) => d.name));
   for (const version of sqlxOrder(entries.filter(isDir).map((d) => d.name))) {
     const one = listDir(join(absDir, version), root, `${version}/`, options);
     out.files.push(...one.files);
     out.orphanReverts.push(...one.orphanReverts);
     out.notRun.push(...one.notRun);
+    out.links.push(...(linkedVersions.has(version) ? [join(absDir, version)] : one.links));
+    out.broken.push(...one.broken);
   }
   return out;
 }
 
 /** One directory; `prefix` is its path within the set (`54/`), put before each file's name. */
 function listDir(dir: string, root: string, prefix: string, options: ListOptions): Omit<ListedFiles, 'outsideVersions'> {
+  const links: string[] = [];
+  const broken: string[] = [];
+  const linkedFile = (path: string) => {
+    const st = statSync(path, { throwIfNoEntry: false });
+    if (!st) broken.push(path);
+    else if (st.isFile()) links.push(path);
+    return !!st?.isFile();
+  };
   const inc = picomatch([...options.include]);
   const exc = options.exclude.length ? picomatch([...options.exclude]) : () => false;
   const excluded = (base: string) => exc(base) || (prefix !== '' && exc(prefix + base));
@@ -94,7 +109,7 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
   const suffixOf = (base: string) => suffixes.find(([suffix]) => base.endsWith(suffix));
   // The directory listing says which entries are files; only symbolic links need a stat to follow them.
   const names = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => !excluded(d.name) && (d.isFile() || (d.isSymbolicLink() && statSync(join(dir, d.name)).isFile())))
+    .filter((d) => !excluded(d.name) && (d.isFile() || (d.isSymbolicLink() && linkedFile(join(dir, d.name)))))
     .map((d) => d.name);
   const toFile = (base: string, engine?: EngineName): MigrationFile => {
     const absPath = join(dir, base);
@@ -125,7 +140,7 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
     const reason = notRunReason(base, suffixOf(base));
     if (reason) notRun.push({ ...toFile(base), reason });
   }
-  return { files, orphanReverts, notRun };
+  return { files, orphanReverts, notRun, links, broken };
 }
 
 /** Why a file the set does not take is still worth listing; undefined for files that are no migration (README.md). */

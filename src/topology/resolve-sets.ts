@@ -48,20 +48,34 @@ export function resolveSets(
       err('topology.missing_dir', `topology: set "${name}" directory "${s.dir}" does not exist (looked in ${absDir})`, p, `fix dir: (relative to root "${raw.root ?? '.'}"), or create the directory`);
     } else {
       const listed = listFiles(absDir, root, { include: s.include ?? DEFAULT_INCLUDE, exclude: s.exclude ?? [], engines: (s.engines ?? {}) as Record<string, EngineName>, suffixes: s.suffixes ?? {}, ...(s.versions ? { versions: s.versions } : {}) });
-      files = listed.files;
-      notRun = listed.notRun.map((f) => ({ file: f.file, name: f.name, reason: f.reason }));
+      // A file (or version directory) that is a symbolic link leads out of the root as a dir: outside it does, and is held to the same rule.
+      const away = s.allowOutsideRoot ? [] : listed.links.filter((l) => leavesRoot(root, l) === 'link');
+      for (const l of away) {
+        err('topology.outside_root', `topology: set "${name}" reads "${relative(root, l).split(sep).join('/')}" through a symbolic link to "${realpathSync(l)}", outside the topology's root "${root}"; it is not read`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
+      }
+      for (const b of listed.broken) {
+        err('topology.broken_link', `topology: set "${name}" holds "${relative(root, b).split(sep).join('/')}", a symbolic link that leads nowhere; it is not read`, p, 'point the link at the migration file it stands for, or remove it', 'warning');
+      }
+      const within = (f: { readonly absPath: string }) => !away.some((l) => f.absPath === l || f.absPath.startsWith(l + sep));
+      files = listed.files.filter(within).map((f) => {
+        if (!f.revert || within(f.revert)) return f;
+        const { revert: _outside, ...kept } = f;
+        return kept;
+      });
+      const orphans = listed.orphanReverts.filter(within);
+      notRun = listed.notRun.filter(within).map((f) => ({ file: f.file, name: f.name, reason: f.reason }));
       if (notRun.length > 0) notRunWarning(name, s.dir, notRun, pos(['sets', name], true), ds);
       if (listed.outsideVersions.length > 0) err('topology.outside_versions', `topology: set "${name}" reads version directories (versions: subdirs), so ${listed.outsideVersions.map((f) => `"${f}"`).join(', ')} beside them ${listed.outsideVersions.length === 1 ? 'is' : 'are'} in no version and not read`, pos(['sets', name, 'versions']), 'move each file into the version directory it belongs to, or read it with a set of its own', 'warning');
       if (files.length === 0) err('topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
       // A down file with no up file is never run: the plan lists it with the files it does not apply.
-      notRun = [...notRun, ...listed.orphanReverts.map((o) => ({ file: o.file, name: o.name, reason: 'a down file (a revert) with no up file beside it: never run forward' }))];
-      for (const o of listed.orphanReverts) {
+      notRun = [...notRun, ...orphans.map((o) => ({ file: o.file, name: o.name, reason: 'a down file (a revert) with no up file beside it: never run forward' }))];
+      for (const o of orphans) {
         ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is a down file (a revert) with no up file beside it: it is never run`, file: o.file, line: 1, hint: `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
       }
       const service = setOwner.has(name) ? services.get(setOwner.get(name)![0]!) : undefined;
       if (s.convention === 'sqlx' || service?.ledger === 'sqlx') {
         // sqlx's names decide which files count: one it ignores is no migration, here as there.
-        const ignored = checkSqlxNames(name, files, listed.orphanReverts, service?.ledger === 'sqlx', ds);
+        const ignored = checkSqlxNames(name, files, orphans, service?.ledger === 'sqlx', ds);
         if (ignored.size > 0) {
           notRun = [...notRun, ...files.filter((f) => ignored.has(f.file)).map((f) => ({ file: f.file, name: f.name, reason: 'sqlx does not count it as a migration (its name has no "_" between version and description): never run' }))];
           files = files.filter((f) => !ignored.has(f.file));

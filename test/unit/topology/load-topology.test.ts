@@ -122,6 +122,30 @@ describe('loadTopology diagnostics', () => {
     expect(ok.topology!.sets.get('app')!.files.map((f) => f.name)).toEqual(['1_a.sql']);
   });
 
+  it('a file or version directory in a set that is a symbolic link out of the root is an error unless the set allows it; a dangling link is a warning', async () => {
+    const outside = project({ 'x/1_evil.sql': 'DROP TABLE users;', 'v/1_v.sql': 'SELECT 1;' });
+    const topo = (extra = '') => base('  api:\n    stores: { postgres: main }\n    sets: [app]').replace('app: { dir: app }', `app: { dir: app${extra} }`);
+    const root = project({ 't.yaml': topo(), 'app/1_a.sql': 'CREATE TABLE a (id int);', 'inside/2_in.sql': 'CREATE TABLE b (id int);' });
+    symlinkSync(join(outside, 'x', '1_evil.sql'), join(root, 'app', '3_evil.sql'));
+    symlinkSync(join(root, 'inside', '2_in.sql'), join(root, 'app', '2_in.sql'));
+    symlinkSync(join(outside, 'nothing.sql'), join(root, 'app', '4_gone.sql'));
+    const { topology, diagnostics } = await loadTopology(join(root, 't.yaml'), { env: {} });
+    expect(topology).toBeUndefined();
+    const d = one(diagnostics, 'topology.outside_root');
+    expect(d).toMatchObject({ line: 6, message: `topology: set "app" reads "app/3_evil.sql" through a symbolic link to "${join(outside, 'x', '1_evil.sql')}", outside the topology's root "${root}"; it is not read` });
+    expect(d.hint).toContain('app: { dir: app, allowOutsideRoot: true }');
+    expect(one(diagnostics, 'topology.broken_link')).toMatchObject({ severity: 'warning', message: 'topology: set "app" holds "app/4_gone.sql", a symbolic link that leads nowhere; it is not read' });
+    // A link that stays inside the root is read like any file; allowOutsideRoot reads the other one too.
+    writeFileSync(join(root, 't.yaml'), topo(', allowOutsideRoot: true'));
+    const ok = await loadTopology(join(root, 't.yaml'), { env: {} });
+    expect(ok.diagnostics.filter((x) => x.severity === 'error')).toEqual([]);
+    expect(ok.topology!.sets.get('app')!.files.map((f) => f.name)).toEqual(['1_a.sql', '2_in.sql', '3_evil.sql']);
+    // versions: subdirs, with a version directory linked from elsewhere.
+    const versioned = project({ 't.yaml': topo(', versions: subdirs'), 'app/1/1_a.sql': 'SELECT 1;' });
+    symlinkSync(join(outside, 'v'), join(versioned, 'app', '2'));
+    expect(one((await loadTopology(join(versioned, 't.yaml'), { env: {} })).diagnostics, 'topology.outside_root').message).toContain('reads "app/2" through a symbolic link');
+  });
+
   it('extends: the child overrides one binding; positions stay in the file that wrote them', async () => {
     const dir = project({
       'a.yaml': base('  api:\n    stores: { postgres: main }\n    sets: [app]\n  web:\n    stores: { postgres: main }'),
