@@ -1,7 +1,8 @@
 /**
  * The few operations the ClickHouse engine needs, over either a real server
  * (HTTP, `http(s)://…`) or embedded chdb (`chdb:///absolute/path`). One
- * statement per request: a server's HTTP interface takes no more.
+ * statement per request on a server (its HTTP interface takes no more);
+ * embedded chdb takes several at once (see `multiStatement`).
  *
  * @example
  * const conn = await openClickHouse('chdb:///tmp/ch')
@@ -30,6 +31,12 @@ export interface ClickHouseConnection {
    * while this connection is open (see chdb-holder.ts); undefined for a server.
    */
   readonly embeddedPath?: string;
+  /**
+   * Takes several statements, separated by `;`, in one request and runs them
+   * in order, stopping at the first that fails (embedded chdb); a server's
+   * HTTP interface takes one statement per request.
+   */
+  readonly multiStatement?: boolean;
 }
 
 /** The path of a `chdb://` URL, or undefined for a server URL. */
@@ -56,7 +63,7 @@ export async function openClickHouse(url: string, options: { cluster?: string; w
     const clusters = [...new Set([...chdbClusters(url), ...(options.cluster ? [options.cluster] : [])])];
     const handle = await acquireChdb(path, clusters, options.wait);
     // chdb keeps one session: a setting given with a statement stays set after it, so it is reset at once.
-    return { ...over((work, database) => handle.run(work, database), () => handle.release(), true, clusters), embeddedPath: path };
+    return { ...over((work, database) => handle.run(work, database), () => handle.release(), true, clusters), embeddedPath: path, multiStatement: true };
   }
   const clients = new Map<string, ClickHouseClient>();
   const clientFor = (database?: string): ClickHouseClient => {

@@ -15,7 +15,7 @@
 import type { LedgerKey, LedgerRecord, LedgerState, LedgerWrite, LegacyLedgerRow } from '../engine.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chIdent, chString } from './clickhouse-sql.js';
-import { lastPerKey } from '../ledger-records.js';
+import { keyString, lastPerKey } from '../ledger-records.js';
 
 const NAME = 'topoplan_ledger';
 /** Where an upgrade builds the new ledger before swapping it in. */
@@ -58,50 +58,71 @@ const COLUMNS = 'file, fingerprint, ordinal, store, step_id, phase, status, orig
 const VERSION = 'toUInt64(toUnixTimestamp64Micro(now64(6)))';
 
 /** One row of `values(...)`: a time of -1 takes the server's now. */
-function valuesOf(w: LedgerWrite): string {
+function valuesOf(w: LedgerWrite, removed: 0 | 1): string {
   return `(${[w.file, w.fingerprint].map(chString).join(', ')}, ${w.ordinal}, ${[w.store, w.stepId, w.phase, w.status, w.origin].map(chString).join(', ')}, ` +
-    `${w.appliedAt ? Date.parse(w.appliedAt) : -1}, ${Math.max(0, Math.round(w.durationMs))}, ${chString(w.sql)}, ${w.source !== undefined ? chString(w.source) : 'NULL'})`;
+    `${w.appliedAt ? Date.parse(w.appliedAt) : -1}, ${Math.max(0, Math.round(w.durationMs))}, ${chString(w.sql)}, ${w.source !== undefined ? chString(w.source) : 'NULL'}, ${removed})`;
 }
 
-const VALUES = "'file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String, status String, origin String, at_ms Int64, duration_ms UInt32, sql String, source Nullable(String)'";
+const VALUES = "'file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String, status String, origin String, at_ms Int64, duration_ms UInt32, sql String, source Nullable(String), removed UInt8'";
+
+/** What one ledger write appends: removal rows, then records (a key both removed and written ends written). */
+export interface LedgerAppend {
+  readonly removals?: readonly LedgerKey[];
+  readonly writes?: readonly LedgerWrite[];
+}
+
+export interface AppendOptions {
+  /** The ledger table; default `topoplan_ledger`. */
+  readonly name?: string;
+  readonly clock?: LedgerClock;
+  /** Create the table first (if it does not exist), as ensureLedger does, in the same request where the connection takes several statements. */
+  readonly create?: LedgerCluster;
+}
 
 /**
- * Appends records (the newest row per key wins); one request. On a server
- * the rows come from one `values(...)` table, so that the server's clock
- * numbers them (a UNION ALL of one SELECT per row would cost the server a
- * plan per row: 30 rows, three times the CPU of one). Embedded chdb runs in
- * this process, on this clock: its rows are plain literals, which the
- * Values format reads without analysing an expression (a third of the CPU).
+ * Appends removal rows and records, in one request (two on a server when the
+ * table is to be created first): every row of one INSERT, so one new part.
+ * On a server the rows come from one `values(...)` table, so that the
+ * server's clock numbers them (a UNION ALL of one SELECT per row would cost
+ * the server a plan per row: 30 rows, three times the CPU of one). Embedded
+ * chdb runs in this process, on this clock: its rows are plain literals,
+ * which the Values format reads without analysing an expression (a third of the CPU).
  */
-export async function writeRecords(conn: ClickHouseConnection, database: string, writes: readonly LedgerWrite[], name = NAME, clock = clockOf(conn)): Promise<void> {
-  if (writes.length === 0) return;
-  const rows = lastPerKey(writes);
-  if (clock === 'process') {
+export async function appendRecords(conn: ClickHouseConnection, database: string, rows: LedgerAppend, options: AppendOptions = {}): Promise<void> {
+  const name = options.name ?? NAME;
+  const writes = lastPerKey(rows.writes ?? []);
+  const written = new Set(writes.map(keyString));
+  // One row per key: a removal followed by a write of the same key is the write.
+  const removals = lastPerKey(rows.removals ?? []).filter((k) => !written.has(keyString(k)));
+  if (writes.length === 0 && removals.length === 0) return;
+  const removal = (k: LedgerKey): LedgerWrite => ({ file: k.file, fingerprint: k.fingerprint, ordinal: 0, store: '', stepId: '', phase: '', status: 'applied', origin: 'apply', durationMs: 0, sql: '' });
+  let insert: string;
+  if ((options.clock ?? clockOf(conn)) === 'process') {
     const now = Date.now();
-    await conn.command(`INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}VALUES ${rows.map((w) => literalRow(w, w.appliedAt ? Date.parse(w.appliedAt) : now, 0)).join(', ')}`);
-    return;
+    const literals = [...removals.map((k) => literalRow(removal(k), now, 1)), ...writes.map((w) => literalRow(w, w.appliedAt ? Date.parse(w.appliedAt) : now, 0))];
+    insert = `INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}VALUES ${literals.join(', ')}`;
+  } else {
+    const values = [...removals.map((k) => valuesOf(removal(k), 1)), ...writes.map((w) => valuesOf(w, 0))];
+    insert =
+      `INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, ` +
+      `if(at_ms < 0, now64(3, 'UTC'), fromUnixTimestamp64Milli(at_ms, 'UTC')), duration_ms, sql, source, removed, ${VERSION} ` +
+      `FROM values(${VALUES}, ${values.join(', ')})`;
   }
-  await conn.command(
-    `INSERT INTO ${table(database, name)} (${COLUMNS}) ${INSERT_SETTINGS}SELECT file, fingerprint, ordinal, store, step_id, phase, status, origin, ` +
-      `if(at_ms < 0, now64(3, 'UTC'), fromUnixTimestamp64Milli(at_ms, 'UTC')), duration_ms, sql, source, 0, ${VERSION} ` +
-      `FROM values(${VALUES}, ${rows.map(valuesOf).join(', ')})`,
-  );
+  if (!options.create) return void (await conn.command(insert));
+  const create = createSql(database, name, options.create);
+  if (conn.multiStatement) return void (await conn.command(`${create};\n${insert}`));
+  await conn.command(create);
+  await conn.command(insert);
 }
 
-/** Appends a removal row per key. */
-export async function removeRecords(conn: ClickHouseConnection, database: string, keys: readonly LedgerKey[], clock = clockOf(conn)): Promise<void> {
-  if (keys.length === 0) return;
-  if (clock === 'process') {
-    const now = Date.now();
-    const removal = (k: LedgerKey): LedgerWrite => ({ ...k, ordinal: 0, store: '', stepId: '', phase: '', status: 'applied', origin: 'apply', durationMs: 0, sql: '' });
-    await conn.command(`INSERT INTO ${table(database)} (${COLUMNS}) ${INSERT_SETTINGS}VALUES ${keys.map((k) => literalRow(removal(k), now, 1)).join(', ')}`);
-    return;
-  }
-  const rows = keys.map((k) => `(${chString(k.file)}, ${chString(k.fingerprint)})`);
-  await conn.command(
-    `INSERT INTO ${table(database)} (${COLUMNS}) ${INSERT_SETTINGS}SELECT file, fingerprint, 0, '', '', '', 'applied', 'apply', now64(3, 'UTC'), 0, '', NULL, 1, ${VERSION} ` +
-      `FROM values('file String, fingerprint String', ${rows.join(', ')})`,
-  );
+/** Appends records (the newest row per key wins); one request. */
+export function writeRecords(conn: ClickHouseConnection, database: string, writes: readonly LedgerWrite[], name = NAME, clock = clockOf(conn)): Promise<void> {
+  return appendRecords(conn, database, { writes }, { name, clock });
+}
+
+/** Appends a removal row per key; one request. */
+export function removeRecords(conn: ClickHouseConnection, database: string, keys: readonly LedgerKey[], clock = clockOf(conn)): Promise<void> {
+  return appendRecords(conn, database, { removals: keys }, { clock });
 }
 
 /** Whose clock numbers ledger rows: the server's, or (embedded chdb, which runs in this process) this process's. */

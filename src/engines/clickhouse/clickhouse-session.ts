@@ -22,8 +22,8 @@ import type { Step } from '../../plan/model.js';
 import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
-import { ledgerWrites } from '../ledger-records.js';
-import { ensureLedger, readLedgerState, removeRecords, upgradeLedgerTable, writeRecords } from './clickhouse-ledger.js';
+import { keyString, ledgerWrites } from '../ledger-records.js';
+import { appendRecords, readLedgerState, upgradeLedgerTable } from './clickhouse-ledger.js';
 import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-lock.js';
 import { acquireEmbeddedLock, breakEmbeddedLock } from './embedded-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
@@ -64,18 +64,18 @@ export class ClickHouseSession implements EngineSession {
     };
   }
 
-  private async ensureLedger(): Promise<void> {
-    if (this.ledgerReady) return;
-    await ensureLedger(this.conn, this.options.database, this.options);
+  /**
+   * Writes the pending rows, then these removals and rows, in one request;
+   * a ledger table not known to exist is created first (if it does not),
+   * in the same request where the connection takes several statements.
+   * A pending row of a key removed here is not written: the removal would replace it.
+   */
+  private async write(rows: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
+    const removed = new Set(removals.map(keyString));
+    const writes = [...(removed.size > 0 ? this.pending.filter((p) => !removed.has(keyString(p))) : this.pending), ...rows];
+    if (writes.length === 0 && removals.length === 0) return;
+    await appendRecords(this.conn, this.options.database, { removals, writes }, this.ledgerReady ? {} : { create: this.options });
     this.ledgerReady = true;
-  }
-
-  /** Writes these rows after the pending ones, in one request. */
-  private async write(rows: readonly LedgerWrite[]): Promise<void> {
-    const all = [...this.pending, ...rows];
-    if (all.length === 0) return;
-    await this.ensureLedger();
-    await writeRecords(this.conn, this.options.database, all);
     this.pending = [];
   }
 
@@ -134,8 +134,7 @@ export class ClickHouseSession implements EngineSession {
       }
     }
     const durationMs = performance.now() - started;
-    // The ledger lives in the database the step made.
-    if (creates) await this.ensureLedger();
+    // The ledger lives in the database the step made: the next write creates it.
     // The time it was applied, not the time its row is written.
     const at = new Date().toISOString();
     const applied: LedgerRecord[] = ledgerWrites(step, 'applied', durationMs).map((w) => ({ ...w, appliedAt: w.appliedAt ?? at }));
@@ -148,12 +147,8 @@ export class ClickHouseSession implements EngineSession {
   }
 
   async record(writes: readonly LedgerWrite[], removals: readonly LedgerKey[] = []): Promise<void> {
-    if (writes.length === 0 && removals.length === 0) return;
-    await this.flush();
-    await this.ensureLedger();
-    // Removals first: a key both removed and written ends written.
-    await removeRecords(this.conn, this.options.database, removals);
-    await writeRecords(this.conn, this.options.database, writes);
+    // With the pending rows: one request. A key both removed and written ends written.
+    await this.write(writes, removals);
   }
 
   async backupTables(tables: readonly string[], dir: string): Promise<BackupFile[]> {

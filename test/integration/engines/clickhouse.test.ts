@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { clickhouseEngine } from '../../../src/engines/clickhouse/clickhouse-engine.js';
+import { ClickHouseSession } from '../../../src/engines/clickhouse/clickhouse-session.js';
 import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
 import { acquireTableLock, breakTableLock, tableLockHolder } from '../../../src/engines/clickhouse/clickhouse-lock.js';
 import { chString } from '../../../src/engines/clickhouse/clickhouse-sql.js';
@@ -148,6 +149,33 @@ describe('clickhouse engine', () => {
     await session.record([{ ...before[0]!, status: 'applied', origin: 'rerecord' }], [{ file: before[1]!.file, fingerprint: before[1]!.fingerprint }]);
     const after = (await records()).filter((e) => e.stepId === 'ch:003');
     expect(after).toEqual([{ ...before[0]!, status: 'applied', origin: 'rerecord' }]);
+  });
+
+  it('writes waiting rows, removals and records in one request: a removed waiting row is not written, a removed and written key ends written', async () => {
+    const conn = await openClickHouse(server.url);
+    const sent: string[] = [];
+    const listing: ClickHouseConnection = { ...conn, command: (sql, database, settings) => (sent.push(sql), conn.command(sql, database, settings)), close: () => conn.close() };
+    const own = new ClickHouseSession(listing, { store: 'analytics', database: DB, url: server.url });
+    try {
+      const f = step('guarded-f', ['CREATE TABLE IF NOT EXISTS guarded_f (id UInt8) ENGINE = MergeTree ORDER BY id']);
+      const g = step('guarded-g', ['CREATE TABLE IF NOT EXISTS guarded_g (id UInt8) ENGINE = MergeTree ORDER BY id']);
+      await own.readLedger();
+      await own.applyStep(f, { workDir });
+      await own.applyStep(g, { workDir });
+      const waiting = (await own.readLedger()).records;
+      const [rf, rg] = [waiting.find((r) => r.stepId === f.id)!, waiting.find((r) => r.stepId === g.id)!];
+      sent.length = 0;
+      await own.record([{ ...rg, origin: 'rerecord' }], [rf, rg]);
+      expect(sent.length).toBe(1);
+      expect(sent[0]).toMatch(/^INSERT INTO `analytics`\.`topoplan_ledger`/);
+      const after = await records();
+      expect(after.some((r) => r.stepId === f.id)).toBe(false);
+      expect(after.filter((r) => r.stepId === g.id).map((r) => r.origin)).toEqual(['rerecord']);
+      // The waiting row of f was never written: only its removal is.
+      expect(await conn.rows(`SELECT removed FROM ${DB}.topoplan_ledger WHERE step_id = ${chString(f.id)} OR (file = ${chString(rf.file)} AND fingerprint = ${chString(rf.fingerprint)})`)).toEqual([{ removed: 1 }]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('writes many records in one request and reads back every character of their text', async () => {
