@@ -89,6 +89,8 @@ export interface LedgerState {
   readonly records: readonly LedgerRecord[];
   /** Present when the ledger is still in the per-step format: `upgradeLedger()` rewrites it. */
   readonly legacy?: readonly LegacyLedgerRow[];
+  /** The store's database did not exist when the ledger was read (engines that can tell say so): it held nothing. */
+  readonly noDatabase?: true;
 }
 
 /** A row of a service's `_sqlx_migrations`, as sqlx reads it. */

@@ -45,7 +45,8 @@ export class RunLog {
       store,
       startedAt: new Date().toISOString(),
       status: 'started',
-      before: objectFingerprints(await session.inspect()),
+      // A database that did not exist when its ledger was read (under the store's lock) held nothing: no need to look.
+      before: ledger.noDatabase ? {} : objectFingerprints(await session.inspect()),
       steps: toRun.map((s) => runStep(s, ledgerKeys(s))),
     };
     writes.push(runWrite(run));

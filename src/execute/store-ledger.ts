@@ -35,8 +35,11 @@ export class StoreLedger {
   /** The runs recorded in the store, oldest first (see run-record.ts). */
   readonly runs: readonly RunRecord[];
 
-  /** `upgraded`: how many per-step rows were rewritten as records when it was read. */
-  constructor(all: readonly LedgerRecord[], steps: readonly Step[], readonly upgraded = 0) {
+  /**
+   * `upgraded`: how many per-step rows were rewritten as records when it was read;
+   * `noDatabase`: the store's database did not exist then (see LedgerState).
+   */
+  constructor(all: readonly LedgerRecord[], steps: readonly Step[], readonly upgraded = 0, readonly noDatabase = false) {
     const records = all.filter((r) => !isRunRecord(r));
     this.records = records;
     this.runs = runsOf(all);
@@ -90,7 +93,7 @@ export interface LoadLedgerOptions {
 /** Reads a store's ledger; a per-step one is turned into records with the plan's fingerprints, and rewritten in place when `upgrade`. */
 export async function loadStoreLedger(session: EngineSession, steps: readonly Step[], options: LoadLedgerOptions): Promise<StoreLedger> {
   const state = await session.readLedger();
-  if (!state.legacy || state.legacy.length === 0) return new StoreLedger(state.records, steps);
+  if (!state.legacy || state.legacy.length === 0) return new StoreLedger(state.records, steps, 0, state.noDatabase === true);
   await loadParsers();
   const writes = recordsFromLegacy(state.legacy, steps, options.store, options.engine);
   if (!options.upgrade) {

@@ -188,7 +188,8 @@ export async function readLedgerState(conn: ClickHouseConnection, database: stri
     );
   } catch (e) {
     const type = (e as { type?: unknown }).type;
-    if (type === 'UNKNOWN_DATABASE' || type === 'UNKNOWN_TABLE') return { records: [], found: false };
+    if (type === 'UNKNOWN_DATABASE') return { records: [], found: false, noDatabase: true };
+    if (type === 'UNKNOWN_TABLE') return { records: [], found: false };
     if (type !== 'UNKNOWN_IDENTIFIER' || (await format(conn, database)) !== 'legacy') throw e;
     return { records: [], legacy: await readLegacy(conn, database), found: false };
   }
