@@ -28,7 +28,7 @@ interface TableRow { name: string; engine: string; engine_full: string; sorting_
 interface ColumnRow { table: string; name: string; type: string; default_kind: string; default_expression: string }
 
 export async function inspectClickHouse(conn: ClickHouseConnection, database: string, scope: InspectScope = 'full'): Promise<SchemaSnapshot> {
-  if (scope !== 'full') return inspectNames(conn, database, scope === 'names');
+  if (scope !== 'full') return inspectNames(conn, database, scope);
   const db = chString(database);
   const exists = await conn.rows<{ n: string | number }>(`SELECT count() AS n FROM system.databases WHERE name = ${db}`);
   if (Number(exists[0]?.n ?? 0) === 0) return emptySnapshot();
@@ -83,18 +83,19 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
 }
 
 /**
- * The names of tables, views (with a materialized view's target) and, with
- * `indexes`, data-skipping indexes, in one query: what name expectations
+ * The names of tables and views and, for `names`, a materialized view's
+ * target and data-skipping indexes, in one query: what name expectations
  * check. No columns, keys or definitions, and no functions (system.functions
  * lists every function of the server, the slowest query of a full
  * inspection); a database that does not exist has no rows, so it is not
  * asked about first.
  */
-async function inspectNames(conn: ClickHouseConnection, database: string, indexes: boolean): Promise<SchemaSnapshot> {
+async function inspectNames(conn: ClickHouseConnection, database: string, scope: 'names' | 'tables'): Promise<SchemaSnapshot> {
   const db = chString(database);
+  const indexes = scope === 'names';
   // Output names differ from the columns read: an alias would shadow the column it is named after.
   const rows = await conn.rows<{ object: string; engine: string; def: string; index: string }>(
-    `SELECT name AS object, engine, if(engine = 'MaterializedView', create_table_query, '') AS def, '' AS index FROM system.tables
+    `SELECT name AS object, engine, ${indexes ? "if(engine = 'MaterializedView', create_table_query, '')" : "''"} AS def, '' AS index FROM system.tables
       WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade')` +
       (indexes ? ` UNION ALL SELECT table AS object, '' AS engine, '' AS def, name AS index FROM system.data_skipping_indices WHERE database = ${db}` : ''),
   );
