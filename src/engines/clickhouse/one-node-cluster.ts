@@ -20,6 +20,8 @@ export interface OneNodeStatement {
 }
 
 export function onOneNode(sql: string, clusters: readonly string[]): OneNodeStatement {
+  // Every rewrite starts at the word CLUSTER or a Replicated engine: a statement without either (most, and every ledger write) is not tokenized.
+  if (!/cluster|replicated/i.test(sql)) return { sql, notes: [] };
   const tokens = tokenizeClickHouse(sql);
   const edits: { start: number; end: number; text: string }[] = [];
   const notes: string[] = [];

@@ -19,5 +19,10 @@ describe('a cluster statement on one embedded node', () => {
   it('leaves strings and other statements alone', () => {
     const sql = "INSERT INTO t VALUES ('ON CLUSTER obs', 'ENGINE = ReplicatedMergeTree')";
     expect(onOneNode(sql, ['obs'])).toEqual({ sql, notes: [] });
+    expect(onOneNode('CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a', ['obs'])).toEqual({ sql: 'CREATE TABLE t (a UInt8) ENGINE = MergeTree ORDER BY a', notes: [] });
+  });
+
+  it('finds ON CLUSTER whatever the case and whatever lies between ON and CLUSTER', () => {
+    expect(onOneNode('drop table d.t on /* all nodes */ cluster obs', ['obs']).sql).toBe('drop table d.t');
   });
 });
