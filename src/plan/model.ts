@@ -241,6 +241,8 @@ export type ConflictKind =
   | 'cross_store_reference'
   | 'missing_extension'
   | 'drop_after_create'
+  /** A use, in its set's order, after the statement that renamed its object or dropped or renamed its database. */
+  | 'used_after_drop'
   | 'unowned_object'
   /** A drop of a shared object (function, type, extension) that other sets' statements still use in its store. */
   | 'shared_drop'

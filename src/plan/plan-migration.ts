@@ -23,6 +23,7 @@ import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
+import { checkLateUses } from './resolve/late-uses.js';
 import { markDestructions } from './resolve/destructions.js';
 import { planRenames } from './resolve/renames.js';
 import { indexTableMap, routeUnits } from './route/route.js';
@@ -159,6 +160,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   chain.checkWrites(effects, lifecycle, log);
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
+  checkLateUses(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);

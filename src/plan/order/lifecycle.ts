@@ -23,6 +23,8 @@ export interface Version {
   /** False when the object keeps no rows of its own (a ClickHouse Distributed table, view, dictionary); see Effect.holdsData. */
   readonly holdsData?: boolean;
   dropNode?: Node;
+  /** What ended it at `dropNode`, when not a drop of the object itself: a rename of it, or a drop or rename of its database (the new name, for a rename). */
+  ended?: { readonly by: 'rename' | 'database drop' | 'database rename'; readonly to?: string };
   /** Nodes that use this version; undefined while there are none (most versions). */
   users?: Set<Node>;
 }
@@ -34,6 +36,17 @@ export interface Unresolved {
   readonly key: StoreKey;
   /** Versions of the same object in other stores. */
   readonly elsewhere: Version[];
+}
+
+/**
+ * A use, in its set's order, after the statement that took the name away
+ * (a rename of the object, a drop or rename of its database): it cannot run
+ * where its file puts it, nor be moved before that statement.
+ */
+export interface LateUse {
+  readonly node: Unit;
+  readonly effect: Effect;
+  readonly version: Version;
 }
 
 export interface NodeEffects {
@@ -61,6 +74,8 @@ export class Lifecycle {
   private readonly all: Version[] = [];
   readonly deps: Dep[] = [];
   readonly unresolved: Unresolved[] = [];
+  /** Uses after the statement that took their object's name away (see LateUse). */
+  readonly lateUses: LateUse[] = [];
   /** Drops that saw no version of their object when they were read (its creator, if any, comes later). */
   readonly unmatchedDrops: { node: NodeEffects; key: StoreKey; object: ObjectRef }[] = [];
   /** (node, version) pairs of foreign keys, for cascade analysis. */
@@ -83,6 +98,7 @@ export class Lifecycle {
       for (const e of n.effects) {
         if (e.object.kind === 'database') {
           if (e.action === 'rename' && e.renameTo) this.moveDatabase(n, e.object.name, e.renameTo);
+          else if (e.action === 'drop' && n.engine === 'clickhouse') this.dropDatabase(n, e.object.name);
           continue;
         }
         let renamed: Version | undefined;
@@ -90,6 +106,7 @@ export class Lifecycle {
           const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
+            if (e.action === 'rename' && e.renameTo) v.ended = { by: 'rename', to: e.renameTo };
             renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
           } else if (!v && e.action === 'drop' && !isSynth(n.node)) {
@@ -112,8 +129,22 @@ export class Lifecycle {
   private moveDatabase(n: NodeEffects, from: string, to: string): void {
     for (const v of this.all.filter((x) => x.store === n.store && !x.dropNode && x.ref.schema === from && x.node !== n.node)) {
       v.dropNode = n.node;
+      v.ended = { by: 'database rename', to };
       this.dep(v.node, n.node, `renames database ${from}, which holds ${label(v.ref)} created here`);
       this.addVersion(n, { ...v.ref, schema: to }, v.holdsData);
+    }
+  }
+
+  /**
+   * A dropped ClickHouse database takes every object in it: each live
+   * version in it ends at the drop, so what uses it elsewhere runs before
+   * the drop, and nothing after the drop sees it.
+   */
+  private dropDatabase(n: NodeEffects, name: string): void {
+    for (const v of this.all.filter((x) => x.store === n.store && !x.dropNode && x.ref.schema === name && x.node !== n.node)) {
+      v.dropNode = n.node;
+      v.ended = { by: 'database drop' };
+      this.dep(v.node, n.node, `drops database ${name}, which holds ${label(v.ref)} created here`);
     }
   }
 
@@ -166,6 +197,11 @@ export class Lifecycle {
           continue;
         }
         if (v.node === n.node) continue;
+        // Its own set put it after the statement that took the name away: no order can honour both.
+        if (v.ended && v.dropNode && !isSynth(n.node) && !isSynth(v.dropNode) && nodeSet(v.dropNode) === n.set && nodeSeq(v.dropNode) < n.seq) {
+          this.lateUses.push({ node: n.node, effect: e, version: v });
+          continue;
+        }
         (v.users ??= new Set()).add(n.node);
         // The reason is worded only if the dependency joins two steps (see depReason).
         this.dep(v.node, n.node, e);

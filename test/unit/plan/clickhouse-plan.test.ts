@@ -108,7 +108,39 @@ describe('ClickHouse in the planner', () => {
       'obs/001_scratch.sql': 'CREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME DATABASE obs_tmp TO obs_scratch;\n',
       'obs/002_late.sql': 'INSERT INTO obs_tmp.hits VALUES (1);\n',
     });
-    expect(errors(p).map((d) => d.message)).toEqual(['plan: steps depend on each other in a cycle: ch:obs/001_scratch.sql#2, ch:obs/002_late.sql#1']);
+    expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint])).toEqual([[
+      'plan.used_after_drop',
+      'obs/002_late.sql:1',
+      'plan: "obs/002_late.sql:1" uses table "obs_tmp.hits" after "obs/001_scratch.sql:2" renamed database "obs_tmp" to "obs_scratch"',
+      'name it "obs_scratch.hits", or move the statement before "obs/001_scratch.sql:2"',
+    ]]);
+    // Named as the rename left it, the same use plans.
+    const fixed = await plan({ 'obs/001_scratch.sql': 'CREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME DATABASE obs_tmp TO obs_scratch;\n', 'obs/002_late.sql': 'INSERT INTO obs_scratch.hits VALUES (1);\n' });
+    expect(errors(fixed)).toEqual([]);
+  });
+
+  it('refuses a later use of a table its own set renamed away, naming the new name', async () => {
+    const p = await plan({ 'obs/001_hits.sql': 'CREATE TABLE hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME TABLE hits TO hits_v2;\n', 'obs/002_late.sql': 'INSERT INTO hits VALUES (1);\n' });
+    expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message])).toEqual([
+      ['plan.used_after_drop', 'obs/002_late.sql:1', 'plan: "obs/002_late.sql:1" uses table "obs.hits" after "obs/001_hits.sql:2" renamed it to "obs.hits_v2"'],
+    ]);
+  });
+
+  it('a dropped database takes its objects: a later use of one is an error naming the drop, and they are gone from the plan', async () => {
+    const p = await plan({
+      'obs/001_scratch.sql': 'CREATE DATABASE IF NOT EXISTS obs_tmp;\nCREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nCREATE VIEW hit_ids AS SELECT id FROM obs_tmp.hits;\n',
+      'obs/002_drop.sql': 'DROP VIEW hit_ids;\nDROP DATABASE obs_tmp;\n',
+      'obs/003_late.sql': 'CREATE VIEW late_ids AS SELECT id FROM obs_tmp.hits;\n',
+    });
+    expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint])).toEqual([[
+      'plan.used_after_drop',
+      'obs/003_late.sql:1',
+      'plan: "obs/003_late.sql:1" uses table "obs_tmp.hits" after "obs/002_drop.sql:2" dropped database "obs_tmp" and everything in it',
+      'create "obs_tmp.hits" again after the drop, or move the statement before "obs/002_drop.sql:2"',
+    ]]);
+    const drop = step(p, '002_drop.sql', 2);
+    expect(drop.dependsOn).toContain(step(p, '001_scratch.sql', 2).id);
+    expect(p.objects.map((o) => o.name)).not.toContain('obs_tmp.hits');
   });
 
   it('keeps a SET in the step of the statement it governs', async () => {
