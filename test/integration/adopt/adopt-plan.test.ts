@@ -21,6 +21,7 @@ import type { Plan } from '../../../src/plan/model.js';
 import type { Topology } from '../../../src/topology/model.js';
 import { startTestPostgres, tempDir } from '../../helpers/engines.js';
 import { novaCopy, type NovaCopy } from '../../helpers/nova.js';
+import { cli as runCli } from '../../helpers/cli.js';
 import { makeProject } from '../../helpers/project.js';
 import { describeSqlxProblems, sqlxConformance, sqlxSetup } from '../../helpers/sqlx-conformance.js';
 
@@ -213,5 +214,36 @@ describe('other tools\' ledgers', () => {
     expect(store.steps[2]!.evidence).toBe(evidence);
     const applied = await applyPlan(plan, { connections: { prices: server.url }, workDir: await tempDir('adopt-tools'), verify: false });
     expect(applied.steps.map((s) => s.status)).toEqual(['already-applied', 'already-applied', 'already-applied', 'applied']);
+  });
+});
+
+describe('which side wins a conflict, from the command line', () => {
+  it('exits 1 until told; --prefer plan leaves the step pending, --prefer live=OBJECT adopts it; apply then runs only what is pending', async () => {
+    const files = {
+      'db/20240101000000_create_prices.sql': 'CREATE TABLE prices (sku text PRIMARY KEY, cents bigint NOT NULL);\n',
+      'db/20240102000000_create_discounts.sql': 'CREATE TABLE discounts (sku text NOT NULL REFERENCES prices (sku), percent int NOT NULL);\n',
+    };
+    const { topologyFile } = makeProject(files, { stores: { prices: { engine: 'postgres', database: 'prices_sides', url: server.url } }, sets: { db: { dir: 'db' } }, services: { pricing: { stores: { postgres: 'prices' }, sets: ['db'], owns: ['prices', 'discounts'] } } });
+    await withDatabase('postgres', (c) => c.query('CREATE DATABASE prices_sides'));
+    await withDatabase('prices_sides', (c) => c.query('CREATE TABLE prices (sku varchar(20) PRIMARY KEY, cents int NOT NULL)'));
+    const adopt = async (...args: string[]) => {
+      const r = await runCli(['adopt', topologyFile, '--format', 'json', ...args]);
+      const doc = JSON.parse(r.out) as { ok: boolean; stores: { steps: { file?: string; status: string; evidence: string }[]; written: number }[] };
+      return { code: r.code, steps: doc.stores[0]!.steps.filter((a) => a.file).map((a) => [a.file, a.status]), written: doc.stores[0]!.written, evidence: doc.stores[0]!.steps.find((a) => a.file?.includes('prices'))!.evidence };
+    };
+    const refused = await adopt();
+    expect([refused.code, refused.written]).toEqual([1, 0]);
+    expect(refused.steps).toEqual([['db/20240101000000_create_prices.sql', 'conflicting'], ['db/20240102000000_create_discounts.sql', 'pending']]);
+    const plan = await adopt('--prefer', 'plan', '--dry-run');
+    expect([plan.code, plan.written]).toEqual([0, 0]);
+    expect(plan.steps).toEqual([['db/20240101000000_create_prices.sql', 'pending'], ['db/20240102000000_create_discounts.sql', 'pending']]);
+    expect(plan.evidence).toContain('(prefer plan)');
+    const live = await adopt('--prefer', 'live=prices');
+    expect(live.code).toBe(0);
+    expect(live.written).toBeGreaterThan(0);
+    expect(live.steps).toEqual([['db/20240101000000_create_prices.sql', 'adopted'], ['db/20240102000000_create_discounts.sql', 'pending']]);
+    const applied = await applyPlan(await planMigration(topologyFile, { env: {} }), { connections: { prices: server.url }, workDir: await tempDir('adopt-sides'), verify: false });
+    expect(applied.steps.map((s) => [s.id, s.status])).toEqual([['prices:database', 'already-applied'], ['prices:db/20240101000000_create_prices.sql#1', 'already-applied'], ['prices:db/20240102000000_create_discounts.sql#1', 'applied']]);
+    expect(await withDatabase('prices_sides', (c) => c.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'prices' AND column_name = 'cents'"))).toMatchObject({ rows: [{ data_type: 'integer' }] });
   });
 });
