@@ -97,6 +97,23 @@ describe('sqlx rows after an applied file is edited', () => {
     expect(again.steps.every((s) => s.status === 'already-applied' && !s.reason)).toBe(true);
   });
 
+  it('a statement edited in earnest: --rerecord takes its new text and the new checksum together', async () => {
+    const database = 'books_edited';
+    const { dir, topologyFile } = project(database);
+    expect((await run(topologyFile)).ok).toBe(true);
+    const rel = 'ledger/migrations/001_create_entries.sql';
+    writeFileSync(join(dir, rel), files[rel].replace('amount_cents bigint NOT NULL', 'amount_cents integer NOT NULL'));
+    const failed = (await run(topologyFile)).steps.filter((s) => s.status === 'failed');
+    expect(failed.map((s) => [s.reason, s.error!.file])).toEqual([['changed', rel]]);
+    expect(failed[0]!.error!.message).toContain('+   amount_cents integer NOT NULL');
+    expect(await verdict(topologyFile, database)).toBe('VersionMismatch(1)');
+    const accepted = await run(topologyFile, true);
+    expect(accepted.ok).toBe(true);
+    expect(accepted.steps.map((s) => s.reason).filter(Boolean)).toEqual(['re-recorded 1 changed statement with its new text; re-recorded the sqlx checksum of version 1 of public._sqlx_migrations_ledger (SHA-384 of the file as it is now)']);
+    expect(await verdict(topologyFile, database)).toBe('accepted');
+    expect(await sqlxStatus(topologyFile, database)).toEqual([]);
+  });
+
   it('a row of the applied bytes marked failed (dirty) is named by status and apply, and --rerecord marks it successful', async () => {
     const { topologyFile } = project('books_dirty');
     expect((await run(topologyFile)).ok).toBe(true);
