@@ -3,6 +3,8 @@
  * every store. Standard output gets each step that ran and the summary (or one JSON envelope); notes on
  * engines and the live progress go to standard error. A run with nothing to do prints one line.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import pc from 'picocolors';
@@ -62,6 +64,7 @@ export function applyCommand(program: Command, ctx: CliContext): void {
           workDir: connections.workDir,
           ...(opts.contract ? { contract: true } : {}),
           ...(opts.rerecord ? { rerecord: true } : {}),
+          readSource: (f) => readFileSync(join(topology.root, f)),
           concurrency: opts.concurrency,
           lockTimeoutMs: opts.lockTimeout,
           signal: ctx.signal,

@@ -4,6 +4,8 @@
  * changed or unfinished steps, an sqlx row of other bytes or marked failed, or drift; with
  * --detailed-exitcode, 2 when steps are pending or an sqlx row is missing (a store not reachable counts its steps as pending).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CliContext } from './cli-context.js';
 import type { Command } from 'commander';
 import pc from 'picocolors';
@@ -34,7 +36,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
       const conns = await resolveConnections(topology, { dir: dataDirFor(ctx, topology, opts.dataDir), create: false, ...embeddedServerOptions(ctx, opts) });
       const sessions = await openSessions(plan.stores, conns.connections);
       try {
-        const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir });
+        const status = await storeStatus(plan, sessions, { schemaDir: topology.schemaDir, readSource: (f) => readFileSync(join(topology.root, f)) });
         const failed = status.some((s) => s.changed.length || s.unfinished.length || s.sqlx.some((x) => x.problem !== 'missing') || hasDrift(s.drift));
         // A missing sqlx row is work the next apply does, like a pending step.
         const pending = status.some((s) => s.pending.length > 0 || s.sqlx.some((x) => x.problem === 'missing'));
@@ -59,7 +61,7 @@ export function statusCommand(program: Command, ctx: CliContext): void {
               say(c.dim(`             what to do: ${o.hint}`));
             }
             for (const x of s.sqlx) {
-              say(`  ${x.problem === 'missing' ? c.yellow('sqlx row  ') : c.red('sqlx row  ')} ${x.message}`);
+              say(`  ${x.problem === 'missing' ? c.yellow('sqlx row  ') : c.red('sqlx row  ')} ${x.message.replace(/\n/g, '\n           ')}`);
               say(c.dim(`             what to do: ${x.hint}`));
             }
             for (const l of driftLines(s.drift!, s.unknown, c)) say(l);

@@ -65,6 +65,13 @@ export interface ApplyOptions {
   readonly signal?: AbortSignal;
   /** Engine per kind; default the built-in engines. */
   readonly engines?: (name: EngineName) => Engine;
+  /**
+   * The bytes of a migration file (path relative to the topology root), e.g.
+   * `(f) => readFileSync(join(topology.root, f))`. With it, an sqlx checksum
+   * that no longer matches while every statement reads the same is explained
+   * (line endings, a byte-order mark, trailing blanks).
+   */
+  readonly readSource?: (file: string) => Buffer;
   /** Dependencies that order two steps without stopping the later one when the earlier fails (see walk); default none. */
   readonly softDependency?: (step: Step, dependency: string) => boolean;
 }

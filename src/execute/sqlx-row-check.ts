@@ -16,6 +16,7 @@
 import type { EngineSession, SqlxRow } from '../engines/engine.js';
 import type { Step } from '../plan/model.js';
 import { changeSummary } from './change-summary.js';
+import { explainChecksum } from './explain-checksum.js';
 import type { StepError } from './step-result.js';
 import type { StatementState } from './store-ledger.js';
 
@@ -32,7 +33,13 @@ export function sqlxTableName(step: Step): string {
 /** Each step of the file in the store, with what the ledger says of its statements (the last one completes the file). */
 export type FileSteps = readonly { readonly step: Step; readonly states: readonly StatementState[] }[];
 
-export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyMap<string, SqlxRow>, session: EngineSession, options: { readonly rerecord?: boolean }): Promise<SqlxSettled | undefined> {
+export interface SqlxRowOptions {
+  readonly rerecord?: boolean;
+  /** The file's bytes now (see ApplyOptions.readSource), to say what an invisible change was. */
+  readonly readSource?: (file: string) => Buffer;
+}
+
+export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyMap<string, SqlxRow>, session: EngineSession, options: SqlxRowOptions): Promise<SqlxSettled | undefined> {
   const sqlx = step.sqlx;
   if (!sqlx?.completesFile || !session.writeSqlxRows) return undefined;
   const row = rows.get(sqlx.version);
@@ -63,7 +70,7 @@ export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyM
   }
   return {
     error: {
-      message: `apply: "${src.file}" changed since it was applied to store "${step.store}": the SHA-384 of its bytes is not the checksum in ${where}, so the service's sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))${row.success ? '' : ' and the row is marked failed (dirty)'}:\n${fileChange(file)}\nrevert the file, or accept it as it is with --rerecord (updates the checksum; the database is not changed)`,
+      message: `apply: "${src.file}" changed since it was applied to store "${step.store}": the SHA-384 of its bytes is not the checksum in ${where}, so the service's sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))${row.success ? '' : ' and the row is marked failed (dirty)'}:\n${fileChange(file, row.checksum, options.readSource)}\nrevert the file, or accept it as it is with --rerecord (updates the checksum; the database is not changed)`,
       file: src.file,
       line: src.line,
     },
@@ -71,7 +78,7 @@ export async function settleSqlxRow(step: Step, file: FileSteps, rows: ReadonlyM
 }
 
 /** What changed in the step's statements since they were recorded, shown so that invisible changes can be seen. */
-function fileChange(file: FileSteps): string {
+function fileChange(file: FileSteps, recorded: string, readSource: SqlxRowOptions['readSource']): string {
   const parts: string[] = [];
   for (const { step, states } of file) {
     const src = step.source!;
@@ -83,5 +90,21 @@ function fileChange(file: FileSteps): string {
     });
   }
   if (parts.length > 0) return parts.join('\n');
+  const explained = sourceChange(file[0]!.step.source!.file, recorded, readSource);
+  if (explained) {
+    const [head, ...lines] = explained.split('\n');
+    return [`  (every statement reads as it did: ${head})`, ...lines].join('\n');
+  }
   return '  (every statement reads as it did: the change is outside them, in comments, blank lines, line endings or a byte-order mark between or around them)';
+}
+
+/** The invisible change to the file's bytes that explains the recorded checksum, if the file can be read and one does. */
+export function sourceChange(file: string, recorded: string, readSource: SqlxRowOptions['readSource']): string | undefined {
+  if (!readSource) return undefined;
+  try {
+    return explainChecksum(readSource(file), recorded);
+  } catch {
+    // A file that cannot be read now (moved, no permission) leaves the general message.
+    return undefined;
+  }
 }

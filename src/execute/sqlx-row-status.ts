@@ -13,7 +13,7 @@
  */
 import type { EngineSession, SqlxRow } from '../engines/engine.js';
 import type { Step } from '../plan/model.js';
-import { sqlxTableName } from './sqlx-row-check.js';
+import { sourceChange, sqlxTableName, type SqlxRowOptions } from './sqlx-row-check.js';
 import type { StoreLedger } from './store-ledger.js';
 
 /** An applied file whose sqlx row its service's migrator would not accept. */
@@ -30,7 +30,7 @@ export interface SqlxRowProblem {
 
 const REVERT_OR_RERECORD = 'revert the file to the bytes it had when applied, or accept it as it is with `topoplan apply --rerecord` (updates the checksum; the database is not changed)';
 
-export async function sqlxRowStatus(steps: readonly Step[], ledger: StoreLedger, session: EngineSession): Promise<SqlxRowProblem[]> {
+export async function sqlxRowStatus(steps: readonly Step[], ledger: StoreLedger, session: EngineSession, options: Pick<SqlxRowOptions, 'readSource'> = {}): Promise<SqlxRowProblem[]> {
   if (!session.readSqlxRows) return [];
   const tables = new Map<string, Promise<ReadonlyMap<string, SqlxRow>>>();
   const rowsOf = (table: string | undefined) => {
@@ -52,7 +52,8 @@ export async function sqlxRowStatus(steps: readonly Step[], ledger: StoreLedger,
     if (!row) {
       out.push({ file, version: sqlx.version, table, problem: 'missing', message: `"${file}" is applied but has no row (${where}): ${service}'s sqlx::migrate!() would run it again at start-up`, hint: 'the next `topoplan apply` writes the row' });
     } else if (row.checksum !== sqlx.checksumSha384) {
-      out.push({ file, version: sqlx.version, table, problem: 'mismatch', message: `"${file}" changed since it was applied: the SHA-384 of its bytes is not the checksum in ${where}, so ${service}'s sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))`, hint: REVERT_OR_RERECORD });
+      const change = sourceChange(file, row.checksum, options.readSource);
+      out.push({ file, version: sqlx.version, table, problem: 'mismatch', message: `"${file}" changed since it was applied: the SHA-384 of its bytes is not the checksum in ${where}, so ${service}'s sqlx::migrate!() fails at start-up (VersionMismatch(${sqlx.version}))${change ? `; ${change}` : ''}`, hint: REVERT_OR_RERECORD });
     } else if (!row.success) {
       out.push({ file, version: sqlx.version, table, problem: 'dirty', message: `${where} ("${file}") is marked failed: ${service}'s sqlx::migrate!() fails at start-up (Dirty(${sqlx.version}))`, hint: 'the file is applied in topoplan\'s ledger: `topoplan apply --rerecord` marks the row successful' });
     }

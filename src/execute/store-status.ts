@@ -68,6 +68,8 @@ export interface StoreStatus {
 export interface StatusOptions {
   /** Directory of the committed schema files (`<store>.json`), the reference for drift when present. */
   readonly schemaDir?: string;
+  /** The bytes of a migration file (relative to the topology root), to say what changed in one whose sqlx checksum differs. */
+  readonly readSource?: (file: string) => Buffer;
 }
 
 const CHANGED_HINT = 'revert the statement, or accept the new text with `topoplan apply --rerecord` (the database is not changed); a change the database needs is a new migration';
@@ -98,7 +100,7 @@ export async function storeStatus(plan: Plan, sessions: ReadonlyMap<string, Engi
       else if (states.every((st) => st.state === 'applied')) applied++;
     }
     const orphaned = ledger.orphans().map((r) => explainOrphan(r, plan, store.name));
-    const sqlx = await sqlxRowStatus(steps, ledger, session);
+    const sqlx = await sqlxRowStatus(steps, ledger, session, options.readSource ? { readSource: options.readSource } : {});
     const snapshot = await session.inspect();
     const unknown = unknownObjects(plan, store.name, snapshot).map((o) => o.name).sort();
     const drift = await storeDrift(plan, store.name, snapshot, { ...(options.schemaDir ? { schemaDir: options.schemaDir } : {}), pending: [...pending, ...unfinished] });

@@ -4,8 +4,8 @@
  * endings) still changes the checksum sqlx compares at start-up; apply and
  * status both say so.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresEngine } from '../../../src/engines/postgres/postgres-engine.js';
@@ -37,14 +37,16 @@ function project(database: string) {
 
 async function run(topologyFile: string, rerecord = false): Promise<ApplyResult> {
   const plan = await planMigration(topologyFile, { env: {} });
-  return applyPlan(plan, { connections: { books: server.url }, workDir: await tempDir('sqlx-rows'), rerecord, verify: false });
+  const readSource = (f: string) => readFileSync(join(dirname(topologyFile), f));
+  return applyPlan(plan, { connections: { books: server.url }, workDir: await tempDir('sqlx-rows'), rerecord, verify: false, readSource });
 }
 
 /** What status says of the store's sqlx rows. */
 async function sqlxStatus(topologyFile: string, database: string) {
   const plan = await planMigration(topologyFile, { env: {} });
   const session = await postgresEngine.connect({ store: 'books', database, url: server.url });
-  try { return (await storeStatus(plan, new Map([['books', session]])))[0]!.sqlx; } finally { await session.close(); }
+  const readSource = (f: string) => readFileSync(join(dirname(topologyFile), f));
+  try { return (await storeStatus(plan, new Map([['books', session]]), { readSource }))[0]!.sqlx; } finally { await session.close(); }
 }
 
 async function verdict(topologyFile: string, database: string): Promise<string> {
@@ -95,6 +97,22 @@ describe('sqlx rows after an applied file is edited', () => {
     const again = await run(topologyFile);
     expect(again.ok).toBe(true);
     expect(again.steps.every((s) => s.status === 'already-applied' && !s.reason)).toBe(true);
+  });
+
+  it('line endings changed only between statements: apply and status say so from the file\'s bytes, the line made visible', async () => {
+    const database = 'books_crlf_between';
+    const { dir, topologyFile } = project(database);
+    expect((await run(topologyFile)).ok).toBe(true);
+    const rel = 'ledger/migrations/002_create_accounts.sql';
+    writeFileSync(join(dir, rel), files[rel].replace(/\n/g, '\r\n'));
+    const said = '(every statement reads as it did: only its line endings changed: CRLF now, LF when applied)\n  - CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);\n  + CREATE TABLE accounts (id bigserial PRIMARY KEY, name text NOT NULL);␍';
+    const failed = (await run(topologyFile)).steps.filter((s) => s.status === 'failed');
+    expect(failed.map((s) => s.error!.file)).toEqual([rel]);
+    expect(failed[0]!.error!.message).toContain(said);
+    const listed = await sqlxStatus(topologyFile, database);
+    expect(listed.map((x) => x.message)).toEqual([expect.stringContaining('(VersionMismatch(2)); only its line endings changed: CRLF now, LF when applied\n  - CREATE TABLE')]);
+    expect((await run(topologyFile, true)).ok).toBe(true);
+    expect(await verdict(topologyFile, database)).toBe('accepted');
   });
 
   it('a statement edited in earnest: --rerecord takes its new text and the new checksum together', async () => {
