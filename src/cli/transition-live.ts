@@ -46,7 +46,7 @@ export async function liveTransitionCommand(x: LiveCommand): Promise<boolean> {
     const streams = await liveTransitionStatus(x.tp, connections);
     for (const s of streams) {
       say(`${c.bold(s.subscription)} ${s.from} → ${s.to}: ${s.phase ?? 'not started'}${s.running ? `, lag ${bytes(s.lagBytes)}${s.lagSeconds !== undefined ? ` / ${s.lagSeconds.toFixed(3)} s` : ''}` : ''}${s.freezeMs !== undefined ? `, cut over with a ${s.freezeMs} ms write freeze` : ''}`);
-      for (const t of s.tables) say(`  ${(t.copied ? c.green : c.yellow)(t.state.padEnd(12))} ${t.table.padEnd(24)} ${String(t.rowsOld ?? '-').padStart(10)} rows old  ${String(t.rowsNew ?? '-').padStart(10)} rows new`);
+      for (const t of s.tables) say(`  ${(t.copied ? c.green : c.yellow)(t.state.padEnd(12))} ${t.table.padEnd(24)} ${String(t.rowsOld ?? '-').padStart(10)} rows old  ${String(t.rowsNew ?? '-').padStart(10)} rows new${t.copyingRows !== undefined ? `  (${t.copyingRows} copied so far)` : ''}`);
     }
     if (x.json) printEnvelope(x.ctx, 'transition', { ok: true, streams });
     return true;
@@ -66,20 +66,20 @@ export async function liveTransitionCommand(x: LiveCommand): Promise<boolean> {
     lockTimeoutMs: x.lockTimeoutMs,
     catchUpTimeoutMs: x.catchUpTimeoutMs,
     onEvent: (e) => {
-      if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (a subscription per new database copies the moving tables, then streams every write)') : ''));
+      if (e.type === 'phase') say(c.bold(`phase ${e.phase}`) + (e.phase === 'copy' ? c.dim('  (the moving tables are copied under a replication slot\'s snapshot, then a subscription per new database streams every write after it)') : ''));
       else if (e.type === 'status') {
         const line = `  ${e.status.subscription}: ${e.status.tables.filter((t) => t.copied).length}/${e.status.tables.length} tables copied, lag ${bytes(e.status.lagBytes)}`;
         if (line !== last) say(c.dim(line));
         last = line;
       } else if (e.type === 'mapping') {
-        say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (the stream converts through the text form)`);
+        say(`  ${c.yellow('shape differs'.padEnd(14))} ${e.mapping.table}: A's columns → B's (the copy and the stream convert through the text form)`);
         for (const m of e.mapping.columns) say(`    ${m.name.padEnd(20)} ${(m.from ?? '-').padEnd(16)} → ${(m.to ?? '-').padEnd(16)} ${m.how === 'copy' ? '' : m.how}`.trimEnd());
       } else if (e.type === 'freeze') say(c.dim(`  ${e.subscription}: writes held`));
       else if (e.stream.error) say(c.red(`  ${e.stream.error}`));
       else if (e.stream.cutover) {
         const k = e.stream.cutover;
         say(`  ${c.green('cut over'.padEnd(14))} ${e.stream.from} → ${e.stream.to}: ${k.tables.map((t) => `${t.table} ${t.rows}`).join(', ')} rows; write freeze ${c.bold(`${k.freezeMs} ms`)} (the last writes arrived in ${k.catchUpMs} ms; lag at the lock ${bytes(e.stream.lagBytesAtCutover)})${k.sequences.length ? `; sequences set: ${k.sequences.map((q) => `${q.table}.${q.column} ${q.value}`).join(', ')}` : ''}`);
-      } else say(`  ${c.green('streaming'.padEnd(14))} ${e.stream.from} → ${e.stream.to} as ${e.stream.subscription}${e.stream.created?.length ? ` (created ${e.stream.created.join(', ')})` : ' (already running)'}`);
+      } else say(`  ${c.green('streaming'.padEnd(14))} ${e.stream.from} → ${e.stream.to} as ${e.stream.subscription}${e.stream.created?.length ? ` (created ${e.stream.created.join(', ')})` : ' (already running)'}${e.stream.copied ? `; copied ${Object.entries(e.stream.copied).map(([t, n]) => `${t} ${n}`).join(', ')} rows` : ''}`);
     },
   });
   for (const p of r.problems) x.ctx.err(c.red(p) + '\n');

@@ -30,19 +30,11 @@ export interface CopyTableOptions {
 }
 
 export async function copyTable(o: CopyTableOptions): Promise<number> {
-  const t = quoteIdent(o.table);
-  const cols = o.columns.map(quoteIdent).join(', ');
   await o.target.query('BEGIN');
   try {
     // DELETE, not TRUNCATE ... CASCADE: a table the caller did not list that still references these rows must fail loudly.
     for (const c of o.clear ?? []) await o.target.query(`DELETE FROM ${quoteIdent(c)}`);
-    await o.target.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
-    const format = o.format ?? 'binary';
-    const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT ${format})`));
-    const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT ${format})`));
-    await pipeline(output, input);
-    const rows = Number(input.rowCount ?? 0);
-    await o.target.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+    const rows = await copyRows(o);
     await o.beforeCommit?.(o.target, rows);
     await o.target.query('COMMIT');
     return rows;
@@ -50,6 +42,22 @@ export async function copyTable(o: CopyTableOptions): Promise<number> {
     await o.target.query('ROLLBACK').catch(() => undefined);
     throw e;
   }
+}
+
+/**
+ * The rows of one table piped from source to target inside transactions the caller holds open on both (a live
+ * stream copies under the snapshot its replication slot exported, and commits the copy with its subscription).
+ */
+export async function copyRows(o: Pick<CopyTableOptions, 'source' | 'target' | 'table' | 'columns' | 'format'>): Promise<number> {
+  const t = quoteIdent(o.table);
+  const cols = o.columns.map(quoteIdent).join(', ');
+  await o.target.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+  const format = o.format ?? 'binary';
+  const input = o.target.query(copyFrom(`COPY ${t} (${cols}) FROM STDIN (FORMAT ${format})`));
+  const output = o.source.query(copyTo(`COPY (SELECT ${cols} FROM ${t}) TO STDOUT (FORMAT ${format})`));
+  await pipeline(output, input);
+  await o.target.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
+  return Number(input.rowCount ?? 0);
 }
 
 /** Row count and a checksum of the primary key (all columns when there is none), equal on both sides after a faithful copy. */

@@ -23,8 +23,8 @@ export async function replicationPreflight(source: pg.ClientBase, target: pg.Cli
             current_setting('max_wal_senders')::int - (SELECT count(*) FROM pg_stat_replication) AS senders`,
     [s.slot],
   )).rows[0]!;
-  if (Number(slots.free) < 2) problems.push(`transition --live: ${old} has ${slots.free} free replication slots (the stream needs one, and one per table while it copies); hint: raise max_replication_slots and restart it`);
-  if (Number(slots.senders) < 2) problems.push(`transition --live: ${old} has ${slots.senders} free WAL senders; hint: raise max_wal_senders and restart it`);
+  if (Number(slots.free) < 1) problems.push(`transition --live: ${old} has no free replication slot (the stream needs one); hint: raise max_replication_slots and restart it`);
+  if (Number(slots.senders) < 1) problems.push(`transition --live: ${old} has no free WAL sender (the stream needs one); hint: raise max_wal_senders and restart it`);
   const role = (await source.query<{ name: string; sup: boolean; rep: boolean }>('SELECT rolname AS name, rolsuper AS sup, rolreplication AS rep FROM pg_roles WHERE rolname = current_user')).rows[0]!;
   if (!role.sup && !role.rep) problems.push(`transition --live: role "${role.name}" of ${s.from.store}/${s.from.database} may not replicate; hint: ALTER ROLE ${role.name} REPLICATION (a managed PostgreSQL: grant its replication role, e.g. rds_replication)`);
   if (!role.sup) {

@@ -3,8 +3,10 @@
  * services keep writing, with PostgreSQL logical replication. expand is the
  * snapshot transition's; copy checks what replication needs (all problems at
  * once), compares the columns, and starts one stream per (old, new) database
- * pair (publication, slot, subscription: initial copy, then streaming),
- * waiting until every table's initial copy is done; cutover waits until a
+ * pair (publication, a slot whose exported snapshot the tables are copied
+ * under, and a subscription streaming every write after it; see
+ * start-stream.ts), waiting until the stream has applied what was written
+ * while the copy ran; cutover waits until a
  * stream's lag is small, then holds writes briefly and switches (see
  * cut-over-stream.ts); contract is the snapshot transition's. verify is part
  * of the cut-over (rows counted on both sides while writes are held). Each
@@ -51,6 +53,8 @@ export interface LiveStreamResult {
   readonly to: string;
   /** What this run created (publication, slot, subscription); empty when it was there. */
   readonly created?: readonly string[];
+  /** Rows the initial copy of this run brought, per table. */
+  readonly copied?: Readonly<Record<string, number>>;
   readonly cutover?: CutOverResult;
   /** Bytes of lag when the cut-over took the lock. */
   readonly lagBytesAtCutover?: number;
@@ -95,6 +99,7 @@ export async function runLiveTransition(tp: TransitionPlan, o: LiveTransitionOpt
       const problems: string[] = [];
       const binary = new Map<string, boolean>();
       const todo: LiveStream[] = [];
+      const copiedAt = new Map<string, string>();
       for (const s of streams) {
         const [source, target] = await ends(s);
         // A role that may not read topoplan's ledger is told why by the checks below.
@@ -114,15 +119,18 @@ export async function runLiveTransition(tp: TransitionPlan, o: LiveTransitionOpt
       for (const s of todo) {
         const [source, target] = await ends(s);
         const started = await startStream(source, target, s, { sourceUrl: o.fromConnections[s.from.store]!, binary: binary.get(s.subscription) ?? false });
-        const r: LiveStreamResult = { ...label(s), created: started.created, ...(started.error ? { error: started.error } : {}) };
+        if (started.lsn) copiedAt.set(s.subscription, started.lsn);
+        const r: LiveStreamResult = { ...label(s), created: started.created, ...(started.rows ? { copied: started.rows } : {}), ...(started.error ? { error: started.error } : {}) };
         out.push(r);
         emit({ type: 'stream', stream: r });
         if (started.error) return result(false, base);
       }
       for (const s of todo) {
         const [source, target] = await ends(s);
-        const w = await waitForStream(source, target, s, { ...wait, lagBytes: Infinity });
-        if (!w.caughtUp) return result(false, { ...base, problems: [`transition --live: the initial copy ${s.from.database} → ${s.to.database} did not finish within ${wait.timeoutMs} ms; it goes on: hint: follow it with topoplan transition --status, then run --phase cutover`] });
+        // Caught up with what was written while the copy ran, so the cut-over's wait and its write freeze stay short.
+        const through = copiedAt.get(s.subscription);
+        const w = await waitForStream(source, target, s, { ...wait, lagBytes: Infinity, ...(through ? { throughLsn: through } : {}) });
+        if (!w.caughtUp) return result(false, { ...base, problems: [`transition --live: the stream ${s.from.database} → ${s.to.database} did not catch up with the writes made during its initial copy within ${wait.timeoutMs} ms; it goes on: hint: follow it with topoplan transition --status, then run --phase cutover`] });
       }
     }
     if (phases.includes('cutover')) {

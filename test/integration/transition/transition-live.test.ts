@@ -196,6 +196,56 @@ describe('live transition to a second server, with a writer the whole time', () 
     const [seq] = await queryDatabase<{ next: string; max: string }>(two.url, 'lw_shop', "SELECT nextval('orders_id_seq')::text AS next, (SELECT max(id) FROM orders)::text AS max");
     expect(BigInt(seq!.next)).toBeGreaterThan(BigInt(seq!.max));
     expect(await queryDatabase(one.url, 'lw_main', 'SELECT slot_name FROM pg_replication_slots')).toEqual([]);
+
+    // Once the services use the new store: contract backs up and drops the moved tables from the old one.
+    const contract = await runLiveTransition(r.tp, { ...conns, workDir: await tempDir('lw-'), phases: ['contract'], contract: true });
+    expect(contract.ok, JSON.stringify(contract)).toBe(true);
+    expect(contract.tables.map((t) => [t.table, t.status])).toEqual([['order_lines', 'contracted'], ['orders', 'contracted']]);
+    expect(contract.backups.map((b) => [b.table, b.rows])).toEqual([['public.order_lines', 20000], ['public.orders', oldIds.size]]);
+    expect(await queryDatabase(one.url, 'lw_main', "SELECT tablename FROM pg_tables WHERE tablename IN ('orders', 'order_lines')")).toEqual([]);
+  });
+});
+
+describe('an interrupted start of a live transition', () => {
+  const files = {
+    'app/001.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);',
+    'shop/001.sql': 'CREATE TABLE orders (id bigserial PRIMARY KEY, total integer NOT NULL);\nCREATE TABLE order_lines (id bigserial PRIMARY KEY, order_id bigint NOT NULL REFERENCES orders(id), qty integer NOT NULL);',
+  };
+  const sets = { shop: { dir: 'shop' }, app: { dir: 'app' } };
+  const services = { app: { stores: { postgres: 'main' }, sets: ['app'] }, moved: { sets: ['shop'] } };
+
+  it('a copy that fails leaves no slot and nothing copied; a slot left without its subscription is made anew; every row arrives once', async () => {
+    const r = await plans(files, topology({ main: { engine: 'postgres', database: 'lr_main' } }, 'main', sets, services), topology({ main: { engine: 'postgres', database: 'lr_main' }, shop: { engine: 'postgres', database: 'lr_shop' } }, 'shop', sets, services));
+    expect((await applyPlan(r.planA, { connections: { main: one.url }, workDir: await tempDir('lr-') })).ok).toBe(true);
+    await queryDatabase(one.url, 'lr_main', 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 3000) g; INSERT INTO order_lines (order_id, qty) SELECT g, g FROM generate_series(1, 3000) g');
+    const conns = { fromConnections: { main: one.url }, toConnections: { main: one.url, shop: two.url } };
+    const workDir = await tempDir('lr-');
+    expect((await runLiveTransition(r.tp, { ...conns, workDir, phases: ['expand'] })).ok).toBe(true);
+    const shop = <T extends pg.QueryResultRow>(text: string) => queryDatabase<T>(two.url, 'lr_shop', text);
+    const slots = () => queryDatabase<{ slot_name: string }>(one.url, 'lr_main', 'SELECT slot_name FROM pg_replication_slots ORDER BY 1');
+
+    // The second table's copy fails after the first one's rows went in: the new database keeps none of it.
+    await shop('ALTER TABLE order_lines ADD CONSTRAINT small_qty CHECK (qty < 2000)');
+    const failed = await runLiveTransition(r.tp, { ...conns, workDir, phases: ['copy'] });
+    expect(failed.ok).toBe(false);
+    expect(failed.problems).toEqual([expect.stringMatching(/^transition --live: new row for relation "order_lines" violates check constraint "small_qty".*; hint: fix the cause and run the same command again, it resumes where this one stopped$/)]);
+    expect(await slots()).toEqual([]);
+    expect(await shop("SELECT (SELECT count(*) FROM orders)::int AS orders, (SELECT count(*) FROM pg_subscription)::int AS subs")).toEqual([{ orders: 0, subs: 0 }]);
+
+    // A run killed after it made the slot leaves the slot without a subscription; its snapshot ended with that run.
+    await shop('ALTER TABLE order_lines DROP CONSTRAINT small_qty');
+    await queryDatabase(one.url, 'lr_main', "SELECT pg_create_logical_replication_slot('topoplan_test_lr_main_to_lr_shop', 'pgoutput')");
+    await queryDatabase(one.url, 'lr_main', 'INSERT INTO orders (total) VALUES (-1)');
+    const resumed = await runLiveTransition(r.tp, { ...conns, workDir, phases: ['copy'] });
+    expect(resumed.ok, JSON.stringify(resumed)).toBe(true);
+    expect(resumed.streams.map((s) => [s.created, s.copied])).toEqual([[['slot', 'subscription'], { orders: 3001, order_lines: 3000 }]]);
+    expect(await slots()).toEqual([{ slot_name: 'topoplan_test_lr_main_to_lr_shop' }]);
+    // Written after the copy: streamed, once.
+    await queryDatabase(one.url, 'lr_main', 'INSERT INTO orders (total) VALUES (-2); UPDATE orders SET total = 0 WHERE id = 1');
+    const cut = await runLiveTransition(r.tp, { ...conns, workDir, phases: ['cutover'], pollMs: 20 });
+    expect(cut.ok, JSON.stringify(cut)).toBe(true);
+    expect(await shop('SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, sum(total)::bigint::text AS total FROM orders')).toEqual([{ n: 3002, ids: 3002, total: String((3000 * 3001) / 2 - 1 - 3) }]);
+    expect(await slots()).toEqual([]);
   });
 });
 
