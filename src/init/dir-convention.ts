@@ -3,18 +3,20 @@
  * names and comments with the planner's own readers: down markers
  * (`-- migrate:down` dbmate, `-- +goose Down` goose, see down-sections.ts),
  * down files beside up files (`000001_t.down.sql`, see list-files.ts), sqlx
- * (a Rust crate around the directory), Flyway's `V1__x.sql` names, and engine
- * suffixes such as `.sql.postgres` / `.sql.sqlite`.
+ * (the nearest Rust crate around the directory depends on sqlx, see
+ * sqlx-crate.ts), Flyway's `V1__x.sql` names, and engine suffixes such as
+ * `.sql.postgres` / `.sql.sqlite`.
  *
  * @example
  * readDirConvention('/repo/chat/migrations', [{ dir: '/repo/chat/migrations', name: '001_rooms.sql' }])
  * // { tool: 'dbmate', flyway: false, suffixes: {}, notes: [] } when 001_rooms.sql has a "-- migrate:down" section
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { downMarkerTool, findDownSections } from '../sql/down-sections.js';
 import type { SetConvention } from '../topology/raw.js';
 import { upFileOf } from '../topology/list-files.js';
+import { sqlxCrateOf } from './sqlx-crate.js';
 
 export interface DirConvention {
   /** The `convention:` a set of this directory declares; undefined when no file needs one. */
@@ -25,11 +27,14 @@ export interface DirConvention {
   readonly suffixes: Readonly<Record<string, string>>;
   /** What a reviewer should know about the directory, one sentence each. */
   readonly notes: readonly string[];
+  /** The ledger table the crate's sqlx.toml names, for a sqlx directory whose crate names one. */
+  readonly sqlxTable?: string;
 }
 
 const ENGINE_WORDS: Readonly<Record<string, string>> = { postgres: 'postgres', postgresql: 'postgres', pg: 'postgres', clickhouse: 'clickhouse', neo4j: 'neo4j', cypher: 'neo4j' };
 
-export function readDirConvention(absDir: string, files: readonly { readonly dir: string; readonly name: string }[]): DirConvention {
+/** `root`: the searched repository; no crate above it is looked for. */
+export function readDirConvention(absDir: string, files: readonly { readonly dir: string; readonly name: string }[], root: string = dirname(absDir)): DirConvention {
   const tools = new Set<Exclude<SetConvention, 'plain'>>();
   for (const f of files) {
     if (!/\.sql$/i.test(f.name)) continue;
@@ -37,9 +42,9 @@ export function readDirConvention(absDir: string, files: readonly { readonly dir
   }
   const names = files.map((f) => f.name);
   const downFiles = names.filter((n) => upFileOf(n) !== undefined);
-  const rust = inRustCrate(absDir);
-  if (downFiles.length > 0) tools.add(rust ? 'sqlx' : 'golang-migrate');
-  if (tools.size === 0 && rust) tools.add('sqlx');
+  const crate = sqlxCrateOf(absDir, root);
+  if (downFiles.length > 0) tools.add(crate ? 'sqlx' : 'golang-migrate');
+  if (tools.size === 0 && crate) tools.add('sqlx');
   const notes: string[] = [];
   if (tools.size > 1) notes.push(`files follow several tools (${[...tools].sort().join(', ')}); "${[...tools].sort()[0]}" is declared, check that its down sections are the ones meant`);
   const flyway = names.some((n) => /^V\d+(?:[._]\d+)*__.+\.sql$/.test(n));
@@ -53,11 +58,5 @@ export function readDirConvention(absDir: string, files: readonly { readonly dir
     if (m) suffixes[m[1]!] = ENGINE_WORDS[m[2]!.toLowerCase()] ?? m[2]!.toLowerCase();
   }
   const tool = [...tools].sort()[0];
-  return { ...(tool ? { tool } : {}), flyway, suffixes, notes };
-}
-
-/** sqlx's migrations live in a Rust crate: a Cargo.toml in the directory or up to two levels above it. */
-function inRustCrate(absDir: string): boolean {
-  for (let d = absDir, i = 0; i < 3; i++, d = dirname(d)) if (existsSync(join(d, 'Cargo.toml'))) return true;
-  return false;
+  return { ...(tool ? { tool } : {}), flyway, suffixes, notes, ...(tool === 'sqlx' && crate?.table ? { sqlxTable: crate.table } : {}) };
 }

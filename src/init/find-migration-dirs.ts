@@ -41,12 +41,12 @@ export function findMigrationDirs(root: string): MigrationDir[] {
     const versionDirs = dirs.filter((d) => /^\d+$/.test(d.name) && holdsSql(join(abs, d.name)));
     if (versionDirs.length > 0 && !files.some(isMigrationName)) {
       const inside = versionDirs.flatMap((d) => readdirSync(join(abs, d.name)).map((name) => ({ dir: join(abs, d.name), name })));
-      out.push({ dir, versions: 'subdirs', convention: readDirConvention(abs, inside) });
+      out.push({ dir, versions: 'subdirs', convention: readDirConvention(abs, inside, root) });
       // The versions are the set; other subdirectories may still hold sets of their own.
       for (const d of dirs) if (!versionDirs.includes(d)) visit(join(abs, d.name));
       return;
     }
-    if (files.some(isMigrationName)) out.push({ dir, convention: readDirConvention(abs, files.map((name) => ({ dir: abs, name }))) });
+    if (files.some(isMigrationName)) out.push({ dir, convention: readDirConvention(abs, files.map((name) => ({ dir: abs, name })), root) });
     for (const d of sortedByName(dirs)) visit(join(abs, d.name));
   };
   visit(root);

@@ -148,9 +148,23 @@ function draftRaw(
   const rawServices: Record<string, RawService> = {};
   for (const [service, list] of services) {
     const o = owns.get(service) ?? [];
-    rawServices[service] = { stores: storesOf(list), sets: inOrder(list, after), ...(o.length > 0 ? { owns: [...o] } : {}) };
+    rawServices[service] = { stores: storesOf(list), sets: inOrder(list, after), ...(o.length > 0 ? { owns: [...o] } : {}), ...sqlxLedger(list, sets, byDir, engines) };
   }
   return { topoplan: 1, name, root, stores, sets: rawSets, services: rawServices };
+}
+
+/**
+ * `ledger: sqlx` for a service whose PostgreSQL sets are all sqlx directories: its sqlx migrator reads
+ * `_sqlx_migrations` at start-up, so apply must write the rows sqlx would. A service that also runs files of
+ * another tool on PostgreSQL keeps topoplan's ledger; the table its crate's sqlx.toml names comes along.
+ */
+function sqlxLedger(list: readonly string[], sets: readonly DraftSet[], byDir: ReadonlyMap<string, MigrationDir>, engines: ReadonlyMap<string, readonly EngineName[]>): Pick<RawService, 'ledger' | 'sqlx'> {
+  const conventions = list
+    .filter((name) => (engines.get(name) ?? ['postgres']).includes('postgres'))
+    .map((name) => byDir.get(sets.find((s) => s.name === name)!.dir)!.convention);
+  if (conventions.length === 0 || conventions.some((c) => c.tool !== 'sqlx')) return {};
+  const tables = [...new Set(conventions.map((c) => c.sqlxTable).filter((t) => t !== undefined))];
+  return { ledger: 'sqlx', ...(tables.length === 1 ? { sqlx: { table: tables[0]! } } : {}) };
 }
 
 /** A service's sets with each one after the sets it runs after, otherwise in path order. */
@@ -182,7 +196,7 @@ function setComment(s: DraftSet, d: MigrationDir, raw: RawSet): { comment?: stri
   const parts: string[] = [];
   if (s.shared) parts.push(`legacy: owned by no service; what no service owns goes to ${Object.values(raw.stores ?? {}).join(', ')}`);
   if (d.versions) parts.push('each numbered subdirectory is a version');
-  if (d.convention.tool) parts.push(`${d.convention.tool} files`);
+  if (d.convention.tool) parts.push(`${d.convention.tool} files${d.convention.tool === 'sqlx' ? `: its crate runs sqlx's migrator${d.convention.sqlxTable ? `, whose sqlx.toml names the ledger table "${d.convention.sqlxTable}"` : ''}` : ''}`);
   if (d.convention.flyway) parts.push('Flyway names');
   parts.push(...d.convention.notes);
   return parts.length > 0 ? { comment: parts.join('; ') } : {};

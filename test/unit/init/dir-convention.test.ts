@@ -17,11 +17,23 @@ describe('readDirConvention', () => {
     expect(conventionOf({ 'm/001_a.sql': 'CREATE TABLE a (id int);\n' })).toEqual({ flyway: false, suffixes: {}, notes: [] });
   });
 
-  it('down files: golang-migrate, or sqlx in a Rust crate; a crate alone means sqlx', () => {
+  it('down files: golang-migrate, or sqlx in a crate using sqlx; such a crate alone means sqlx', () => {
     const pair = { 'm/000001_a.up.sql': 'CREATE TABLE a (id int);\n', 'm/000001_a.down.sql': 'DROP TABLE a;\n' };
+    const sqlxCrate = '[package]\nname = "a"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres"] }\n';
     expect(conventionOf(pair).tool).toBe('golang-migrate');
-    expect(conventionOf({ ...pair, 'Cargo.toml': '[package]\nname = "a"\n' }).tool).toBe('sqlx');
-    expect(conventionOf({ 'svc/migrations/1_a.sql': 'CREATE TABLE a (id int);\n', 'svc/Cargo.toml': '[package]\n' }, 'svc/migrations').tool).toBe('sqlx');
+    expect(conventionOf({ ...pair, 'Cargo.toml': sqlxCrate }).tool).toBe('sqlx');
+    expect(conventionOf({ 'svc/migrations/1_a.sql': 'CREATE TABLE a (id int);\n', 'svc/Cargo.toml': sqlxCrate }, 'svc/migrations').tool).toBe('sqlx');
+  });
+
+  it('a crate that does not use sqlx (diesel, refinery) makes no sqlx directory', () => {
+    const pair = { 'm/000001_a.up.sql': 'CREATE TABLE a (id int);\n', 'm/000001_a.down.sql': 'DROP TABLE a;\n' };
+    expect(conventionOf({ ...pair, 'Cargo.toml': '[package]\nname = "a"\n\n[dependencies]\ndiesel = "2"\n' }).tool).toBe('golang-migrate');
+    expect(conventionOf({ 'svc/migrations/1_a.sql': 'CREATE TABLE a (id int);\n', 'svc/Cargo.toml': '[package]\n# sqlx = "0.8" once we move\n' }, 'svc/migrations').tool).toBeUndefined();
+  });
+
+  it('a sqlx.toml beside the crate names its ledger table', () => {
+    const c = conventionOf({ 'svc/migrations/1_a.sql': 'CREATE TABLE a (id int);\n', 'svc/Cargo.toml': '[package]\n[dependencies]\nsqlx = "0.9"\n', 'svc/sqlx.toml': '[migrate]\ntable-name = "_sqlx_migrations_svc"\n' }, 'svc/migrations');
+    expect(c).toMatchObject({ tool: 'sqlx', sqlxTable: '_sqlx_migrations_svc' });
   });
 
   it('says when files follow several tools', () => {

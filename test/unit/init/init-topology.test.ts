@@ -104,12 +104,33 @@ describe('initTopology: from init to a plan with no errors in at most 3 edits', 
   });
 
   it('a draft that does not load is written all the same, what is wrong with it noted at the end', async () => {
-    const { dir } = makeProject({ 'app/Cargo.toml': '[package]\n', 'app/migrations/001a_x.sql': 'CREATE TABLE a (id int);\n' }, {});
+    const { dir } = makeProject({ 'app/Cargo.toml': '[package]\n[dependencies]\nsqlx = "0.8"\n', 'app/migrations/001a_x.sql': 'CREATE TABLE a (id int);\n' }, {});
     const r = await initTopology(dir);
     expect(r).toMatchObject({ written: true, conflicts: 1, diagnostics: [] });
-    expect(r.text).toContain('  app: { dir: app/migrations, convention: sqlx }   # sqlx files\n');
+    expect(r.text).toContain('  app: { dir: app/migrations, convention: sqlx }   # sqlx files: its crate runs sqlx\'s migrator\n');
     expect(r.text).toContain('# - topology: sqlx cannot read the version "001a" of "app/migrations/001a_x.sql"');
     expect(r.text).toContain('#   hint: sqlx reads the name up to the first "_"');
+  });
+
+  it('a service whose directory a crate using sqlx runs records _sqlx_migrations as sqlx does; others keep topoplan\'s ledger', async () => {
+    const { dir } = makeProject({
+      'accounts/Cargo.toml': '[package]\nname = "accounts"\n\n[dependencies]\nsqlx = { version = "0.8", features = ["postgres", "migrate"] }\n',
+      'accounts/migrations/20240101000000_users.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
+      'chat/Cargo.toml': '[package]\nname = "chat"\n[dependencies]\nsqlx = "0.9"\n',
+      'chat/sqlx.toml': '[migrate]\ntable-name = "_sqlx_migrations_chat"\n',
+      'chat/migrations/1_rooms.sql': 'CREATE TABLE rooms (id int PRIMARY KEY);\n',
+      'search/Cargo.toml': '[package]\nname = "search"\n[dependencies]\ndiesel = "2"\n',
+      'search/migrations/1_docs.sql': 'CREATE TABLE docs (id int PRIMARY KEY);\n',
+    }, {});
+    const r = await initTopology(dir);
+    expect(r.text).toContain('  accounts:\n    stores: { postgres: postgres }\n    sets: [accounts]\n    owns: [users]\n    ledger: sqlx\n');
+    expect(r.text).toContain('  chat:\n    stores: { postgres: postgres }\n    sets: [chat]\n    owns: [rooms]\n    ledger: sqlx\n    sqlx: { table: _sqlx_migrations_chat }\n');
+    expect(r.text).toContain('# sqlx files: its crate runs sqlx\'s migrator, whose sqlx.toml names the ledger table "_sqlx_migrations_chat"');
+    expect(r.text.endsWith('  search:\n    stores: { postgres: postgres }\n    sets: [search]\n    owns: [docs]\n')).toBe(true);
+    // Each sqlx service keeps its rows where its migrator reads them: the plan finds no colliding versions.
+    const plan = await planMigration(r.file, { env: {} });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(r.conflicts).toBe(0);
   });
 
   it('a directory with no migrations is an error that says what was looked for', async () => {
