@@ -27,11 +27,12 @@ export function initCommand(program: Command, ctx: CliContext): void {
         const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
         const what = `${n(r.directories.length, 'migration directory', 'migration directories')}: ${n(r.stores, 'store')}, ${n(r.sets, 'set')}, ${n(r.services, 'service')}`;
         const then = r.written ? `: review them, then run topoplan plan ${shown}` : '';
-        const next = r.conflicts === 0 ? 'its plan has no errors' : `its plan has ${n(r.conflicts, 'error')}, each with its resolution commented out at the end of the file${then}`;
+        const settled = r.settled > 0 ? `${n(r.settled, 'conflict')} of identical definitions resolved in it; ` : '';
+        const next = settled + (r.conflicts === 0 ? 'its plan has no errors' : `its plan has ${n(r.conflicts, 'error')}, each with its resolution commented out at the end of the file${then}`);
         ctx.err(`init: ${r.written ? `wrote ${shown}` : 'draft'} from ${what}; ${next}\n`);
         if (opts.dryRun && !json) ctx.out(r.text);
       }
-      if (json) printEnvelope(ctx, 'init', { ok, file: shown, written: r.written, directories: r.directories.map((d) => d.dir), stores: r.stores, sets: r.sets, services: r.services, conflicts: r.conflicts, ...(opts.dryRun ? { text: r.text } : {}), diagnostics: r.diagnostics });
+      if (json) printEnvelope(ctx, 'init', { ok, file: shown, written: r.written, directories: r.directories.map((d) => d.dir), stores: r.stores, sets: r.sets, services: r.services, conflicts: r.conflicts, settled: r.settled, ...(opts.dryRun ? { text: r.text } : {}), diagnostics: r.diagnostics });
       ctx.setExit(ok ? EXIT_OK : EXIT_PROBLEMS);
     });
 }

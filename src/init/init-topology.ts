@@ -20,13 +20,15 @@ import { diagnostic, type Diagnostic } from '../errors.js';
 import type { EngineName } from '../sql/effects.js';
 import { loadParsers } from '../sql/parse-file.js';
 import { loadTopology } from '../topology/load-topology.js';
-import type { RawService, RawSet, RawStore, RawTopology } from '../topology/raw.js';
+import type { RawService, RawSet, RawStore, RawSupersession, RawTopology } from '../topology/raw.js';
+import type { Plan } from '../plan/model.js';
 import { planTopology } from '../plan/plan-migration.js';
+import { certainConflicts, confirmedByPlan } from './certain-resolutions.js';
 import { draftLayout, topologyName, type DraftLayout, type DraftSet } from './draft-layout.js';
 import { findMigrationDirs, type MigrationDir } from './find-migration-dirs.js';
 import { inferOwnership } from './infer-ownership.js';
 import { renderDraft, type DraftDocument } from './render-draft.js';
-import { resolutionBlocks } from './resolution-blocks.js';
+import { resolutionBlocks, type ResolutionBlocks } from './resolution-blocks.js';
 
 export interface InitOptions {
   /** Where the topology is written; default `topoplan.yaml` in the searched directory. */
@@ -49,6 +51,8 @@ export interface InitResult {
   readonly services: number;
   /** Errors the plan of the draft has: each is a commented-out resolution or a note in the file. */
   readonly conflicts: number;
+  /** Conflicts resolved in the draft because nothing was left to decide (the same definition in two sets). */
+  readonly settled: number;
   /** Why nothing was written (an existing file, no migration directory), or what loading the draft reported. */
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -59,7 +63,7 @@ export async function initTopology(dir: string, options: InitOptions = {}): Prom
   const root = resolve(dir);
   const file = resolve(options.out ?? join(root, 'topoplan.yaml'));
   const shown = options.out ?? join(dir, 'topoplan.yaml');
-  const empty = { file, text: '', written: false, directories: [], stores: 0, sets: 0, services: 0, conflicts: 0 };
+  const empty = { file, text: '', written: false, directories: [], stores: 0, sets: 0, services: 0, conflicts: 0, settled: 0 };
   if (existsSync(file) && !options.force && !options.dryRun) {
     return { ...empty, diagnostics: [diagnostic({ code: 'init.exists', severity: 'error', message: `init: "${shown}" exists already; it was left as it is`, file: shown, hint: 'run again with --force to overwrite it, or --out FILE to write the draft elsewhere' })] };
   }
@@ -70,22 +74,32 @@ export async function initTopology(dir: string, options: InitOptions = {}): Prom
   const name = topologyName(basename(root));
   const layout = draftLayout(directories.map((d) => d.dir), name);
   const byDir = new Map(directories.map((d) => [d.dir, d]));
-  const { raw, used, diagnostics } = await draftAndPlan(file, name, root, layout, byDir);
+  const { raw, used, diagnostics, certain } = await draftAndPlan(file, name, root, layout, byDir);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  const blocks = resolutionBlocks(errors);
+  const settled = new Set(certain);
+  const blocks = resolutionBlocks(errors.filter((d) => !settled.has(d)));
+  const active = resolutionBlocks(certain);
   const rootFromFile = relative(dirname(file), root).split('\\').join('/') || '.';
   const doc: DraftDocument = {
     name,
     ...(rootFromFile !== '.' ? { root: rootFromFile } : {}),
-    header: header(directories.length, errors.length, diagnostics.filter((d) => d.severity === 'warning').length),
+    header: header(directories.length, errors.length - certain.length, certain.length, diagnostics.filter((d) => d.severity === 'warning').length),
     stores: Object.entries(raw.stores).map(([n, value]) => ({ name: n, value })),
     sets: layout.sets.map((s) => ({ name: s.name, value: { ...raw.sets[s.name]! }, ...setComment(s, byDir.get(s.dir)!, raw.sets[s.name]!) })),
     services: Object.entries(raw.services).map(([n, value]) => ({ name: n, value })),
     blocks,
+    active: withReasons(active),
   };
   const text = renderDraft(doc);
   if (!options.dryRun) writeFileSync(file, text);
-  return { file, text, written: !options.dryRun, directories, stores: used.length, sets: layout.sets.length, services: layout.services.size, conflicts: errors.length, diagnostics: [] };
+  return { file, text, written: !options.dryRun, directories, stores: used.length, sets: layout.sets.length, services: layout.services.size, conflicts: errors.length - certain.length, settled: certain.length, diagnostics: [] };
+}
+
+const CERTAIN_REASON = 'each object is created with the same definition by both sets: keeping one changes nothing';
+
+/** The certain resolutions, each with the reason that makes it certain in place of the hint's "...". */
+function withReasons(blocks: ResolutionBlocks): ResolutionBlocks {
+  return { ...blocks, sections: blocks.sections.map((s) => ({ ...s, entries: s.entries.map((e) => ({ ...e, value: { ...(e.value as object), reason: CERTAIN_REASON } })) })) };
 }
 
 /**
@@ -93,9 +107,9 @@ export async function initTopology(dir: string, options: InitOptions = {}): Prom
  * that does not load (an sqlx set holding a name sqlx rejects) is still the
  * draft: without owns, its problems reported in it like the plan's.
  */
-async function draftAndPlan(file: string, name: string, root: string, layout: DraftLayout, byDir: ReadonlyMap<string, MigrationDir>): Promise<{ raw: RawTopology; used: EngineName[]; diagnostics: readonly Diagnostic[] }> {
+async function draftAndPlan(file: string, name: string, root: string, layout: DraftLayout, byDir: ReadonlyMap<string, MigrationDir>): Promise<{ raw: RawTopology; used: EngineName[]; diagnostics: readonly Diagnostic[]; certain: readonly Diagnostic[] }> {
   const read = await loadDraft(file, draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ENGINES));
-  if (!read.topology) return { raw: draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ['postgres']), used: ['postgres'], diagnostics: read.diagnostics };
+  if (!read.topology) return { raw: draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ['postgres']), used: ['postgres'], diagnostics: read.diagnostics, certain: [] };
   await loadParsers();
   const inferred = inferOwnership(read.topology);
   const engineOf = (set: string): EngineName[] => {
@@ -106,8 +120,30 @@ async function draftAndPlan(file: string, name: string, root: string, layout: Dr
   const engines = new Map(layout.sets.map((s) => [s.name, engineOf(s.name)]));
   const raw = draftRaw(name, root, layout.sets, layout.services, byDir, engines, inferred.owns, used, inferred.clickhouseSets, inferred.after);
   const planned = await loadDraft(file, raw);
-  if (!planned.topology) return { raw, used, diagnostics: planned.diagnostics };
-  return { raw, used, diagnostics: planTopology(planned.topology, { allowErrors: true }).diagnostics };
+  if (!planned.topology) return { raw, used, diagnostics: planned.diagnostics, certain: [] };
+  const plan = planTopology(planned.topology, { allowErrors: true });
+  return { raw, used, diagnostics: plan.diagnostics, certain: await confirmedCertain(file, raw, plan) };
+}
+
+/**
+ * The conflicts whose resolution is certain, when the plan with their resolutions in confirms it (see
+ * certain-resolutions.ts). When all of them together are not confirmed, each resolution is tried alone, and
+ * those confirmed alone are kept if they are confirmed together.
+ */
+async function confirmedCertain(file: string, raw: RawTopology, plan: Plan): Promise<readonly Diagnostic[]> {
+  const confirmed = async (certain: readonly Diagnostic[]) => {
+    const supersessions = withReasons(resolutionBlocks(certain)).sections.flatMap((s) => s.entries.map((e) => e.value as RawSupersession));
+    const withThem = await loadDraft(file, { ...raw, supersessions });
+    return withThem.topology !== undefined && confirmedByPlan(plan, planTopology(withThem.topology, { allowErrors: true }), certain);
+  };
+  const certain = certainConflicts(plan.diagnostics, plan.conflicts);
+  if (certain.length === 0 || (await confirmed(certain))) return certain;
+  const kept: Diagnostic[] = [];
+  for (const hint of new Set(certain.map((d) => d.hint))) {
+    const one = certain.filter((d) => d.hint === hint);
+    if (await confirmed(one)) kept.push(...one);
+  }
+  return kept.length > 0 && (await confirmed(kept)) ? kept : [];
 }
 
 async function loadDraft(file: string, raw: RawTopology) {
@@ -179,11 +215,12 @@ function inOrder(list: readonly string[], after: ReadonlyMap<string, readonly st
   return out;
 }
 
-function header(dirs: number, errors: number, others: number): string[] {
+function header(dirs: number, errors: number, settled: number, others: number): string[] {
   return [
     `A draft written by \`topoplan init\` from ${dirs} migration director${dirs === 1 ? 'y' : 'ies'}: one store per engine, one set per`,
     'directory, a service per directory that belongs to one (legacy directories are shared sets, owned by none),',
     "and each service's owns: what its own migrations create.",
+    ...(settled > 0 ? [`${settled} conflict${settled === 1 ? ' is' : 's are'} resolved at the end: objects two sets create with the same definition.`] : []),
     errors === 0
       ? 'Its plan has no errors.'
       : `Its plan has ${errors} error${errors === 1 ? '' : 's'}: the resolution of each is at the end, commented out, to review and put in.`,

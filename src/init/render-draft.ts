@@ -1,9 +1,11 @@
 /**
  * Writes a draft topology as YAML a person reviews: one line per store and
  * set, a short block per service, a comment beside whatever init guessed, and
- * at the end every unresolved conflict as a commented-out resolution. Each
- * resolution section is one block of `#` lines from `# key:` to the next
- * empty line; removing the leading `# ` of its lines puts it in effect.
+ * at the end the resolutions init is certain of, in effect, and every other
+ * conflict as a commented-out resolution. Each commented-out section is one
+ * block of `#` lines from `# key:` (or, under a key already in effect, from
+ * `  # key to review: ...`) to the next empty line; removing the leading `# `
+ * of its lines puts it in effect.
  *
  * @example
  * renderDraft({ name: 'shop', stores: [...], sets: [...], services: [...], blocks: { sections: [], notes: [] }, header: [] })
@@ -22,6 +24,8 @@ export interface DraftDocument {
   readonly sets: readonly { readonly name: string; readonly value: RawSet; readonly comment?: string }[];
   readonly services: readonly { readonly name: string; readonly value: RawService }[];
   readonly blocks: ResolutionBlocks;
+  /** Resolutions written in effect (their notes are not used). */
+  readonly active?: ResolutionBlocks;
 }
 
 export function renderDraft(doc: DraftDocument): string {
@@ -37,14 +41,23 @@ export function renderDraft(doc: DraftDocument): string {
     for (const [k, v] of Object.entries(s.value)) out.push(...wrapped(`    ${k}: `, v));
   }
   const { sections, notes } = doc.blocks;
-  if (sections.length > 0) {
+  const active = doc.active?.sections ?? [];
+  if (active.length > 0) out.push('', '# Resolutions that leave nothing to decide: each object is created with the same definition by both sets.');
+  for (const section of active) {
+    out.push('', `${section.key}:`);
+    for (const e of section.entries) out.push(...entryLines('', e));
+    const review = sections.find((s) => s.key === section.key);
+    if (review) {
+      out.push(`  # ${section.key} to review: put the reasons in, then remove the leading "# " of the lines below, up to the empty line`);
+      for (const e of review.entries) out.push(...entryLines('# ', e));
+    }
+  }
+  const commented = sections.filter((s) => !active.some((a) => a.key === s.key));
+  if (commented.length > 0) {
     out.push('', '# Resolutions of the conflicts the planner found, one section per kind, each commented out.', '# Review a section, put the reasons in, then remove the leading "# " of its lines.');
-    for (const section of sections) {
+    for (const section of commented) {
       out.push('', `# ${section.key}:`);
-      for (const e of section.entries) {
-        for (const c of e.conflicts) out.push(`#   # ${c.replace(/\n/g, ' ')}`);
-        out.push(`#   - ${flow(e.value)}`);
-      }
+      for (const e of section.entries) out.push(...entryLines('# ', e));
     }
   }
   if (notes.length > 0) {
@@ -55,6 +68,11 @@ export function renderDraft(doc: DraftDocument): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+/** One list entry under the conflicts it resolves, each line after `lead` (`# ` when commented out). */
+function entryLines(lead: string, e: ResolutionBlocks['sections'][number]['entries'][number]): string[] {
+  return [...e.conflicts.map((c) => `${lead}  # ${c.replace(/\n/g, ' ')}`), `${lead}  - ${flow(e.value)}`];
 }
 
 /** `key: [a, b, ...]`, wrapped at about 110 columns, continuation lines under the first item. */

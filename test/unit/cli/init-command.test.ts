@@ -10,6 +10,16 @@ const files = {
 };
 
 describe('topoplan init', () => {
+  it('says how many conflicts it resolved because the definitions are identical, and the plan then has no errors', async () => {
+    const { dir } = makeProject({ 'shop/migrations/001_orders.sql': files['shop/migrations/001_orders.sql'], 'legacy/sql/001_orders.sql': files['shop/migrations/001_orders.sql'] }, {});
+    const r = await cli(['init'], { cwd: dir });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toBe('init: wrote topoplan.yaml from 2 migration directories: 1 store, 2 sets, 1 service; 1 conflict of identical definitions resolved in it; its plan has no errors\n');
+    const plan = await cli(['plan', '--format', 'json'], { cwd: dir });
+    expect(plan.code, plan.err).toBe(0);
+    expect((JSON.parse(plan.out) as { conflicts: { resolution?: string }[] }).conflicts.map((c) => c.resolution)).toEqual([expect.stringContaining('superseded by "shop"') as string]);
+  });
+
   it('writes topoplan.yaml, says what it found, and the next command plans it', async () => {
     const { dir } = makeProject(files, {});
     const r = await cli(['init'], { cwd: dir });
@@ -41,7 +51,7 @@ describe('topoplan init', () => {
     expect(existsSync(join(dir, 'topoplan.yaml'))).toBe(false);
     const json = await cli(['init', '--out', 'draft.yaml', '--json'], { cwd: dir });
     const doc = JSON.parse(json.out) as Record<string, unknown>;
-    expect(doc).toMatchObject({ format: 'topoplan-init/1', ok: true, file: 'draft.yaml', written: true, directories: ['legacy/sql', 'shop/migrations'], stores: 1, sets: 2, services: 1, conflicts: 1, diagnostics: [] });
+    expect(doc).toMatchObject({ format: 'topoplan-init/1', ok: true, file: 'draft.yaml', written: true, directories: ['legacy/sql', 'shop/migrations'], stores: 1, sets: 2, services: 1, conflicts: 1, settled: 0, diagnostics: [] });
     expect(existsSync(join(dir, 'draft.yaml'))).toBe(true);
   });
 

@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { initTopology, planMigration } from '../../../src/index.js';
-import { resolutionSections, uncommentSection } from '../../helpers/init-edits.js';
+import { resolutionEntries, resolutionSections, uncommentSection } from '../../helpers/init-edits.js';
 import { makeProject } from '../../helpers/project.js';
 
 const repo = resolve(import.meta.dirname, '..', '..', '..');
@@ -28,29 +28,41 @@ async function initThenEdit(tree: string) {
   writeFileSync(out, edits.reduce(uncommentSection, draft));
   const after = await planMigration(out, { allowErrors: true, env: {} });
   expect(validate(parse(readFileSync(out, 'utf8'))), JSON.stringify(validate.errors)).toBe(true);
-  return { r, draft, edits, before: before.diagnostics.filter((d) => d.severity === 'error'), errors: after.diagnostics.filter((d) => d.severity === 'error') };
+  return { r, draft, edits, entries: resolutionEntries(draft), before: before.diagnostics.filter((d) => d.severity === 'error'), errors: after.diagnostics.filter((d) => d.severity === 'error'), resolved: before.conflicts.filter((c) => c.resolution !== undefined) };
 }
 
 describe('initTopology: from init to a plan with no errors in at most 3 edits', () => {
-  it('the Nova example: 8 directories, 15 conflicts, 2 edits (supersessions, accept)', async () => {
-    const { r, draft, edits, before, errors } = await initThenEdit('examples/nova');
+  it('the Nova example: 8 directories, 15 conflicts, 8 of them identical definitions put in; 2 edits of 3 entries', async () => {
+    const { r, draft, edits, entries, before, errors, resolved } = await initThenEdit('examples/nova');
     expect(r.sets).toBe(8);
     expect(r.stores).toBe(3);
     expect(before.length).toBe(r.conflicts);
-    expect(r.conflicts).toBe(15);
+    expect([r.settled, r.conflicts]).toEqual([8, 7]);
     expect(draft).toContain('legacy: { dir: backend/migrations, shared: true, stores: { postgres: postgres } }');
     expect(draft).toContain('feature-store-clickhouse: { dir: feature-store/clickhouse, engines: { "*.sql": clickhouse } }');
-    expect(draft).toContain('#   - { objects: [likes, comments, shares, post_counters], by: social-service, sets: [legacy], reason: "..." }');
+    expect(draft).toContain('\nsupersessions:\n');
+    expect(draft).toContain('\n  - { objects: [update_updated_at_column, entity_types, feature_definitions], by: feature-store, sets: [legacy], reason: "each object is created with the same definition by both sets: keeping one changes nothing" }\n');
+    expect(draft).toContain('\n  - { objects: [likes, post_counters], by: social-service, sets: [legacy], reason: "each object');
+    // What differs stays to decide: comments and shares differ (their identical index goes with them), and so does every chat table.
+    expect(draft).toContain('#   - { objects: [comments, shares], by: social-service, sets: [legacy], reason: "..." }');
+    expect(draft).toContain('#   - { objects: [conversations, conversation_members, messages], by: realtime-chat-service, sets: [legacy], reason: "..." }');
+    expect(before.every((d) => !d.message.endsWith('; the definitions are identical') || d.object === 'index idx_comments_post_id')).toBe(true);
+    // The plan of the draft still says what was resolved, and how (a serial's sequence and an index go with their table).
+    expect(resolved.filter((c) => c.resolution?.startsWith('superseded by')).map((c) => c.object).sort()).toEqual(['function update_updated_at_column', 'table entity_types', 'table feature_definitions', 'table likes', 'table post_counters']);
     expect(edits).toEqual(['supersessions', 'accept']);
+    expect(entries).toBe(3);
     expect(errors).toEqual([]);
   });
 
-  it('a tree of 16 directories for seven tools, with overlapping definitions: 1 edit (supersessions)', async () => {
-    const { r, draft, edits, before, errors } = await initThenEdit('test/fixtures/init-tree');
+  it('a tree of 16 directories for seven tools, with overlapping definitions: 1 edit (supersessions) of 4 entries', async () => {
+    const { r, draft, edits, entries, before, errors } = await initThenEdit('test/fixtures/init-tree');
     expect(r.directories.length).toBe(16);
     expect(r.services).toBe(13);
     expect(before.map((d) => d.code)).toEqual(Array(r.conflicts).fill('plan.duplicate_create'));
-    expect(r.conflicts).toBe(10);
+    expect([r.settled, r.conflicts]).toEqual([3, 7]);
+    expect(draft).toContain('\n  - { objects: [set_updated_at], by: media, sets: [legacy], reason: "each object');
+    expect(draft).toContain('\n  - { objects: [tags], by: admin, sets: [legacy], reason: "each object');
+    expect(entries).toBe(4);
     expect(draft).toContain('#   - { objects: [currencies], by: billing, sets: [catalog], reason: "..." }');
     expect(draft).toContain('#   - { objects: [users], by: accounts, sets: [legacy], reason: "..." }');
     expect(edits).toEqual(['supersessions']);

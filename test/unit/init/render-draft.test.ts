@@ -40,6 +40,16 @@ describe('renderDraft', () => {
     expect(text).toContain('  # table orders is created by both "a:1" and "b:2"\n');
   });
 
+  it('resolutions in effect come first; what is left of their kind is one commented-out block under them', () => {
+    const active = { sections: [{ key: 'supersessions', entries: [{ value: { objects: ['tags'], by: 'app', sets: ['legacy'], reason: 'the same definition' }, conflicts: ['table tags is created by both "a:1" and "b:1"'] }] }], notes: [] };
+    const text = renderDraft({ ...doc, active });
+    expect(text).toContain('\nsupersessions:\n  # table tags is created by both "a:1" and "b:1"\n  - { objects: [tags], by: app, sets: [legacy], reason: "the same definition" }\n  # supersessions to review: ');
+    expect(text).not.toContain('\n# supersessions:\n');
+    expect((parse(text) as { supersessions: unknown[] }).supersessions).toHaveLength(1);
+    const put = uncommentSection(text, 'supersessions');
+    expect((parse(put) as { supersessions: unknown[] }).supersessions).toEqual([{ objects: ['tags'], by: 'app', sets: ['legacy'], reason: 'the same definition' }, { objects: ['orders'], by: 'app', sets: ['legacy'], reason: '...' }]);
+  });
+
   it('flow quotes what YAML would read otherwise', () => {
     expect(flow(['yes', 'on', '1', '...', '*.sql', 'a b', '.', '../x', 'plain-name', true, 3, {}])).toBe('["yes", "on", "1", "...", "*.sql", "a b", ., ../x, plain-name, true, 3, {}]');
   });
