@@ -21,8 +21,10 @@ import { sqlxCrateOf } from './sqlx-crate.js';
 export interface DirConvention {
   /** The `convention:` a set of this directory declares; undefined when no file needs one. */
   readonly tool?: Exclude<SetConvention, 'plain'>;
-  /** Flyway names (`V1__x.sql`): only versioned files are taken, undo and repeatable files are not. */
+  /** Flyway names (`V1__x.sql`): versioned files, with their undo files (`U1__x.sql`) as their reverts. */
   readonly flyway: boolean;
+  /** Flyway repeatable files (`R__x.sql`) are there: they run after the versioned ones. */
+  readonly repeatable?: boolean;
   /** Engine suffixes found (`.sql.postgres: postgres`, `.sql.sqlite: sqlite`). */
   readonly suffixes: Readonly<Record<string, string>>;
   /** What a reviewer should know about the directory, one sentence each. */
@@ -48,9 +50,12 @@ export function readDirConvention(absDir: string, files: readonly { readonly dir
   const notes: string[] = [];
   if (tools.size > 1) notes.push(`files follow several tools (${[...tools].sort().join(', ')}); "${[...tools].sort()[0]}" is declared, check that its down sections are the ones meant`);
   const flyway = names.some((n) => /^V\d+(?:[._]\d+)*__.+\.sql$/.test(n));
+  const repeatable = flyway && names.some((n) => /^R__.+\.sql$/.test(n));
   if (flyway) {
-    const left = names.filter((n) => /^[UR]\d*(?:[._]\d+)*__.+\.sql$/.test(n));
-    if (left.length > 0) notes.push(`Flyway undo and repeatable files (${left.sort().join(', ')}) are not run: only V files are taken`);
+    const undo = names.filter((n) => /^U\d+(?:[._]\d+)*__.+\.sql$/.test(n)).sort();
+    if (undo.length > 0) notes.push(`Flyway undo files (${undo.join(', ')}) are the reverts of the V files of their versions`);
+    const again = names.filter((n) => /^R__.+\.sql$/.test(n)).sort();
+    if (again.length > 0) notes.push(`Flyway repeatable files (${again.join(', ')}) run after the V files, each once: where Flyway runs one again when its text changes, apply reports it as changed`);
   }
   const suffixes: Record<string, string> = {};
   for (const n of names) {
@@ -58,5 +63,5 @@ export function readDirConvention(absDir: string, files: readonly { readonly dir
     if (m) suffixes[m[1]!] = ENGINE_WORDS[m[2]!.toLowerCase()] ?? m[2]!.toLowerCase();
   }
   const tool = [...tools].sort()[0];
-  return { ...(tool ? { tool } : {}), flyway, suffixes, notes, ...(tool === 'sqlx' && crate?.table ? { sqlxTable: crate.table } : {}) };
+  return { ...(tool ? { tool } : {}), flyway, ...(repeatable ? { repeatable } : {}), suffixes, notes, ...(tool === 'sqlx' && crate?.table ? { sqlxTable: crate.table } : {}) };
 }

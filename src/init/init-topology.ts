@@ -175,7 +175,7 @@ function draftRaw(
       ...(s.shared ? { shared: true, stores: storesOf([s.name]) } : {}),
       ...(byDir.get(s.dir)!.versions ? { versions: 'subdirs' as const } : {}),
       ...(c.tool ? { convention: c.tool } : {}),
-      ...(c.flyway ? { include: ['V*__*.sql'] } : {}),
+      ...(c.flyway ? { include: c.repeatable ? ['V*__*.sql', 'R__*.sql'] : ['V*__*.sql'] } : {}),
       ...(Object.keys(c.suffixes).length > 0 ? { suffixes: c.suffixes } : {}),
       ...(clickhouseSets.has(s.name) ? { engines: { '*.sql': 'clickhouse' as const } } : {}),
       ...(after.has(s.name) ? { after: [...after.get(s.name)!] } : {}),

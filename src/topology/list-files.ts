@@ -3,7 +3,10 @@
  * order (numeric version prefixes compared as numbers), with the engine a
  * file is declared to have. A down file (`V_desc.down.sql`, golang-migrate's
  * `NNNNNN_name.down.sql`) is never a forward migration: it is the revert of its
- * up file (`.up.sql`), whatever the include globs say.
+ * up file (`.up.sql`), whatever the include globs say; so is a Flyway undo file
+ * (`U2__x.sql`), the revert of the versioned file of its version (`V2__y.sql`).
+ * Flyway's repeatable files (`R__x.sql`), when included, have no version: they
+ * come after the versioned ones, by name, as Flyway runs them.
  *
  * @example
  * sqlxOrder(['10_c.sql', '2_b.sql', '1_a.sql']) // ['1_a.sql', '2_b.sql', '10_c.sql']
@@ -38,6 +41,16 @@ export function sqlxOrder(names: readonly string[]): string[] {
 export function upFileOf(name: string): string | undefined {
   const m = /^(.+)\.down(\.[A-Za-z0-9]+)$/.exec(name);
   return m ? `${m[1]}.up${m[2]}` : undefined;
+}
+
+/** The version of a Flyway undo file (`U2__x.sql` → `2`, `U1.1__x.sql` → `1.1`); undefined for any other name. */
+export function flywayUndoVersion(name: string): string | undefined {
+  return /^U(\d+(?:[._]\d+)*)__.+\.sql$/i.exec(name)?.[1];
+}
+
+/** Whether a name is a revert, never a forward migration: a down file or a Flyway undo file. */
+function isRevertName(name: string): boolean {
+  return upFileOf(name) !== undefined || flywayUndoVersion(name) !== undefined;
 }
 
 export interface ListOptions {
@@ -119,13 +132,14 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
   };
   const taken = (base: string) => inc(base) || (suffixOf(base) !== undefined && ENGINES.includes(suffixOf(base)![1]));
   const downOf = new Map<string, string>();
+  const versioned = new Map(names.map((n) => [/^V(\d+(?:[._]\d+)*)__.+\.sql$/i.exec(n)?.[1], n] as const).filter(([v]) => v !== undefined));
   for (const n of names) {
-    const up = upFileOf(n);
+    const up = upFileOf(n) ?? versioned.get(flywayUndoVersion(n));
     if (up) downOf.set(up, n);
   }
   const order = prefix === '' ? sqlxOrder : (list: string[]) => [...list].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const paired = new Set<string>();
-  const files = order(names.filter((n) => taken(n) && !upFileOf(n))).map((base) => {
+  const files = order(names.filter((n) => taken(n) && !isRevertName(n))).map((base) => {
     const suffix = suffixOf(base);
     const file = toFile(base, suffix && ENGINES.includes(suffix[1]) ? (suffix[1] as EngineName) : undefined);
     const down = downOf.get(base);
@@ -134,9 +148,9 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
     const r = toFile(down);
     return { ...file, revert: { file: r.file, absPath: r.absPath, name: r.name } };
   });
-  const orphanReverts = order(names.filter((n) => upFileOf(n) && taken(n) && !paired.has(n))).map((n) => toFile(n));
+  const orphanReverts = order(names.filter((n) => isRevertName(n) && taken(n) && !paired.has(n))).map((n) => toFile(n));
   const notRun: ListedFiles['notRun'] = [];
-  for (const base of order(names.filter((n) => !taken(n) && !upFileOf(n)))) {
+  for (const base of order(names.filter((n) => !taken(n) && !isRevertName(n)))) {
     const reason = notRunReason(base, suffixOf(base));
     if (reason) notRun.push({ ...toFile(base), reason });
   }

@@ -13,7 +13,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve as resolvePath, sep } from 'node:path';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { EngineName } from '../sql/effects.js';
-import { DEFAULT_INCLUDE, listFiles } from './list-files.js';
+import { DEFAULT_INCLUDE, flywayUndoVersion, listFiles } from './list-files.js';
 import type { MigrationFile, MigrationSet, Service, SourcePos, Store } from './model.js';
 import { nearest } from './validate-schema.js';
 import type { RawTopology } from './raw.js';
@@ -68,9 +68,11 @@ export function resolveSets(
       if (listed.outsideVersions.length > 0) err('topology.outside_versions', `topology: set "${name}" reads version directories (versions: subdirs), so ${listed.outsideVersions.map((f) => `"${f}"`).join(', ')} beside them ${listed.outsideVersions.length === 1 ? 'is' : 'are'} in no version and not read`, pos(['sets', name, 'versions']), 'move each file into the version directory it belongs to, or read it with a set of its own', 'warning');
       if (files.length === 0) err('topology.empty_set', `topology: set "${name}" has no migration files in "${s.dir}"`, p, `check include: globs (default ${DEFAULT_INCLUDE.join(', ')})`, 'warning');
       // A down file with no up file is never run: the plan lists it with the files it does not apply.
-      notRun = [...notRun, ...orphans.map((o) => ({ file: o.file, name: o.name, reason: 'a down file (a revert) with no up file beside it: never run forward' }))];
+      notRun = [...notRun, ...orphans.map((o) => ({ file: o.file, name: o.name, reason: flywayUndoVersion(o.name.split('/').pop()!) !== undefined ? 'a Flyway undo file (a revert) with no versioned file of its version: never run forward' : 'a down file (a revert) with no up file beside it: never run forward' }))];
       for (const o of orphans) {
-        ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is a down file (a revert) with no up file beside it: it is never run`, file: o.file, line: 1, hint: `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
+        const undo = flywayUndoVersion(o.name.split('/').pop()!);
+        const what = undo !== undefined ? `a Flyway undo file (a revert) with no versioned file V${undo}__*.sql beside it` : 'a down file (a revert) with no up file beside it';
+        ds.push(diagnostic({ code: 'topology.revert_without_up', severity: 'warning', message: `topology: "${o.file}" is ${what}: it is never run`, file: o.file, line: 1, hint: undo !== undefined ? `give the migration it undoes the version ${undo} (V${undo}__name.sql), or remove the undo file` : `name its forward migration ${o.name.replace(/\.down\./, '.up.')}, or remove the down file` }));
       }
       const service = setOwner.has(name) ? services.get(setOwner.get(name)![0]!) : undefined;
       if (s.convention === 'sqlx' || service?.ledger === 'sqlx') {

@@ -16,7 +16,7 @@ describe('findMigrationDirs', () => {
     expect(dirs.find((d) => d.dir === 'relay/delta')).toMatchObject({ versions: 'subdirs' });
     const tool = (dir: string) => dirs.find((d) => d.dir === dir)!.convention.tool;
     expect([tool('accounts/migrations'), tool('billing/migrations'), tool('catalog/migrations'), tool('orders-service/db/migrations'), tool('chat/migrations')]).toEqual(['sqlx', 'goose', 'golang-migrate', 'dbmate', undefined]);
-    expect(dirs.find((d) => d.dir.startsWith('inventory'))!.convention).toMatchObject({ flyway: true, notes: [expect.stringContaining('R__low_stock.sql, U2__warehouses.sql') as string] });
+    expect(dirs.find((d) => d.dir.startsWith('inventory'))!.convention).toMatchObject({ flyway: true, repeatable: true, notes: [expect.stringContaining('undo files (U2__warehouses.sql) are the reverts') as string, expect.stringContaining('repeatable files (R__low_stock.sql) run after the V files') as string] });
   });
 
   it('leaves dependency, build and hidden directories alone, and takes the root itself when it holds migrations', () => {

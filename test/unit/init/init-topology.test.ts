@@ -63,6 +63,7 @@ describe('initTopology: from init to a plan with no errors in at most 3 edits', 
     expect(draft).toContain('\n  - { objects: [set_updated_at], by: media, sets: [legacy], reason: "each object');
     expect(draft).toContain('\n  - { objects: [tags], by: admin, sets: [legacy], reason: "each object');
     expect(entries).toBe(4);
+    expect(draft).toContain('  inventory: { dir: inventory/src/main/resources/db/migration, include: ["V*__*.sql", "R__*.sql"] }');
     expect(draft).toContain('#   - { objects: [currencies], by: billing, sets: [catalog], reason: "..." }');
     expect(draft).toContain('#   - { objects: [users], by: accounts, sets: [legacy], reason: "..." }');
     expect(edits).toEqual(['supersessions']);

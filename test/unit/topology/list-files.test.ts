@@ -64,6 +64,23 @@ describe('loadTopology on what sets hold', () => {
 });
 
 describe('sqlxOrder', () => {
+  it('Flyway: an undo file is the revert of the versioned file of its version; repeatable files come after the versioned ones', () => {
+    const root = tree(['f/V1__stock.sql', 'f/V2__warehouses.sql', 'f/U2__warehouses.sql', 'f/V10__by_warehouse.sql', 'f/R__low_stock.sql', 'f/R__a_view.sql', 'f/U7__gone.sql']);
+    const listed = listFiles(join(root, 'f'), root, options);
+    expect(listed.files.map((f) => [f.name, f.revert?.name])).toEqual([['V1__stock.sql', undefined], ['V2__warehouses.sql', 'U2__warehouses.sql'], ['V10__by_warehouse.sql', undefined], ['R__a_view.sql', undefined], ['R__low_stock.sql', undefined]]);
+    // An undo file of no version in the set is never run forward, whatever the include globs say.
+    expect(listed.orphanReverts.map((f) => f.name)).toEqual(['U7__gone.sql']);
+    const versionedOnly = listFiles(join(root, 'f'), root, { ...options, include: ['V*__*.sql'] });
+    expect(versionedOnly.files.map((f) => [f.name, f.revert?.name])).toEqual([['V1__stock.sql', undefined], ['V2__warehouses.sql', 'U2__warehouses.sql'], ['V10__by_warehouse.sql', undefined]]);
+    expect(versionedOnly.orphanReverts).toEqual([]);
+  });
+
+  it('a Flyway undo file with no versioned file is a warning that says which version it undoes', async () => {
+    const { topologyFile } = makeProject({ 'app/V1__a.sql': 'CREATE TABLE a (id int);\n', 'app/U3__c.sql': 'DROP TABLE c;\n' }, pgTopology({ sets: { app: { dir: 'app' } }, services: { api: { stores: { postgres: 'main' }, sets: ['app'] } } }));
+    const { diagnostics } = await loadTopology(topologyFile);
+    expect(diagnostics).toMatchObject([{ code: 'topology.revert_without_up', severity: 'warning', message: expect.stringContaining('"app/U3__c.sql" is a Flyway undo file (a revert) with no versioned file V3__*.sql beside it') as string }]);
+  });
+
   it('orders Flyway versioned files by the number after the V, and leaves other names that start with V alone', () => {
     expect(sqlxOrder(['V10__c.sql', 'V2__b.sql', 'V1_1__a.sql', 'Vacuum.sql', '3_d.sql'])).toEqual(['V1_1__a.sql', 'V2__b.sql', '3_d.sql', 'V10__c.sql', 'Vacuum.sql']);
   });
