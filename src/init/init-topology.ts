@@ -174,6 +174,7 @@ function draftRaw(
       dir: s.dir,
       ...(s.shared ? { shared: true, stores: storesOf([s.name]) } : {}),
       ...(byDir.get(s.dir)!.versions ? { versions: 'subdirs' as const } : {}),
+      ...(byDir.get(s.dir)!.outside ? { allowOutsideRoot: true } : {}),
       ...(c.tool ? { convention: c.tool } : {}),
       ...(c.flyway ? { include: c.repeatable ? ['V*__*.sql', 'R__*.sql'] : ['V*__*.sql'] } : {}),
       ...(Object.keys(c.suffixes).length > 0 ? { suffixes: c.suffixes } : {}),
@@ -232,6 +233,7 @@ function header(dirs: number, errors: number, settled: number, others: number): 
 function setComment(s: DraftSet, d: MigrationDir, raw: RawSet): { comment?: string } {
   const parts: string[] = [];
   if (s.shared) parts.push(`legacy: owned by no service; what no service owns goes to ${Object.values(raw.stores ?? {}).join(', ')}`);
+  if (d.outside) parts.push(`a symbolic link leads to "${d.outside}", outside the repository`);
   if (d.versions) parts.push('each numbered subdirectory is a version');
   if (d.convention.tool) parts.push(`${d.convention.tool} files${d.convention.tool === 'sqlx' ? `: its crate runs sqlx's migrator${d.convention.sqlxTable ? `, whose sqlx.toml names the ledger table "${d.convention.sqlxTable}"` : ''}` : ''}`);
   if (d.convention.flyway) parts.push('Flyway names');

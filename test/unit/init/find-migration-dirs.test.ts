@@ -1,3 +1,4 @@
+import { mkdirSync, realpathSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findMigrationDirs, isMigrationName } from '../../../src/init/find-migration-dirs.js';
@@ -17,6 +18,22 @@ describe('findMigrationDirs', () => {
     const tool = (dir: string) => dirs.find((d) => d.dir === dir)!.convention.tool;
     expect([tool('accounts/migrations'), tool('billing/migrations'), tool('catalog/migrations'), tool('orders-service/db/migrations'), tool('chat/migrations')]).toEqual(['sqlx', 'goose', 'golang-migrate', 'dbmate', undefined]);
     expect(dirs.find((d) => d.dir.startsWith('inventory'))!.convention).toMatchObject({ flyway: true, repeatable: true, notes: [expect.stringContaining('undo files (U2__warehouses.sql) are the reverts') as string, expect.stringContaining('repeatable files (R__low_stock.sql) run after the V files') as string] });
+  });
+
+  it('follows symbolic links, each real directory once, and says where a link out of the repository leads', () => {
+    const shared = makeProject({ 'migrations/001_shared.sql': 'CREATE TABLE s (id int);\n' }, {}).dir;
+    const { dir } = makeProject({ 'app/migrations/001_a.sql': 'CREATE TABLE a (id int);\n', '.hidden/sql/001_h.sql': 'CREATE TABLE h (id int);\n' }, {});
+    symlinkSync(join(shared, 'migrations'), join(dir, 'common-migrations'));
+    symlinkSync(join(dir, 'app'), join(dir, 'app-link'));
+    symlinkSync(join(dir, '.hidden', 'sql'), join(dir, 'hidden-sql'));
+    symlinkSync(dir, join(dir, 'app', 'loop'));
+    mkdirSync(join(dir, 'files'));
+    symlinkSync(join(dir, 'app', 'migrations', '001_a.sql'), join(dir, 'files', '001_linked.sql'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    const dirs = findMigrationDirs(dir);
+    expect(dirs.map((d) => d.dir)).toEqual(['app/migrations', 'common-migrations', 'files', 'hidden-sql']);
+    expect(dirs.find((d) => d.dir === 'common-migrations')!.outside).toBe(realpathSync(join(shared, 'migrations')));
+    expect(dirs.filter((d) => d.outside).length).toBe(1);
   });
 
   it('leaves dependency, build and hidden directories alone, and takes the root itself when it holds migrations', () => {

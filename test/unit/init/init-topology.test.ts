@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv } from 'ajv';
@@ -144,6 +144,17 @@ describe('initTopology: from init to a plan with no errors in at most 3 edits', 
     const plan = await planMigration(r.file, { env: {} });
     expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.conflicts).toBe(0);
+  });
+
+  it('migrations a symbolic link brings in from outside the repository are a set that may read from there', async () => {
+    const shared = makeProject({ 'sql/001_shared.sql': 'CREATE TABLE shared_things (id int);\n' }, {}).dir;
+    const { dir } = makeProject({ 'app/migrations/001_a.sql': 'CREATE TABLE a (id int);\n' }, {});
+    symlinkSync(join(shared, 'sql'), join(dir, 'app', 'shared-sql'));
+    const r = await initTopology(dir);
+    expect(r.text).toMatch(/ \{ dir: app\/shared-sql, allowOutsideRoot: true \}   # a symbolic link leads to ".*", outside the repository\n/);
+    const plan = await planMigration(r.file, { env: {} });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(plan.steps.map((s) => s.source?.file)).toContain('app/shared-sql/001_shared.sql');
   });
 
   it('a directory with no migrations is an error that says what was looked for', async () => {
