@@ -188,8 +188,8 @@ try {
   const typed = { apply: [] as number[], check: [] as number[], lean: [] as number[] };
   for (let i = 0; i < 3; i++) {
     typed.apply.push(cli(['apply', 'topologies/nova-plan-b.yaml', '--data-dir', join(dir, `cli${i}`)]));
-    typed.lean.push(cli(['check', 'topologies/nova-plan-b.yaml', '--no-reverts', '--cache-dir', cacheDir]));
-    typed.check.push(cli(['check', 'topologies/nova-plan-b.yaml', '--cache-dir', cacheDir]));
+    typed.lean.push(cli(['check', 'topologies/nova-plan-b.yaml', '--no-reverts', '--cluster-cache-dir', cacheDir]));
+    typed.check.push(cli(['check', 'topologies/nova-plan-b.yaml', '--cluster-cache-dir', cacheDir]));
   }
   const [a, l, c] = [median(typed.apply), median(typed.lean), median(typed.check)];
   out(`as typed (wall): topoplan apply --data-dir NEW ${ms(a)}; topoplan check --no-reverts ${ms(l)}: ratio ${(l / a).toFixed(2)}; topoplan check ${ms(c)}: ratio ${(c / a).toFixed(2)}`);

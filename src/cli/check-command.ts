@@ -1,7 +1,11 @@
-/** `topoplan check FILE [--contract] [--update] [--no-reverts] [--format text|json]`: the plan proven on throwaway engines. */
+/**
+ * `topoplan check FILE [--contract] [--update] [--no-reverts] [--format text|json] [--cache-dir DIR | --no-cache] [--cluster-cache-dir DIR]`:
+ * the plan proven on throwaway engines. `--cache-dir` is the parse cache, as on plan; the scratch cluster's is `--cluster-cache-dir`.
+ */
 import { noCacheOption, parseCacheOf } from './parse-cache-option.js';
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
 import { writableFile } from './option-parsers.js';
 import { emit, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { envelope, formatOption, jsonOption, outputFormat } from './output-format.js';
@@ -20,20 +24,22 @@ export function checkCommand(program: Command, ctx: CliContext): void {
     .option('--no-reverts', 'do not roll the plan back afterwards to prove its reverts')
     .option('--neo4j-url <url>', 'a throwaway Neo4j server to check Neo4j steps on (its database is used as scratch)')
     .option('--scratch-dir <dir>', 'where the throwaway engines are made (default: /dev/shm when it has room, else the temp directory)')
-    .option('--cache-dir <dir>', 'where the initialised scratch PostgreSQL cluster is kept between checks')
+    .option('--cluster-cache-dir <dir>', 'where the initialised scratch PostgreSQL cluster is kept between checks')
+    .option('--cache-dir <dir>', 'where parses of unchanged files are kept between plans, as on plan (default: cache/ in the data directory)')
+    .option('--data-dir <dir>', 'the data directory, for the parse cache (default: .topoplan/ next to the topology)')
     .addOption(formatOption())
     .addOption(jsonOption())
     .addOption(new Option('-o, --out <file>', 'write the output to a file').argParser(writableFile))
     .addOption(serverUserOption())
     .addOption(noCacheOption())
-    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; reverts: boolean; neo4jUrl?: string; scratchDir?: string; cacheDir?: string; cache: boolean; format: string; json?: boolean; out?: string }) => {
+    .action(async (file: string | undefined, opts: { createServerUser?: boolean; contract?: boolean; update?: boolean; schemaDir?: string; schema: boolean; reverts: boolean; neo4jUrl?: string; scratchDir?: string; clusterCacheDir?: string; cacheDir?: string; dataDir?: string; cache: boolean; format: string; json?: boolean; out?: string }) => {
       const [{ checkPlan }, { beginScratch }, { planMigration }, { renderCheckText }] = await Promise.all([import('../check/check-plan.js'), import('../check/scratch-start.js'), import('../plan/plan-migration.js'), import('../render/check-text.js')]);
       const format = outputFormat(ctx, 'check', opts);
       const topology = await requireTopology(ctx, file);
-      const scratch = { ...serverUserChoice(opts), ...(opts.scratchDir ? { parentDir: opts.scratchDir } : {}), ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}) };
+      const scratch = { ...serverUserChoice(opts), ...(opts.scratchDir ? { parentDir: resolve(ctx.cwd, opts.scratchDir) } : {}), ...(opts.clusterCacheDir ? { cacheDir: resolve(ctx.cwd, opts.clusterCacheDir) } : {}) };
       // The scratch PostgreSQL server starts while the plan is made.
       const begun = await beginScratch({ ...scratch, postgres: [...topology.stores.values()].some((s) => s.engine === 'postgres') });
-      const plan = await planMigration(topology, parseCacheOf(ctx, topology, { cache: opts.cache })).catch(async (e: unknown) => {
+      const plan = await planMigration(topology, parseCacheOf(ctx, topology, opts)).catch(async (e: unknown) => {
         await begun.abandon();
         throw e;
       });
