@@ -29,6 +29,16 @@ describe('a command line declares only the command it names', () => {
     }
   });
 
+  it('every command takes --format json and its alias --json', async () => {
+    for (const [name, load] of COMMANDS) {
+      const program = new Command('topoplan');
+      (await load())(program, cliContext({ out: () => {}, err: () => {} }));
+      const options = program.commands[0]!.options;
+      expect(options.find((o) => o.long === '--format')?.argChoices, name).toContain('json');
+      expect(options.some((o) => o.long === '--json'), name).toBe(true);
+    }
+  });
+
   it('the help lists every command, and a mistyped one is still suggested', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
