@@ -3,7 +3,10 @@
  * on one data directory: during initdb, right after the embedded server
  * started, and after the first and second steps applied. A re-apply then
  * reaches the same schema fingerprint as an uninterrupted apply, and leaves
- * no server running, no start lock and no user of the server behind.
+ * no server running, no start lock and no user of the server behind. A kill
+ * that lands inside the one step that runs outside a transaction leaves it
+ * `started`: the re-apply checks its index and asks for --rerecord, which
+ * then accepts it.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -114,7 +117,13 @@ describe('apply killed with SIGKILL at several points', () => {
     ];
     for (const point of points) await applyKilledAt(dataDir, point);
 
-    const again = await cli(['apply', topologyFile, '--data-dir', dataDir]);
+    let again = await cli(['apply', topologyFile, '--data-dir', dataDir]);
+    if (again.code !== 0 && /003_orders_index\.sql#1.*was not seen to finish/s.test(again.out + again.err)) {
+      // The last kill landed inside the CREATE INDEX CONCURRENTLY step, which runs outside a transaction:
+      // apply never guesses that it finished; it checks the index and names the way on.
+      expect(again.out + again.err).toMatch(/index orders_customer_idx is there and valid\. Re-run with --rerecord/);
+      again = await cli(['apply', topologyFile, '--data-dir', dataDir, '--rerecord']);
+    }
     expect(again.code, again.out + again.err).toBe(0);
     const cluster = join(dataDir, 'postgres');
     expect((await readPostmasterPid(cluster))?.alive ?? false, 'the re-apply stops the server the killed runs left').toBe(false);
