@@ -23,9 +23,10 @@ import { TopoplanError } from '../../errors.js';
 import { pidExists } from '../process-identity.js';
 import { removeAbandonedBuild } from './abandoned-build.js';
 import { findPostgresBinaries, type PostgresBinaries, type PostgresSource } from './postgres-binaries.js';
+import { reachableBinaries } from './reachable-binaries.js';
 import { readPostmasterPid } from './postmaster-pid.js';
 import { freePort } from './free-port.js';
-import { clusterLocation } from './cluster-location.js';
+import { clusterLocation, DEFAULT_CLUSTER_HOME } from './cluster-location.js';
 import { serverUser, type ServerUser } from './server-user.js';
 import { joinServer, leaveServer, liveServerUsers } from './server-users.js';
 import { withStartLock, type StartLockOptions } from './start-lock.js';
@@ -93,11 +94,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       return { url, source: m.source, started: false, dataDir: dir, stop: once(() => leave(requested, dir, url, options, lock)) };
     }
     let bins: PostgresBinaries;
+    const reachable = (found: PostgresBinaries) => reachableBinaries(found, user, options.clusterHome ?? DEFAULT_CLUSTER_HOME, options.onNote);
     if (await exists(path.join(dir, 'PG_VERSION'))) {
       const major = Number((await readFile(path.join(dir, 'PG_VERSION'), 'utf8')).trim());
-      bins = await findPostgresBinaries({ major, ...(options.prefer ? { prefer: options.prefer } : {}) });
+      bins = await reachable(await findPostgresBinaries({ major, ...(options.prefer ? { prefer: options.prefer } : {}) }));
     } else {
-      bins = await findPostgresBinaries(options.prefer ? { prefer: options.prefer } : {});
+      bins = await reachable(await findPostgresBinaries(options.prefer ? { prefer: options.prefer } : {}));
       await initialise(dir, bins, user, options.initdbArgs ?? []);
     }
     const port = options.port ?? (await freePort());
