@@ -13,7 +13,7 @@
  * sqlxOrder(['V10__c.sql', 'V2__b.sql'])        // ['V2__b.sql', 'V10__c.sql'] (Flyway)
  */
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { EngineName } from '../sql/effects.js';
 import type { MigrationFile } from './model.js';
@@ -124,11 +124,13 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
   const names = readdirSync(dir, { withFileTypes: true })
     .filter((d) => !excluded(d.name) && (d.isFile() || (d.isSymbolicLink() && linkedFile(join(dir, d.name)))))
     .map((d) => d.name);
+  // path.relative() resolves both paths on every call: the directory's is taken once and each name put after it.
+  const relDir = relative(root, dir);
   const toFile = (base: string, engine?: EngineName): MigrationFile => {
     const absPath = join(dir, base);
     const name = prefix + base;
     const declared = engine ?? declaredBy.find((d) => d.matches(base) || d.matches(name))?.engine ?? (/\.(cypher|cql)$/i.test(base) ? 'neo4j' : undefined);
-    return { file: relative(root, absPath).split('\\').join('/'), absPath, name, ...(declared ? { declaredEngine: declared } : {}) };
+    return { file: (relDir === '' ? base : `${relDir}${sep}${base}`).split('\\').join('/'), absPath, name, ...(declared ? { declaredEngine: declared } : {}) };
   };
   const taken = (base: string) => inc(base) || (suffixOf(base) !== undefined && ENGINES.includes(suffixOf(base)![1]));
   const downOf = new Map<string, string>();

@@ -35,13 +35,16 @@ export function resolveSets(
   const err = (code: string, message: string, p: SourcePos, hint: string, severity: 'error' | 'warning' = 'error') =>
     ds.push(diagnostic({ code, severity, message, file: p.file, line: p.line, column: p.column, hint }));
   const sets = new Map<string, MigrationSet>();
+  // Every set is checked against the same root: its real path is taken once.
+  let realRoot: string | undefined;
+  const rootReal = () => (realRoot ??= realpathSync(root));
   for (const [name, s] of Object.entries(raw.sets ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
     const absDir = resolvePath(root, s.dir);
     const p = pos(['sets', name, 'dir']);
     if (!s.shared && !setOwner.has(name)) err('topology.unused_set', `topology: set "${name}" is run by no service and is not shared`, pos(['sets', name], true), `list it in a service's sets:, or mark it shared: true`, 'warning');
     let files: MigrationFile[] = [];
     let notRun: MigrationSet['notRun'] = [];
-    const outside = !s.allowOutsideRoot && leavesRoot(root, absDir);
+    const outside = !s.allowOutsideRoot && leavesRoot(root, rootReal, absDir);
     if (outside) {
       err('topology.outside_root', `topology: set "${name}" directory "${s.dir}" is outside the topology's root "${root}"${outside === 'link' ? ' (through a symbolic link)' : ''}`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
     } else if (!existsSync(absDir) || !statSync(absDir).isDirectory()) {
@@ -49,7 +52,7 @@ export function resolveSets(
     } else {
       const listed = listFiles(absDir, root, { include: s.include ?? DEFAULT_INCLUDE, exclude: s.exclude ?? [], engines: (s.engines ?? {}) as Record<string, EngineName>, suffixes: s.suffixes ?? {}, ...(s.versions ? { versions: s.versions } : {}) });
       // A file (or version directory) that is a symbolic link leads out of the root as a dir: outside it does, and is held to the same rule.
-      const away = s.allowOutsideRoot ? [] : listed.links.filter((l) => leavesRoot(root, l) === 'link');
+      const away = s.allowOutsideRoot ? [] : listed.links.filter((l) => leavesRoot(root, rootReal, l) === 'link');
       for (const l of away) {
         err('topology.outside_root', `topology: set "${name}" reads "${relative(root, l).split(sep).join('/')}" through a symbolic link to "${realpathSync(l)}", outside the topology's root "${root}"; it is not read`, p, `keep migrations under the root (root: in the topology), or allow this set to read from there:\nsets:\n  ${name}: { dir: ${s.dir}, allowOutsideRoot: true }`);
       }
@@ -196,14 +199,14 @@ function checkSqlxNames(set: string, files: readonly MigrationFile[], orphans: r
 }
 
 /** Whether `dir` lies outside `root`: by its path, or once symbolic links are followed. */
-function leavesRoot(root: string, dir: string): 'path' | 'link' | false {
+function leavesRoot(root: string, rootReal: () => string, dir: string): 'path' | 'link' | false {
   const inside = (r: string, d: string) => {
     const rel = relative(r, d);
     return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
   };
   if (!inside(root, dir)) return 'path';
   try {
-    return inside(realpathSync(root), realpathSync(dir)) ? false : 'link';
+    return inside(rootReal(), realpathSync(dir)) ? false : 'link';
   } catch {
     return false;
   }
