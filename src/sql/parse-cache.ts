@@ -11,8 +11,12 @@
  * (statement-memo.ts), so a plan of unchanged files loads no parser at all. Opening reads the pack's bytes and finds the keys;
  * an entry's JSON is parsed only when a file asks for it. Statement texts that
  * are plain slices of their file are left out and cut from the file again.
- * Saving writes a new pack holding only the entries this plan used (entries no
- * file uses are pruned) to a temporary file renamed over the old one, so two
+ * Saving appends the entries this plan added, each line in one write, so a plan
+ * after an edit writes a few lines, not the whole pack; a reader leaves out a
+ * line with no newline, and of two lines with one key the later one counts.
+ * When entries no file uses make up more than a fifth of the pack (or the pack
+ * is damaged or outdated), saving writes instead a new pack holding only the
+ * entries this plan used, to a temporary file renamed over the old one, so two
  * planners at once each leave a whole pack and a reader never sees half of one.
  *
  * @example
@@ -23,7 +27,7 @@
  * cache.save(); // a Diagnostic when the pack could not be written
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync, writevSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import { analyserVersion } from './analyser-version.js';
@@ -36,6 +40,10 @@ const STALE_PACK_MS = 30 * 24 * 3600_000;
 const STALE_TEMP_MS = 3600_000;
 const KEY_LENGTH = 64;
 const NEWLINE = 0x0a;
+/** A pack is written anew (pruned) once entries no file uses are more than this share of its bytes. */
+const MAX_UNUSED_SHARE = 0.2;
+/** Buffers per write: below the limit of one writev() call. */
+const WRITE_PARTS = 1024;
 
 /** An entry as stored: the source, with `sliced` set when statement texts were left out. */
 interface StoredSource extends ParsedSource {
@@ -52,6 +60,8 @@ export class ParseCache implements StatementMemoStore {
   private readonly index = new Map<string, readonly [number, number]>();
   private readonly kept = new Map<string, Buffer | string>();
   private changed = false;
+  /** False when the pack cannot be appended to: missing, outdated, or ending in an unfinished line. */
+  private appendable = false;
   hits = 0;
   misses = 0;
 
@@ -83,6 +93,7 @@ export class ParseCache implements StatementMemoStore {
       this.changed = this.pack.length > 0;
       return;
     }
+    this.appendable = this.pack[this.pack.length - 1] === NEWLINE;
     for (let at = header.length; at < this.pack.length; ) {
       const end = this.pack.indexOf(NEWLINE, at);
       // A line without its newline was never finished: leave it out.
@@ -151,7 +162,7 @@ export class ParseCache implements StatementMemoStore {
   }
 
   /**
-   * Writes the pack if this plan changed it: the entries it used, nothing else.
+   * Writes the pack if this plan changed it: appends the entries it added, or writes the entries it used, nothing else.
    * A cache that cannot be written costs only speed: the problem comes back as a warning.
    */
   save(): Diagnostic | undefined {
@@ -165,26 +176,10 @@ export class ParseCache implements StatementMemoStore {
       }
       return undefined;
     }
-    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
-      mkdirSync(this.dir, { recursive: true });
-      const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
-      for (const key of [...this.kept.keys()].sort()) {
-        const line = this.kept.get(key)!;
-        const part = typeof line === 'string' ? Buffer.from(line) : line;
-        // The old pack is in key order too: entries kept from it are long runs of it, copied as one.
-        const prev = parts[parts.length - 1]!;
-        if (part.buffer === prev.buffer && prev.byteOffset + prev.length === part.byteOffset) parts[parts.length - 1] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + part.length);
-        else parts.push(part);
-      }
-      writeFileSync(temp, Buffer.concat(parts));
-      renameSync(temp, this.file);
+      if (this.appendable && this.unusedBytes() <= MAX_UNUSED_SHARE * this.pack.length) this.append();
+      else this.rewrite();
     } catch (e) {
-      try {
-        rmSync(temp, { force: true });
-      } catch {
-        // No temporary file was made.
-      }
       return diagnostic({
         code: 'plan.cache_unwritable',
         severity: 'warning',
@@ -195,6 +190,66 @@ export class ParseCache implements StatementMemoStore {
     }
     this.removeStale();
     return undefined;
+  }
+
+  /** Bytes of the pack this plan did not use: entries of files that changed or went, damaged lines. */
+  private unusedBytes(): number {
+    let used = `${FORMAT} ${this.version}\n`.length;
+    for (const line of this.kept.values()) if (typeof line !== 'string') used += line.length;
+    return this.pack.length - used;
+  }
+
+  /** The entries this plan added, at the end of the pack: one write per line, so lines of two planners never mix. */
+  private append(): void {
+    const fresh = [...this.kept.values()].filter((line): line is string => typeof line === 'string');
+    if (fresh.length === 0) {
+      // Only entries no file uses any more: the pack is still in use, so not stale.
+      const now = new Date();
+      utimesSync(this.file, now, now);
+      return;
+    }
+    const fd = openSync(this.file, 'a');
+    try {
+      for (const line of fresh) {
+        const bytes = Buffer.from(line);
+        // A line written in part is left unfinished at the end: the next plan writes the pack anew.
+        if (writeSync(fd, bytes) !== bytes.length) throw new Error(`an entry was written in part`);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** A new pack of the entries this plan used, in key order, renamed over the old one. */
+  private rewrite(): void {
+    const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
+      for (const key of [...this.kept.keys()].sort()) {
+        const line = this.kept.get(key)!;
+        const part = typeof line === 'string' ? Buffer.from(line) : line;
+        // The old pack is in key order too: entries kept from it are long runs of it, written as one.
+        const prev = parts[parts.length - 1]!;
+        if (part.buffer === prev.buffer && prev.byteOffset + prev.length === part.byteOffset) parts[parts.length - 1] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + part.length);
+        else parts.push(part);
+      }
+      // Written part by part: no copy of the whole pack is made.
+      const fd = openSync(temp, 'w');
+      try {
+        for (let i = 0; i < parts.length; i += WRITE_PARTS) writeAll(fd, parts.slice(i, i + WRITE_PARTS));
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.file);
+    } catch (e) {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // No temporary file was made.
+      }
+      throw e;
+    }
   }
 
   /** Packs no plan has written for a month, and temporary files a killed planner left. */
@@ -210,4 +265,11 @@ export class ParseCache implements StatementMemoStore {
       }
     }
   }
+}
+
+/** The parts, in order, with as few calls as a call's limit allows. */
+function writeAll(fd: number, parts: Buffer[]): void {
+  const size = parts.reduce((n, p) => n + p.length, 0);
+  // A file written in part would be a pack with a damaged end, which costs the next plan only speed; still, say so.
+  if (writevSync(fd, parts) !== size) throw new Error('the pack was written in part');
 }

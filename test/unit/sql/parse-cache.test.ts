@@ -2,10 +2,12 @@
  * The parse cache must never change a plan: plans of the Nova example and of
  * the benchmark's generated system (with a file that does not parse, non-ASCII
  * text, a byte order mark and a templated file) are compared byte for byte
- * without a cache, filling it and reading it; then one file changes. The pack
- * keeps only entries some file uses, survives damage and a second writer.
+ * without a cache, filling it and reading it; then one file changes, and then
+ * many. The pack grows by appended entries until those no file uses are more
+ * than a fifth of it, then keeps only entries some file uses; it survives
+ * damage and a second writer.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,8 +64,28 @@ describe('the parse cache', () => {
     const changed = await plan(topologyFile);
     expect(changed).not.toBe(cold);
     expect(await plan(topologyFile, { cacheDir })).toBe(changed);
-    // The old entry of the changed file is pruned: one entry per file.
+    // The changed file's entry is appended: the pack before it is left as it was.
+    const appended = readFileSync(pack(cacheDir)[0]!);
+    expect(appended.subarray(0, before.length).equals(before)).toBe(true);
+    expect(entries(cacheDir)).toBe(files.length + 1);
+    expect(await plan(topologyFile, { cacheDir })).toBe(changed);
+    expect(readFileSync(pack(cacheDir)[0]!).equals(appended)).toBe(true);
+
+    // Once entries no file uses are more than a fifth of the pack, it is written anew without them.
+    for (const f of files.slice(0, Math.ceil(files.length / 4))) appendFileSync(f, 'CREATE TABLE added_again (id int);\n');
+    const rewritten = await plan(topologyFile);
+    expect(await plan(topologyFile, { cacheDir })).toBe(rewritten);
     expect(entries(cacheDir)).toBe(files.length);
+    expect(await plan(topologyFile, { cacheDir })).toBe(rewritten);
+
+    // A file removed leaves its entry until pruning: the pack is not written, only marked as in use.
+    rmSync(files[1]!);
+    const fewer = await plan(topologyFile);
+    const kept = readFileSync(pack(cacheDir)[0]!);
+    utimesSync(pack(cacheDir)[0]!, new Date(0), new Date(0));
+    expect(await plan(topologyFile, { cacheDir })).toBe(fewer);
+    expect(readFileSync(pack(cacheDir)[0]!).equals(kept)).toBe(true);
+    expect(statSync(pack(cacheDir)[0]!).mtimeMs).toBeGreaterThan(0);
   }, 60_000);
 
   it('parses again what it cannot read: a damaged pack, an unfinished line, another analyser version', async () => {
