@@ -29,13 +29,16 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
   // The step that holds each file's revert, by store and file.
   const fileRevert = new Map<string, string>();
   for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
-  return steps.map((step) => {
+  // The steps are the planner's own, just built: each gets its revert in place (a field added last, as a copy
+  // would have it) instead of being copied whole to add one field.
+  for (const step of steps) {
     const draft = drafts.get(step.id);
     const units = draft && !draft.synth ? (draft.nodes as Unit[]) : [];
     const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created));
     for (const u of units) for (const e of u.stmt.effects) if (e.action === 'create') created.set(keyIn(step, e.object), { step: step.id, sql: u.sql });
-    return { ...step, revert };
-  });
+    (step as { revert?: StepRevert }).revert = revert;
+  }
+  return steps as Step[];
 }
 
 /** A step of a file whose revert is on another of its steps: that revert undoes this one too. */
