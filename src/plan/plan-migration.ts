@@ -95,7 +95,8 @@ export class PlanError extends TopoplanError {
  */
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
   const { topology, warnings } = isTopology(input) ? { topology: input, warnings: [] } : await load(input, options);
-  const cache = options.cacheDir !== undefined ? ParseCache.open(options.cacheDir, topology.file) : undefined;
+  const open = () => (options.cacheDir !== undefined ? ParseCache.open(options.cacheDir, topology.file) : undefined);
+  let cache = open();
   const readAll = () =>
     readMigrationsInParallel(topology, {
       ...(options.readMigration ? { readFile: options.readMigration } : {}),
@@ -106,13 +107,18 @@ export async function planMigration(input: string | { file: string; raw: unknown
   // statements come from the cache too. One the cache lacks (the topology changed, not the files) needs
   // the parser: then it is loaded and the files are read and planned again, from the cache.
   const read = await readAll();
+  // Every file is read: what planning still asks of the cache is statement readings.
+  cache?.release();
   let planned: Plan;
   try {
     planned = withStatementMemo(cache, () => planTopology(topology, options, read));
   } catch (e) {
     if (!(e instanceof ParserNotLoaded)) throw e;
     await loadPostgresParser();
+    // Released, the cache no longer holds the files: it is opened again to read them from it.
+    cache = open();
     const again = await readAll();
+    cache?.release();
     planned = withStatementMemo(cache, () => planTopology(topology, options, again));
   }
   const unsaved = cache?.save();

@@ -18,6 +18,8 @@
  * is damaged or outdated), saving writes instead a new pack holding only the
  * entries this plan used, to a temporary file renamed over the old one, so two
  * planners at once each leave a whole pack and a reader never sees half of one.
+ * A plan that will append lets go of the pack's bytes once its files are read
+ * (release()), keeping only the statement readings it may still recall.
  *
  * @example
  * const cache = ParseCache.open('.topoplan/cache', 'topologies/nova-plan-a.yaml');
@@ -39,6 +41,8 @@ const FORMAT = 'topoplan-parse-cache/1';
 const STALE_PACK_MS = 30 * 24 * 3600_000;
 const STALE_TEMP_MS = 3600_000;
 const KEY_LENGTH = 64;
+/** How a file's entry starts after its key (a statement reading's is `{"v":` or `{}`). */
+const FILE_ENTRY = '{"parsed":';
 const NEWLINE = 0x0a;
 /** A pack is written anew (pruned) once entries no file uses are more than this share of its bytes. */
 const MAX_UNUSED_SHARE = 0.2;
@@ -57,8 +61,13 @@ export interface CacheLookup {
 }
 
 export class ParseCache implements StatementMemoStore {
-  private readonly index = new Map<string, readonly [number, number]>();
-  private readonly kept = new Map<string, Buffer | string>();
+  private index = new Map<string, readonly [number, number]>();
+  /** Entries this plan used: a line's length when it is in the pack (found by the index), the line when it is new. */
+  private readonly kept = new Map<string, number | string>();
+  /** The pack's size and number of entries as read, before release(). */
+  private readonly packBytes: number;
+  private entries = 0;
+  private released = false;
   private changed = false;
   /** False when the pack cannot be appended to: missing, outdated, or ending in an unfinished line. */
   private appendable = false;
@@ -69,8 +78,9 @@ export class ParseCache implements StatementMemoStore {
     private readonly dir: string,
     private readonly file: string,
     private readonly version: string,
-    private readonly pack: Buffer,
+    private pack: Buffer,
   ) {
+    this.packBytes = pack.length;
     this.readIndex();
   }
 
@@ -101,6 +111,7 @@ export class ParseCache implements StatementMemoStore {
       if (end - at > KEY_LENGTH + 1 && this.pack[at + KEY_LENGTH] === 0x20) this.index.set(this.pack.toString('latin1', at, at + KEY_LENGTH), [at, end + 1]);
       at = end + 1;
     }
+    this.entries = this.index.size;
   }
 
   /** The key of a file read by `job` with these bytes, and the cached parse if there is one. */
@@ -122,7 +133,7 @@ export class ParseCache implements StatementMemoStore {
     } catch {
       return undefined;
     }
-    this.kept.set(key, this.pack.subarray(at[0], at[1]));
+    this.kept.set(key, at[1] - at[0]);
     const { sliced, ...source } = stored;
     if (sliced) {
       const text = bytes.toString('latin1');
@@ -152,7 +163,7 @@ export class ParseCache implements StatementMemoStore {
     } catch {
       return undefined;
     }
-    this.kept.set(key, this.pack.subarray(at[0], at[1]));
+    this.kept.set(key, at[1] - at[0]);
     return { value: stored.v };
   }
 
@@ -166,7 +177,7 @@ export class ParseCache implements StatementMemoStore {
    * A cache that cannot be written costs only speed: the problem comes back as a warning.
    */
   save(): Diagnostic | undefined {
-    if (!this.changed && this.kept.size === this.index.size) {
+    if (!this.changed && this.kept.size === this.entries) {
       // Still in use: not stale.
       try {
         const now = new Date();
@@ -177,7 +188,7 @@ export class ParseCache implements StatementMemoStore {
       return undefined;
     }
     try {
-      if (this.appendable && this.unusedBytes() <= MAX_UNUSED_SHARE * this.pack.length) this.append();
+      if (this.appends()) this.append();
       else this.rewrite();
     } catch (e) {
       return diagnostic({
@@ -192,11 +203,37 @@ export class ParseCache implements StatementMemoStore {
     return undefined;
   }
 
+  /**
+   * Lets go of the pack's bytes once every file has been looked up, when saving will only append to it: they
+   * are most of the cache's memory, held otherwise through planning. The lines of statement readings are kept
+   * (copied), so recall() still finds them; lookup() finds no file after this.
+   */
+  release(): void {
+    if (this.released || !this.appends()) return;
+    const index = new Map<string, readonly [number, number]>();
+    const parts: Buffer[] = [];
+    let size = 0;
+    for (const [key, [start, end]] of this.index) {
+      if (this.kept.has(key) || this.pack.toString('latin1', start + KEY_LENGTH + 1, start + KEY_LENGTH + FILE_ENTRY.length + 1) === FILE_ENTRY) continue;
+      parts.push(this.pack.subarray(start, end));
+      index.set(key, [size, size + end - start]);
+      size += end - start;
+    }
+    this.pack = Buffer.concat(parts);
+    this.index = index;
+    this.released = true;
+  }
+
+  /** Whether saving appends: always once released, else when the pack can be appended to and holds little that is unused. */
+  private appends(): boolean {
+    return this.released || (this.appendable && this.unusedBytes() <= MAX_UNUSED_SHARE * this.packBytes);
+  }
+
   /** Bytes of the pack this plan did not use: entries of files that changed or went, damaged lines. */
   private unusedBytes(): number {
     let used = `${FORMAT} ${this.version}\n`.length;
-    for (const line of this.kept.values()) if (typeof line !== 'string') used += line.length;
-    return this.pack.length - used;
+    for (const line of this.kept.values()) if (typeof line === 'number') used += line;
+    return this.packBytes - used;
   }
 
   /** The entries this plan added, at the end of the pack: one write per line, so lines of two planners never mix. */
@@ -228,7 +265,8 @@ export class ParseCache implements StatementMemoStore {
       const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
       for (const key of [...this.kept.keys()].sort()) {
         const line = this.kept.get(key)!;
-        const part = typeof line === 'string' ? Buffer.from(line) : line;
+        const at = this.index.get(key)!;
+        const part = typeof line === 'string' ? Buffer.from(line) : this.pack.subarray(at[0], at[1]);
         // The old pack is in key order too: entries kept from it are long runs of it, written as one.
         const prev = parts[parts.length - 1]!;
         if (part.buffer === prev.buffer && prev.byteOffset + prev.length === part.byteOffset) parts[parts.length - 1] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + part.length);

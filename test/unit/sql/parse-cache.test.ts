@@ -182,6 +182,44 @@ describe('the parse cache', () => {
     expect(existsSync(join(blocked, 'cache'))).toBe(false);
   }, 60_000);
 
+  it('lets go of the files once they are read, keeping the readings to recall, when saving will append', async () => {
+    await loadParsers();
+    const dir = temp('release');
+    const absPath = join(dir, '001_t.sql');
+    writeFileSync(absPath, 'CREATE TABLE t (id int);\n');
+    const bytes = readFileSync(absPath);
+    const job = { file: '001_t.sql', absPath };
+    const reading = 'd'.repeat(64);
+    const first = ParseCache.open(join(dir, 'cache'), join(dir, 'topology.yaml'));
+    first.store(first.lookup(job, bytes, 'sha').key, bytes, parseSource(job));
+    first.remember(reading, { columns: ['id'] });
+    expect(first.save()).toBeUndefined();
+    const [file] = pack(join(dir, 'cache'));
+    const written = readFileSync(file!);
+
+    const second = ParseCache.open(join(dir, 'cache'), join(dir, 'topology.yaml'));
+    expect(second.lookup(job, bytes, 'sha').hit).toBeDefined();
+    second.release();
+    expect(second.recall(reading)).toEqual({ value: { columns: ['id'] } });
+    // Nothing new, nothing unused: the pack stays as it was.
+    expect(second.save()).toBeUndefined();
+    expect(readFileSync(file!).equals(written)).toBe(true);
+
+    const third = ParseCache.open(join(dir, 'cache'), join(dir, 'topology.yaml'));
+    expect(third.lookup(job, bytes, 'sha').hit).toBeDefined();
+    third.release();
+    // Released, it holds no file: a lookup misses, and what is stored is appended.
+    const again = third.lookup(job, bytes, 'sha');
+    expect(again.hit).toBeUndefined();
+    third.store(again.key, bytes, parseSource(job));
+    third.remember('e'.repeat(64), 1);
+    expect(third.save()).toBeUndefined();
+    const appended = readFileSync(file!);
+    expect(appended.subarray(0, written.length).equals(written)).toBe(true);
+    expect(appended.toString().trim().split('\n')).toHaveLength(5);
+    expect(ParseCache.open(join(dir, 'cache'), join(dir, 'topology.yaml')).lookup(job, bytes, 'sha').hit?.parsed).toEqual(parseSource(job).parsed);
+  });
+
   it('keeps the readings the planner makes of single statements, undefined included, and drops a damaged one', () => {
     const dir = temp('memo');
     const file = join(dir, 'topoplan.yaml');
