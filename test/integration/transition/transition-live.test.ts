@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../../src/engines/embedded/start-embedded-postgres.js';
@@ -214,7 +215,7 @@ describe('an interrupted start of a live transition', () => {
   const sets = { shop: { dir: 'shop' }, app: { dir: 'app' } };
   const services = { app: { stores: { postgres: 'main' }, sets: ['app'] }, moved: { sets: ['shop'] } };
 
-  it('a copy that fails leaves no slot and nothing copied; a slot left without its subscription is made anew; every row arrives once', async () => {
+  it('a copy under way shows in --status; a copy that fails leaves no slot and nothing copied; a slot left without its subscription is made anew; every row arrives once', async () => {
     const r = await plans(files, topology({ main: { engine: 'postgres', database: 'lr_main' } }, 'main', sets, services), topology({ main: { engine: 'postgres', database: 'lr_main' }, shop: { engine: 'postgres', database: 'lr_shop' } }, 'shop', sets, services));
     expect((await applyPlan(r.planA, { connections: { main: one.url }, workDir: await tempDir('lr-') })).ok).toBe(true);
     await queryDatabase(one.url, 'lr_main', 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 3000) g; INSERT INTO order_lines (order_id, qty) SELECT g, g FROM generate_series(1, 3000) g');
@@ -223,6 +224,24 @@ describe('an interrupted start of a live transition', () => {
     expect((await runLiveTransition(r.tp, { ...conns, workDir, phases: ['expand'] })).ok).toBe(true);
     const shop = <T extends pg.QueryResultRow>(text: string) => queryDatabase<T>(two.url, 'lr_shop', text);
     const slots = () => queryDatabase<{ slot_name: string }>(one.url, 'lr_main', 'SELECT slot_name FROM pg_replication_slots ORDER BY 1');
+
+    // A copy into a moving table before the subscription exists is reported with the rows it has written so far.
+    const copier = new pg.Client({ connectionString: databaseUrl(two.url, 'lr_shop') });
+    await copier.connect();
+    await copier.query('BEGIN');
+    const input = copier.query(copyFrom('COPY orders (id, total) FROM STDIN'));
+    // The server reports rows in batches: enough of them that one is reported while the copy is held open.
+    input.write(Array.from({ length: 5000 }, (_, i) => `${i + 1}\t1\n`).join(''));
+    let copying: { state: string; copied: boolean; rowsNew?: number } | undefined;
+    while (copying === undefined) {
+      const t = (await liveTransitionStatus(r.tp, conns))[0]!.tables.find((x) => x.table === 'orders')!;
+      if ((t.copyingRows ?? 0) > 0) copying = { state: t.state, copied: t.copied, ...(t.rowsNew !== undefined ? { rowsNew: t.rowsNew } : {}) };
+    }
+    expect(copying).toEqual({ state: 'copying', copied: false, rowsNew: 0 });
+    input.end();
+    await new Promise((done) => input.on('finish', done));
+    await copier.query('ROLLBACK');
+    await copier.end();
 
     // The second table's copy fails after the first one's rows went in: the new database keeps none of it.
     await shop('ALTER TABLE order_lines ADD CONSTRAINT small_qty CHECK (qty < 2000)');
