@@ -81,8 +81,10 @@ export interface Effect {
   readonly object: ObjectRef;
   /** For `reference`: what kind of dependency. */
   readonly via?: ReferenceVia;
-  /** For `rename`: the new name (same kind and schema). */
+  /** For `rename`: the new name (same kind and, unless `renameSchema` says otherwise, schema). */
   readonly renameTo?: string;
+  /** For a ClickHouse `rename` to another database (`RENAME TABLE a.t TO b.t` moves the table): the new name's database. */
+  readonly renameSchema?: string;
   /** `CREATE ... IF NOT EXISTS` / `DROP ... IF EXISTS`. */
   readonly ifNotExists?: boolean;
   readonly ifExists?: boolean;

@@ -24,7 +24,7 @@ export interface Version {
   readonly holdsData?: boolean;
   dropNode?: Node;
   /** What ended it at `dropNode`, when not a drop of the object itself: a rename of it, or a drop or rename of its database (the new name, for a rename). */
-  ended?: { readonly by: 'rename' | 'database drop' | 'database rename'; readonly to?: string };
+  ended?: { readonly by: 'rename' | 'database drop' | 'database rename'; readonly to?: string; readonly toSchema?: string };
   /** Nodes that use this version; undefined while there are none (most versions). */
   users?: Set<Node>;
 }
@@ -106,7 +106,7 @@ export class Lifecycle {
           const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
-            if (e.action === 'rename' && e.renameTo) v.ended = { by: 'rename', to: e.renameTo };
+            if (e.action === 'rename' && e.renameTo) v.ended = { by: 'rename', to: e.renameTo, ...(e.renameSchema !== undefined ? { toSchema: e.renameSchema } : {}) };
             renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
           } else if (!v && e.action === 'drop' && !isSynth(n.node)) {
@@ -115,7 +115,9 @@ export class Lifecycle {
         }
         if (e.action === 'create') this.addVersion(n, e.object, e.holdsData);
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
-        if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) this.addVersion(n, { ...(renamed?.ref ?? e.object), name: e.renameTo }, renamed?.holdsData);
+        if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) {
+          this.addVersion(n, { ...(renamed?.ref ?? e.object), name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) }, renamed?.holdsData);
+        }
       }
     }
   }

@@ -39,6 +39,6 @@ function wording(late: LateUse, database: string): { what: string; instead: stri
   const ended = v.ended!;
   if (ended.by === 'database rename') return { what: `renamed database "${database}" to "${ended.to}"`, instead: `name it "${ended.to}.${v.ref.name}"` };
   if (ended.by === 'database drop') return { what: `dropped database "${database}" and everything in it`, instead: `create "${displayName(v.ref)}" again after the drop` };
-  const renamed = displayName({ ...v.ref, name: ended.to! });
+  const renamed = displayName({ ...v.ref, name: ended.to!, ...(ended.toSchema !== undefined ? { schema: ended.toSchema } : {}) });
   return { what: `renamed it to "${renamed}"`, instead: `name it "${renamed}"` };
 }

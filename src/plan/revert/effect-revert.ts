@@ -44,8 +44,13 @@ function clickhouseRevert(stmt: ParsedStatement, target: RevertTarget): Statemen
     if (e.action === 'reference') continue;
     if (e.action === 'write') return { irreversible: `${e.detail ?? stmt.kind} changes rows: only a down file can say which to take back` };
     if (e.action === 'drop') return { irreversible: `${stmt.kind} drops what only its earlier definition or a backup brings back` };
+    if (e.action === 'rename' && e.renameTo && e.object.kind === 'database') {
+      out.push(`RENAME DATABASE ${tick(e.renameTo)} TO ${tick(e.object.name)}${on}`);
+      continue;
+    }
     if (e.action === 'rename' && e.renameTo) {
-      out.push(`RENAME TABLE ${name({ ...e.object, name: e.renameTo })} TO ${name(e.object)}${on}`);
+      const renamed = { ...e.object, name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) };
+      out.push(`RENAME ${e.object.kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} ${name(renamed)} TO ${name(e.object)}${on}`);
       continue;
     }
     if (e.action === 'create') {

@@ -105,8 +105,9 @@ function rename(c: TokenCursor, tokens: readonly Token[]): StatementInfo {
       effects.push({ action: 'rename', object: { kind: 'database', name: from.name }, renameTo: to.name, ...(ifExists ? { ifExists: true } : {}) });
       continue;
     }
-    // A rename to another database moves the object; the planner follows renames within one.
-    effects.push({ action: 'rename', object: refOf(from, what === 'DICTIONARY' ? 'dictionary' : 'table'), renameTo: to.name, ...(ifExists ? { ifExists: true } : {}) });
+    // A rename to another database moves the object there.
+    const moves = to.schema !== undefined && to.schema !== from.schema;
+    effects.push({ action: 'rename', object: refOf(from, what === 'DICTIONARY' ? 'dictionary' : 'table'), renameTo: to.name, ...(moves ? { renameSchema: to.schema } : {}), ...(ifExists ? { ifExists: true } : {}) });
   } while (c.accept(','));
   return { kind: `RENAME ${what}`, effects, ...trailingCluster(c, tokens) };
 }

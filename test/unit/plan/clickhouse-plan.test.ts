@@ -119,6 +119,18 @@ describe('ClickHouse in the planner', () => {
     expect(errors(fixed)).toEqual([]);
   });
 
+  it('follows a table renamed into another database: uses of the new name run after the rename', async () => {
+    const p = await plan({
+      'obs/001_hits.sql': 'CREATE DATABASE IF NOT EXISTS obs_archive;\nCREATE TABLE hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME TABLE obs.hits TO obs_archive.hits_2025;\n',
+      'obs/002_use.sql': 'INSERT INTO obs_archive.hits_2025 VALUES (1);\n',
+    });
+    expect(errors(p)).toEqual([]);
+    expect(step(p, '002_use.sql', 1).dependsOn).toContain(step(p, '001_hits.sql', 3).id);
+    const names = p.objects.map((o) => o.name);
+    expect(names).toContain('obs_archive.hits_2025');
+    expect(names).not.toContain('obs.hits');
+  });
+
   it('refuses a later use of a table its own set renamed away, naming the new name', async () => {
     const p = await plan({ 'obs/001_hits.sql': 'CREATE TABLE hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME TABLE hits TO hits_v2;\n', 'obs/002_late.sql': 'INSERT INTO hits VALUES (1);\n' });
     expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message])).toEqual([
