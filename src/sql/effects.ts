@@ -139,10 +139,12 @@ export interface ConstraintName {
  * - `drop`: the object goes with its contents (a table or materialized view with its rows, a schema or database
  *   with everything in it); with `cascade`, whatever depends on it goes too (any kind of object);
  * - `drop_column`: the column and its values;
- * - `rewrite_column`: every value of the column is rewritten (`ALTER COLUMN ... TYPE ... USING`);
+ * - `rewrite_column`: every value of the column is rewritten (`ALTER COLUMN ... TYPE ... USING`), or, with
+ *   `where`, the values in those rows are reset to the default (ClickHouse `MODIFY COLUMN ... TTL`);
  * - `delete_rows`: rows are removed (TRUNCATE, DELETE without WHERE, ClickHouse `ALTER TABLE ... DELETE`,
- *   `DELETE FROM`, `DROP PARTITION`): all of them unless `where` or `partition` says which;
- * - `update_rows`: `columns` are overwritten in every row (UPDATE without WHERE);
+ *   `DELETE FROM`, `DROP PARTITION`, `MODIFY TTL`): all of them unless `where` or `partition` says which;
+ * - `update_rows`: `columns` are overwritten in every row (UPDATE without WHERE, ClickHouse
+ *   `ALTER TABLE ... UPDATE ... WHERE 1`), of `partition` if given;
  * - `replace`: the table is replaced by a new, empty one (ClickHouse `CREATE OR REPLACE TABLE`).
  */
 export type DestructionKind = 'drop' | 'drop_column' | 'rewrite_column' | 'delete_rows' | 'update_rows' | 'replace';

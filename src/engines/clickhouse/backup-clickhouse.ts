@@ -7,6 +7,7 @@
  * SELECT costs. What is copied:
  * - a dropped or replaced table, a TRUNCATE, a dropped or cleared column: every row;
  * - `ALTER TABLE ... DELETE WHERE c` and `DELETE FROM ... WHERE c`: the rows where `c`;
+ * - `UPDATE ... WHERE 1`: every row; `MODIFY TTL`, `MODIFY COLUMN ... TTL`: the rows expired now;
  * - a dropped or replaced partition (or part): the rows in it.
  * The table's CREATE statement goes into the manifest, so a restore can make
  * the table again. What cannot be copied (a whole database, detached parts)

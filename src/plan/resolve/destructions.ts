@@ -90,6 +90,7 @@ export function summarize(d: Destruction): string {
     case 'drop_column':
       return `${colWord} ${cols} of ${what} (${(d.columns?.length ?? 0) === 1 ? 'its' : 'their'} values)${d.cascade ? ' and what depends on them' : ''}`;
     case 'rewrite_column':
+      if (d.where) return `values of ${colWord} ${cols} of ${what} where ${d.where} (reset to the default)`;
       return `every value of ${colWord} ${cols} of ${what}${inPartition} (rewritten)`;
     case 'delete_rows':
       if (d.where) return `rows of ${what}${inPartition} where ${d.where}`;
@@ -97,7 +98,7 @@ export function summarize(d: Destruction): string {
       if (d.object.kind === 'database') return `every row of every table in ${what}`;
       return `every row of ${what}${d.cascade ? ' and of the tables whose foreign keys reference it' : ''}`;
     case 'update_rows':
-      return `${colWord} ${cols} in every row of ${what} (overwritten)`;
+      return `${colWord} ${cols} in every row of ${what}${inPartition} (overwritten)`;
     case 'replace':
       return `${what} (definition and rows; replaced by a new table)`;
   }

@@ -4,7 +4,15 @@
  * function), TRUNCATE, `CREATE OR REPLACE TABLE` / `REPLACE TABLE` (the old
  * table and its rows go), lightweight `DELETE FROM`, and the ALTER TABLE
  * commands that remove data: DELETE, DROP PARTITION / PART (also detached),
- * REPLACE PARTITION, DROP COLUMN and CLEAR COLUMN. A dropped object that
+ * REPLACE PARTITION, DROP COLUMN and CLEAR COLUMN, and UPDATE whose condition
+ * is always true (`WHERE 1`, `WHERE true`, `WHERE 1 = 1`: like PostgreSQL's
+ * UPDATE without WHERE; an UPDATE with a real condition is not marked, as in
+ * PostgreSQL), and a TTL that removes what has expired: `MODIFY TTL` with a
+ * DELETE or GROUP BY rule (the expired rows go; a rule that only moves them,
+ * TO DISK / TO VOLUME / RECOMPRESS, keeps them) and `MODIFY COLUMN ... TTL`
+ * (the expired values are reset to the column's default). Both are read as
+ * what expires now, `(expr) <= now()`; later rows go as they expire. A TTL in
+ * CREATE TABLE or ADD COLUMN removes nothing that exists. A dropped object that
  * keeps no rows of its own (a Distributed table, a plain view) is found out
  * by the planner, which knows how it was created.
  *
@@ -74,7 +82,15 @@ function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: rea
   let dropped: string[] | undefined;
   for (const command of alterCommands(withoutSettings(tokens))) {
     const c = new TokenCursor(command);
-    if (c.accept('DROP', 'COLUMN') || c.accept('CLEAR', 'COLUMN')) {
+    if (c.accept('MODIFY', 'TTL')) {
+      for (const where of expiredRows(c.rest(), text)) out.push({ kind: 'delete_rows', object: table, where });
+    } else if (c.accept('MODIFY', 'COLUMN')) {
+      c.accept('IF', 'EXISTS');
+      const column = c.next()?.value;
+      const rest = c.rest();
+      const ttl = rest.findIndex((t, i) => t.type === 'word' && t.upper === 'TTL' && rest[i - 1]?.upper !== 'REMOVE');
+      if (column && ttl >= 0) out.push({ kind: 'rewrite_column', object: table, columns: [column], where: `(${text(withoutSettings(rest.slice(ttl + 1)))}) <= now()` });
+    } else if (c.accept('DROP', 'COLUMN') || c.accept('CLEAR', 'COLUMN')) {
       const clear = command[0]!.upper === 'CLEAR';
       c.accept('IF', 'EXISTS');
       const column = c.next()?.value;
@@ -84,6 +100,9 @@ function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: rea
         out.push({ kind: 'rewrite_column', object: table, columns: [column], ...(partition ? { partition } : {}) });
       } else if (dropped) dropped.push(column);
       else out.push({ kind: 'drop_column', object: table, columns: (dropped = [column]) });
+    } else if (c.accept('UPDATE')) {
+      const update = everyRowUpdate(c.rest(), text);
+      if (update) out.push({ kind: 'update_rows', object: table, ...update });
     } else if (c.accept('DELETE')) {
       out.push({ kind: 'delete_rows', object: table, ...rowsOf(c.rest(), text) });
     } else if (c.acceptAny('DROP DETACHED', 'DROP', 'REPLACE')) {
@@ -94,6 +113,84 @@ function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: rea
     }
   }
   return out;
+}
+
+/** Always true, as written: `1` (any non-zero number), `true`, `1 = 1`, in parentheses or not. */
+const ALWAYS = /^(?:true|0*[1-9]\d*(?:\.\d*)?|(\d+)\s*=\s*\1)$/i;
+
+/**
+ * `a = x, b = y [IN PARTITION p] WHERE condition`: the columns set, when the
+ * condition is always true (every row is overwritten), else undefined.
+ */
+function everyRowUpdate(tokens: readonly Token[], text: (t: readonly Token[]) => string): { columns: string[]; partition?: string } | undefined {
+  const where = tokens.findIndex((t) => t.type === 'word' && t.upper === 'WHERE');
+  if (where < 0) return undefined;
+  let condition = text(withoutSettings(tokens.slice(where + 1))).trim();
+  while (/^\(.*\)$/s.test(condition)) condition = condition.slice(1, -1).trim();
+  if (!ALWAYS.test(condition)) return undefined;
+  const assignments = pieces(tokens.slice(0, where), text);
+  const last = assignments[assignments.length - 1] ?? [];
+  const inPartition = last.findIndex((t, i) => t.type === 'word' && t.upper === 'IN' && last[i + 1]?.upper === 'PARTITION' && depthAt(last, i) === 0);
+  const columns = [...new Set(assignments.map((a) => a[0]?.value).filter((v): v is string => !!v))];
+  return { columns, ...(inPartition >= 0 ? { partition: text(last.slice(inPartition + 2)) } : {}) };
+}
+
+/**
+ * The rules of `MODIFY TTL` that remove rows (DELETE, GROUP BY, or no action),
+ * each as the condition of the rows expired now.
+ *
+ * @example expiredRows(tokens of "d + INTERVAL 1 DAY DELETE WHERE x = 1, d + INTERVAL 1 WEEK TO VOLUME 'cold'") // ['(d + INTERVAL 1 DAY) <= now() AND (x = 1)']
+ */
+function expiredRows(tokens: readonly Token[], text: (t: readonly Token[]) => string): string[] {
+  const at = (rule: readonly Token[], word: string) => rule.findIndex((t, i) => t.type === 'word' && t.upper === word && depthAt(rule, i) === 0);
+  const rules: Token[][] = [];
+  for (const piece of pieces(withoutSettings(tokens), text)) {
+    // `GROUP BY k SET a = max(a), b = sum(b)`: the commas of SET stay in their rule.
+    const last = rules[rules.length - 1];
+    if (last && at(last, 'SET') >= 0) last.push(...piece);
+    else rules.push(piece);
+  }
+  const out: string[] = [];
+  for (const rule of rules) {
+    const action = ['DELETE', 'TO', 'RECOMPRESS', 'GROUP', 'WHERE'].map((w) => at(rule, w)).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? rule.length;
+    const verb = rule[action]?.upper;
+    if (action === 0 || verb === 'TO' || verb === 'RECOMPRESS') continue;
+    const where = at(rule, 'WHERE');
+    const group = at(rule, 'GROUP');
+    const condition = where >= 0 ? text(rule.slice(where + 1, group > where ? group : rule.length)) : undefined;
+    out.push(`(${text(rule.slice(0, action))}) <= now()${condition ? ` AND (${condition})` : ''}`);
+  }
+  return out;
+}
+
+/** Tokens split at the commas between them at depth 0 (a command's commas are not among its tokens). */
+function pieces(tokens: readonly Token[], text: (t: readonly Token[]) => string): Token[][] {
+  const out: Token[][] = [];
+  let current: Token[] = [];
+  let depth = 0;
+  tokens.forEach((t, i) => {
+    const prev = tokens[i - 1];
+    if (prev && depth === 0 && text([prev, t]).slice(prev.end - prev.start, t.start - prev.start).includes(',')) {
+      out.push(current);
+      current = [];
+    }
+    if (t.type === 'punct' && t.value === '(') depth++;
+    else if (t.type === 'punct' && t.value === ')') depth--;
+    current.push(t);
+  });
+  if (current.length > 0) out.push(current);
+  return out;
+}
+
+/** Parenthesis depth before token `i`. */
+function depthAt(tokens: readonly Token[], i: number): number {
+  let depth = 0;
+  for (let j = 0; j < i; j++) {
+    const t = tokens[j]!;
+    if (t.type === 'punct' && t.value === '(') depth++;
+    else if (t.type === 'punct' && t.value === ')') depth--;
+  }
+  return depth;
 }
 
 /** `[IN PARTITION p] WHERE condition`: which rows a DELETE removes, as written. */

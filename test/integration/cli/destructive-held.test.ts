@@ -3,7 +3,7 @@
  * ClickHouse, every kind of destructive statement in an ordinary migration
  * (DROP COLUMN, TRUNCATE, DELETE and UPDATE without WHERE, ALTER COLUMN ...
  * TYPE ... USING, DROP TABLE ... CASCADE; ClickHouse DROP COLUMN, ALTER ...
- * DELETE, DROP PARTITION) is held back with one line saying how to opt in,
+ * DELETE, DROP PARTITION, UPDATE ... WHERE 1, MODIFY TTL) is held back with one line saying how to opt in,
  * the steps that depend on it too, while independent steps apply and the data
  * stays as it was. `--contract` then runs them, each after its backup.
  */
@@ -43,12 +43,14 @@ INSERT INTO t5 VALUES (1, 7);
     // Depends on the emptied t2: held back with it.
     'app/008_refill.sql': 'INSERT INTO t2 VALUES (3);\n',
     'other/001_other.sql': 'CREATE TABLE other (id int);\n',
-    'events/001_events.sql': `CREATE TABLE events (day Date, id UInt64, note String) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY id;
-INSERT INTO events VALUES ('2024-01-03', 1, 'a'), ('2024-02-01', 2, 'b'), ('2024-02-02', 3, 'c');
+    'events/001_events.sql': `CREATE TABLE events (day Date, id UInt64, note String, level String) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY id;
+INSERT INTO events VALUES ('2024-01-03', 1, 'a', 'info'), ('2024-02-01', 2, 'b', 'warn'), ('2024-02-02', 3, 'c', 'info');
 `,
     'events/002_drop_note.sql': 'ALTER TABLE events DROP COLUMN note;\n',
     'events/003_delete.sql': 'ALTER TABLE events DELETE WHERE id = 1;\n',
     'events/004_partition.sql': "ALTER TABLE events DROP PARTITION '202402';\n",
+    'events/005_update.sql': "ALTER TABLE events UPDATE level = '' WHERE 1;\n",
+    'events/006_ttl.sql': 'ALTER TABLE events MODIFY TTL day + INTERVAL 1 DAY;\n',
   },
   {
     stores: {
@@ -73,6 +75,8 @@ const HELD = [
   ['events:events/002_drop_note.sql#1', '002_drop_note.sql'],
   ['events:events/003_delete.sql#1', '003_delete.sql'],
   ['events:events/004_partition.sql#1', '004_partition.sql'],
+  ['events:events/005_update.sql#1', '005_update.sql'],
+  ['events:events/006_ttl.sql#1', '006_ttl.sql'],
 ] as const;
 
 /** What the destructive statements would change, read from both stores. */
@@ -118,15 +122,17 @@ describe('destructive statements without opt-in', () => {
     expect(r.out).toMatch(/^not-applied\s+main:app\/008_refill\.sql#1 .*003_truncate\.sql/m);
     // A destructive step behind another held one names its own opt-in first, then the other's: one round of opt-ins runs both.
     expect(r.out).toMatch(/^not-applied\s+main:app\/005_update\.sql#1 +(contract phase: )?destroys column "v" in every row of table "t" \(overwritten\): re-run with --contract, or allow it in the topology: allowDestructive: \[\{ set: app, file: 005_update\.sql, statements: "1", reason: "\.\.\." \}\]; it also waits for a step held back: .*file: 002_drop_w\.sql/m);
+    expect(r.out).toMatch(/^not-applied\s+events:events\/005_update\.sql#1 +(contract phase: )?destroys column "level" in every row of table "held_back_ch\.events" \(overwritten\)/m);
+    expect(r.out).toMatch(/^not-applied\s+events:events\/006_ttl\.sql#1 +(contract phase: )?destroys rows of table "held_back_ch\.events" where \(day \+ INTERVAL 1 DAY\) <= now\(\)/m);
     expect(r.out).toMatch(/^applied\s+main:other\/001_other\.sql#1/m);
     expect(r.out).toMatch(/^applied\s+events:events\/001_events\.sql#2/m);
-    expect(r.out + r.err).toMatch(/^apply: 10 steps not applied: they destroy data or depend on a step that does; to run them after a backup, re-run with --contract or allow them in the topology/m);
+    expect(r.out + r.err).toMatch(/^apply: 12 steps not applied: they destroy data or depend on a step that does; to run them after a backup, re-run with --contract or allow them in the topology/m);
     before = await data();
     expect(before).toEqual({
       tColumns: ['id', 'w', 'v'],
       t: [{ id: 1, v: 'aaa', v_type: 'text' }, { id: 2, v: 'b', v_type: 'text' }],
       t2: { n: 2 }, t3: { n: 1 }, t4: { t4: 't4' }, t5keys: { n: 1 },
-      events: [{ name: 'day' }, { name: 'id' }, { name: 'note' }],
+      events: [{ name: 'day' }, { name: 'id' }, { name: 'note' }, { name: 'level' }],
       eventRows: [{ n: expect.anything() }],
     });
     expect(Number((before.eventRows as { n: unknown }[])[0]!.n)).toBe(3);
@@ -148,7 +154,7 @@ describe('destructive statements without opt-in', () => {
     expect(after.t3).toEqual({ n: 0 });
     expect(after.t4).toEqual({ t4: null });
     expect(after.t5keys).toEqual({ n: 0 });
-    expect(after.events).toEqual([{ name: 'day' }, { name: 'id' }]);
+    expect(after.events).toEqual([{ name: 'day' }, { name: 'id' }, { name: 'level' }]);
     expect(Number((after.eventRows as { n: unknown }[])[0]!.n)).toBe(0);
   });
 });

@@ -23,6 +23,18 @@ describe('ClickHouse destructive statements', () => {
     ['ALTER TABLE t CLEAR COLUMN a', [{ kind: 'rewrite_column', object: t('t'), columns: ['a'] }]],
     ['CREATE OR REPLACE TABLE t (a UInt8) ENGINE = Memory', [{ kind: 'replace', object: t('t') }]],
     ['REPLACE TABLE t (a UInt8) ENGINE = Memory', [{ kind: 'replace', object: t('t') }]],
+    ["ALTER TABLE t UPDATE a = 0, b = concat(b, 'x,y'), c = 'p, q' WHERE 1", [{ kind: 'update_rows', object: t('t'), columns: ['a', 'b', 'c'] }]],
+    ['ALTER TABLE db.t ON CLUSTER c UPDATE `a` = f(x, y) WHERE (true) SETTINGS mutations_sync = 2', [{ kind: 'update_rows', object: t('t', 'db'), columns: ['a'] }]],
+    ['ALTER TABLE t MODIFY TTL day + INTERVAL 90 DAY', [{ kind: 'delete_rows', object: t('t'), where: '(day + INTERVAL 90 DAY) <= now()' }]],
+    [
+      "ALTER TABLE t ON CLUSTER c MODIFY TTL d + INTERVAL 1 WEEK TO VOLUME 'cold', d + INTERVAL 1 MONTH DELETE WHERE kind = 'x, y', d + INTERVAL 1 YEAR GROUP BY k SET a = max(a), b = sum(b) SETTINGS materialize_ttl_after_modify = 0",
+      [
+        { kind: 'delete_rows', object: t('t'), where: "(d + INTERVAL 1 MONTH) <= now() AND (kind = 'x, y')" },
+        { kind: 'delete_rows', object: t('t'), where: '(d + INTERVAL 1 YEAR) <= now()' },
+      ],
+    ],
+    ['ALTER TABLE t MODIFY COLUMN IF EXISTS raw String DEFAULT \'\' TTL toDate(ts) + INTERVAL 1 DAY', [{ kind: 'rewrite_column', object: t('t'), columns: ['raw'], where: '(toDate(ts) + INTERVAL 1 DAY) <= now()' }]],
+    ['ALTER TABLE t UPDATE a = 0 IN PARTITION 2024 WHERE 1 = 1', [{ kind: 'update_rows', object: t('t'), columns: ['a'], partition: '2024' }]],
   ])('%s', (sql, expected) => {
     expect(clickhouseDestroys(sql)).toEqual(expected);
   });
@@ -31,7 +43,15 @@ describe('ClickHouse destructive statements', () => {
     'DROP DICTIONARY d',
     'CREATE TABLE t (a UInt8) ENGINE = Memory',
     "ALTER TABLE t UPDATE a = 1 WHERE b = 'DELETE WHERE'",
-    'ALTER TABLE t ADD COLUMN a UInt8, MODIFY TTL d + INTERVAL 1 DAY',
+    'ALTER TABLE t UPDATE a = 1 WHERE 0',
+    'ALTER TABLE t UPDATE a = 1 WHERE 1 = 2',
+    'ALTER TABLE t UPDATE a = 1 WHERE 1 AND b > 2',
+    "ALTER TABLE t UPDATE a = 'WHERE 1' WHERE id = 1",
+    "ALTER TABLE t MODIFY TTL d + INTERVAL 1 DAY TO DISK 'cold', d + INTERVAL 2 DAY RECOMPRESS CODEC(ZSTD(3))",
+    'ALTER TABLE t ADD COLUMN a UInt8 TTL d + INTERVAL 1 DAY, REMOVE TTL, MATERIALIZE TTL',
+    'ALTER TABLE t MODIFY COLUMN a REMOVE TTL',
+    'ALTER TABLE t MODIFY COLUMN a UInt16 COMMENT \'TTL\'',
+    'CREATE TABLE t (d Date, a UInt8 TTL d + INTERVAL 1 DAY) ENGINE = MergeTree ORDER BY a TTL d + INTERVAL 1 DAY',
     "INSERT INTO t VALUES ('TRUNCATE t')",
     'OPTIMIZE TABLE t FINAL',
   ])('not destructive: %s', (sql) => {
