@@ -12,25 +12,19 @@ import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/engines/embedded/start-embedded-postgres.js';
 import { databaseUrl } from '../src/engines/postgres/postgres-url.js';
 import { columnMapping } from '../src/transition/column-mapping.js';
 import { copyTable } from '../src/transition/copy-table.js';
+import { pgClient } from './pg-client.js';
 
 const TABLE = 'shares_big';
 const DDL = `CREATE TABLE ${TABLE} (id bigint PRIMARY KEY, post_id uuid NOT NULL, user_id uuid NOT NULL, created_at timestamptz NOT NULL, note text NOT NULL)`;
 
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  return c;
-}
-
 if (process.argv[2] === 'child') {
   const [, , , server, a, b] = process.argv as string[];
-  const source = await client(databaseUrl(server!, a!));
-  const target = await client(databaseUrl(server!, b!));
+  const source = await pgClient(databaseUrl(server!, a!));
+  const target = await pgClient(databaseUrl(server!, b!));
   await target.query(`TRUNCATE ${TABLE}`);
   const t0 = performance.now();
   const map = await columnMapping(source, target, TABLE, { from: 'source', to: 'target' });
@@ -50,15 +44,15 @@ const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.len
 const psql = ['/usr/bin/psql', '/usr/lib/postgresql/15/bin/psql'].find((p) => existsSync(p));
 
 async function prepare(rows: number, suffix: string): Promise<[string, string]> {
-  const admin = await client(server.url);
+  const admin = await pgClient(server.url);
   const [a, b] = [`copy_src_${suffix}`, `copy_dst_${suffix}`];
   for (const d of [a, b]) await admin.query(`CREATE DATABASE ${d}`);
   await admin.end();
-  const src = await client(databaseUrl(server.url, a));
+  const src = await pgClient(databaseUrl(server.url, a));
   await src.query(DDL);
   await src.query(`INSERT INTO ${TABLE} SELECT g, md5(g::text)::uuid, md5((g * 7)::text)::uuid, now() - g * interval '1 second', 'note about share number ' || g || ' of the benchmark' FROM generate_series(1, ${rows}) g`);
   await src.end();
-  const dst = await client(databaseUrl(server.url, b));
+  const dst = await pgClient(databaseUrl(server.url, b));
   await dst.query(DDL);
   await dst.end();
   return [a, b];
@@ -70,7 +64,7 @@ function ours(a: string, b: string): { rows: number; ms: number; maxRssMb: numbe
 }
 
 async function pipe(a: string, b: string): Promise<number> {
-  const dst = await client(databaseUrl(server.url, b));
+  const dst = await pgClient(databaseUrl(server.url, b));
   await dst.query(`TRUNCATE ${TABLE}`);
   await dst.end();
   const t0 = performance.now();

@@ -15,7 +15,6 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/engines/embedded/start-embedded-postgres.js';
 import { databaseUrl } from '../src/engines/postgres/postgres-url.js';
 import type { Plan } from '../src/plan/model.js';
@@ -26,36 +25,31 @@ import { startStream } from '../src/transition/live/start-stream.js';
 import { stopStream } from '../src/transition/live/stop-stream.js';
 import { ensureStreamLedger, ensureTransitionLedger } from '../src/transition/transition-ledger.js';
 import { waitForStream } from '../src/transition/live/stream-status.js';
+import { pgClient } from './pg-client.js';
 
 const ROWS = Number(process.argv[2] ?? 200_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const TABLE = 'shares_big';
 const DDL = `CREATE TABLE ${TABLE} (id bigserial PRIMARY KEY, post_id uuid NOT NULL, user_id uuid NOT NULL, created_at timestamptz NOT NULL, note text NOT NULL)`;
 
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  return c;
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'topoplan-transition-bench-'));
 chmodSync(dir, 0o755);
 const [one, two] = await Promise.all([startEmbeddedPostgres({ dir: join(dir, 'old') }), startEmbeddedPostgres({ dir: join(dir, 'new') })]);
 try {
   for (const [url, db] of [[one.url, 'bench_old'], [two.url, 'bench_new']] as const) {
-    const admin = await client(url);
+    const admin = await pgClient(url);
     await admin.query(`CREATE DATABASE ${db}`);
     await admin.end();
   }
-  const source = await client(databaseUrl(one.url, 'bench_old'));
-  const target = await client(databaseUrl(two.url, 'bench_new'));
+  const source = await pgClient(databaseUrl(one.url, 'bench_old'));
+  const target = await pgClient(databaseUrl(two.url, 'bench_new'));
   await source.query(DDL);
   await target.query(DDL);
   await source.query(`INSERT INTO ${TABLE} (post_id, user_id, created_at, note) SELECT md5(g::text)::uuid, md5((g * 7)::text)::uuid, now() - g * interval '1 second', 'note about share number ' || g || ' of the benchmark' FROM generate_series(1, ${ROWS}) g`);
   await source.query(`VACUUM ANALYZE ${TABLE}`);
 
   // The writer: bounded in time by the benchmark, one write every 5 ms on its own connection.
-  const w = await client(databaseUrl(one.url, 'bench_old'));
+  const w = await pgClient(databaseUrl(one.url, 'bench_old'));
   let stop = false;
   let writes = 0;
   let errors = 0;
