@@ -52,7 +52,8 @@ export interface TableResult {
   readonly error?: string;
 }
 
-export interface TransitionResult {
+/** What a snapshot and a live transition both report, phase by phase. */
+export interface TransitionResultBase {
   readonly ok: boolean;
   readonly expand?: ApplyResult;
   readonly tables: readonly TableResult[];
@@ -60,6 +61,9 @@ export interface TransitionResult {
   readonly objects: readonly ObjectResult[];
   readonly cutover: readonly Cutover[];
   readonly backups: readonly BackupFile[];
+}
+
+export interface TransitionResult extends TransitionResultBase {
   /** Per table the copy phase copied, how its columns map from A's shape to B's (see `same`). */
   readonly mappings: readonly ColumnMapping[];
 }

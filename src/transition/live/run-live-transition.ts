@@ -19,12 +19,10 @@
  */
 import type { ApplyResult } from '../../execute/apply-plan.js';
 import { columnMapping, type ColumnMapping } from '../column-mapping.js';
-import type { ObjectResult } from '../contract-objects.js';
-import type { Cutover, TransitionPlan } from '../plan-transition.js';
+import type { TransitionPlan } from '../plan-transition.js';
 import type { TransitionPhase } from '../phases.js';
-import { Clients, runTransition, type TableResult } from '../run-transition.js';
+import { Clients, runTransition, type TransitionResultBase } from '../run-transition.js';
 import { ensureStreamLedger, readStreamRow, type StreamPhase } from '../transition-ledger.js';
-import type { BackupFile } from '../../engines/engine.js';
 import { cutOverStream, type CutOverResult } from './cut-over-stream.js';
 import { liveStreams, type LiveStream } from './replication-names.js';
 import { replicationPreflight } from './replication-preflight.js';
@@ -61,16 +59,10 @@ export interface LiveStreamResult {
   readonly error?: string;
 }
 
-export interface LiveTransitionResult {
-  readonly ok: boolean;
-  readonly expand?: ApplyResult;
+export interface LiveTransitionResult extends TransitionResultBase {
   /** What replication needs and is missing; nothing was created. */
   readonly problems: readonly string[];
   readonly streams: readonly LiveStreamResult[];
-  readonly tables: readonly TableResult[];
-  readonly objects: readonly ObjectResult[];
-  readonly cutover: readonly Cutover[];
-  readonly backups: readonly BackupFile[];
 }
 
 const label = (s: LiveStream) => ({ subscription: s.subscription, from: `${s.from.store}/${s.from.database}`, to: `${s.to.store}/${s.to.database}` });
