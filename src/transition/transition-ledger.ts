@@ -23,17 +23,22 @@ export interface TransitionRow {
   readonly checksum?: string;
 }
 
-export async function ensureTransitionLedger(c: pg.ClientBase): Promise<void> {
+/** The columns of each ledger table, between its key and `updated_at`. */
+const LEDGER_TABLES = {
+  transition: ['table_name text PRIMARY KEY', 'source_store text NOT NULL', 'target_store text NOT NULL', 'status text NOT NULL', 'rows bigint NOT NULL DEFAULT 0', 'source_checksum text'],
+  transition_stream: ['subscription text PRIMARY KEY', 'source_store text NOT NULL', 'phase text NOT NULL', 'freeze_ms integer'],
+} as const;
+
+/** Creates `topoplan.<table>` (and the schema) when missing. */
+async function ensureLedgerTable(c: pg.ClientBase, table: keyof typeof LEDGER_TABLES): Promise<void> {
   await c.query('CREATE SCHEMA IF NOT EXISTS topoplan');
-  await c.query(`CREATE TABLE IF NOT EXISTS topoplan.transition (
-    table_name text PRIMARY KEY,
-    source_store text NOT NULL,
-    target_store text NOT NULL,
-    status text NOT NULL,
-    rows bigint NOT NULL DEFAULT 0,
-    source_checksum text,
-    updated_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  const columns = [...LEDGER_TABLES[table], 'updated_at timestamptz NOT NULL DEFAULT now()'];
+  await c.query(`CREATE TABLE IF NOT EXISTS topoplan.${table} (\n    ${columns.join(',\n    ')}\n  )`);
+}
+
+/** Creates the per-table ledger `topoplan.transition` when missing. */
+export async function ensureTransitionLedger(c: pg.ClientBase): Promise<void> {
+  await ensureLedgerTable(c, 'transition');
 }
 
 export async function readTransitionRow(c: pg.ClientBase, table: string): Promise<TransitionRow | undefined> {
@@ -72,15 +77,9 @@ export interface StreamRow {
   readonly freezeMs?: number;
 }
 
+/** Creates the per-stream ledger `topoplan.transition_stream` when missing. */
 export async function ensureStreamLedger(c: pg.ClientBase): Promise<void> {
-  await c.query('CREATE SCHEMA IF NOT EXISTS topoplan');
-  await c.query(`CREATE TABLE IF NOT EXISTS topoplan.transition_stream (
-    subscription text PRIMARY KEY,
-    source_store text NOT NULL,
-    phase text NOT NULL,
-    freeze_ms integer,
-    updated_at timestamptz NOT NULL DEFAULT now()
-  )`);
+  await ensureLedgerTable(c, 'transition_stream');
 }
 
 /** The stream's row; undefined before any stream started (the table may not exist yet: reading creates nothing). */
