@@ -85,6 +85,8 @@ export interface Effect {
   readonly renameTo?: string;
   /** For a ClickHouse `rename` to another database (`RENAME TABLE a.t TO b.t` moves the table): the new name's database. */
   readonly renameSchema?: string;
+  /** For a ClickHouse `rename` of a qualified name to an unqualified one (`RENAME TABLE a.t TO t`): the new name is in the store's database. */
+  readonly renameToStoreDatabase?: boolean;
   /** `CREATE ... IF NOT EXISTS` / `DROP ... IF EXISTS`. */
   readonly ifNotExists?: boolean;
   readonly ifExists?: boolean;

@@ -23,8 +23,8 @@ export interface Version {
   /** False when the object keeps no rows of its own (a ClickHouse Distributed table, view, dictionary); see Effect.holdsData. */
   readonly holdsData?: boolean;
   dropNode?: Node;
-  /** What ended it at `dropNode`, when not a drop of the object itself: a rename of it, or a drop or rename of its database (the new name, for a rename). */
-  ended?: { readonly by: 'rename' | 'database drop' | 'database rename'; readonly to?: string; readonly toSchema?: string };
+  /** What ended it at `dropNode`: a drop or rename of it, or a drop or rename of its database (the new name, for a rename). */
+  ended?: { readonly by: 'drop' | 'rename' | 'database drop' | 'database rename'; readonly to?: string; readonly toSchema?: string };
   /** Nodes that use this version; undefined while there are none (most versions). */
   users?: Set<Node>;
 }
@@ -106,7 +106,11 @@ export class Lifecycle {
           const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
-            if (e.action === 'rename' && e.renameTo) v.ended = { by: 'rename', to: e.renameTo, ...(e.renameSchema !== undefined ? { toSchema: e.renameSchema } : {}) };
+            if (e.action === 'rename' && e.renameTo) {
+              const toSchema = e.renameSchema ?? (e.renameToStoreDatabase ? this.topology.stores.get(n.store)?.database : undefined);
+              v.ended = { by: 'rename', to: e.renameTo, ...(toSchema !== undefined ? { toSchema } : {}) };
+            }
+            else if (e.action === 'drop') v.ended = { by: 'drop' };
             renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
           } else if (!v && e.action === 'drop' && !isSynth(n.node)) {
@@ -116,7 +120,7 @@ export class Lifecycle {
         if (e.action === 'create') this.addVersion(n, e.object, e.holdsData);
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
         if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) {
-          this.addVersion(n, { ...(renamed?.ref ?? e.object), name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) }, renamed?.holdsData);
+          this.addVersion(n, renamedRef(renamed?.ref ?? e.object, e), renamed?.holdsData);
         }
       }
     }
@@ -276,4 +280,11 @@ function nodeSet(n: Node): string | undefined {
 
 function nodeSeq(n: Node): number {
   return n.seq;
+}
+
+/** The name a rename leaves: in `renameSchema`, or unqualified (the store's database) for `renameToStoreDatabase`, else the old name's schema. */
+function renamedRef(old: ObjectRef, e: Effect): ObjectRef {
+  if (e.renameSchema !== undefined) return { ...old, name: e.renameTo!, schema: e.renameSchema };
+  if (e.renameToStoreDatabase) return { kind: old.kind, name: e.renameTo! };
+  return { ...old, name: e.renameTo! };
 }

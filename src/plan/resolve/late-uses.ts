@@ -1,6 +1,6 @@
 /**
  * Uses of a name after the statement of their own set that took it away: a
- * rename of the object, or a drop or rename of the database that holds it
+ * drop or rename of the object, or a drop or rename of the database that holds it
  * (ClickHouse `RENAME DATABASE` / `DROP DATABASE`). The set's order puts the
  * use after that statement, and the object is gone there: one error per use,
  * naming both places and the name to use instead, rather than a cycle
@@ -38,6 +38,7 @@ function wording(late: LateUse, database: string): { what: string; instead: stri
   const v = late.version;
   const ended = v.ended!;
   if (ended.by === 'database rename') return { what: `renamed database "${database}" to "${ended.to}"`, instead: `name it "${ended.to}.${v.ref.name}"` };
+  if (ended.by === 'drop') return { what: 'dropped it', instead: `create "${displayName(v.ref)}" again after the drop` };
   if (ended.by === 'database drop') return { what: `dropped database "${database}" and everything in it`, instead: `create "${displayName(v.ref)}" again after the drop` };
   const renamed = displayName({ ...v.ref, name: ended.to!, ...(ended.toSchema !== undefined ? { schema: ended.toSchema } : {}) });
   return { what: `renamed it to "${renamed}"`, instead: `name it "${renamed}"` };

@@ -49,7 +49,7 @@ function clickhouseRevert(stmt: ParsedStatement, target: RevertTarget): Statemen
       continue;
     }
     if (e.action === 'rename' && e.renameTo) {
-      const renamed = { ...e.object, name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) };
+      const renamed = e.renameToStoreDatabase ? { kind: e.object.kind, name: e.renameTo } : { ...e.object, name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) };
       out.push(`RENAME ${e.object.kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} ${name(renamed)} TO ${name(e.object)}${on}`);
       continue;
     }

@@ -105,9 +105,10 @@ function rename(c: TokenCursor, tokens: readonly Token[]): StatementInfo {
       effects.push({ action: 'rename', object: { kind: 'database', name: from.name }, renameTo: to.name, ...(ifExists ? { ifExists: true } : {}) });
       continue;
     }
-    // A rename to another database moves the object there.
+    // A rename to another database moves the object there; an unqualified new name is in the current (the store's) database.
     const moves = to.schema !== undefined && to.schema !== from.schema;
-    effects.push({ action: 'rename', object: refOf(from, what === 'DICTIONARY' ? 'dictionary' : 'table'), renameTo: to.name, ...(moves ? { renameSchema: to.schema } : {}), ...(ifExists ? { ifExists: true } : {}) });
+    const toStore = to.schema === undefined && from.schema !== undefined;
+    effects.push({ action: 'rename', object: refOf(from, what === 'DICTIONARY' ? 'dictionary' : 'table'), renameTo: to.name, ...(moves ? { renameSchema: to.schema } : {}), ...(toStore ? { renameToStoreDatabase: true } : {}), ...(ifExists ? { ifExists: true } : {}) });
   } while (c.accept(','));
   return { kind: `RENAME ${what}`, effects, ...trailingCluster(c, tokens) };
 }

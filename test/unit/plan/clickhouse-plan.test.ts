@@ -138,6 +138,33 @@ describe('ClickHouse in the planner', () => {
     ]);
   });
 
+  it('puts an unqualified new name of RENAME TABLE in the store\'s database', async () => {
+    const p = await plan({
+      'obs/001_stage.sql': 'CREATE DATABASE IF NOT EXISTS staging;\nCREATE TABLE staging.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nRENAME TABLE staging.hits TO hits;\n',
+      'obs/002_use.sql': 'INSERT INTO obs.hits VALUES (1);\n',
+      'obs/003_late.sql': 'INSERT INTO staging.hits VALUES (1);\n',
+    });
+    expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint])).toEqual([[
+      'plan.used_after_drop',
+      'obs/003_late.sql:1',
+      'plan: "obs/003_late.sql:1" uses table "staging.hits" after "obs/001_stage.sql:3" renamed it to "obs.hits"',
+      'name it "obs.hits", or move the statement before "obs/001_stage.sql:3"',
+    ]]);
+    expect(step(p, '002_use.sql', 1).dependsOn).toContain(step(p, '001_stage.sql', 3).id);
+    expect(p.objects.map((o) => o.name)).toContain('obs.hits');
+    expect(p.objects.map((o) => o.name)).not.toContain('staging.hits');
+  });
+
+  it('refuses a later use of a table its own set dropped, naming the drop', async () => {
+    const p = await plan({ 'obs/001_hits.sql': 'CREATE TABLE hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nDROP TABLE hits;\n', 'obs/002_late.sql': 'INSERT INTO hits VALUES (1);\n' });
+    expect(errors(p).map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint])).toEqual([[
+      'plan.used_after_drop',
+      'obs/002_late.sql:1',
+      'plan: "obs/002_late.sql:1" uses table "obs.hits" after "obs/001_hits.sql:2" dropped it',
+      'create "obs.hits" again after the drop, or move the statement before "obs/001_hits.sql:2"',
+    ]]);
+  });
+
   it('a dropped database takes its objects: a later use of one is an error naming the drop, and they are gone from the plan', async () => {
     const p = await plan({
       'obs/001_scratch.sql': 'CREATE DATABASE IF NOT EXISTS obs_tmp;\nCREATE TABLE obs_tmp.hits (id UInt64) ENGINE = MergeTree ORDER BY id;\nCREATE VIEW hit_ids AS SELECT id FROM obs_tmp.hits;\n',

@@ -27,4 +27,23 @@ describe('uses after the statement that took the name away', () => {
       'app/002_late.sql': 'CREATE INDEX purchases_by_id ON purchases (id);\n',
     })).toEqual([]);
   });
+
+  it('a PostgreSQL table dropped by its own set, then used with no create between: one error at the use, not a use ordered before the drop', async () => {
+    expect(await errorsOf({
+      'app/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY);\nDROP TABLE orders;\n',
+      'app/002_late.sql': 'CREATE INDEX orders_by_id ON orders (id);\n',
+    })).toEqual([[
+      'plan.used_after_drop',
+      'app/002_late.sql:1',
+      'plan: "app/002_late.sql:1" uses table "orders" after "app/001_orders.sql:2" dropped it',
+      'create "orders" again after the drop, or move the statement before "app/001_orders.sql:2"',
+    ]]);
+  });
+
+  it('a table dropped and created again before the use plans', async () => {
+    expect(await errorsOf({
+      'app/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY);\nDROP TABLE orders;\nCREATE TABLE orders (id bigint PRIMARY KEY);\n',
+      'app/002_late.sql': 'CREATE INDEX orders_by_id ON orders (id);\n',
+    })).toEqual([]);
+  });
 });

@@ -21,6 +21,7 @@ describe('effectRevert: ClickHouse statements', () => {
     ['ALTER TABLE events ADD COLUMN note String', 'ALTER TABLE `analytics`.`events` DROP COLUMN `note`'],
     ['RENAME TABLE old_events TO events', 'RENAME TABLE `analytics`.`events` TO `analytics`.`old_events`'],
     ['RENAME TABLE analytics.events TO archive.events', 'RENAME TABLE `archive`.`events` TO `analytics`.`events`'],
+    ['RENAME TABLE archive.events TO events', 'RENAME TABLE `analytics`.`events` TO `archive`.`events`'],
     ['RENAME DICTIONARY names TO names_v1', 'RENAME DICTIONARY `analytics`.`names_v1` TO `analytics`.`names`'],
     ['RENAME DATABASE scratch TO scratch_v1', 'RENAME DATABASE `scratch_v1` TO `scratch`'],
   ])('%s → %s', (sql, expected) => {

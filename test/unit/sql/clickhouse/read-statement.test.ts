@@ -36,6 +36,14 @@ describe('statements', () => {
     ]);
   });
 
+  it('reads an unqualified new name of RENAME TABLE as in the current database, not the old name\'s', () => {
+    expect(readStatement('RENAME TABLE other.t TO t, other.u TO other.v, w TO x').effects).toEqual([
+      { action: 'rename', object: { kind: 'table', name: 't', schema: 'other' }, renameTo: 't', renameToStoreDatabase: true },
+      { action: 'rename', object: { kind: 'table', name: 'u', schema: 'other' }, renameTo: 'v' },
+      { action: 'rename', object: { kind: 'table', name: 'w' }, renameTo: 'x' },
+    ]);
+  });
+
   it('reads RENAME DATABASE as a rename of the database, each pair of a list, with its ON CLUSTER', () => {
     const r = readStatement('RENAME DATABASE obs_tmp TO obs_scratch, `old db` TO "new_db" ON CLUSTER obs');
     expect(r).toMatchObject({ kind: 'RENAME DATABASE', onCluster: 'obs' });
