@@ -5,16 +5,23 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.js';
 import { makeProject, pgTopology } from '../../helpers/project.js';
+import { removeProject } from '../../helpers/remove-project.js';
 
 describe('check --cache-dir and --cluster-cache-dir', () => {
+  const projects: string[] = [];
+  afterAll(async () => {
+    for (const dir of projects) await removeProject(dir);
+  });
+
   it('keep the parse cache and the scratch cluster where they are told, and nothing in the data directory', async () => {
     const { dir, topologyFile } = makeProject(
       { 'app/001_t.sql': 'CREATE TABLE t (id int PRIMARY KEY);\n' },
       pgTopology({ sets: { app: { dir: 'app' } }, services: { api: { stores: { postgres: 'main' }, sets: ['app'] } } }),
     );
+    projects.push(dir);
     const r = await cli(['check', topologyFile, '--no-schema', '--cache-dir', 'parses', '--cluster-cache-dir', 'cluster', '--format', 'json'], { cwd: dir });
     expect(r.code, r.err).toBe(0);
     expect((JSON.parse(r.out) as { ok: boolean }).ok).toBe(true);
