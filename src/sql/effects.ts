@@ -266,3 +266,13 @@ export function objectLabel(o: ObjectRef): string {
   const key = objectKey(o);
   return `${o.kind.replace('_', ' ')} "${key.slice(key.indexOf(':') + 1)}"`;
 }
+
+/**
+ * The name a `rename` effect leaves `old` with: in `renameSchema` when the rename moves it to another database,
+ * unqualified (the store's database) for `renameToStoreDatabase`, else in the old name's schema.
+ */
+export function renamedRef(old: ObjectRef, e: Effect): ObjectRef {
+  if (e.renameSchema !== undefined) return { ...old, name: e.renameTo!, schema: e.renameSchema };
+  if (e.renameToStoreDatabase) return { kind: old.kind, name: e.renameTo! };
+  return { ...old, name: e.renameTo! };
+}

@@ -8,7 +8,7 @@
  * the same name (so legacy cleanup runs before the replacement is created,
  * whatever the file numbers say).
  */
-import type { EngineName, Effect, ObjectRef } from '../../sql/effects.js';
+import { renamedRef, type EngineName, type Effect, type ObjectRef } from '../../sql/effects.js';
 import type { Topology } from '../../topology/model.js';
 import { isSynth, type Dep, type Node } from './nodes.js';
 import { storeKey, type StoreKey } from '../object-keys.js';
@@ -280,11 +280,4 @@ function nodeSet(n: Node): string | undefined {
 
 function nodeSeq(n: Node): number {
   return n.seq;
-}
-
-/** The name a rename leaves: in `renameSchema`, or unqualified (the store's database) for `renameToStoreDatabase`, else the old name's schema. */
-function renamedRef(old: ObjectRef, e: Effect): ObjectRef {
-  if (e.renameSchema !== undefined) return { ...old, name: e.renameTo!, schema: e.renameSchema };
-  if (e.renameToStoreDatabase) return { kind: old.kind, name: e.renameTo! };
-  return { ...old, name: e.renameTo! };
 }

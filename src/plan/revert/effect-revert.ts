@@ -9,7 +9,7 @@
  * effectRevert(stmt, { database: 'analytics', cluster: 'main' })
  * // { sql: ['DROP TABLE `analytics`.`events` ON CLUSTER `main`'] }
  */
-import type { ParsedStatement, StatementRevert } from '../../sql/effects.js';
+import { renamedRef, type ParsedStatement, type StatementRevert } from '../../sql/effects.js';
 
 export interface RevertTarget {
   /** The database an unqualified ClickHouse name runs in. */
@@ -49,8 +49,7 @@ function clickhouseRevert(stmt: ParsedStatement, target: RevertTarget): Statemen
       continue;
     }
     if (e.action === 'rename' && e.renameTo) {
-      const renamed = e.renameToStoreDatabase ? { kind: e.object.kind, name: e.renameTo } : { ...e.object, name: e.renameTo, ...(e.renameSchema !== undefined ? { schema: e.renameSchema } : {}) };
-      out.push(`RENAME ${e.object.kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} ${name(renamed)} TO ${name(e.object)}${on}`);
+      out.push(`RENAME ${e.object.kind === 'dictionary' ? 'DICTIONARY' : 'TABLE'} ${name(renamedRef(e.object, e))} TO ${name(e.object)}${on}`);
       continue;
     }
     if (e.action === 'create') {
