@@ -38,12 +38,20 @@ export async function sqlxRowStatus(steps: readonly Step[], ledger: StoreLedger,
     if (!tables.has(key)) tables.set(key, session.readSqlxRows!(table));
     return tables.get(key)!;
   };
+  // The steps of each file, grouped once: a file is applied when all of them are.
+  const byFile = new Map<string, Step[]>();
+  for (const s of steps) {
+    if (!s.source) continue;
+    const list = byFile.get(s.source.file);
+    if (list) list.push(s);
+    else byFile.set(s.source.file, [s]);
+  }
   const out: SqlxRowProblem[] = [];
   for (const step of steps) {
     const sqlx = step.sqlx;
     if (!sqlx?.completesFile || !step.source) continue;
     const file = step.source.file;
-    const applied = steps.filter((s) => s.source?.file === file).every((s) => ledger.states(s).every((st) => st.state === 'applied' || st.state === 'changed'));
+    const applied = byFile.get(file)!.every((s) => ledger.states(s).every((st) => st.state === 'applied' || st.state === 'changed'));
     if (!applied) continue;
     const row = (await rowsOf(sqlx.table)).get(sqlx.version);
     const table = sqlxTableName(step);
