@@ -43,9 +43,17 @@ export function upFileOf(name: string): string | undefined {
   return m ? `${m[1]}.up${m[2]}` : undefined;
 }
 
+/** Flyway's versioned (`V`) and undo (`U`) file names, the version captured. */
+const FLYWAY = { V: /^V(\d+(?:[._]\d+)*)__.+\.sql$/i, U: /^U(\d+(?:[._]\d+)*)__.+\.sql$/i } as const;
+
+/** The version of a Flyway file of this kind (`V2__x.sql` → `2`, `U1.1__x.sql` → `1.1`); undefined for any other name. */
+function flywayVersion(kind: keyof typeof FLYWAY, name: string): string | undefined {
+  return FLYWAY[kind].exec(name)?.[1];
+}
+
 /** The version of a Flyway undo file (`U2__x.sql` → `2`, `U1.1__x.sql` → `1.1`); undefined for any other name. */
 export function flywayUndoVersion(name: string): string | undefined {
-  return /^U(\d+(?:[._]\d+)*)__.+\.sql$/i.exec(name)?.[1];
+  return flywayVersion('U', name);
 }
 
 /** Whether a name is a revert, never a forward migration: a down file or a Flyway undo file. */
@@ -134,7 +142,7 @@ function listDir(dir: string, root: string, prefix: string, options: ListOptions
   };
   const taken = (base: string) => inc(base) || (suffixOf(base) !== undefined && ENGINES.includes(suffixOf(base)![1]));
   const downOf = new Map<string, string>();
-  const versioned = new Map(names.map((n) => [/^V(\d+(?:[._]\d+)*)__.+\.sql$/i.exec(n)?.[1], n] as const).filter(([v]) => v !== undefined));
+  const versioned = new Map(names.map((n) => [flywayVersion('V', n), n] as const).filter(([v]) => v !== undefined));
   for (const n of names) {
     const up = upFileOf(n) ?? versioned.get(flywayUndoVersion(n));
     if (up) downOf.set(up, n);
