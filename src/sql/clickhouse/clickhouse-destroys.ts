@@ -24,7 +24,7 @@
 import type { Destruction, ObjectRef } from '../effects.js';
 import { tokenizeClickHouse, type Token } from './clickhouse-tokens.js';
 import { refOf } from './read-create.js';
-import { alterCommands } from './read-statement.js';
+import { alterCommandPieces } from './read-statement.js';
 import { TokenCursor } from './token-cursor.js';
 
 const DROPPED = { TABLE: 'table', VIEW: 'view', DATABASE: 'database' } as const;
@@ -80,10 +80,13 @@ export function clickhouseDestroys(sql: string): Destruction[] {
 function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: readonly Token[]) => string): Destruction[] {
   const out: Destruction[] = [];
   let dropped: string[] | undefined;
-  for (const command of alterCommands(withoutSettings(tokens))) {
+  for (const commandPieces of alterCommandPieces(withoutSettings(tokens))) {
+    const command = commandPieces.flat();
+    // The pieces of the command after its first `n` words (`MODIFY TTL`, `UPDATE`).
+    const after = (n: number) => [commandPieces[0]!.slice(n), ...commandPieces.slice(1)];
     const c = new TokenCursor(command);
     if (c.accept('MODIFY', 'TTL')) {
-      for (const where of expiredRows(c.rest(), text)) out.push({ kind: 'delete_rows', object: table, where });
+      for (const where of expiredRows(after(2), text)) out.push({ kind: 'delete_rows', object: table, where });
     } else if (c.accept('MODIFY', 'COLUMN')) {
       c.accept('IF', 'EXISTS');
       const column = c.next()?.value;
@@ -101,7 +104,7 @@ function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: rea
       } else if (dropped) dropped.push(column);
       else out.push({ kind: 'drop_column', object: table, columns: (dropped = [column]) });
     } else if (c.accept('UPDATE')) {
-      const update = everyRowUpdate(c.rest(), text);
+      const update = everyRowUpdate(after(1), text);
       if (update) out.push({ kind: 'update_rows', object: table, ...update });
     } else if (c.accept('DELETE')) {
       out.push({ kind: 'delete_rows', object: table, ...rowsOf(c.rest(), text) });
@@ -119,36 +122,37 @@ function alterDestroys(table: ObjectRef, tokens: readonly Token[], text: (t: rea
 const ALWAYS = /^(?:true|0*[1-9]\d*(?:\.\d*)?|(\d+)\s*=\s*\1)$/i;
 
 /**
- * `a = x, b = y [IN PARTITION p] WHERE condition`: the columns set, when the
- * condition is always true (every row is overwritten), else undefined.
+ * `a = x, b = y [IN PARTITION p] WHERE condition`, as the pieces its commas separate: the columns set, when
+ * the condition is always true (every row is overwritten), else undefined.
  */
-function everyRowUpdate(tokens: readonly Token[], text: (t: readonly Token[]) => string): { columns: string[]; partition?: string } | undefined {
-  const where = tokens.findIndex((t) => t.type === 'word' && t.upper === 'WHERE');
+function everyRowUpdate(pieces: readonly Token[][], text: (t: readonly Token[]) => string): { columns: string[]; partition?: string } | undefined {
+  const last = pieces[pieces.length - 1] ?? [];
+  const where = last.findIndex((t) => t.type === 'word' && t.upper === 'WHERE');
   if (where < 0) return undefined;
-  let condition = text(withoutSettings(tokens.slice(where + 1))).trim();
+  let condition = text(withoutSettings(last.slice(where + 1))).trim();
   while (/^\(.*\)$/s.test(condition)) condition = condition.slice(1, -1).trim();
   if (!ALWAYS.test(condition)) return undefined;
-  const assignments = pieces(tokens.slice(0, where), text);
-  const last = assignments[assignments.length - 1] ?? [];
-  const inPartition = last.findIndex((t, i) => t.type === 'word' && t.upper === 'IN' && last[i + 1]?.upper === 'PARTITION' && depthAt(last, i) === 0);
+  const set = last.slice(0, where);
+  const assignments = [...pieces.slice(0, -1), set];
+  const inPartition = set.findIndex((t, i) => t.type === 'word' && t.upper === 'IN' && set[i + 1]?.upper === 'PARTITION' && depthAt(set, i) === 0);
   const columns = [...new Set(assignments.map((a) => a[0]?.value).filter((v): v is string => !!v))];
-  return { columns, ...(inPartition >= 0 ? { partition: text(last.slice(inPartition + 2)) } : {}) };
+  return { columns, ...(inPartition >= 0 ? { partition: text(set.slice(inPartition + 2)) } : {}) };
 }
 
 /**
  * The rules of `MODIFY TTL` that remove rows (DELETE, GROUP BY, or no action),
  * each as the condition of the rows expired now.
  *
- * @example expiredRows(tokens of "d + INTERVAL 1 DAY DELETE WHERE x = 1, d + INTERVAL 1 WEEK TO VOLUME 'cold'") // ['(d + INTERVAL 1 DAY) <= now() AND (x = 1)']
+ * @example expiredRows(pieces of "d + INTERVAL 1 DAY DELETE WHERE x = 1, d + INTERVAL 1 WEEK TO VOLUME 'cold'") // ['(d + INTERVAL 1 DAY) <= now() AND (x = 1)']
  */
-function expiredRows(tokens: readonly Token[], text: (t: readonly Token[]) => string): string[] {
+function expiredRows(pieces: readonly Token[][], text: (t: readonly Token[]) => string): string[] {
   const at = (rule: readonly Token[], word: string) => rule.findIndex((t, i) => t.type === 'word' && t.upper === word && depthAt(rule, i) === 0);
   const rules: Token[][] = [];
-  for (const piece of pieces(withoutSettings(tokens), text)) {
+  for (const piece of pieces) {
     // `GROUP BY k SET a = max(a), b = sum(b)`: the commas of SET stay in their rule.
     const last = rules[rules.length - 1];
     if (last && at(last, 'SET') >= 0) last.push(...piece);
-    else rules.push(piece);
+    else rules.push([...piece]);
   }
   const out: string[] = [];
   for (const rule of rules) {
@@ -160,25 +164,6 @@ function expiredRows(tokens: readonly Token[], text: (t: readonly Token[]) => st
     const condition = where >= 0 ? text(rule.slice(where + 1, group > where ? group : rule.length)) : undefined;
     out.push(`(${text(rule.slice(0, action))}) <= now()${condition ? ` AND (${condition})` : ''}`);
   }
-  return out;
-}
-
-/** Tokens split at the commas between them at depth 0 (a command's commas are not among its tokens). */
-function pieces(tokens: readonly Token[], text: (t: readonly Token[]) => string): Token[][] {
-  const out: Token[][] = [];
-  let current: Token[] = [];
-  let depth = 0;
-  tokens.forEach((t, i) => {
-    const prev = tokens[i - 1];
-    if (prev && depth === 0 && text([prev, t]).slice(prev.end - prev.start, t.start - prev.start).includes(',')) {
-      out.push(current);
-      current = [];
-    }
-    if (t.type === 'punct' && t.value === '(') depth++;
-    else if (t.type === 'punct' && t.value === ')') depth--;
-    current.push(t);
-  });
-  if (current.length > 0) out.push(current);
   return out;
 }
 

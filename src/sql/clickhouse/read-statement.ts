@@ -151,16 +151,24 @@ const ALTER_VERBS = ['ADD', 'DROP', 'CLEAR', 'MATERIALIZE', 'MODIFY', 'RENAME', 
 
 /** The commands of an ALTER: split at top-level commas that start a new command (`UPDATE a = 1, b = 2` is one; `MODIFY QUERY` runs to the end). */
 export function alterCommands(tokens: readonly Token[]): Token[][] {
-  const out: Token[][] = [];
-  let current: Token[] = [];
+  return alterCommandPieces(tokens).map((pieces) => pieces.flat());
+}
+
+/**
+ * The same commands, each as the pieces its top-level commas separate: `UPDATE a = 1, b = 2 WHERE 1` is one
+ * command of the pieces `UPDATE a = 1` and `b = 2 WHERE 1`.
+ */
+export function alterCommandPieces(tokens: readonly Token[]): Token[][][] {
+  const out: Token[][][] = [];
+  let current: Token[][] = [];
   for (const arg of splitArgs(tokens)) {
     const starts = arg[0]?.type === 'word' && ALTER_VERBS.includes(arg[0].upper);
-    const query = current[0]?.upper === 'MODIFY' && current[1]?.upper === 'QUERY';
+    const query = current[0]?.[0]?.upper === 'MODIFY' && current[0]?.[1]?.upper === 'QUERY';
     if (starts && !query && current.length > 0) {
       out.push(current);
       current = [];
     }
-    current = [...current, ...arg];
+    current.push(arg);
   }
   if (current.length > 0) out.push(current);
   return out;
