@@ -9,8 +9,8 @@
  * it and swapped in with one `EXCHANGE TABLES`.
  *
  * @example
- * await ensureLedger(conn, 'analytics')
- * await writeRecords(conn, 'analytics', ledgerWrites(step, 'started', 0))
+ * await appendRecords(conn, 'analytics', { writes: ledgerWrites(step, 'started', 0) }, { create: {} }) // the table made first if need be
+ * await appendRecords(conn, 'analytics', { removals: [{ file, fingerprint }] })
  */
 import type { LedgerKey, LedgerRecord, LedgerState, LedgerWrite, LegacyLedgerRow } from '../engine.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
@@ -28,12 +28,6 @@ const createSql = (database: string, name: string, cluster: LedgerCluster) => `C
   sql String, source Nullable(String), removed UInt8, version UInt64
 ) ENGINE = ${onCluster(cluster) ? `ReplicatedReplacingMergeTree(${chString(`/clickhouse/topoplan/${database}/${name}`)}, '{shard}-{replica}', version)` : 'ReplacingMergeTree(version)'} ORDER BY (file, fingerprint)`;
 
-/** On a cluster: the store's cluster and whether it replicates (see ensureLedger). */
-export interface LedgerCluster {
-  readonly cluster?: string;
-  readonly replicated?: boolean;
-}
-
 /**
  * On a cluster the ledger follows one rule. A replicated store's ledger is a
  * ReplicatedReplacingMergeTree created ON CLUSTER, one table in Keeper
@@ -41,9 +35,11 @@ export interface LedgerCluster {
  * that every node of every shard holds, so an apply through any node sees
  * what was applied. A cluster store that does not replicate keeps its ledger
  * on the node of its URL only (the designated node): apply through that node.
+ * createSql makes the table by this rule (appendRecords' `create`).
  */
-export async function ensureLedger(conn: ClickHouseConnection, database: string, cluster: LedgerCluster = {}): Promise<void> {
-  await conn.command(createSql(database, NAME, cluster));
+export interface LedgerCluster {
+  readonly cluster?: string;
+  readonly replicated?: boolean;
 }
 
 /** ` ON CLUSTER name` for topoplan's own DDL on a replicated store, else nothing. */
@@ -75,7 +71,7 @@ export interface AppendOptions {
   /** The ledger table; default `topoplan_ledger`. */
   readonly name?: string;
   readonly clock?: LedgerClock;
-  /** Create the table first (if it does not exist), as ensureLedger does, in the same request where the connection takes several statements. */
+  /** Create the table first (if it does not exist), by the cluster rule above, in the same request where the connection takes several statements. */
   readonly create?: LedgerCluster;
 }
 
@@ -118,11 +114,6 @@ export async function appendRecords(conn: ClickHouseConnection, database: string
 /** Appends records (the newest row per key wins); one request. */
 export function writeRecords(conn: ClickHouseConnection, database: string, writes: readonly LedgerWrite[], name = NAME, clock = clockOf(conn)): Promise<void> {
   return appendRecords(conn, database, { writes }, { name, clock });
-}
-
-/** Appends a removal row per key; one request. */
-export function removeRecords(conn: ClickHouseConnection, database: string, keys: readonly LedgerKey[], clock = clockOf(conn)): Promise<void> {
-  return appendRecords(conn, database, { removals: keys }, { clock });
 }
 
 /** Whose clock numbers ledger rows: the server's, or (embedded chdb, which runs in this process) this process's. */
@@ -169,7 +160,7 @@ async function format(conn: ClickHouseConnection, database: string): Promise<'no
   return cols.some((c) => c.name === 'fingerprint') ? 'records' : 'legacy';
 }
 
-/** A ledger as read, and whether its table exists in the records format (then it needs no `ensureLedger`). */
+/** A ledger as read, and whether its table exists in the records format (then a write need not create it). */
 export type ReadLedger = LedgerState & { readonly found: boolean };
 
 /**

@@ -7,7 +7,7 @@ import { ClickHouseSession } from '../../../src/engines/clickhouse/clickhouse-se
 import { openClickHouse, type ClickHouseConnection } from '../../../src/engines/clickhouse/clickhouse-connection.js';
 import { acquireTableLock, breakTableLock, tableLockHolder } from '../../../src/engines/clickhouse/clickhouse-lock.js';
 import { chString } from '../../../src/engines/clickhouse/clickhouse-sql.js';
-import { removeRecords, writeRecords } from '../../../src/engines/clickhouse/clickhouse-ledger.js';
+import { appendRecords, writeRecords } from '../../../src/engines/clickhouse/clickhouse-ledger.js';
 import { thisProcess } from '../../../src/engines/process-identity.js';
 import { StatementError } from '../../../src/engines/statement-error.js';
 import type { EngineSession } from '../../../src/engines/engine.js';
@@ -193,11 +193,11 @@ describe('clickhouse engine', () => {
     try {
       for (const [first, then] of [['server', 'process'], ['process', 'server']] as const) {
         await writeRecords(conn, DB, writes.slice(0, 2), undefined, first);
-        await removeRecords(conn, DB, writes.slice(1, 2), first);
+        await appendRecords(conn, DB, { removals: writes.slice(1, 2) }, { clock: first });
         await new Promise((r) => setTimeout(r, 5));
         await writeRecords(conn, DB, [{ ...writes[0]!, origin: 'adopt' }], undefined, then);
         expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([{ ...writes[0]!, origin: 'adopt' }]);
-        await removeRecords(conn, DB, writes.slice(0, 1), then);
+        await appendRecords(conn, DB, { removals: writes.slice(0, 1) }, { clock: then });
         expect((await records()).filter((r) => r.stepId.startsWith('ch:many#'))).toEqual([]);
       }
     } finally {
