@@ -1,7 +1,7 @@
 /**
  * The validator of `schemas/topology.schema.json`, compiled once: ajv's own
- * compiler in a checkout, or the standalone JavaScript the build writes next to
- * this file (`topology-validator.cjs`), which starts in a fraction of the time
+ * compiler in a checkout, or the standalone JavaScript the build writes to
+ * `dist/topology/topology-validator.cjs`, which starts in a fraction of the time
  * (ajv and its compiler are not loaded at all). The precompiled file records the
  * SHA-256 of the schema it was made from and is used only while the schema
  * still has that hash, so an edited schema never meets a stale validator.
@@ -16,12 +16,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import { packageFile, runsCompiled } from '../package-root.js';
 
 /** The file name of the precompiled validator, next to this module. */
 export const PRECOMPILED_VALIDATOR = 'topology-validator.cjs';
 
 const require = createRequire(import.meta.url);
-const schemaFile = fileURLToPath(new URL('../../schemas/topology.schema.json', import.meta.url));
+const schemaFile = packageFile('schemas/topology.schema.json');
 const OPTIONS = { allErrors: true, strict: false, verbose: true } as const;
 
 let schemaText: string | undefined;
@@ -42,8 +43,11 @@ export function schemaHash(): string {
   return createHash('sha256').update(text()).digest('hex');
 }
 
-/** The schema's validator: the precompiled one when it matches the schema, else compiled now by ajv. */
-export function schemaValidator(dir: string = fileURLToPath(new URL('.', import.meta.url))): ValidateFunction {
+/**
+ * The schema's validator: the precompiled one when it matches the schema, else compiled now by ajv. Compiled
+ * code (the library in `dist/`, or the bundled CLI) finds it in `dist/topology/`; the sources next to this file.
+ */
+export function schemaValidator(dir: string = runsCompiled() ? packageFile('dist/topology') : fileURLToPath(new URL('.', import.meta.url))): ValidateFunction {
   compiled ??= precompiled(dir) ?? compileNow();
   return compiled;
 }
