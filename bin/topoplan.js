@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// An installed package runs the compiled dist/. A checkout (src/ next to bin/, tsx installed as a
+// An installed package runs the bundled CLI (dist/bundle/, built from dist/). A checkout (src/ next to bin/, tsx installed as a
 // development dependency) runs the TypeScript sources directly, so it needs no build step and never a stale one.
 import { existsSync } from 'node:fs';
 
@@ -9,5 +9,5 @@ if (existsSync(source)) {
   register();
   await import(source.href);
 } else {
-  await import('../dist/cli/main.js');
+  await import('../dist/bundle/main.js');
 }

@@ -4,7 +4,9 @@
  * (every file under `src/sql/`, or `dist/sql/` once built, and the diagnostics
  * it builds them with), the package version and the libpg-query version. Any
  * change to that code, even one that keeps the package version, gives a new
- * version, so a cache never serves what older code read.
+ * version, so a cache never serves what older code read. The bundled CLI
+ * (`dist/bundle/`) has the version written into it when it is built from
+ * `dist/`, so it reads no files for it.
  *
  * @example
  * analyserVersion() // '0.1.0+18.1.5+3f0c9a41d2e87b5c'
@@ -16,10 +18,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_VERSION } from '../package-version.js';
 
+/** Set by the bundler (scripts/bundle-cli.mjs) to the version of the `dist/` it bundles; absent elsewhere. */
+declare const __TOPOPLAN_ANALYSER_VERSION__: string | undefined;
+
 let version: string | undefined;
 
 export function analyserVersion(): string {
-  version ??= compute();
+  version ??= typeof __TOPOPLAN_ANALYSER_VERSION__ === 'string' ? __TOPOPLAN_ANALYSER_VERSION__ : compute();
   return version;
 }
 

@@ -30,6 +30,9 @@ beforeAll(async () => {
   const paths = files.map((f) => f.path);
   expect(paths).toContain('LICENSE');
   expect(paths).toContain('dist/cli/main.js');
+  // The CLI the bin runs: bundled, with the parse worker beside the chunks that start it.
+  expect(paths).toContain('dist/bundle/main.js');
+  expect(paths).toContain('dist/bundle/parse-worker.js');
   expect(paths).toContain('dist/topology/topology-validator.cjs');
   expect(paths).toContain('schemas/topology.schema.json');
   expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
@@ -82,7 +85,7 @@ describe('the packed package in a fresh project', () => {
     expect(last).toMatch(/^Plan: 2 steps/);
   });
 
-  it('its CLI runs from dist/: version, help, plan', () => {
+  it('its CLI runs bundled (dist/bundle/): version, help, plan', () => {
     expect(run(bin, ['--version']).stdout).toBe(`${version}\n`);
     const help = run(bin, ['--help']);
     expect(help.status).toBe(0);
