@@ -30,7 +30,7 @@ export interface ParseCacheChoice {
 }
 
 /** The parse cache directory of one topology, undefined with --no-cache. */
-export function parseCacheDir(ctx: CliContext, topology: Topology, choice: ParseCacheChoice): string | undefined {
+export function parseCacheDir(ctx: CliContext, topology: Pick<Topology, 'file'>, choice: ParseCacheChoice): string | undefined {
   if (choice.cache === false) return undefined;
   if (choice.cacheDir !== undefined) return resolve(ctx.cwd, choice.cacheDir);
   const dataDir = dataDirFor(ctx, topology, choice.dataDir);

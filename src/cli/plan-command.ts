@@ -32,7 +32,7 @@ export function planCommand(program: Command, ctx: CliContext): void {
       const graphs = format === 'dot' || format === 'mermaid' ? import('../render/plan-graph.js') : undefined;
       const texts = format === 'text' ? import('../render/plan-text.js') : undefined;
       for (const p of [graphs, texts]) p?.catch(() => {});
-      const cacheDirOf = (topology: Topology) => parseCacheDir(ctx, topology, opts);
+      const cacheDirOf = (topology: Pick<Topology, 'file'>) => parseCacheDir(ctx, topology, opts);
       const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) }, cacheDirOf);
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
       if (format === 'json') emit(ctx, JSON.stringify(plan, null, 2) + '\n', opts.out);

@@ -17,8 +17,8 @@ import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
 import { findTopologyFile } from './topology-file.js';
 
-/** `cacheDirOf` names the parse cache of the topology once it is loaded (undefined: none). */
-export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}, cacheDirOf?: (topology: Topology) => string | undefined): Promise<Plan> {
+/** `cacheDirOf` names the parse cache of the topology file (undefined: none); an unchanged topology file is read from it too. */
+export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}, cacheDirOf?: (topology: Pick<Topology, 'file'>) => string | undefined): Promise<Plan> {
   const warnings: Diagnostic[] = [];
   const found = findTopologyFile(ctx.cwd, file);
   // For a file that is there, the planner's modules start loading while the topology is read (a run that stops
@@ -26,9 +26,9 @@ export async function planFor(ctx: CliContext, file: string | undefined, options
   // not among them: it loads at the first file the parse cache does not hold.
   const early = existsSync(resolve(ctx.cwd, found)) ? import('../plan/plan-migration.js') : undefined;
   early?.catch(() => {});
-  const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds));
+  const cacheDir = cacheDirOf?.({ file: found });
+  const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds), cacheDir);
   const { planMigration } = await (early ?? import('../plan/plan-migration.js'));
-  const cacheDir = cacheDirOf?.(topology);
   const plan = await planMigration(topology, cacheDir !== undefined ? { ...options, cacheDir } : options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;
 }

@@ -20,16 +20,19 @@ import { findTopologyFile } from './topology-file.js';
 export const DATA_DIR_NAME = '.topoplan';
 
 /** Loads a topology, finding the file and reading `.env` files; the result says which file it was. */
-export async function loadCliTopology(ctx: CliContext, file?: string): Promise<LoadResult & { readonly file: string }> {
+export async function loadCliTopology(ctx: CliContext, file?: string, cacheDir?: string): Promise<LoadResult & { readonly file: string }> {
   const found = findTopologyFile(ctx.cwd, file);
   const env = envWithDotEnv(ctx.env, [dirname(resolve(ctx.cwd, found)), ctx.cwd]);
   const { loadTopology } = await import('../topology/index.js');
-  return { ...(await loadTopology(found, { cwd: ctx.cwd, env: { ...env } })), file: found };
+  return { ...(await loadTopology(found, { cwd: ctx.cwd, env: { ...env }, ...(cacheDir !== undefined ? { cacheDir } : {}) })), file: found };
 }
 
-/** The topology, or a thrown error with every diagnostic; its warnings go to `onWarnings` (default: printed on standard error). */
-export async function requireTopology(ctx: CliContext, file?: string, onWarnings?: (ds: Diagnostic[]) => void): Promise<Topology> {
-  const { topology, diagnostics, file: found } = await loadCliTopology(ctx, file);
+/**
+ * The topology, or a thrown error with every diagnostic; its warnings go to `onWarnings` (default: printed on
+ * standard error). With `cacheDir`, an unchanged topology file is read from the parse cache.
+ */
+export async function requireTopology(ctx: CliContext, file?: string, onWarnings?: (ds: Diagnostic[]) => void, cacheDir?: string): Promise<Topology> {
+  const { topology, diagnostics, file: found } = await loadCliTopology(ctx, file, cacheDir);
   if (!topology) throw new TopoplanError('topology.invalid', `topology: "${found}" is not valid`, diagnostics);
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (onWarnings) onWarnings(warnings);
@@ -38,7 +41,7 @@ export async function requireTopology(ctx: CliContext, file?: string, onWarnings
 }
 
 /** `--data-dir` as given (from the working directory), or `.topoplan/` next to the topology file. */
-export function dataDirFor(ctx: CliContext, topology: Topology, given?: string): string {
+export function dataDirFor(ctx: CliContext, topology: Pick<Topology, 'file'>, given?: string): string {
   return given !== undefined ? resolve(ctx.cwd, given) : resolve(ctx.cwd, dirname(topology.file), DATA_DIR_NAME);
 }
 

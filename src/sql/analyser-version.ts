@@ -1,8 +1,9 @@
 /**
  * The version of the statement analyser, as the parse cache keys entries by
  * it: a digest of the code that turns a file into statements and effects
- * (every file under `src/sql/`, or `dist/sql/` once built, and the diagnostics
- * it builds them with), the package version and the libpg-query version. Any
+ * (every file under `src/sql/`, or `dist/sql/` once built, the diagnostics
+ * it builds them with, and the topology reader whose readings the cache keeps
+ * too, with the version of `yaml`), the package version and the libpg-query version. Any
  * change to that code, even one that keeps the package version, gives a new
  * version, so a cache never serves what older code read. The bundled CLI
  * (`dist/bundle/`) has the version written into it when it is built from
@@ -23,6 +24,9 @@ declare const __TOPOPLAN_ANALYSER_VERSION__: string | undefined;
 
 let version: string | undefined;
 
+/** Beside `sql/`: the diagnostics statements are built with, and the reading of topology files the cache keeps too (topology/source-cache.ts). */
+const READERS_BESIDE = ['../errors', '../topology/yaml-source', '../topology/validate-schema', '../topology/position-index', '../topology/source-cache'];
+
 export function analyserVersion(): string {
   version ??= typeof __TOPOPLAN_ANALYSER_VERSION__ === 'string' ? __TOPOPLAN_ANALYSER_VERSION__ : compute();
   return version;
@@ -33,7 +37,9 @@ function compute(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const hash = createHash('sha256');
   const files = (readdirSync(here, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith(ext)).sort();
-  for (const rel of [...files, `../errors${ext}`]) hash.update(rel).update('\0').update(readFileSync(join(here, rel))).update('\0');
-  const pgQuery = (createRequire(import.meta.url)('libpg-query/package.json') as { version: string }).version;
+  for (const rel of [...files, ...READERS_BESIDE.map((r) => `${r}${ext}`)]) hash.update(rel).update('\0').update(readFileSync(join(here, rel))).update('\0');
+  const require = createRequire(import.meta.url);
+  const pgQuery = (require('libpg-query/package.json') as { version: string }).version;
+  hash.update(`yaml@${(require('yaml/package.json') as { version: string }).version}`);
   return `${PACKAGE_VERSION}+${pgQuery}+${hash.digest('hex').slice(0, 16)}`;
 }

@@ -18,7 +18,8 @@ import { layeredPosition, mergeValues } from './merge.js';
 import type { ExpectedObjectKind, Expectation, MigrationSet, Service, SourcePos, Store, Topology } from './model.js';
 import type { RawPresence, RawTopology } from './raw.js';
 import { nearest, validateSchema } from './validate-schema.js';
-import { parseYamlSource, type YamlSource } from './yaml-source.js';
+import { readCachedSource, writeCachedSource } from './source-cache.js';
+import type { YamlSource } from './yaml-source.js';
 
 export interface LoadTopologyOptions {
   /** Environment for `${VAR}` expansion; default process.env. */
@@ -27,6 +28,11 @@ export interface LoadTopologyOptions {
   readonly readFile?: (path: string) => string;
   /** Directory relative paths of an in-memory topology resolve from; default process.cwd(). */
   readonly cwd?: string;
+  /**
+   * Directory of the parse cache: a topology file whose text is unchanged since a run that used it is
+   * read from it, not parsed and validated again (see source-cache.ts); default: no cache.
+   */
+  readonly cacheDir?: string;
 }
 
 export interface LoadResult {
@@ -44,6 +50,9 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
   let src: YamlSource | undefined = typeof input === 'string' ? undefined : inMemory(input.file, input.raw);
   const baseDir = dirname(abs);
   const seen = new Set<string>();
+  // What the cache gave for the file just read (its schema check), or what to keep of its reading once checked.
+  let checked: Diagnostic[] | undefined;
+  let keep: { dir: string; file: string; text: string } | undefined;
   for (;;) {
     if (!src) {
       if (seen.has(abs)) {
@@ -63,7 +72,15 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
         diagnostics.push(diagnostic({ code: 'topology.not_found', severity: 'error', message: `topology: cannot read "${label}": ${(e as Error).message}`, file: from?.file ?? label, line: pos?.line, column: pos?.column, hint: 'check the path (relative paths in extends: are relative to the file that names them)' }));
         break;
       }
-      src = parseYamlSource(label, text);
+      const kept = options.cacheDir !== undefined ? readCachedSource(options.cacheDir, abs, label, text) : undefined;
+      if (kept) {
+        src = kept.source;
+        checked = kept.schemaDiagnostics;
+      } else {
+        // The YAML parser loads only for a file the cache does not hold.
+        src = (await import('./yaml-source.js')).parseYamlSource(label, text);
+        if (options.cacheDir !== undefined) keep = { dir: options.cacheDir, file: abs, text };
+      }
     }
     seen.add(abs);
     chain.push(label);
@@ -74,7 +91,11 @@ export async function loadTopology(input: string | { file: string; raw: unknown 
       diagnostics.push(notAMap(src, label));
       break;
     }
-    diagnostics.push(...validateSchema(src));
+    const schemaDiagnostics = checked ?? validateSchema(src);
+    diagnostics.push(...schemaDiagnostics);
+    if (keep) writeCachedSource(keep.dir, keep.file, keep.text, src, schemaDiagnostics);
+    checked = undefined;
+    keep = undefined;
     const ext = (src.value as { extends?: unknown }).extends;
     if (typeof ext !== 'string') break;
     const next = resolvePath(dirname(abs), ext);

@@ -10,6 +10,7 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import type { SourcePos } from './model.js';
+import { pathKey, type LineColumn, type PositionEntry, type PositionIndex } from './position-index.js';
 
 export interface YamlSource {
   readonly file: string;
@@ -17,6 +18,8 @@ export interface YamlSource {
   readonly diagnostics: Diagnostic[];
   /** Position of the value at `path` (or of its key when `key` is true); falls back to the nearest parent. */
   position(path: readonly (string | number)[], key?: boolean): SourcePos;
+  /** Every position as plain data, to keep (see position-index.ts); absent for a source not parsed from text. */
+  positionIndex?(): PositionIndex;
 }
 
 export function parseYamlSource(file: string, text: string): YamlSource {
@@ -84,6 +87,32 @@ export function parseYamlSource(file: string, text: string): YamlSource {
         if (n?.range && !(key && keyNode)) last = at(n.range[0]);
       }
       return last;
+    },
+    positionIndex() {
+      const lc = (offset: number): LineColumn => {
+        const p = lineCounter.linePos(offset);
+        return [p.line, p.col];
+      };
+      const entries: Record<string, PositionEntry> = Object.create(null) as Record<string, PositionEntry>;
+      // The same walk as position(): map entries by their first key, list items by index, nothing below a scalar.
+      const walk = (node: unknown, path: (string | number)[]): void => {
+        if (isMap(node)) {
+          for (const [k, pair] of pairsOf(node)) {
+            const value = pair.value as Node | null;
+            const keyRange = (pair.key as Node).range;
+            entries[pathKey([...path, k])] = { ...(keyRange ? { k: lc(keyRange[0]) } : {}), ...(value?.range ? { v: lc(value.range[0]) } : {}) };
+            walk(value, [...path, k]);
+          }
+        } else if (isSeq(node)) {
+          node.items.forEach((item, i) => {
+            const range = (item as Node | null)?.range;
+            entries[pathKey([...path, i])] = range ? { v: lc(range[0]) } : {};
+            walk(item, [...path, i]);
+          });
+        }
+      };
+      walk(doc.contents, []);
+      return { root: lc(0), entries };
     },
   };
 }

@@ -6,7 +6,7 @@
  * TypeScript file type-checked and run against it, and the CLI it installs.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { stringify } from 'yaml';
@@ -85,7 +85,7 @@ describe('the packed package in a fresh project', () => {
     expect(last).toMatch(/^Plan: 2 steps/);
   });
 
-  it('its CLI runs bundled (dist/bundle/): version, help, plan', () => {
+  it('its CLI runs bundled (dist/bundle/): version, help, plan, and a second plan from the cache', () => {
     expect(run(bin, ['--version']).stdout).toBe(`${version}\n`);
     const help = run(bin, ['--help']);
     expect(help.status).toBe(0);
@@ -93,6 +93,10 @@ describe('the packed package in a fresh project', () => {
     const plan = run(bin, ['plan', '--json'], project, { MAIN_URL: 'postgres://localhost/x' });
     expect(plan.status, plan.stderr).toBe(0);
     expect((JSON.parse(plan.stdout) as { format: string }).format).toBe('topoplan-plan/1');
+    expect(readdirSync(join(project, '.topoplan', 'cache')).filter((n) => n.startsWith('topology-'))).toHaveLength(1);
+    const again = run(bin, ['plan', '--json'], project, { MAIN_URL: 'postgres://localhost/x' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toBe(plan.stdout);
   });
 
   it('validates topologies with the precompiled schema validator: ajv\'s compiler is never loaded', () => {

@@ -62,8 +62,9 @@ describe('commands load only what they need', () => {
   });
 
   it('validate and plan load no database driver', () => {
-    for (const command of ['validate', 'plan']) {
-      const loaded = packagesLoadedBy([command, 'topologies/nova-plan-a.yaml']);
+    for (const args of [['validate'], ['plan', '--no-cache']]) {
+      const command = args.join(' ');
+      const loaded = packagesLoadedBy([...args, 'topologies/nova-plan-a.yaml']);
       expect(loaded, command).toContain('yaml');
       expect(loaded.filter((n) => DRIVERS.includes(n)), command).toEqual([]);
     }
@@ -80,13 +81,14 @@ describe('commands load only what they need', () => {
     expect(plan.filter((f) => f.startsWith('render/plan-graph') || f.startsWith('engines/') || f.startsWith('execute/'))).toEqual([]);
   }, 60_000);
 
-  it('a plan whose files are all in the parse cache loads no parser and no deparser, and plans the same', () => {
+  it('a plan whose files are all in the parse cache loads no parser, no deparser, no YAML parser and no validator, and plans the same', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'cli-lazy-cache-'));
     const args = ['plan', 'topologies/nova-plan-a.yaml', '--format', 'json', '--cache-dir', cacheDir];
     const cold = run(args);
     expect(cold.packages).toContain('libpg-query');
     const warm = run(args);
-    expect(warm.packages.filter((n) => n === 'libpg-query' || n === 'pgsql-deparser')).toEqual([]);
+    expect(cold.packages).toContain('yaml');
+    expect(warm.packages.filter((n) => ['libpg-query', 'pgsql-deparser', 'yaml', 'ajv'].includes(n))).toEqual([]);
     expect(warm.out).toBe(cold.out);
     // Without the planner's readings of single statements (a cache written before they were kept), the
     // parser is loaded after all, and the plan is the same.
