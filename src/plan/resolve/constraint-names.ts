@@ -48,7 +48,9 @@ export function checkConstraintNames(topology: Topology, units: readonly Unit[],
   const relations = new Names();
   const spaceOf = (u: Unit, ref: ObjectRef) => storeKey(topology, u.store!, 'postgres', ref);
   const schemaOf = (u: Unit, ref: ObjectRef) => `${u.store}|${ref.schema ?? 'public'}`;
-  let any = false;
+  // Nearly every constraint's name is PostgreSQL's own choice: nothing written out, nothing to collide, and
+  // the name spaces are not worth building.
+  if (!units.some(writesConstraintName)) return;
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
@@ -65,7 +67,6 @@ export function checkConstraintNames(topology: Topology, units: readonly Unit[],
         relations.end(schemaOf(u, e.object), name, u);
       }
       for (const k of facts?.constraints ?? []) {
-        any ||= !k.chosen;
         // A CREATE TABLE IF NOT EXISTS that meets its table is a no-op: that is the table's duplicate, reported with it.
         const h = { unit: u, name: k.name, table: e.object.name, tableKey: table, what: `${k.kind} constraint`, written: !k.chosen && !(e.action === 'create' && e.ifNotExists) };
         tables.hold(table, h);
@@ -74,10 +75,14 @@ export function checkConstraintNames(topology: Topology, units: readonly Unit[],
       }
     }
   }
-  // Nearly every constraint's name is PostgreSQL's own choice: nothing written out, nothing to collide.
-  if (!any) return;
   report(tables, tables, order, log, (h, first) => `constraint "${h.name}" at "${unitPlace(h.unit)}" is already a constraint of table "${h.table}", added at "${unitPlace(first.unit)}"`, (h) => `give the constraint another name, or drop the first before adding it (ALTER TABLE ${h.table} DROP CONSTRAINT ${h.name})`);
   report(relations, tables, order, log, (h, first) => `constraint "${h.name}" at "${unitPlace(h.unit)}" makes an index named "${h.name}", but ${first.what === 'index' ? 'an index' : `the ${first.what} of table "${first.table}"`} at "${unitPlace(first.unit)}" has that name in its schema already (an index is named after its constraint)`, (h) => `give the constraint a name no index or constraint of the schema has, e.g. ${h.table}_${h.name}`);
+}
+
+/** A live PostgreSQL statement that gives a table a constraint under a name written out. */
+function writesConstraintName(u: Unit): boolean {
+  if (u.skipped || !u.store || u.stmt.engine !== 'postgres') return false;
+  return u.stmt.effects.some((e) => e.object.kind === 'table' && e.columnFacts?.constraints?.some((k) => !k.chosen));
 }
 
 function makesIndex(k: ConstraintName): boolean {

@@ -23,39 +23,49 @@ interface Made {
 }
 
 export function checkIndexNames(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
+  // The CREATE INDEX statements that may collide, by `store|schema.name`: a plan has few names to look up, but
+  // every table's constraints make index names; only those that meet one of these are kept.
+  const creates: { readonly unit: Unit; readonly name: string; readonly key: string }[] = [];
+  for (const u of units) {
+    if (u.skipped || !u.store || u.stmt.engine !== 'postgres' || u.stmt.kind !== 'IndexStmt') continue;
+    const e = u.stmt.effects.find((x) => x.action === 'create' && x.object.kind === 'index');
+    if (e && !e.ifNotExists) creates.push({ unit: u, name: e.object.name, key: `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}` });
+  }
+  if (creates.length === 0) return;
+  const wanted = new Set(creates.map((c) => c.key));
   const made = new Map<string, Made[]>();
   // What ends a name: DROP CONSTRAINT or DROP INDEX of it (by `store|schema.name`), a drop of its table (by the table's key).
   const ends = new Map<string, Unit[]>();
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      const schema = `${u.store}|${e.object.schema ?? 'public'}`;
-      if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) push(ends, `${schema}.${e.object.name}`, u);
+      if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) push(ends, `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`, u);
       if (e.object.kind !== 'table') continue;
-      const tableKey = storeKey(topology, u.store, 'postgres', e.object);
       // A renamed table keeps its indexes' names: only a drop frees them.
-      if (e.action === 'drop') push(ends, tableKey, u);
-      for (const name of e.columnFacts?.droppedConstraints ?? []) push(ends, `${schema}.${name}`, u);
+      if (e.action === 'drop') push(ends, storeKey(topology, u.store, 'postgres', e.object), u);
+      const facts = e.columnFacts;
+      if (!facts) continue;
+      const schema = `${u.store}|${e.object.schema ?? 'public'}`;
+      for (const name of facts.droppedConstraints ?? []) push(ends, `${schema}.${name}`, u);
       if (e.action !== 'create' && e.action !== 'alter') continue;
-      for (const name of e.columnFacts?.indexes ?? []) push(made, `${schema}.${name}`, { unit: u, table: e.object.name, tableKey });
+      for (const name of facts.indexes ?? []) {
+        const key = `${schema}.${name}`;
+        if (wanted.has(key)) push(made, key, { unit: u, table: e.object.name, tableKey: storeKey(topology, u.store, 'postgres', e.object) });
+      }
     }
   }
   if (made.size === 0) return;
-  for (const u of units) {
-    if (u.skipped || !u.store || u.stmt.engine !== 'postgres' || u.stmt.kind !== 'IndexStmt') continue;
-    const e = u.stmt.effects.find((x) => x.action === 'create' && x.object.kind === 'index');
-    if (!e || e.ifNotExists) continue;
-    const key = `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`;
+  for (const { unit: u, name, key } of creates) {
     const owner = made.get(key)?.find((x) => x.unit !== u && holds(x, u, [...(ends.get(key) ?? []), ...(ends.get(x.tableKey) ?? [])], order));
     if (!owner) continue;
     log.add({
       kind: 'duplicate_create',
-      object: `index ${e.object.name}`,
-      objectName: e.object.name,
-      message: `plan: index "${e.object.name}" at "${unitPlace(u)}" is already the name of the index a constraint of table "${owner.table}" makes at "${unitPlace(owner.unit)}" in store "${u.store}" (PostgreSQL names a UNIQUE constraint's index table_column_key, a primary key's table_pkey)`,
+      object: `index ${name}`,
+      objectName: name,
+      message: `plan: index "${name}" at "${unitPlace(u)}" is already the name of the index a constraint of table "${owner.table}" makes at "${unitPlace(owner.unit)}" in store "${u.store}" (PostgreSQL names a UNIQUE constraint's index table_column_key, a primary key's table_pkey)`,
       sources: [{ file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store }, { file: owner.unit.file.file, line: owner.unit.stmt.line, set: owner.unit.set.name, store: owner.unit.store }],
       severity: 'error',
-      hint: `give the index another name, or drop the constraint first (ALTER TABLE ${owner.table} DROP CONSTRAINT ${e.object.name}) if the index replaces it`,
+      hint: `give the index another name, or drop the constraint first (ALTER TABLE ${owner.table} DROP CONSTRAINT ${name}) if the index replaces it`,
     });
   }
 }
