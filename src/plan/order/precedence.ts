@@ -28,6 +28,8 @@ export class Precedence {
     const target = wave.get(from) ?? 0;
     // Every ancestor of a step is in an earlier wave: a step in the target's wave or before it cannot lead to it.
     if (target >= (wave.get(to) ?? 0)) return false;
+    // Most questions are about a step and one it waits for directly: answered without a search.
+    if (preds.get(to)?.has(from)) return true;
     const seen = new Set<string>([to]);
     const stack = [to];
     while (stack.length > 0) {
