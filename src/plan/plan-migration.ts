@@ -235,6 +235,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
  */
 function splitCycles(graph: StepGraph, stepOf: ReadonlyMap<Node, DraftStep>, deps: readonly Dep[]): Set<Node> {
   const alone = new Set<Node>();
+  if (graph.cycles.length === 0) return alone;
   const inCycle = new Set(graph.cycles.flat());
   const byId = new Map(graph.drafts.map((d) => [d.id, d]));
   // Per step of the cycle: the first statement the cycle leaves by and the last one it enters at.

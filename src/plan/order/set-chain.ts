@@ -138,7 +138,9 @@ export class SetChain {
         writers.set(k, list);
       }
     }
-    for (const [key, list] of [...writers].sort(([a], [b]) => compareText(a, b))) {
+    // Nearly every table is written by one set only: only those written by two or more are sorted and compared.
+    const shared = [...writers].filter(([, list]) => list.some((u) => u.set.name !== list[0]!.set.name));
+    for (const [key, list] of shared.sort(([a], [b]) => compareText(a, b))) {
       const sets = [...new Set(list.map((u) => u.set.name))];
       for (let i = 0; i < sets.length; i++) {
         for (let j = i + 1; j < sets.length; j++) {
