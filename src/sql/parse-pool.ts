@@ -139,6 +139,10 @@ function drive(
       if (done) return;
       done = true;
       if (giveBack && current !== undefined) queue.unshift(current);
+      // A terminated worker stays referenced until it has exited, after planning has returned: its listeners
+      // would keep this closure's scope, and through it every file parsed (the results), alive until then.
+      worker.removeAllListeners();
+      worker.on('error', ignore);
       void worker.terminate();
       resolve();
     };
@@ -159,6 +163,9 @@ function drive(
   });
   return { stopped, stopIfIdle: () => { if (current === undefined) stop(false); } };
 }
+
+/** Listens to a stopped worker: what it says after stop() changes nothing, and an unheard 'error' would throw. */
+function ignore(): void {}
 
 /** Puts back statement texts a worker left out (see parse-worker.ts). */
 function decode(json: string): ParsedSource[] {
