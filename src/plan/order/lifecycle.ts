@@ -156,16 +156,17 @@ export class Lifecycle {
 
   private addVersion(n: NodeEffects, ref: ObjectRef, holdsData?: boolean): void {
     const key = this.key(n.store, n.engine, ref);
-    const list = this.versions.get(key) ?? [];
+    const list = this.versions.get(key);
     // `CREATE ... IF NOT EXISTS` / `OR REPLACE` of a live version in the same set (or store, for synthetic nodes) is not a new version.
-    const last = list[list.length - 1];
+    const last = list?.[list.length - 1];
     if (last && !last.dropNode && nodeSet(last.node) === n.set) return;
     // An unqualified ClickHouse name is in the store's database: the object is shown by its full name.
     const database = n.engine === 'clickhouse' && ref.schema === undefined ? this.topology.stores.get(n.store)?.database : undefined;
     const full = database !== undefined ? { ...ref, schema: database } : ref;
-    const v: Version = { key, ref: full, store: n.store, node: n.node, ...(holdsData !== undefined ? { holdsData } : {}) };
-    list.push(v);
-    this.versions.set(key, list);
+    const v: Version = holdsData !== undefined ? { key, ref: full, store: n.store, node: n.node, holdsData } : { key, ref: full, store: n.store, node: n.node };
+    // Most names have one version: a list made with it holds one slot, where pushing into `[]` reserves seventeen.
+    if (list) list.push(v);
+    else this.versions.set(key, [v]);
     this.all.push(v);
   }
 

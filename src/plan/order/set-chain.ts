@@ -133,9 +133,9 @@ export class SetChain {
       for (const e of n.effects) {
         if (e.action !== 'write') continue;
         const k = lifecycle.key(n.store, n.engine, e.object);
-        const list = writers.get(k) ?? [];
-        if (!list.includes(n.node)) list.push(n.node);
-        writers.set(k, list);
+        const list = writers.get(k);
+        if (!list) writers.set(k, [n.node]);
+        else if (!list.includes(n.node)) list.push(n.node);
       }
     }
     // Nearly every table is written by one set only: only those written by two or more are sorted and compared.

@@ -63,9 +63,10 @@ function resolvePass(
     for (const e of u.stmt.effects) {
       if (e.action !== 'create' || !kinds(e.object) || e.object.kind === 'database') continue;
       const k = storeKey(topology, u.store!, u.stmt.engine, e.object);
-      const list = creators.get(k) ?? [];
-      list.push({ unit: u, ref: e.object });
-      creators.set(k, list);
+      // Most names have one creator: a list made with it holds one slot, where pushing into `[]` reserves seventeen.
+      const list = creators.get(k);
+      if (list) list.push({ unit: u, ref: e.object });
+      else creators.set(k, [{ unit: u, ref: e.object }]);
     }
   }
   // Nearly every name has one creator: set those aside before sorting.
