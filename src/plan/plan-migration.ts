@@ -295,17 +295,21 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
     const shared = ownership.isShared(v.ref);
     const unit = isSynth(v.node) ? undefined : v.node;
     const owner = shared ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? unit?.service;
-    // Keys in the plan's order: kind, name, owner, stores, definedAt, shared.
-    const o: { -readonly [K in keyof PlannedObject]: PlannedObject[K] } = owner
-      ? { kind: v.ref.kind, name: displayName(v.ref), owner, stores: stores.sort() }
-      : { kind: v.ref.kind, name: displayName(v.ref), stores: stores.sort() };
-    if (unit) o.definedAt = `${unit.file.file}:${unit.stmt.line}`;
-    if (shared) o.shared = true;
-    objects.push([bare, o]);
+    objects.push([bare, plannedObject(v.ref.kind, displayName(v.ref), owner, stores.sort(), unit ? `${unit.file.file}:${unit.stmt.line}` : undefined, shared)]);
   }
   return objects
     .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
     .map(([, o]) => o);
+}
+
+/**
+ * Keys in the plan's order: kind, name, owner, stores, definedAt, shared (a shared object has no owner). Each shape
+ * is one literal: a field added to a finished object literal gives every such object a second block of fields.
+ */
+function plannedObject(kind: PlannedObject['kind'], name: string, owner: string | undefined, stores: string[], definedAt: string | undefined, shared: boolean): PlannedObject {
+  if (owner) return definedAt !== undefined ? { kind, name, owner, stores, definedAt } : { kind, name, owner, stores };
+  if (shared) return definedAt !== undefined ? { kind, name, stores, definedAt, shared: true } : { kind, name, stores, shared: true };
+  return definedAt !== undefined ? { kind, name, stores, definedAt } : { kind, name, stores };
 }
 
 function maskSqlx(sqlx: NonNullable<Plan['services'][number]['sqlx']>): NonNullable<Plan['services'][number]['sqlx']> {
