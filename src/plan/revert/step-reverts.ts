@@ -35,7 +35,11 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
     const draft = drafts.get(step.id);
     const units = draft && !draft.synth ? (draft.nodes as Unit[]) : [];
     const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created));
-    for (const u of units) for (const e of u.stmt.effects) if (e.action === 'create') created.set(keyIn(step, e.object), { step: step.id, sql: u.sql });
+    for (const u of units) {
+      // One record for all a statement creates (a table and its sequences).
+      let made: Creation | undefined;
+      for (const e of u.stmt.effects) if (e.action === 'create') created.set(keyIn(step, e.object), (made ??= { step: step.id, sql: u.sql }));
+    }
     (step as { revert?: StepRevert }).revert = revert;
   }
   return steps as Step[];
@@ -78,10 +82,31 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   const backup = destroyed(step);
   if (backup) return backup;
   const statements: string[] = [];
-  const undoneWith = new Set<string>();
+  let undoneWith: Set<string> | undefined;
   const alone: string[] = [];
   // What earlier statements of this step create: the step's own revert drops them, with what no revert of its own undoes in them.
   // By the index of the first statement that creates it: an object is created before statement i when its index is below i.
+  // Needed only for a statement that has no revert of its own, so made at the first one.
+  let here: Map<string, number> | undefined;
+  const createdHere = () => (here ??= firstCreations(step, units));
+  for (let i = units.length - 1; i >= 0; i--) {
+    const u = units[i]!;
+    const r = unitRevert(step, u, created);
+    if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
+    if ('undoneWith' in r) {
+      undoneWith ??= new Set<string>();
+      for (const s of r.undoneWith) undoneWith.add(s);
+      alone.push(`statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.reason}`);
+      continue;
+    }
+    if ('irreversible' in r) return { from: 'irreversible', reason: `statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.irreversible}` };
+    for (const sql of r.sql) statements.push(sql);
+  }
+  return undoneWith ? { from: 'generated', statements, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements };
+}
+
+/** The index of the first of the step's statements that creates each object, by key. */
+function firstCreations(step: Step, units: readonly Unit[]): Map<string, number> {
   const here = new Map<string, number>();
   units.forEach((u, i) => {
     for (const e of u.stmt.effects) if (e.action === 'create') {
@@ -89,48 +114,51 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
       if (!here.has(k)) here.set(k, i);
     }
   });
-  for (let i = units.length - 1; i >= 0; i--) {
-    const u = units[i]!;
-    const r = unitRevert(step, u, created);
-    if (!r || ('irreversible' in r && intoOwn(step, u, here, i))) continue;
-    if ('undoneWith' in r) {
-      for (const s of r.undoneWith) undoneWith.add(s);
-      alone.push(`statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.reason}`);
-      continue;
-    }
-    if ('irreversible' in r) return { from: 'irreversible', reason: `statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.irreversible}` };
-    statements.push(...r.sql);
-  }
-  return { from: 'generated', statements, ...(undoneWith.size > 0 ? { undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : {}) };
+  return here;
 }
 
 /** A statement that only writes rows into, or alters, objects earlier statements of its step create. */
 function intoOwn(step: Step, u: Unit, here: ReadonlyMap<string, number>, at: number): boolean {
-  const touched = u.stmt.effects.filter((e) => e.action === 'write' || e.action === 'alter');
-  return touched.length > 0 && u.stmt.effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference') && touched.every((e) => (here.get(keyIn(step, e.object)) ?? at) < at);
+  let touched = false;
+  for (const e of u.stmt.effects) {
+    if (e.action === 'reference') continue;
+    if (e.action !== 'write' && e.action !== 'alter') return false;
+    touched = true;
+    if (!((here.get(keyIn(step, e.object)) ?? at) < at)) return false;
+  }
+  return touched;
 }
 
 /** One statement's revert, with what only the plan knows. */
 function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>): StatementRevert | { undoneWith: string[]; reason: string } | undefined {
   const own = u.stmt.engine === 'postgres' ? u.stmt.revert : effectRevert(u.stmt, { database: step.database, ...(step.cluster ? { cluster: step.cluster } : {}) });
   const effects = u.stmt.effects;
+  // Most statements drop nothing, replace nothing and only create: they are told apart without a list for each.
+  let drops = false;
+  let replaces = false;
+  let touches = false;
+  let onlyTouches = true;
+  for (const e of effects) {
+    if (e.action === 'drop') drops = true;
+    else if (e.action === 'create' && e.orReplace) replaces = true;
+    if (e.action === 'write' || e.action === 'alter') touches = true;
+    else if (e.action !== 'reference') onlyTouches = false;
+  }
   // A drop of what an earlier step created: that step's statement makes it again.
-  const drops = effects.filter((e) => e.action === 'drop');
-  if (drops.length > 0) {
-    const again = drops.map((e) => created.get(keyIn(step, e.object)));
+  if (drops) {
+    const again = effects.filter((e) => e.action === 'drop').map((e) => created.get(keyIn(step, e.object)));
     if (again.every((c) => c !== undefined)) return { sql: again.map((c) => c!.sql) };
     return own;
   }
   // CREATE OR REPLACE of what an earlier step created: that definition comes back.
-  const replaced = effects.find((e) => e.action === 'create' && e.orReplace && created.has(keyIn(step, e.object)));
+  const replaced = replaces ? effects.find((e) => e.action === 'create' && e.orReplace && created.has(keyIn(step, e.object))) : undefined;
   if (replaced) {
     const earlier = created.get(keyIn(step, replaced.object))!;
     return { sql: [earlier.sql.replace(/^\s*CREATE\s+(?!OR\s+REPLACE\b)/i, 'CREATE OR REPLACE ')] };
   }
   // Rows written into tables the plan creates, a value added to a type it creates: they go when those are dropped.
-  const touched = effects.filter((e) => e.action === 'write' || e.action === 'alter');
-  if (own && 'irreversible' in own && touched.length > 0 && effects.every((e) => e.action === 'write' || e.action === 'alter' || e.action === 'reference')) {
-    const makers = touched.map((e) => created.get(keyIn(step, e.object)));
+  if (own && 'irreversible' in own && touches && onlyTouches) {
+    const makers = effects.filter((e) => e.action === 'write' || e.action === 'alter').map((e) => created.get(keyIn(step, e.object)));
     if (makers.every((m) => m !== undefined)) return { undoneWith: [...new Set(makers.map((m) => m!.step))], reason: own.irreversible };
   }
   return own;
