@@ -147,9 +147,19 @@ export class ParseCache implements StatementMemoStore {
     const { sha384: _, ...rest } = source;
     // Statement texts cut from the file's bytes as they are left out (an ASCII file without substitutions) need not be stored.
     const text = bytes.toString('latin1');
-    const sliceable = rest.parsed.statements.length > 0 && rest.parsed.statements.every((s) => s.sql === text.slice(s.start, s.end));
-    const stored = sliceable ? { ...rest, parsed: { ...rest.parsed, statements: rest.parsed.statements.map((s) => ({ ...s, sql: '' })) }, sliced: true } : rest;
-    this.kept.set(key, `${key} ${JSON.stringify(stored)}\n`);
+    const statements = rest.parsed.statements as readonly { sql: string; readonly start: number; readonly end: number }[];
+    const sliceable = statements.length > 0 && statements.every((s) => s.sql === text.slice(s.start, s.end));
+    if (!sliceable) this.kept.set(key, `${key} ${JSON.stringify(rest)}\n`);
+    else {
+      // Blanked in place while encoded, and put back (the plan goes on with them): copying every statement to blank it cost more.
+      const texts = statements.map((s) => s.sql);
+      for (const s of statements) s.sql = '';
+      try {
+        this.kept.set(key, `${key} ${JSON.stringify({ ...rest, sliced: true })}\n`);
+      } finally {
+        statements.forEach((s, i) => (s.sql = texts[i]!));
+      }
+    }
     this.changed = true;
   }
 

@@ -32,10 +32,13 @@ port.on('message', (req: WorkerRequest) => {
 });
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
-/** In an ASCII file, byte offsets are string offsets: each statement's text is `text.slice(start, end)`. */
+/**
+ * In an ASCII file, byte offsets are string offsets: each statement's text is `text.slice(start, end)`.
+ * The parse is this worker's own and goes once it is sent: its statements are blanked in place, not copied.
+ */
 function encode(source: ParsedSource & { text?: string }): EncodedSource {
   const { text, ...rest } = source;
   if (text === undefined || Buffer.byteLength(text) !== text.length) return rest;
-  const statements = source.parsed.statements.map((s) => ({ ...s, sql: '' }));
-  return { ...rest, parsed: { ...source.parsed, statements }, text };
+  for (const s of source.parsed.statements) (s as { sql: string }).sql = '';
+  return { ...rest, text };
 }
