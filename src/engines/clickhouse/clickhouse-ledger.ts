@@ -8,13 +8,6 @@
  * `applied` after. A ledger of the earlier per-step format is rebuilt beside
  * it and swapped in with one `EXCHANGE TABLES`.
  *
- * On embedded chdb the ledger is an EmbeddedRocksDB table keyed by file,
- * fingerprint and status (see createSql): a write is one batch appended to
- * RocksDB's write-ahead log, where a MergeTree writes a new part of some ten
- * files for every `INSERT`. Readers are the same for both (the newest row per
- * file and fingerprint), so a ledger made earlier as a ReplacingMergeTree is
- * read and written as before.
- *
  * @example
  * await appendRecords(conn, 'analytics', { writes: ledgerWrites(step, 'started', 0) }, { create: {} }) // the table made first if need be
  * await appendRecords(conn, 'analytics', { removals: [{ file, fingerprint }] })
@@ -29,32 +22,11 @@ const NAME = 'topoplan_ledger';
 export const UPGRADE_NAME = 'topoplan_ledger_upgrade';
 const table = (database: string, name = NAME) => `${chIdent(database)}.${chIdent(name)}`;
 
-const LEDGER_COLUMNS = `file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String,
+const createSql = (database: string, name: string, cluster: LedgerCluster) => `CREATE TABLE IF NOT EXISTS ${table(database, name)}${onCluster(cluster)} (
+  file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String,
   status LowCardinality(String), origin LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32,
-  sql String, source Nullable(String), removed UInt8, version UInt64`;
-
-/**
- * The table, by the cluster rule below, or on an embedded store (chdb, one
- * node in one process, where that rule has nothing to spread) an
- * EmbeddedRocksDB table. Each write to it is one RocksDB batch in the
- * write-ahead log (`optimize_for_bulk_insert = 0`: no SST file per `INSERT`),
- * kept by the operating system once written as a MergeTree part is (neither
- * is synced to disk): a `started` row written before a statement is there
- * after the process is killed during it, and a write is all or nothing. A row
- * replaces the row of the same file, fingerprint and status, so a statement
- * keeps its newest `started` and newest `applied` row (a removal is an
- * `applied` row): the newest row per file and fingerprint, what readers take,
- * is always kept, and the table holds at most two rows per key where a
- * ReplacingMergeTree holds every row until it merges them.
- */
-function createSql(database: string, name: string, cluster: LedgerCluster, embedded: boolean): string {
-  if (embedded) {
-    return `CREATE TABLE IF NOT EXISTS ${table(database, name)} (\n  ${LEDGER_COLUMNS},\n  key String MATERIALIZED concat(file, '\\0', fingerprint, '\\0', status)\n) ` +
-      'ENGINE = EmbeddedRocksDB PRIMARY KEY key SETTINGS optimize_for_bulk_insert = 0';
-  }
-  const engine = onCluster(cluster) ? `ReplicatedReplacingMergeTree(${chString(`/clickhouse/topoplan/${database}/${name}`)}, '{shard}-{replica}', version)` : 'ReplacingMergeTree(version)';
-  return `CREATE TABLE IF NOT EXISTS ${table(database, name)}${onCluster(cluster)} (\n  ${LEDGER_COLUMNS}\n) ENGINE = ${engine} ORDER BY (file, fingerprint)`;
-}
+  sql String, source Nullable(String), removed UInt8, version UInt64
+) ENGINE = ${onCluster(cluster) ? `ReplicatedReplacingMergeTree(${chString(`/clickhouse/topoplan/${database}/${name}`)}, '{shard}-{replica}', version)` : 'ReplacingMergeTree(version)'} ORDER BY (file, fingerprint)`;
 
 /**
  * On a cluster the ledger follows one rule. A replicated store's ledger is a
@@ -133,7 +105,7 @@ export async function appendRecords(conn: ClickHouseConnection, database: string
       `FROM values(${VALUES}, ${values.join(', ')})`;
   }
   if (!options.create) return void (await conn.command(insert));
-  const create = createSql(database, name, options.create, conn.embeddedPath !== undefined);
+  const create = createSql(database, name, options.create);
   if (conn.multiStatement) return void (await conn.command(`${create};\n${insert}`));
   await conn.command(create);
   await conn.command(insert);
@@ -264,7 +236,7 @@ export async function upgradeLedgerTable(conn: ClickHouseConnection, database: s
   if ((await format(conn, database)) !== 'legacy') return;
   await conn.command(`DROP TABLE IF EXISTS ${table(database, UPGRADE_NAME)}`);
   // A ledger of the old format was never a replicated one: it is rebuilt where it is.
-  await conn.command(createSql(database, UPGRADE_NAME, {}, conn.embeddedPath !== undefined));
+  await conn.command(createSql(database, UPGRADE_NAME, {}));
   await writeRecords(conn, database, records, UPGRADE_NAME);
   await conn.command(`EXCHANGE TABLES ${table(database)} AND ${table(database, UPGRADE_NAME)}`);
   await conn.command(`DROP TABLE ${table(database, UPGRADE_NAME)}`);

@@ -1,10 +1,9 @@
 /**
- * The ledger of an embedded ClickHouse store (chdb): an EmbeddedRocksDB
- * table where a statement keeps its newest `started` and newest `applied`
- * row, read like the ReplacingMergeTree ledger of a server (the newest row
- * per file and fingerprint); a ReplacingMergeTree ledger made before is read
- * and written as before; and a `started` row is still there after the
- * process that wrote it is killed (SIGKILL) while its statement runs.
+ * The ledger of an embedded ClickHouse store (chdb): a `started` row is
+ * still there after the process that wrote it is killed (SIGKILL) while its
+ * statement runs, and a ledger of another table engine (an EmbeddedRocksDB
+ * one, as a version of topoplan made on embedded stores) is read and written
+ * as the ReplacingMergeTree one: the newest row per file and fingerprint.
  */
 import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -54,34 +53,25 @@ describe('the ledger of an embedded ClickHouse store', () => {
     expect(state.records.map((r) => [r.stepId, r.status])).toEqual([['app:001', 'started']]);
   });
 
-  it('is an EmbeddedRocksDB table keeping the newest started and applied row of a statement, read as the newest', async () => {
+  it('is a ReplacingMergeTree, and one made as an EmbeddedRocksDB table is read and written alike', async () => {
     await conn!.command('CREATE DATABASE IF NOT EXISTS app');
     await appendRecords(conn!, 'app', { writes: [write('started', 0)] }, { create: {} });
     await appendRecords(conn!, 'app', { writes: [write('applied', 5)] });
     expect((await readLedgerState(conn!, 'app')).records.map((r) => [r.status, r.durationMs])).toEqual([['applied', 5]]);
-    // Run again: a new started row replaces the old one, and is the newest.
-    await appendRecords(conn!, 'app', { writes: [write('started', 0)] });
-    expect((await readLedgerState(conn!, 'app')).records.map((r) => r.status)).toEqual(['started']);
-    await appendRecords(conn!, 'app', { writes: [write('applied', 7)] });
-    const [table] = await conn!.rows<{ engine: string }>("SELECT engine FROM system.tables WHERE database = 'app' AND name = 'topoplan_ledger'");
-    expect(table!.engine).toBe('EmbeddedRocksDB');
-    expect(await conn!.rows('SELECT status, duration_ms FROM app.topoplan_ledger ORDER BY version')).toEqual([{ status: 'started', duration_ms: 0 }, { status: 'applied', duration_ms: 7 }]);
-    // A removal is the newest row of its key: nothing is read.
-    await appendRecords(conn!, 'app', { removals: [{ file: 'app/001.sql', fingerprint: 'f1' }] });
-    expect((await readLedgerState(conn!, 'app')).records).toEqual([]);
-  });
-
-  it('reads and writes a ReplacingMergeTree ledger made before as it did', async () => {
-    await conn!.command('CREATE DATABASE IF NOT EXISTS earlier');
-    await conn!.command(`CREATE TABLE earlier.topoplan_ledger (
+    const engine = async (db: string) => (await conn!.rows<{ engine: string }>(`SELECT engine FROM system.tables WHERE database = '${db}' AND name = 'topoplan_ledger'`))[0]!.engine;
+    expect(await engine('app')).toBe('ReplacingMergeTree');
+    await conn!.command('CREATE DATABASE IF NOT EXISTS rocks');
+    await conn!.command(`CREATE TABLE rocks.topoplan_ledger (
       file String, fingerprint String, ordinal UInt32, store String, step_id String, phase String,
       status LowCardinality(String), origin LowCardinality(String), applied_at DateTime64(3, 'UTC'), duration_ms UInt32,
-      sql String, source Nullable(String), removed UInt8, version UInt64
-    ) ENGINE = ReplacingMergeTree(version) ORDER BY (file, fingerprint)`);
-    await appendRecords(conn!, 'earlier', { writes: [write('started', 0)] }, { create: {} });
-    await appendRecords(conn!, 'earlier', { writes: [write('applied', 3)] }, { create: {} });
-    expect((await readLedgerState(conn!, 'earlier')).records.map((r) => [r.status, r.durationMs])).toEqual([['applied', 3]]);
-    const [table] = await conn!.rows<{ engine: string }>("SELECT engine FROM system.tables WHERE database = 'earlier' AND name = 'topoplan_ledger'");
-    expect(table!.engine).toBe('ReplacingMergeTree');
+      sql String, source Nullable(String), removed UInt8, version UInt64,
+      key String MATERIALIZED concat(file, '\\0', fingerprint, '\\0', status)
+    ) ENGINE = EmbeddedRocksDB PRIMARY KEY key SETTINGS optimize_for_bulk_insert = 0`);
+    await appendRecords(conn!, 'rocks', { writes: [write('started', 0)] }, { create: {} });
+    await appendRecords(conn!, 'rocks', { writes: [write('applied', 3)] }, { create: {} });
+    expect((await readLedgerState(conn!, 'rocks')).records.map((r) => [r.status, r.durationMs])).toEqual([['applied', 3]]);
+    await appendRecords(conn!, 'rocks', { removals: [{ file: 'app/001.sql', fingerprint: 'f1' }] });
+    expect((await readLedgerState(conn!, 'rocks')).records).toEqual([]);
+    expect(await engine('rocks')).toBe('EmbeddedRocksDB');
   });
 });
