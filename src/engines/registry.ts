@@ -18,7 +18,12 @@ const LOAD: Readonly<Record<EngineName, () => Promise<Engine>>> = {
   neo4j: async () => (await import('./neo4j/neo4j-engine.js')).neo4jEngine,
 };
 
-const lazy = (name: EngineName): Engine => ({ name, capabilities: ENGINE_CAPABILITIES[name], connect: async (options) => (await LOAD[name]()).connect(options) });
+/** An engine whose module loads at its first connect, once: later connects (one per store and apply) do not resolve it again. */
+function lazy(name: EngineName): Engine {
+  let loaded: Promise<Engine> | undefined;
+  const load = () => (loaded ??= LOAD[name]().catch((e: unknown) => { loaded = undefined; throw e; }));
+  return { name, capabilities: ENGINE_CAPABILITIES[name], connect: async (options) => (await load()).connect(options) };
+}
 
 const ENGINES: Readonly<Record<EngineName, Engine>> = { postgres: lazy('postgres'), clickhouse: lazy('clickhouse'), neo4j: lazy('neo4j') };
 
