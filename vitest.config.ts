@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // One temporary directory per run, removed at its end (see the file).
+    globalSetup: ['test/helpers/run-tmpdir.ts'],
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
