@@ -11,7 +11,13 @@
  * @example
  * normalizeSql("CREATE TABLE  T (a INT) -- note") === normalizeSql('create table t (a int)') // true
  */
-export function normalizeSql(text: string, options: { readonly foldCase?: boolean; readonly lineComment?: '--' | '//'; readonly compact?: boolean } = {}): string {
+export interface NormalizeOptions {
+  readonly foldCase?: boolean;
+  readonly lineComment?: '--' | '//';
+  readonly compact?: boolean;
+}
+
+export function normalizeSql(text: string, options: NormalizeOptions = {}): string {
   const fold = options.foldCase !== false;
   // Quotes count as word characters: 'a'\n'b' (one literal, continued) must not read as 'a''b' (another).
   const word = /[A-Za-z0-9_$'"`\u0080-\uffff]/;

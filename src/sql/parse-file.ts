@@ -9,12 +9,12 @@
  * const f = parseMigrationFile({ file: 'feature-store/clickhouse/001_features.sql', text });
  * f.engine // 'clickhouse' (detected)
  */
-import { createHash } from 'node:crypto';
 import { diagnostic } from '../errors.js';
 import { analyzeClickHouse, looksLikeClickHouse } from './clickhouse/analyze-clickhouse.js';
 import { analyzeCypher } from './cypher/analyze-cypher.js';
 import type { EngineName, ParsedFile } from './effects.js';
 import { analyzePostgres, loadPostgresParser } from './postgres/index.js';
+import { digestHex } from './digest-hex.js';
 
 export async function loadParsers(): Promise<void> {
   await loadPostgresParser();
@@ -23,7 +23,7 @@ export async function loadParsers(): Promise<void> {
 /** `detect: false` keeps a file the PostgreSQL parser rejects as PostgreSQL (its text is not final yet). */
 export function parseMigrationFile(input: { file: string; text: string; declaredEngine?: EngineName; storeEngine?: EngineName; detect?: boolean }): ParsedFile {
   const { file, text } = input;
-  const checksum = createHash('sha256').update(text).digest('hex');
+  const checksum = digestHex('sha256', text);
   const base = file.split('/').pop() ?? file;
   if (input.declaredEngine) return { file, checksum, engine: input.declaredEngine, engineSource: 'declared', ...analyze(input.declaredEngine, text, file) };
   if (/\.(cypher|cql)$/i.test(file)) return { file, checksum, engine: 'neo4j', engineSource: 'extension', ...analyzeCypher(text, file) };

@@ -11,7 +11,6 @@
  * @example
  * const parsed = await parseSources(jobs, { workers: 3 });
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -21,6 +20,7 @@ import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from '.
 import type { EncodedSource, WorkerReply, WorkerRequest } from './parse-worker.js';
 import type { ParseCache } from './parse-cache.js';
 import { loadPostgresParser } from './postgres/pg-parser.js';
+import { digestHex } from './digest-hex.js';
 
 /** Files per batch: small enough to balance two threads, large enough that messages are few. */
 const BATCH = 32;
@@ -61,7 +61,7 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
   const missing: { readonly at: number; readonly key: string; readonly bytes: Buffer; readonly sha384: string }[] = [];
   jobs.forEach((job, at) => {
     const bytes = read(job.absPath);
-    const sha384 = createHash('sha384').update(bytes).digest('hex');
+    const sha384 = digestHex('sha384', bytes);
     const found = cache.lookup(job, bytes, sha384);
     if (found.hit) results[at] = found.hit;
     else missing.push({ at, key: found.key, bytes, sha384 });

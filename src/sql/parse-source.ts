@@ -7,7 +7,6 @@
  * await loadParsers();
  * const { parsed, sha384 } = parseSource({ file: 'social/001_likes.sql', absPath: '/repo/social/001_likes.sql' });
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../errors.js';
 import { decodeUtf8 } from './decode-utf8.js';
@@ -16,6 +15,7 @@ import { parseTemplated, type TemplateRules } from './parse-templated.js';
 import { noTransactionDirective } from './file-directives.js';
 import { statementFingerprints } from './statement-fingerprints.js';
 import { blankSections, findDownSections, type DownSection } from './down-sections.js';
+import { digestHex } from './digest-hex.js';
 
 export interface SourceJob {
   /** Path relative to the topology root, as diagnostics name it. */
@@ -54,7 +54,7 @@ export function parseSource(job: SourceJob, readFile?: ReadFile, keepText?: fals
 export function parseSource(job: SourceJob, readFile: ReadFile | undefined, keepText: true): ParsedSource & { text: string };
 export function parseSource(job: SourceJob, readFile: ReadFile = (p) => readFileSync(p), keepText = false, known?: string): ParsedSource & { text?: string } {
   const bytes = readFile(job.absPath);
-  const sha384 = known ?? createHash('sha384').update(bytes).digest('hex');
+  const sha384 = known ?? digestHex('sha384', bytes);
   const decoded = decodeUtf8(bytes, job.file, 'sql');
   if (decoded.diagnostic) return { parsed: unreadable(job, bytes, decoded.diagnostic), sha384, fingerprints: [] };
   const sections = findDownSections(decoded.text);
@@ -80,5 +80,5 @@ function unreadable(job: SourceJob, bytes: Buffer, d: Diagnostic): ParsedFile {
   const byExtension = /\.(cypher|cql)$/i.test(job.file) ? 'neo4j' : undefined;
   const engine = job.declaredEngine ?? byExtension ?? job.storeEngine ?? 'postgres';
   const engineSource = job.declaredEngine ? 'declared' : byExtension ? 'extension' : job.storeEngine ? 'store' : 'default';
-  return { file: job.file, engine, engineSource, checksum: createHash('sha256').update(bytes).digest('hex'), statements: [], diagnostics: [d] };
+  return { file: job.file, engine, engineSource, checksum: digestHex('sha256', bytes), statements: [], diagnostics: [d] };
 }

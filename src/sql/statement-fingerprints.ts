@@ -10,19 +10,25 @@
  * @example
  * statementFingerprints(parsed) // ['3f0c…', '9a41…', '3f0c….1']
  */
-import { createHash } from 'node:crypto';
+import { digestHex } from './digest-hex.js';
 import type { EngineName, ParsedFile } from './effects.js';
-import { normalizeSql } from './normalize-sql.js';
+import { normalizeSql, type NormalizeOptions } from './normalize-sql.js';
+import { normalBytes } from './normal-bytes.js';
 
 /** Hex digits kept of the SHA-256: 128 bits, plenty for the statements of one file. */
 const DIGITS = 32;
 
 /** The fingerprint of one statement's text, for an engine. */
 export function fingerprintOf(sql: string, engine: EngineName): string {
-  const normal =
-    engine === 'postgres' ? normalizeSql(sql, { compact: true }) : normalizeSql(sql, { compact: true, foldCase: false, ...(engine === 'neo4j' ? { lineComment: '//' as const } : {}) });
-  return createHash('sha256').update(normal).digest('hex').slice(0, DIGITS);
+  const options = engine === 'postgres' ? POSTGRES : engine === 'neo4j' ? NEO4J : CLICKHOUSE;
+  // The same bytes as normalizeSql's string, without a string per token (ASCII texts, nearly all).
+  const normal = normalBytes(sql, options) ?? normalizeSql(sql, options);
+  return digestHex('sha256', normal).slice(0, DIGITS);
 }
+
+const POSTGRES: NormalizeOptions = { compact: true };
+const CLICKHOUSE: NormalizeOptions = { compact: true, foldCase: false };
+const NEO4J: NormalizeOptions = { compact: true, foldCase: false, lineComment: '//' };
 
 /** One fingerprint per statement of the file, in statement order, unique within the file. */
 export function statementFingerprints(parsed: ParsedFile): string[] {

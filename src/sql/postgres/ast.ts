@@ -27,11 +27,12 @@ export function qualifiedRef(parts: string[], kind: ObjectKind): ObjectRef {
 /** Visits every node object below `node` (depth first), giving each node type and body. */
 export function walk(node: AstNode, visit: (type: string, body: AstNode) => void | false): void {
   if (Array.isArray(node)) {
-    for (const n of node) walk(n, visit);
+    for (let i = 0; i < node.length; i++) walk(node[i], visit);
     return;
   }
   if (node === null || typeof node !== 'object') return;
-  for (const key of Object.keys(node)) {
+  // for-in visits a parsed object's keys in Object.keys order without making their array (nodes are plain JSON).
+  for (const key in node) {
     const value = node[key];
     if (value === null || typeof value !== 'object') continue;
     // Node types are capitalised keys wrapping a body: { RangeVar: {...} }.
