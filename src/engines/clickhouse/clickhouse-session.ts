@@ -23,7 +23,7 @@ import { TopoplanError } from '../../errors.js';
 import { toStatementError } from '../statement-error.js';
 import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { keyString, ledgerWrites } from '../ledger-records.js';
-import { appendRecords, readLedgerState, upgradeLedgerTable } from './clickhouse-ledger.js';
+import { appendRecords, layoutOf, readLedgerState, upgradeLedgerTable, type LedgerLayout } from './clickhouse-ledger.js';
 import { acquireTableLock, breakTableLock, type TableLock } from './clickhouse-lock.js';
 import { acquireEmbeddedLock, breakEmbeddedLock } from './embedded-lock.js';
 import { inspectClickHouse } from './clickhouse-inspect.js';
@@ -47,6 +47,8 @@ export class ClickHouseSession implements EngineSession {
   private held: TableLock | undefined;
   /** Whether this session made sure its ledger table exists. */
   private ledgerReady = false;
+  /** How the ledger table keeps its rows: as found, or as a new one is made here. */
+  private layout: LedgerLayout | undefined;
   /** `applied` rows of steps that rerun safely, not written yet (see the file's comment), and since when. */
   private pending: LedgerRecord[] = [];
   private pendingSince = 0;
@@ -74,7 +76,8 @@ export class ClickHouseSession implements EngineSession {
     const removed = new Set(removals.map(keyString));
     const writes = [...(removed.size > 0 ? this.pending.filter((p) => !removed.has(keyString(p))) : this.pending), ...rows];
     if (writes.length === 0 && removals.length === 0) return;
-    await appendRecords(this.conn, this.options.database, { removals, writes }, this.ledgerReady ? {} : { create: this.options });
+    const layout = (this.layout ??= layoutOf(this.conn));
+    await appendRecords(this.conn, this.options.database, { removals, writes }, this.ledgerReady ? { layout } : { create: this.options, layout });
     this.ledgerReady = true;
     this.pending = [];
   }
@@ -92,9 +95,10 @@ export class ClickHouseSession implements EngineSession {
 
   /** The ledger as written, with the rows this session has not written yet. */
   async readLedger(): Promise<LedgerState> {
-    const { found, ...state } = await readLedgerState(this.conn, this.options.database);
-    // A ledger found in the records format is there to write to.
+    const { found, layout, ...state } = await readLedgerState(this.conn, this.options.database);
+    // A ledger found in the records format is there to write to, as it keeps its rows.
     if (found) this.ledgerReady = true;
+    if (layout) this.layout = layout;
     if (this.pending.length === 0 || state.legacy) return state;
     const key = (r: LedgerKey) => `${r.file}\u0000${r.fingerprint}`;
     const mine = new Set(this.pending.map(key));
