@@ -19,6 +19,7 @@ import type { ClickHouseConnection } from './clickhouse-connection.js';
 import { chString } from './clickhouse-sql.js';
 import { emptySnapshot } from '../empty-snapshot.js';
 import { snapshotOf } from '../snapshot-of.js';
+import { namesIn } from './names-query.js';
 
 const VIEW_ENGINES = ['View', 'MaterializedView', 'LiveView', 'WindowView'];
 /** Clauses that follow the engine in `engine_full`, in the order ClickHouse prints them. */
@@ -84,21 +85,14 @@ export async function inspectClickHouse(conn: ClickHouseConnection, database: st
 
 /**
  * The names of tables and views and, for `names`, a materialized view's
- * target and data-skipping indexes, in one query: what name expectations
- * check. No columns, keys or definitions, and no functions (system.functions
- * lists every function of the server, the slowest query of a full
- * inspection); a database that does not exist has no rows, so it is not
- * asked about first.
+ * target and data-skipping indexes, in one query (shared with the other
+ * databases of an embedded chdb asked for at once: names-query.ts): what name
+ * expectations check. No columns, keys or definitions, and no functions
+ * (system.functions lists every function of the server, the slowest query of
+ * a full inspection).
  */
 async function inspectNames(conn: ClickHouseConnection, database: string, scope: 'names' | 'tables'): Promise<SchemaSnapshot> {
-  const db = chString(database);
-  const indexes = scope === 'names';
-  // Output names differ from the columns read: an alias would shadow the column it is named after.
-  const rows = await conn.rows<{ object: string; engine: string; def: string; index: string }>(
-    `SELECT name AS object, engine, ${indexes ? "if(engine = 'MaterializedView', create_table_query, '')" : "''"} AS def, '' AS index FROM system.tables
-      WHERE database = ${db} AND name NOT LIKE '.inner%' AND name NOT IN ('topoplan_ledger', 'topoplan_ledger_upgrade')` +
-      (indexes ? ` UNION ALL SELECT table AS object, '' AS engine, '' AS def, name AS index FROM system.data_skipping_indices WHERE database = ${db}` : ''),
-  );
+  const rows = await namesIn(conn, database, scope);
   const objects: SchemaObject[] = rows.map((r): SchemaObject => {
     const name = `${database}.${r.object}`;
     if (r.index) return { kind: 'index', name: `${name}.${r.index}`, table: name, definition: '', unique: false };
