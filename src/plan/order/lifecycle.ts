@@ -66,6 +66,8 @@ export function nodeEffects(n: Node, topology: Topology): NodeEffects {
   return { node: n, store: n.store!, engine: n.stmt.engine, seq: n.seq, effects: n.stmt.effects, set: n.set.name };
 }
 
+const NONE: readonly StoreKey[] = [];
+
 export class Lifecycle {
   readonly versions = new Map<StoreKey, Version[]>();
   /** Versions by key without the store prefix, to find an object in another store. */
@@ -190,14 +192,14 @@ export class Lifecycle {
   /** After register(): every other effect depends on the version it sees. */
   resolveUses(nodes: readonly NodeEffects[]): void {
     for (const n of nodes) {
-      let created: Set<StoreKey> | undefined;
+      let created: readonly StoreKey[] | undefined;
       for (const e of n.effects) {
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
         const key = this.relationKey(n, e.object);
         // A table referencing itself (comments.parent_id → comments) needs nothing before it.
-        created ??= new Set(n.effects.filter((c) => c.action === 'create').map((c) => this.key(n.store, n.engine, c.object)));
-        if (created.has(key)) continue;
+        created ??= this.createdKeys(n);
+        if (created.length > 0 && created.includes(key)) continue;
         const v = this.resolve(n, key);
         if (!v) {
           if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare().get(key.slice(key.indexOf('|') + 1)) ?? [] });
@@ -215,6 +217,13 @@ export class Lifecycle {
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
+  }
+
+  /** The keys of what a node creates: a list of a few (a Set for each node cost more than looking through it). */
+  private createdKeys(n: NodeEffects): readonly StoreKey[] {
+    let keys: StoreKey[] | undefined;
+    for (const c of n.effects) if (c.action === 'create') (keys ??= []).push(this.key(n.store, n.engine, c.object));
+    return keys ?? NONE;
   }
 
   /**

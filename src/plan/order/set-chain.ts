@@ -139,7 +139,10 @@ export class SetChain {
       }
     }
     // Nearly every table is written by one set only: only those written by two or more are sorted and compared.
-    const shared = [...writers].filter(([, list]) => list.some((u) => u.set.name !== list[0]!.set.name));
+    const shared: [string, Unit[]][] = [];
+    writers.forEach((list, key) => {
+      if (list.some((u) => u.set.name !== list[0]!.set.name)) shared.push([key, list]);
+    });
     for (const [key, list] of shared.sort(([a], [b]) => compareText(a, b))) {
       const sets = [...new Set(list.map((u) => u.set.name))];
       for (let i = 0; i < sets.length; i++) {

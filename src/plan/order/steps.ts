@@ -6,7 +6,7 @@
  * and so is a statement the caller sets apart (a step whose statements would
  * otherwise wait for each other through other steps, in a cycle).
  */
-import { createHash } from 'node:crypto';
+import { digestHex } from '../../sql/digest-hex.js';
 import type { Topology } from '../../topology/model.js';
 import type { Step, StepChange, StepSubstitution } from '../model.js';
 import { isSynth, type Node, type Synth } from './nodes.js';
@@ -78,7 +78,7 @@ function draftFromRun(run: Unit[]): DraftStep {
 }
 
 export function checksumOf(statements: readonly string[]): string {
-  return createHash('sha256').update(statements.join(';\n')).digest('hex');
+  return digestHex('sha256', statements.join(';\n'));
 }
 
 /** Builds the final Step for a draft once its dependencies, wave and phase are known. */

@@ -63,7 +63,10 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
   const earlier = (t: TableColumns, unit: Unit, column: string) =>
     t.adders.get(column)?.some((a) => (a === unit || order.before(a, unit)) && !droppedBetween(t, column, a, unit, order)) ?? false;
   // Sort only the tables that have something to report: nearly every table of a plan has nothing.
-  const suspect = [...tables].filter(([, t]) => t.creator && t.complete && t.uses.some((x) => !earlier(t, x.unit, x.column)));
+  const suspect: [string, TableColumns][] = [];
+  tables.forEach((t, key) => {
+    if (t.creator && t.complete && t.uses.some((x) => !earlier(t, x.unit, x.column))) suspect.push([key, t]);
+  });
   for (const [, t] of suspect.sort(([a], [b]) => compareText(a, b))) {
     if (!t.creator) continue;
     const reported = new Set<string>();

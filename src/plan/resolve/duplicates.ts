@@ -71,7 +71,11 @@ function resolvePass(
   }
   // Nearly every name has one creator: set those aside before sorting.
   const chain = new SetChain(topology);
-  const contested = [...creators].filter(([key, list]) => list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1 && !chain.versionsInOrder(key, list, units));
+  // forEach: no [key, list] pair is made for each of the (many) names with one creator.
+  const contested: [string, Creator[]][] = [];
+  creators.forEach((list, key) => {
+    if (list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1 && !chain.versionsInOrder(key, list, units)) contested.push([key, list]);
+  });
   for (const [key, list] of contested.sort(([a], [b]) => compareText(a, b))) {
     const ref = list[0]!.ref;
     if (ownership.isShared(ref)) {

@@ -33,6 +33,8 @@ export function checkIndexNames(topology: Topology, units: readonly Unit[], log:
   }
   if (creates.length === 0) return;
   const wanted = new Set(creates.map((c) => c.key));
+  // Constraint index names are checked by name first: a key string is made only for a name some CREATE INDEX uses.
+  const wantedNames = new Set(creates.map((c) => c.name));
   const made = new Map<string, Made[]>();
   // What ends a name: DROP CONSTRAINT or DROP INDEX of it (by `store|schema.name`), a drop of its table (by the table's key).
   const ends = new Map<string, Unit[]>();
@@ -45,11 +47,11 @@ export function checkIndexNames(topology: Topology, units: readonly Unit[], log:
       if (e.action === 'drop') push(ends, storeKey(topology, u.store, 'postgres', e.object), u);
       const facts = e.columnFacts;
       if (!facts) continue;
-      const schema = `${u.store}|${e.object.schema ?? 'public'}`;
-      for (const name of facts.droppedConstraints ?? []) push(ends, `${schema}.${name}`, u);
+      for (const name of facts.droppedConstraints ?? []) push(ends, `${u.store}|${e.object.schema ?? 'public'}.${name}`, u);
       if (e.action !== 'create' && e.action !== 'alter') continue;
       for (const name of facts.indexes ?? []) {
-        const key = `${schema}.${name}`;
+        if (!wantedNames.has(name)) continue;
+        const key = `${u.store}|${e.object.schema ?? 'public'}.${name}`;
         if (wanted.has(key)) push(made, key, { unit: u, table: e.object.name, tableKey: storeKey(topology, u.store, 'postgres', e.object) });
       }
     }

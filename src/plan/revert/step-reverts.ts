@@ -28,17 +28,20 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
   const created = new Map<string, Creation>();
   // The step that holds each file's revert, by store and file.
   const fileRevert = new Map<string, string>();
-  for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
+  if (authored.size > 0) for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
   // The steps are the planner's own, just built: each gets its revert in place (a field added last, as a copy
   // would have it) instead of being copied whole to add one field.
   for (const step of steps) {
     const draft = drafts.get(step.id);
     const units = draft && !draft.synth ? (draft.nodes as Unit[]) : [];
-    const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created));
-    for (const u of units) {
-      // One record for all a statement creates (a table and its sequences).
-      let made: Creation | undefined;
-      for (const e of u.stmt.effects) if (e.action === 'create') created.set(keyIn(step, e.object), (made ??= { step: step.id, sql: u.sql }));
+    // The keys of what the step's statements create, each made once: read for its own revert, then recorded for later steps.
+    const creations = creationsOf(step, units);
+    const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created, creations));
+    // One record for all a statement creates (a table and its sequences).
+    let made: Creation | undefined;
+    for (let k = 0; k < creations.keys.length; k++) {
+      if (!made || creations.at[k] !== creations.at[k - 1]) made = { step: step.id, sql: units[creations.at[k]!]!.sql };
+      created.set(creations.keys[k]!, made);
     }
     (step as { revert?: StepRevert }).revert = revert;
   }
@@ -47,7 +50,7 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
 
 /** A step of a file whose revert is on another of its steps: that revert undoes this one too. */
 function ofFile(step: Step, fileRevert: ReadonlyMap<string, string>): StepRevert | undefined {
-  const holder = step.source ? fileRevert.get(`${step.store}|${step.source.file}`) : undefined;
+  const holder = step.source && fileRevert.size > 0 ? fileRevert.get(`${step.store}|${step.source.file}`) : undefined;
   return holder && holder !== step.id ? { from: 'generated', statements: [], undoneWith: [holder] } : undefined;
 }
 
@@ -78,7 +81,7 @@ function destroyed(step: Step): StepRevert | undefined {
   return { from: 'backup', reason: `restorable from backup: ${step.destroys.map((d) => d.summary).join('; ')}` };
 }
 
-function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<string, Creation>): StepRevert {
+function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<string, Creation>, creations: Creations): StepRevert {
   const backup = destroyed(step);
   if (backup) return backup;
   const statements: string[] = [];
@@ -88,7 +91,7 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   // By the index of the first statement that creates it: an object is created before statement i when its index is below i.
   // Needed only for a statement that has no revert of its own, so made at the first one.
   let here: Map<string, number> | undefined;
-  const createdHere = () => (here ??= firstCreations(step, units));
+  const createdHere = () => (here ??= firstCreations(creations));
   for (let i = units.length - 1; i >= 0; i--) {
     const u = units[i]!;
     const r = unitRevert(step, u, created);
@@ -105,15 +108,30 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   return undoneWith ? { from: 'generated', statements, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements };
 }
 
-/** The index of the first of the step's statements that creates each object, by key. */
-function firstCreations(step: Step, units: readonly Unit[]): Map<string, number> {
-  const here = new Map<string, number>();
-  units.forEach((u, i) => {
-    for (const e of u.stmt.effects) if (e.action === 'create') {
-      const k = keyIn(step, e.object);
-      if (!here.has(k)) here.set(k, i);
+/** What a step's statements create: the key of each creation and the index of its statement, in statement order. */
+interface Creations {
+  readonly keys: string[];
+  readonly at: number[];
+}
+
+const NO_CREATIONS: Creations = { keys: [], at: [] };
+
+function creationsOf(step: Step, units: readonly Unit[]): Creations {
+  let out: Creations | undefined;
+  for (let i = 0; i < units.length; i++) {
+    for (const e of units[i]!.stmt.effects) if (e.action === 'create') {
+      out ??= { keys: [], at: [] };
+      out.keys.push(keyIn(step, e.object));
+      out.at.push(i);
     }
-  });
+  }
+  return out ?? NO_CREATIONS;
+}
+
+/** The index of the first of the step's statements that creates each object, by key. */
+function firstCreations(creations: Creations): Map<string, number> {
+  const here = new Map<string, number>();
+  for (let k = 0; k < creations.keys.length; k++) if (!here.has(creations.keys[k]!)) here.set(creations.keys[k]!, creations.at[k]!);
   return here;
 }
 

@@ -30,7 +30,8 @@ export class Ownership {
   private readonly external: CompiledPattern[];
   private readonly renamed = new Map<string, string>();
   private readonly creators = new Map<string, Set<string>>();
-  private readonly cache = new Map<string, string | undefined>();
+  /** Owners found so far, by name, then kind and schema: no key string is made per question (they are many). */
+  private readonly cache = new Map<string, { readonly kind: string; readonly schema: string; readonly owner: string | undefined }[]>();
   private readonly reportedAmbiguous = new Set<string>();
 
   constructor(private readonly topology: Topology, units: readonly Unit[]) {
@@ -83,10 +84,15 @@ export class Ownership {
 
   /** The owning service, or undefined when nobody declares or creates it. */
   ownerOf(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
-    const k = `${nameKey(ref)}@${ref.schema ?? ''}`;
-    if (this.cache.has(k)) return this.cache.get(k);
+    const schema = ref.schema ?? '';
+    const known = this.cache.get(ref.name);
+    if (known) for (const c of known) if (c.kind === ref.kind && c.schema === schema) return c.owner;
     const owner = this.resolve(ref);
-    this.cache.set(k, owner);
+    // Resolving may have asked about other kinds of the same name (a view named as a table): look the list up again.
+    const entry = { kind: ref.kind, schema, owner };
+    const list = this.cache.get(ref.name);
+    if (list) list.push(entry);
+    else this.cache.set(ref.name, [entry]);
     return owner;
   }
 
