@@ -3,7 +3,7 @@
  * `started` ledger row, runs its statements one request each, then an
  * `applied` row, so a step interrupted midway is visible as `started`. A
  * step that destroys nothing and whose every statement reruns safely (see
- * reruns-safely.ts: guarded DDL such as `CREATE TABLE IF NOT EXISTS`) needs
+ * reruns-safely.ts: guarded DDL such as `CREATE TABLE IF NOT EXISTS`), and renames nothing, needs
  * no `started` row, since after a crash it simply runs again; its `applied`
  * rows are written together with the session's next write (the next step's
  * rows, the release of the lock, or once five seconds have passed; a ledger
@@ -120,7 +120,8 @@ export class ClickHouseSession implements EngineSession {
     const manifest = dir ? await backupClickHouse(this.conn, { store: this.options.store, database: db, step, dir }) : undefined;
     const creates = step.kind === 'create_database';
     // A destructive step keeps both rows: run again, it would back up what is left (nothing) over what it destroyed.
-    const rerunnable = step.kind !== 'copy_rows' && !step.destructive && step.statements.every(rerunsSafely);
+    // So does a rename: run again, a statement before it may have made its source again (see renames).
+    const rerunnable = step.kind !== 'copy_rows' && !step.destructive && step.statements.every(rerunsSafely) && !step.statements.some(renames);
     if (!creates && !rerunnable) await this.write(ledgerWrites(step, 'started', 0));
     const started = performance.now();
     let rows = 0;
@@ -194,6 +195,18 @@ function withPosition(e: unknown): unknown {
     try { Object.assign(err as object, { position: Number(m[1]) }); } catch { /* frozen error: keep it as is */ }
   }
   return e;
+}
+
+/**
+ * A statement that renames a table, dictionary or column. Guarded (`IF
+ * EXISTS`) it reruns safely alone, but not after what came before it ran
+ * again: `CREATE TABLE IF NOT EXISTS a` then `RENAME TABLE IF EXISTS a TO b`,
+ * run a second time, makes `a` again and then finds `b` there. Such a step
+ * keeps its `started` and `applied` rows. Read from the text (a comment
+ * naming a rename only costs the rows).
+ */
+export function renames(sql: string): boolean {
+  return /^\s*(?:RENAME|EXCHANGE)\s/i.test(sql) || /^\s*ALTER\s[\s\S]*\bRENAME\s+COLUMN\b/i.test(sql);
 }
 
 /** `SET a = 1`, not `SET ROLE` / `SET DEFAULT ROLE` (access control, which runs as a statement). */

@@ -140,6 +140,13 @@ describe('clickhouse engine', () => {
     const e = step('guarded-e', ['DROP TABLE IF EXISTS guarded_d'], { destructive: true });
     await session.applyStep(e, { workDir });
     expect(await rows([e.id])).toEqual([{ step_id: e.id, status: 'started' }, { step_id: e.id, status: 'applied' }]);
+    // So does a rename: run again after a crash, the CREATE before it would make its source again, and it would fail.
+    const r = step('guarded-rename', ['CREATE TABLE IF NOT EXISTS guarded_old (id UInt8) ENGINE = MergeTree ORDER BY id', 'RENAME TABLE IF EXISTS guarded_old TO guarded_new']);
+    await session.applyStep(r, { workDir });
+    expect(await rows([r.id])).toEqual(['started', 'started', 'applied', 'applied'].map((status) => ({ step_id: r.id, status })));
+    const column = step('guarded-column', ['ALTER TABLE guarded_new ADD COLUMN IF NOT EXISTS a UInt8', 'ALTER TABLE guarded_new RENAME COLUMN IF EXISTS a TO b']);
+    await session.applyStep(column, { workDir });
+    expect((await rows([column.id])).map((x) => x.status)).toEqual(['started', 'started', 'applied', 'applied']);
     await crashed.close();
     await conn.close();
   });

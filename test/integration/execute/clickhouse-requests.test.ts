@@ -80,11 +80,11 @@ describe('the requests of an apply to embedded ClickHouse', () => {
       const db = /`(obs_\w+)`/.exec(req.sql)?.[1] ?? /database = '(obs_\w+)'/.exec(req.sql)?.[1] ?? '?';
       perStore.set(db, [...(perStore.get(db) ?? []), kind(req.sql)]);
     }
-    // The store whose INSERT step writes rows has its `started` and `applied` records besides.
+    // The store whose INSERT step writes rows has its `started` and `applied` records besides, and so has each of the two rename steps.
     expect(Object.fromEntries(perStore)).toEqual({
       obs_logs: ['read ledger', 'create ledger + write', 'write'],
       obs_meta: ['read ledger', 'create ledger + write', 'write', 'write', 'write'],
-      obs_traces: ['read ledger', 'create ledger + write', 'write'],
+      obs_traces: ['read ledger', 'create ledger + write', 'write', 'write', 'write', 'write', 'write'],
     });
     // The expectations of the three stores are read in one query.
     expect(own().filter((q) => kind(q.sql) === 'inspect').map((q) => q.sql.match(/obs_\w+/g)?.length)).toEqual([3]);
