@@ -16,7 +16,6 @@
  */
 import { spawn } from 'node:child_process';
 import { access, chown, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { TopoplanError } from '../../errors.js';
@@ -74,6 +73,8 @@ const USER = 'postgres';
 const PASSWORD = 'topoplan';
 /** Infix of the directory a cluster is built in before it is renamed into place. */
 const BUILDING = '.initdb-';
+/** The suffix of the password file initdb reads, beside the directory it builds. */
+const PASSWORD_FILE = '.pw';
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const requested = path.resolve(options.dir);
@@ -168,7 +169,9 @@ async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser,
   const building = `${dir}${BUILDING}${process.pid}`;
   await rm(building, { recursive: true, force: true });
   await mkdir(building, { mode: 0o700 });
-  const pwfile = path.join(os.tmpdir(), `topoplan-pw-${process.pid}-${Date.now()}`);
+  // Beside the cluster being built, not in the temporary directory: a run killed during initdb leaves it where
+  // removeAbandonedBuilds finds it, with the directory.
+  const pwfile = `${building}${PASSWORD_FILE}`;
   try {
     if (user.uid !== undefined) await chown(building, user.uid, user.gid ?? user.uid);
     await writeFile(pwfile, `${PASSWORD}\n`, { mode: 0o644 });
@@ -187,12 +190,13 @@ async function initialise(dir: string, bins: PostgresBinaries, user: ServerUser,
   }
 }
 
-/** Removes the initdb directories of runs that died while building them (their pid is in the name). */
+/** Removes the initdb directories (and password files) of runs that died while building them (their pid is in the name). */
 async function removeAbandonedBuilds(dir: string): Promise<void> {
   const prefix = `${path.basename(dir)}${BUILDING}`;
   for (const name of await readdir(path.dirname(dir)).catch(() => [] as string[])) {
     if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
+    const rest = name.slice(prefix.length);
+    const pid = Number(rest.endsWith(PASSWORD_FILE) ? rest.slice(0, -PASSWORD_FILE.length) : rest);
     if (Number.isInteger(pid) && pid > 0 && !pidExists(pid)) await removeAbandonedBuild(path.join(path.dirname(dir), name));
   }
 }

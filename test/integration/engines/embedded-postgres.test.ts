@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { access, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -105,6 +105,18 @@ describe('startEmbeddedPostgres', () => {
     writeFileSync(path.join(dir, 'topoplan-users.json'), JSON.stringify([...users, { ...users[0], pid: dead }]));
     await server.stop();
     expect((await readPostmasterPid(dir))?.alive ?? false).toBe(false);
+  });
+
+  it('a run killed during initdb leaves its half-built cluster and password file, which the next run removes', async () => {
+    const dir = path.join(root, 'killed-initdb');
+    const dead = Number((await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])).stdout);
+    const building = `${dir}.initdb-${dead}`;
+    await mkdir(building);
+    writeFileSync(path.join(building, 'PG_VERSION'), '15\n');
+    writeFileSync(`${building}.pw`, 'topoplan\n');
+    const server = await startEmbeddedPostgres({ dir, stopWaitMs: 0 });
+    started.push(server);
+    expect((await readdir(root)).filter((n) => n.startsWith('killed-initdb.'))).toEqual([]);
   });
 
   it('a run killed while starting the server leaves a lock the next run takes over at once', async () => {
