@@ -5,7 +5,7 @@
  * failed apply, 2 usage). No input produces a stack trace: unexpected errors
  * say they are a bug and how to see where (TOPOPLAN_DEBUG=1).
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import pc from 'picocolors';
 import { diagnostic, formatDiagnostic, TopoplanError, type Diagnostic } from '../errors.js';
 import { maskSecrets } from '../mask-secrets.js';
@@ -17,12 +17,29 @@ export const EXIT_USAGE = 2;
 
 /** Writes a command's output to `out` (a file) or standard output, passwords masked either way. */
 export function emit(ctx: CliContext, text: string, out?: string): void {
+  emitParts(ctx, [text], out);
+}
+
+/**
+ * emit() of `text` and a newline, written one after the other: joined first, a plan's JSON (tens of
+ * megabytes) would be copied whole before being written.
+ */
+export function emitLine(ctx: CliContext, text: string, out?: string): void {
+  emitParts(ctx, [text, '\n'], out);
+}
+
+function emitParts(ctx: CliContext, parts: readonly string[], out: string | undefined): void {
   if (!out) {
-    ctx.out(text);
+    for (const p of parts) ctx.out(p);
     return;
   }
   try {
-    writeFileSync(out, maskSecrets(text));
+    const fd = openSync(out, 'w');
+    try {
+      for (const p of parts) writeFileSync(fd, maskSecrets(p));
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     throw new TopoplanError('cli.out', `topoplan: cannot write --out "${out}": ${systemReason(e)}`, [
       diagnostic({ code: 'cli.out', severity: 'error', message: `topoplan: cannot write --out "${out}": ${systemReason(e)}`, file: out, hint: 'choose a path in a directory that exists and that you can write to' }),
