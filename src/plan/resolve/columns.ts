@@ -24,13 +24,14 @@ interface TableColumns {
   complete: boolean;
   /** Every statement that gives the table each column. */
   readonly adders: Map<string, Unit[]>;
-  /** Every statement that takes each column away (DROP COLUMN, a RENAME COLUMN's old name); empty for nearly every table. */
-  readonly droppers: Map<string, Unit[]>;
+  // The three below are made at their first entry: nearly every table has none.
+  /** Every statement that takes each column away (DROP COLUMN, a RENAME COLUMN's old name). */
+  droppers?: Map<string, Unit[]>;
   readonly uses: { unit: Unit; column: string }[];
   /** Statements that drop the table (a CREATE after one is a new table). */
-  readonly drops: Unit[];
+  drops?: Unit[];
   /** CREATE TABLE IF NOT EXISTS statements that find the table there: no-ops, whose columns are not added. */
-  readonly noops: { unit: Unit; columns: readonly string[] }[];
+  noops?: { unit: Unit; columns: readonly string[] }[];
 }
 
 export function checkColumns(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
@@ -43,19 +44,19 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       if (e.object.kind !== 'table' || (!facts && e.action !== 'drop')) continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);
-      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), droppers: new Map(), uses: [], drops: [], noops: [] }));
-      if (e.action === 'drop') t.drops.push(u);
+      if (!t) tables.set(key, (t = { name: e.object.name, complete: true, adders: new Map(), uses: [] }));
+      if (e.action === 'drop') (t.drops ??= []).push(u);
       if (!facts) continue;
       if (e.action === 'create') {
         if (e.ifNotExists && t.creator && noop(t, t.creator, u, order)) {
-          t.noops.push({ unit: u, columns: facts.added ?? [] });
+          (t.noops ??= []).push({ unit: u, columns: facts.added ?? [] });
           continue;
         }
         t.creator ??= u;
         if (!facts.complete) t.complete = false;
       }
       for (const c of facts.added ?? []) push(t.adders, c, u);
-      for (const c of facts.dropped ?? []) push(t.droppers, c, u);
+      if (facts.dropped) for (const c of facts.dropped) push((t.droppers ??= new Map()), c, u);
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
@@ -75,7 +76,7 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       reported.add(`${unitPlace(unit)}|${column}`);
       const adders = t.adders.get(column) ?? [];
       const before = adders.find((a) => order.before(a, unit));
-      if (before) reportDropped(t, unit, column, before, t.droppers.get(column)!.find((d) => d !== unit && order.before(before, d) && order.before(d, unit))!, log);
+      if (before) reportDropped(t, unit, column, before, t.droppers!.get(column)!.find((d) => d !== unit && order.before(before, d) && order.before(d, unit))!, log);
       else if (adders[0]) reportLater(t, unit, column, adders[0], order, log);
       else reportUnknown(t, t.creator, unit, column, log);
     }
@@ -83,7 +84,7 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
 }
 
 function droppedBetween(t: TableColumns, column: string, adder: Unit, use: Unit, order: Precedence): boolean {
-  const droppers = t.droppers.get(column);
+  const droppers = t.droppers?.get(column);
   return !!droppers && droppers.some((d) => d !== use && d !== adder && order.before(adder, d) && order.before(d, use));
 }
 
@@ -101,12 +102,12 @@ function reportDropped(t: TableColumns, unit: Unit, column: string, adder: Unit,
 
 /** A CREATE TABLE IF NOT EXISTS ordered after the table's creation, with no drop of it in between, does nothing. */
 function noop(t: TableColumns, creator: Unit, u: Unit, order: Precedence): boolean {
-  return creator !== u && order.before(creator, u) && !t.drops.some((d) => order.before(creator, d) && order.before(d, u));
+  return creator !== u && order.before(creator, u) && !t.drops?.some((d) => order.before(creator, d) && order.before(d, u));
 }
 
 function reportUnknown(t: TableColumns, creator: Unit, unit: Unit, column: string, log: ConflictLog): void {
   const known = [...t.adders.keys()];
-  const listed = t.noops.find((n) => n.columns.includes(column));
+  const listed = t.noops?.find((n) => n.columns.includes(column));
   const noopNote = listed ? `; "${unitPlace(listed.unit)}" lists it, but that CREATE TABLE IF NOT EXISTS does nothing: the table exists by then` : '';
   log.add({
     kind: 'unknown_column',

@@ -58,23 +58,27 @@ function resolvePass(
   skippedKeys: SkippedVersions,
   kinds: (object: ObjectRef) => boolean,
 ): void {
-  const creators = new Map<string, Creator[]>();
+  // Most names have one creator: it is kept alone, and a list is made only for a name with a second one.
+  const creators = new Map<string, Creator | Creator[]>();
   for (const u of units) {
     for (const e of u.stmt.effects) {
       if (e.action !== 'create' || !kinds(e.object) || e.object.kind === 'database') continue;
       const k = storeKey(topology, u.store!, u.stmt.engine, e.object);
-      // Most names have one creator: a list made with it holds one slot, where pushing into `[]` reserves seventeen.
-      const list = creators.get(k);
-      if (list) list.push({ unit: u, ref: e.object });
-      else creators.set(k, [{ unit: u, ref: e.object }]);
+      const known = creators.get(k);
+      const c: Creator = { unit: u, ref: e.object };
+      if (!known) creators.set(k, c);
+      else if (Array.isArray(known)) known.push(c);
+      else creators.set(k, [known, c]);
     }
   }
-  // Nearly every name has one creator: set those aside before sorting.
+  // Nearly every name has one creator: set those aside before sorting (forEach makes no [key, value] pair for each).
   const chain = new SetChain(topology);
-  // forEach: no [key, list] pair is made for each of the (many) names with one creator.
   const contested: [string, Creator[]][] = [];
+  const several: [string, Creator[]][] = [];
   creators.forEach((list, key) => {
-    if (list.length > 1 && new Set(list.map((c) => c.unit.set.name)).size > 1 && !chain.versionsInOrder(key, list, units)) contested.push([key, list]);
+    if (!Array.isArray(list)) return;
+    several.push([key, list]);
+    if (new Set(list.map((c) => c.unit.set.name)).size > 1 && !chain.versionsInOrder(key, list, units)) contested.push([key, list]);
   });
   for (const [key, list] of contested.sort(([a], [b]) => compareText(a, b))) {
     const ref = list[0]!.ref;
@@ -93,7 +97,7 @@ function resolvePass(
     applySupersession(key, ends, list, sup, units, topology, log, skippedKeys);
   }
   // What a supersession skipped is no duplicate any more.
-  for (const [key, list] of creators) if (list.length > 1) reportWithinSet(topology, key, list.filter((c) => !c.unit.skipped), units, log);
+  for (const [key, list] of several) reportWithinSet(topology, key, list.filter((c) => !c.unit.skipped), units, log);
 }
 
 function findSupersession(topology: Topology, subject: ObjectRef, list: readonly Creator[]): Supersession | undefined {

@@ -29,7 +29,8 @@ export class Ownership {
   private readonly shared: CompiledPattern[];
   private readonly external: CompiledPattern[];
   private readonly renamed = new Map<string, string>();
-  private readonly creators = new Map<string, Set<string>>();
+  /** The services whose sets create each name: one service alone (nearly every name), a set of them otherwise. */
+  private readonly creators = new Map<string, string | Set<string>>();
   /** Owners found so far, by name, then kind and schema: no key string is made per question (they are many). */
   private readonly cache = new Map<string, { readonly kind: string; readonly schema: string; readonly owner: string | undefined }[]>();
   private readonly reportedAmbiguous = new Set<string>();
@@ -59,9 +60,10 @@ export class Ownership {
       for (const e of u.stmt.effects) {
         if (e.action !== 'create' || e.object.kind === 'index' || e.object.kind === 'trigger') continue;
         const k = nameKey(e.object);
-        let s = this.creators.get(k);
-        if (!s) this.creators.set(k, (s = new Set()));
-        s.add(u.set.service);
+        const known = this.creators.get(k);
+        if (known === undefined) this.creators.set(k, u.set.service);
+        else if (typeof known !== 'string') known.add(u.set.service);
+        else if (known !== u.set.service) this.creators.set(k, new Set([known, u.set.service]));
       }
     }
   }
@@ -104,7 +106,7 @@ export class Ownership {
     if (winners[0]) return winners[0];
     if (ref.kind === 'table' && this.renamed.has(ref.name)) return this.renamed.get(ref.name);
     const creators = this.creators.get(nameKey(ref));
-    if (creators) return [...creators].sort()[0];
+    if (creators !== undefined) return typeof creators === 'string' ? creators : [...creators].sort()[0];
     // GRANT, COMMENT ON TABLE and ANALYZE name a view or materialized view as a table (one namespace in PostgreSQL).
     if (ref.kind === 'table') for (const kind of RELATION_KINDS) {
       const owner = this.ownerOf({ ...ref, kind });
