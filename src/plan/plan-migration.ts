@@ -290,13 +290,14 @@ function plannedObjects(lifecycle: Lifecycle, ownership: Ownership, indexTables:
     }
   }
   const objects: [string, PlannedObject][] = [];
-  for (const [bare, { version: v, stores }] of first) {
+  // forEach: no [key, value] pair is made for each of the plan's objects.
+  first.forEach(({ version: v, stores }, bare) => {
     const tableOf = v.ref.kind === 'index' ? indexTables.get(v.ref.name) : v.ref.kind === 'trigger' && v.ref.table ? { kind: 'table' as const, name: v.ref.table, schema: v.ref.schema } : undefined;
     const shared = ownership.isShared(v.ref);
     const unit = isSynth(v.node) ? undefined : v.node;
     const owner = shared ? undefined : ownership.ownerOf(tableOf ?? v.ref) ?? unit?.service;
-    objects.push([bare, plannedObject(v.ref.kind, displayName(v.ref), owner, stores.sort(), unit ? `${unit.file.file}:${unit.stmt.line}` : undefined, shared)]);
-  }
+    objects.push([bare, plannedObject(v.ref.kind, displayName(v.ref), owner, stores.length > 1 ? stores.sort() : stores, unit ? `${unit.file.file}:${unit.stmt.line}` : undefined, shared)]);
+  });
   return objects
     .sort(([ka, a], [kb, b]) => compareText(a.kind, b.kind) || compareText(a.name, b.name) || compareText(ka, kb))
     .map(([, o]) => o);

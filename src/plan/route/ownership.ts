@@ -99,11 +99,13 @@ export class Ownership {
   }
 
   private resolve(ref: Pick<ObjectRef, 'kind' | 'name' | 'schema'>): string | undefined {
-    const exact = [...new Set((this.exactOwners.get(ref.name) ?? []).filter((o) => o.pattern.matches(ref)).map((o) => o.service))];
-    const globbed = exact.length > 0 ? [] : [...new Set(this.globOwners.filter((o) => o.pattern.matches(ref)).map((o) => o.service))];
-    const winners = exact.length > 0 ? exact : globbed;
-    if (winners.length > 1) this.reportAmbiguous(ref, winners);
-    if (winners[0]) return winners[0];
+    // Services whose exact names match, else those whose globs do, each once in declaration order; no list for an object no one declares (most).
+    let winners: string[] | undefined;
+    const exact = this.exactOwners.get(ref.name);
+    if (exact) for (const o of exact) if (o.pattern.matches(ref) && !winners?.includes(o.service)) (winners ??= []).push(o.service);
+    if (!winners) for (const o of this.globOwners) if (o.pattern.matches(ref) && !winners?.includes(o.service)) (winners ??= []).push(o.service);
+    if (winners && winners.length > 1) this.reportAmbiguous(ref, winners);
+    if (winners?.[0]) return winners[0];
     if (ref.kind === 'table' && this.renamed.has(ref.name)) return this.renamed.get(ref.name);
     const creators = this.creators.get(nameKey(ref));
     if (creators !== undefined) return typeof creators === 'string' ? creators : [...creators].sort()[0];
