@@ -29,7 +29,7 @@
  * cache.save(); // a Diagnostic when the pack could not be written
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { diagnostic, type Diagnostic } from '../errors.js';
 import { analyserVersion } from './analyser-version.js';
@@ -47,8 +47,8 @@ const FILE_ENTRY = '{"parsed":';
 const NEWLINE = 0x0a;
 /** A pack is written anew (pruned) once entries no file uses are more than this share of its bytes. */
 const MAX_UNUSED_SHARE = 0.2;
-/** Buffers per write: below the limit of one writev() call. */
-const WRITE_PARTS = 1024;
+/** Bytes of new lines gathered into one write when a pack is written anew. */
+const WRITE_BUFFER = 1 << 20;
 
 /** An entry as stored: the source, with `sliced` set when statement texts were left out. */
 interface StoredSource extends ParsedSource {
@@ -129,39 +129,24 @@ export class ParseCache implements StatementMemoStore {
   private decode(key: string, bytes: Buffer, sha384: string): ParsedSource | undefined {
     const at = this.index.get(key);
     if (!at) return undefined;
-    let stored: StoredSource;
+    let source: ParsedSource;
     try {
-      stored = JSON.parse(this.pack.toString('utf8', at[0] + KEY_LENGTH + 1, at[1] - 1)) as StoredSource;
+      source = decodeEntry(this.pack.toString('utf8', at[0] + KEY_LENGTH + 1, at[1] - 1), bytes, sha384);
     } catch {
       return undefined;
     }
     this.kept.set(key, at[1] - at[0]);
-    const { sliced, ...source } = stored;
-    if (sliced) {
-      const text = bytes.toString('latin1');
-      for (const s of source.parsed.statements) (s as { sql: string }).sql = text.slice(s.start, s.end);
-    }
-    return { ...source, sha384 };
+    return source;
   }
 
   /** Records what parsing a file gave, for the next plan. */
   store(key: string, bytes: Buffer, source: ParsedSource): void {
-    const { sha384: _, ...rest } = source;
-    // Statement texts cut from the file's bytes as they are left out (an ASCII file without substitutions) need not be stored.
-    const text = bytes.toString('latin1');
-    const statements = rest.parsed.statements as readonly { sql: string; readonly start: number; readonly end: number }[];
-    const sliceable = statements.length > 0 && statements.every((s) => s.sql === text.slice(s.start, s.end));
-    if (!sliceable) this.kept.set(key, `${key} ${JSON.stringify(rest)}\n`);
-    else {
-      // Blanked in place while encoded, and put back (the plan goes on with them): copying every statement to blank it cost more.
-      const texts = statements.map((s) => s.sql);
-      for (const s of statements) s.sql = '';
-      try {
-        this.kept.set(key, `${key} ${JSON.stringify({ ...rest, sliced: true })}\n`);
-      } finally {
-        statements.forEach((s, i) => (s.sql = texts[i]!));
-      }
-    }
+    this.storeEntry(key, encodeEntry(bytes, source));
+  }
+
+  /** Records a file's entry already encoded (by encodeEntry(), in a parse worker): it goes to the pack as it is. */
+  storeEntry(key: string, entry: string): void {
+    this.kept.set(key, `${key} ${entry}\n`);
     this.changed = true;
   }
 
@@ -274,20 +259,30 @@ export class ParseCache implements StatementMemoStore {
     const temp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      const parts: Buffer[] = [Buffer.from(`${FORMAT} ${this.version}\n`)];
-      for (const key of [...this.kept.keys()].sort()) {
-        const line = this.kept.get(key)!;
-        const at = this.index.get(key)!;
-        const part = typeof line === 'string' ? Buffer.from(line) : this.pack.subarray(at[0], at[1]);
-        // The old pack is in key order too: entries kept from it are long runs of it, written as one.
-        const prev = parts[parts.length - 1]!;
-        if (part.buffer === prev.buffer && prev.byteOffset + prev.length === part.byteOffset) parts[parts.length - 1] = Buffer.from(prev.buffer, prev.byteOffset, prev.length + part.length);
-        else parts.push(part);
-      }
-      // Written part by part: no copy of the whole pack is made.
+      // New lines go through one reused buffer: a Buffer made for each line cost three times as much.
       const fd = openSync(temp, 'w');
       try {
-        for (let i = 0; i < parts.length; i += WRITE_PARTS) writeAll(fd, parts.slice(i, i + WRITE_PARTS));
+        const out = new PackWriter(fd);
+        out.line(`${FORMAT} ${this.version}\n`);
+        let run: Buffer | undefined;
+        for (const key of [...this.kept.keys()].sort()) {
+          const line = this.kept.get(key)!;
+          if (typeof line === 'string') {
+            if (run) out.bytes(run);
+            run = undefined;
+            out.line(line);
+            continue;
+          }
+          const at = this.index.get(key)!;
+          // The old pack is in key order too: entries kept from it are long runs of it, written as one.
+          if (run && run.byteOffset + run.length === this.pack.byteOffset + at[0]) run = this.pack.subarray(run.byteOffset - this.pack.byteOffset, at[1]);
+          else {
+            if (run) out.bytes(run);
+            run = this.pack.subarray(at[0], at[1]);
+          }
+        }
+        if (run) out.bytes(run);
+        out.flush();
       } finally {
         closeSync(fd);
       }
@@ -317,9 +312,62 @@ export class ParseCache implements StatementMemoStore {
   }
 }
 
-/** The parts, in order, with as few calls as a call's limit allows. */
-function writeAll(fd: number, parts: Buffer[]): void {
-  const size = parts.reduce((n, p) => n + p.length, 0);
-  // A file written in part would be a pack with a damaged end, which costs the next plan only speed; still, say so.
-  if (writevSync(fd, parts) !== size) throw new Error('the pack was written in part');
+/**
+ * A file's entry as the pack holds it after its key: the JSON of the source without its digest, with `sliced` set
+ * and statement texts left out when each is its own slice of the file's bytes (an ASCII file without
+ * substitutions). Statements are blanked in place while encoded and, unless `discard`, put back (the plan goes
+ * on with them): copying every statement to blank it cost more.
+ */
+export function encodeEntry(bytes: Buffer, source: ParsedSource, discard = false): string {
+  const { sha384: _, ...rest } = source;
+  const text = bytes.toString('latin1');
+  const statements = rest.parsed.statements as readonly { sql: string; readonly start: number; readonly end: number }[];
+  const sliceable = statements.length > 0 && statements.every((s) => s.sql === text.slice(s.start, s.end));
+  if (!sliceable) return JSON.stringify(rest);
+  const texts = discard ? [] : statements.map((s) => s.sql);
+  for (const s of statements) s.sql = '';
+  try {
+    return JSON.stringify({ ...rest, sliced: true });
+  } finally {
+    if (!discard) statements.forEach((s, i) => (s.sql = texts[i]!));
+  }
+}
+
+/** The source an entry (see encodeEntry()) holds, for the file with these bytes and digest; throws when it is not JSON. */
+export function decodeEntry(entry: string, bytes: Buffer, sha384: string): ParsedSource {
+  const { sliced, ...source } = JSON.parse(entry) as StoredSource;
+  if (sliced) {
+    const text = bytes.toString('latin1');
+    for (const s of source.parsed.statements) (s as { sql: string }).sql = text.slice(s.start, s.end);
+  }
+  return { ...source, sha384 };
+}
+
+/** Writes a pack's lines through one buffer, and runs of an old pack as they are. */
+class PackWriter {
+  private readonly buffer = Buffer.allocUnsafe(WRITE_BUFFER);
+  private used = 0;
+  constructor(private readonly fd: number) {}
+
+  line(text: string): void {
+    // A UTF-16 unit is at most 3 bytes of UTF-8.
+    if (this.used + 3 * text.length > this.buffer.length) this.flush();
+    if (3 * text.length > this.buffer.length) this.write(Buffer.from(text));
+    else this.used += this.buffer.write(text, this.used);
+  }
+
+  bytes(part: Buffer): void {
+    this.flush();
+    this.write(part);
+  }
+
+  flush(): void {
+    if (this.used > 0) this.write(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private write(part: Buffer): void {
+    // A file written in part would be a pack with a damaged end, which costs the next plan only speed; still, say so.
+    if (writeSync(this.fd, part) !== part.length) throw new Error('the pack was written in part');
+  }
 }

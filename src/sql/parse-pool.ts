@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseSource, type ParsedSource, type ReadFile, type SourceJob } from './parse-source.js';
 import type { EncodedSource, WorkerReply, WorkerRequest } from './parse-worker.js';
-import type { ParseCache } from './parse-cache.js';
+import { decodeEntry, type ParseCache } from './parse-cache.js';
 import { loadPostgresParser } from './postgres/pg-parser.js';
 import { digestHex } from './digest-hex.js';
 
@@ -47,6 +47,8 @@ export interface ParsedSources {
   readonly sources: ParsedSource[];
   /** How many files the workers parsed. */
   readonly byWorkers: number;
+  /** Filling a cache: the cache entries workers made, by job (none for files parsed on the calling thread). */
+  readonly entries?: (string | undefined)[];
 }
 
 export function defaultParseWorkers(): number {
@@ -74,7 +76,9 @@ export async function parseSources(jobs: readonly SourceJob[], options: ParsePoo
   parsed.sources.forEach((source, k) => {
     const m = missing[k]!;
     results[m.at] = source;
-    cache.store(m.key, m.bytes, source);
+    const entry = parsed.entries?.[k];
+    if (entry !== undefined) cache.storeEntry(m.key, entry);
+    else cache.store(m.key, m.bytes, source);
   });
   return { sources: results, byWorkers: parsed.byWorkers };
 }
@@ -92,6 +96,7 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
     return { sources: results, byWorkers: 0 };
   }
   let byWorkers = 0;
+  const entries: (string | undefined)[] | undefined = read ? new Array(jobs.length) : undefined;
   const queue: number[] = [];
   for (let b = 0; b * BATCH < jobs.length; b++) queue.push(b);
   const range = (b: number) => [b * BATCH, Math.min(jobs.length, (b + 1) * BATCH)] as const;
@@ -100,10 +105,24 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
     for (let i = from; i < to; i++) results[i] = parseAt(i);
   };
   const driven = Array.from({ length: Math.min(workers, queue.length) }, () =>
-    drive(startWorker(), queue, (b) => jobs.slice(...range(b)), (b, parsed) => {
+    drive(startWorker(), queue, (b) => {
+      const [from, to] = range(b);
+      return { batch: b, jobs: jobs.slice(from, to), ...(read ? { sha384: read.slice(from, to).map((r) => r.sha384) } : {}) };
+    }, (b, reply) => {
       const [from] = range(b);
-      parsed.forEach((p, k) => (results[from + k] = p));
-      byWorkers += parsed.length;
+      if (reply.type === 'done') {
+        const parsed = decode(reply.json);
+        parsed.forEach((p, k) => (results[from + k] = p));
+        byWorkers += parsed.length;
+        return;
+      }
+      // Decoded as a cache hit is, from the bytes this thread read: the entry is stored as it came.
+      const batch = reply.entries.split('\n');
+      batch.forEach((entry, k) => {
+        results[from + k] = decodeEntry(entry, read![from + k]!.bytes, read![from + k]!.sha384);
+        entries![from + k] = entry;
+      });
+      byWorkers += batch.length;
     }),
   );
   if (options.callerParses !== false) {
@@ -118,7 +137,7 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
   await Promise.all(driven.map((d) => d.stopped));
   // Batches given back by workers that failed.
   for (let b = queue.shift(); b !== undefined; b = queue.shift()) runHere(b);
-  return { sources: results, byWorkers };
+  return { sources: results, byWorkers, ...(entries ? { entries } : {}) };
 }
 
 /**
@@ -128,8 +147,8 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
 function drive(
   worker: Worker,
   queue: number[],
-  jobsOf: (b: number) => SourceJob[],
-  store: (b: number, parsed: ParsedSource[]) => void,
+  requestOf: (b: number) => WorkerRequest,
+  store: (b: number, reply: Extract<WorkerReply, { type: 'done' | 'entries' }>) => void,
 ): { stopped: Promise<void>; stopIfIdle: () => void } {
   let current: number | undefined;
   let stop: (giveBack: boolean) => void = () => undefined;
@@ -149,12 +168,12 @@ function drive(
     const feed = () => {
       current = queue.shift();
       if (current === undefined) return stop(false);
-      worker.postMessage({ batch: current, jobs: jobsOf(current) } satisfies WorkerRequest);
+      worker.postMessage(requestOf(current));
     };
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') return feed();
       if (reply.type === 'failed') return stop(true);
-      store(reply.batch, decode(reply.json));
+      store(reply.batch, reply);
       current = undefined;
       feed();
     });

@@ -3,16 +3,24 @@
  * migration files with their parses, in order. Replies are JSON text, which
  * crosses threads as one string and parses faster than a structured clone of
  * many small objects; statement texts are not repeated when they are plain
- * slices of their file (see parse-pool.ts, which rebuilds them).
+ * slices of their file (see parse-pool.ts, which rebuilds them). When the
+ * request carries the files' digests, a plan is filling the parse cache: each
+ * file comes back as its cache entry (see parse-cache.ts encodeEntry()), which
+ * the calling thread decodes and stores as it is, never encoding it again.
  */
+import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { encodeEntry } from './parse-cache.js';
 import { loadParsers } from './parse-file.js';
 import { parseSource, type ParsedSource, type SourceJob } from './parse-source.js';
 
-export type WorkerRequest = { readonly batch: number; readonly jobs: readonly SourceJob[] };
+/** `sha384`: the digests of the jobs' files, when their parses go to the parse cache. */
+export type WorkerRequest = { readonly batch: number; readonly jobs: readonly SourceJob[]; readonly sha384?: readonly string[] };
 export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly batch: number; readonly json: string }
+  /** The cache entries of the batch's files, in order, one per line (an entry's JSON has no newline). */
+  | { readonly type: 'entries'; readonly batch: number; readonly entries: string }
   | { readonly type: 'failed'; readonly batch: number; readonly message: string };
 
 /** One file as sent back: its text when statements were elided, so the caller can slice them out again. */
@@ -24,6 +32,10 @@ const port = parentPort!;
 await loadParsers();
 port.on('message', (req: WorkerRequest) => {
   try {
+    if (req.sha384) {
+      port.postMessage({ type: 'entries', batch: req.batch, entries: req.jobs.map((j, i) => entryOf(j, req.sha384![i]!)).join('\n') } satisfies WorkerReply);
+      return;
+    }
     const out = req.jobs.map((j) => encode(parseSource(j, undefined, true)));
     port.postMessage({ type: 'done', batch: req.batch, json: JSON.stringify(out) } satisfies WorkerReply);
   } catch (e) {
@@ -41,4 +53,11 @@ function encode(source: ParsedSource & { text?: string }): EncodedSource {
   if (text === undefined || Buffer.byteLength(text) !== text.length) return rest;
   for (const s of source.parsed.statements) (s as { sql: string }).sql = '';
   return { ...rest, text };
+}
+
+/** A file's cache entry; the parse is this worker's own and goes once it is encoded. */
+function entryOf(job: SourceJob, sha384: string): string {
+  let bytes: Buffer | undefined;
+  const source = parseSource(job, (p) => (bytes = readFileSync(p)), false, sha384);
+  return encodeEntry(bytes!, source, true);
 }

@@ -4,9 +4,10 @@
  * Some files hold non-ASCII text (statement texts are then sent whole) and
  * one does not parse (its diagnostic must come back the same), and some are
  * filled from variables (their statements are not slices of the file). The
- * same holds for a parse cache the workers fill and a plan then reads.
+ * same holds for a parse cache the workers fill and a plan then reads, and
+ * the pack they fill (entries they encode) is the one a single thread writes.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../src/plan/plan-migration.js';
@@ -44,7 +45,12 @@ describe('parse workers', () => {
     expect(JSON.stringify(many)).toBe(JSON.stringify(one));
     // Filled by workers, then read back: the parse cache changes nothing either.
     const cacheDir = join(dirname(topologyFile), 'cache');
-    for (let i = 0; i < 2; i++) expect(JSON.stringify(await planMigration(topologyFile, { allowErrors: true, parseWorkers: 2, cacheDir }))).toBe(JSON.stringify(one));
+    const packOf = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.jsonl'))!));
+    expect(JSON.stringify(await planMigration(topologyFile, { allowErrors: true, parseWorkers: 2, cacheDir }))).toBe(JSON.stringify(one));
+    const filledHere = join(dirname(topologyFile), 'cache-here');
+    await planMigration(topologyFile, { allowErrors: true, parseWorkers: 0, cacheDir: filledHere });
+    expect(packOf(cacheDir).equals(packOf(filledHere))).toBe(true);
+    expect(JSON.stringify(await planMigration(topologyFile, { allowErrors: true, parseWorkers: 2, cacheDir }))).toBe(JSON.stringify(one));
   }, 90_000);
 });
 

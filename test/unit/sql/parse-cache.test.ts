@@ -47,6 +47,18 @@ describe('the parse cache', () => {
     expect(pack(cacheDir)).toHaveLength(2);
   }, 60_000);
 
+  it('writes an entry longer than the buffer new lines are gathered in whole, between shorter ones', async () => {
+    const { topologyFile, files } = system();
+    const tables = Array.from({ length: 2000 }, (_, i) => `CREATE TABLE wide_${i} (id bigserial PRIMARY KEY, note text NOT NULL DEFAULT 'é');\n`);
+    writeFileSync(files[0]!, tables.join(''));
+    const cacheDir = temp('long');
+    const cold = await plan(topologyFile);
+    expect(await plan(topologyFile, { cacheDir })).toBe(cold);
+    const lines = readFileSync(pack(cacheDir)[0]!, 'utf8').split('\n');
+    expect(Math.max(...lines.map((l) => Buffer.byteLength(l)))).toBeGreaterThan(1 << 20);
+    expect(await plan(topologyFile, { cacheDir })).toBe(cold);
+  }, 60_000);
+
   it('gives the generated system byte for byte, with a file that does not parse, and then one file changed', async () => {
     const { topologyFile, files } = system();
     const cacheDir = temp('generated');
