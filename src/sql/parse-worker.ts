@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { digestHex } from './digest-hex.js';
 import { encodeEntry } from './parse-cache.js';
 import { loadParsers } from './parse-file.js';
 import { parseSource, type ParsedSource, type SourceJob } from './parse-source.js';
@@ -55,9 +56,12 @@ function encode(source: ParsedSource & { text?: string }): EncodedSource {
   return { ...rest, text };
 }
 
-/** A file's cache entry; the parse is this worker's own and goes once it is encoded. */
+/**
+ * A file's cache entry; the parse is this worker's own and goes once it is encoded. Bytes other than those the
+ * calling thread read (the file changed meanwhile) fail the batch: the calling thread then parses it from its bytes.
+ */
 function entryOf(job: SourceJob, sha384: string): string {
-  let bytes: Buffer | undefined;
-  const source = parseSource(job, (p) => (bytes = readFileSync(p)), false, sha384);
-  return encodeEntry(bytes!, source, true);
+  const bytes = readFileSync(job.absPath);
+  if (digestHex('sha384', bytes) !== sha384) throw new Error(`"${job.file}" changed while the plan read it`);
+  return encodeEntry(bytes, parseSource(job, () => bytes, false, sha384), true);
 }
