@@ -24,6 +24,9 @@ const run = (cmd: string, args: string[], cwd = project, env: Record<string, str
 
 beforeAll(async () => {
   const pgStart = startTestPostgres();
+  // A module an earlier build left behind (its source since removed) is not packed: the build starts from an empty dist/.
+  mkdirSync(join(repo, 'dist'), { recursive: true });
+  writeFileSync(join(repo, 'dist', 'removed-module.js'), 'export {};\n');
   const pack = run('npm', ['pack', '--pack-destination', work, '--json', '--silent'], repo);
   expect(pack.status, pack.stderr).toBe(0);
   const [{ filename, files }] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
@@ -36,6 +39,7 @@ beforeAll(async () => {
   expect(paths).toContain('dist/topology/topology-validator.cjs');
   expect(paths).toContain('schemas/topology.schema.json');
   expect(paths.some((p) => p.startsWith('src/') || p.startsWith('test/'))).toBe(false);
+  expect(paths).not.toContain('dist/removed-module.js');
   const installed = join(project, 'node_modules', 'topoplan');
   mkdirSync(installed, { recursive: true });
   expect(run('tar', ['-xzf', join(work, filename), '-C', installed, '--strip-components=1'], work).status).toBe(0);
