@@ -107,7 +107,7 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
   const driven = Array.from({ length: Math.min(workers, queue.length) }, () =>
     drive(startWorker(), queue, (b) => {
       const [from, to] = range(b);
-      return { batch: b, jobs: jobs.slice(from, to), ...(read ? { sha384: read.slice(from, to).map((r) => r.sha384) } : {}) };
+      return { batch: b, jobs: jobs.slice(from, to), ...(read ? { files: read.slice(from, to).map((r) => ({ bytes: r.bytes, sha384: r.sha384 })) } : {}) };
     }, (b, reply) => {
       const [from] = range(b);
       if (reply.type === 'done') {

@@ -4,19 +4,19 @@
  * crosses threads as one string and parses faster than a structured clone of
  * many small objects; statement texts are not repeated when they are plain
  * slices of their file (see parse-pool.ts, which rebuilds them). When the
- * request carries the files' digests, a plan is filling the parse cache: each
- * file comes back as its cache entry (see parse-cache.ts encodeEntry()), which
+ * request carries the files (the bytes the calling thread read, and their
+ * digests), a plan is filling the parse cache: each file comes back as its
+ * cache entry (see parse-cache.ts encodeEntry()), made from those bytes, which
  * the calling thread decodes and stores as it is, never encoding it again.
  */
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { digestHex } from './digest-hex.js';
 import { encodeEntry } from './parse-cache.js';
 import { loadParsers } from './parse-file.js';
 import { parseSource, type ParsedSource, type SourceJob } from './parse-source.js';
 
-/** `sha384`: the digests of the jobs' files, when their parses go to the parse cache. */
-export type WorkerRequest = { readonly batch: number; readonly jobs: readonly SourceJob[]; readonly sha384?: readonly string[] };
+/** `files`: the jobs' files as the calling thread read them, when their parses go to the parse cache (a Buffer arrives as a Uint8Array). */
+export type WorkerRequest = { readonly batch: number; readonly jobs: readonly SourceJob[]; readonly files?: readonly ReadSource[] };
+export type ReadSource = { readonly bytes: Uint8Array; readonly sha384: string };
 export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly batch: number; readonly json: string }
@@ -33,8 +33,8 @@ const port = parentPort!;
 await loadParsers();
 port.on('message', (req: WorkerRequest) => {
   try {
-    if (req.sha384) {
-      port.postMessage({ type: 'entries', batch: req.batch, entries: req.jobs.map((j, i) => entryOf(j, req.sha384![i]!)).join('\n') } satisfies WorkerReply);
+    if (req.files) {
+      port.postMessage({ type: 'entries', batch: req.batch, entries: req.jobs.map((j, i) => entryOf(j, req.files![i]!)).join('\n') } satisfies WorkerReply);
       return;
     }
     const out = req.jobs.map((j) => encode(parseSource(j, undefined, true)));
@@ -56,12 +56,8 @@ function encode(source: ParsedSource & { text?: string }): EncodedSource {
   return { ...rest, text };
 }
 
-/**
- * A file's cache entry; the parse is this worker's own and goes once it is encoded. Bytes other than those the
- * calling thread read (the file changed meanwhile) fail the batch: the calling thread then parses it from its bytes.
- */
-function entryOf(job: SourceJob, sha384: string): string {
-  const bytes = readFileSync(job.absPath);
-  if (digestHex('sha384', bytes) !== sha384) throw new Error(`"${job.file}" changed while the plan read it`);
-  return encodeEntry(bytes, parseSource(job, () => bytes, false, sha384), true);
+/** A file's cache entry, parsed from the bytes the calling thread read; the parse is this worker's own and goes once it is encoded. */
+function entryOf(job: SourceJob, file: ReadSource): string {
+  const bytes = Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength);
+  return encodeEntry(bytes, parseSource(job, () => bytes, false, file.sha384), true);
 }
