@@ -43,10 +43,12 @@ export async function verifyExpectations(expectations: readonly Expectation[], s
     if (!snapshots.has(store)) snapshots.set(store, s.inspect(full.has(store) ? 'full' : counted.has(store) ? 'names' : 'tables'));
     return snapshots.get(store)!;
   };
+  // An expectation about the contract phase waits for it: it is neither inspected nor checked before.
+  const waits = (e: Expectation) => e.after === 'contract' && !options.contractApplied;
   // Every snapshot is asked for at once: an engine may read several stores in one query (embedded ClickHouse does).
   for (const e of expectations) {
     const session = sessions.get(e.store);
-    if (session && !(e.after === 'contract' && !options.contractApplied)) snapshot(e.store, session).catch(() => undefined);
+    if (session && !waits(e)) snapshot(e.store, session).catch(() => undefined);
   }
   const checks: CheckResult[] = [];
   for (const e of expectations) {
@@ -56,7 +58,7 @@ export async function verifyExpectations(expectations: readonly Expectation[], s
       checks.push({ status: 'not-checked', store: e.store, message: `store "${e.store}" is not reachable`, at });
       continue;
     }
-    if (e.after === 'contract' && !options.contractApplied) {
+    if (waits(e)) {
       checks.push({ status: 'pending', store: e.store, message: `${describe(e)}: waits for the contract phase (apply --contract)`, at });
       continue;
     }
