@@ -9,6 +9,7 @@
  * Usage: tsx bench/plan-bench.ts SERVICES FILES
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,10 +30,23 @@ try {
     for (const t of texts) parseSync(t);
     return performance.now() - t0;
   };
+  let planJson = '';
   const planOnce = async (parseWorkers: number, cacheDir?: string) => {
     const t0 = performance.now();
     const plan = await planMigration(sys.topologyFile, { allowErrors: true, env: {}, parseWorkers, ...(cacheDir ? { cacheDir } : {}) });
-    return { ms: performance.now() - t0, steps: plan.steps.length, errors: plan.diagnostics.filter((d) => d.severity === 'error').length };
+    const ms = performance.now() - t0;
+    if (cacheDir) planJson = JSON.stringify(plan);
+    return { ms, steps: plan.steps.length, errors: plan.diagnostics.filter((d) => d.severity === 'error').length };
+  };
+  const readFloor = () => {
+    const t0 = performance.now();
+    for (const f of sys.files) createHash('sha384').update(readFileSync(f)).digest('hex');
+    return performance.now() - t0;
+  };
+  const loadFloor = () => {
+    const t0 = performance.now();
+    JSON.parse(planJson);
+    return performance.now() - t0;
   };
   // Warm every path once, then alternate and keep the best of each: the machine is shared and noisy.
   const workers = defaultParseWorkers();
@@ -55,10 +69,16 @@ try {
   let changes = 0;
   const change = () => appendFileSync(sys.files[(changes++ * 7919) % sys.files.length]!, `\nCREATE INDEX idx_changed_${changes} ON accounts (email);\n`);
   const warm: number[] = [];
+  const read: number[] = [];
+  const load: number[] = [];
   for (let i = 0; i < 2; i++) {
     change();
     warm.push((await planOnce(workers, cacheDir)).ms);
+    read.push(readFloor());
+    load.push(loadFloor());
   }
+  const planMb = Buffer.byteLength(planJson) / 1e6;
+  planJson = '';
   const once = (args: string[]) =>
     JSON.parse(execFileSync(join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx'), ['--expose-gc', '--max-old-space-size=8192', join(import.meta.dirname, 'plan-once.ts'), sys.topologyFile, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as { ms: number; maxRssMb: number; retainedMb: number };
   const coldOnce = once([]);
@@ -77,6 +97,9 @@ try {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     fillMs,
     warmMs: Math.min(...warm),
+    readFilesMs: Math.min(...read),
+    loadPlanMs: Math.min(...load),
+    planMb,
     coldRssMb: coldOnce.maxRssMb,
     coldRetainedMb: coldOnce.retainedMb,
     warmRssMb: warmOnce.maxRssMb,

@@ -38,6 +38,9 @@ interface PlanRow {
   steps: number;
   errors: number;
   warmMs: number;
+  readFilesMs: number;
+  loadPlanMs: number;
+  planMb: number;
   coldRssMb: number;
   coldRetainedMb: number;
   warmRssMb: number;
@@ -65,6 +68,7 @@ function planSection(): void {
     [`cold +${w}w/parse`, 14, (r) => (r.planParallelMs ? (r.planParallelMs / r.parseMs).toFixed(2) : '-')],
     ['warm ms', 8, (r) => r.warmMs.toFixed(0)],
     ['warm/parse', 10, (r) => (r.warmMs / r.parseMs).toFixed(2)],
+    ['floor/parse', 11, (r) => ((r.readFilesMs + r.loadPlanMs) / r.parseMs).toFixed(2)],
     ['RSS cold MB', 11, (r) => r.coldRssMb.toFixed(0)],
     ['RSS warm MB', 11, (r) => r.warmRssMb.toFixed(0)],
     ['heap kept MB', 12, (r) => r.coldRetainedMb.toFixed(0)],
@@ -74,6 +78,7 @@ function planSection(): void {
   process.stdout.write(`plan: ${cols.map(([h, n]) => h.padStart(n)).join('  ')}\n`);
   for (const r of rows) process.stdout.write(`plan: ${cols.map(([, n, f]) => f(r).padStart(n)).join('  ')}\n`);
   process.stdout.write('plan: cold = no parse cache; warm = parse cache filled, one file changed; RSS: peak of one plan in a process of its own; heap kept: what the finished cold plan keeps alive\n');
+  process.stdout.write('plan: floor = what any warm plan costs before planning: reading and hashing every file, plus JSON.parse of the finished plan (its objects built from a stored copy)\n');
   const a = rows[0];
   const c = rows[rows.length - 1];
   if (a && c && c !== a) {
@@ -81,6 +86,9 @@ function planSection(): void {
     process.stdout.write(`plan: growth ${a.services} -> ${c.services} services (1 thread): time x${(c.planMs / a.planMs).toFixed(1)} for x${(c.files / a.files).toFixed(0)} files (1.00 = linear; measured ${growth.toFixed(2)})\n`);
   }
   if (c) {
+    process.stdout.write(
+      `plan: warm floor at ${c.services} services: reading and hashing ${c.files} files ${c.readFilesMs.toFixed(0)} ms (${(c.readFilesMs / c.parseMs).toFixed(2)}x parse), JSON.parse of the ${c.planMb.toFixed(0)} MB plan ${c.loadPlanMs.toFixed(0)} ms (${(c.loadPlanMs / c.parseMs).toFixed(2)}x)\n`,
+    );
     const par = c.planParallelMs ? `, ${(c.planParallelMs / c.parseMs).toFixed(2)} with ${w} worker${w === 1 ? '' : 's'}` : '';
     process.stdout.write(
       `plan: targets at ${c.services} services: warm/parse <= 0.25: ${(c.warmMs / c.parseMs).toFixed(2)}; cold/parse <= 2 (1 thread): ${(c.planMs / c.parseMs).toFixed(2)}${par}; RSS cold < 600 MB: ${c.coldRssMb.toFixed(0)}; RSS warm < 300 MB: ${c.warmRssMb.toFixed(0)}\n`,
