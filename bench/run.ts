@@ -52,8 +52,10 @@ function planSection(): void {
   if (only && only !== 'plan') return;
   const scales = (process.argv[3] ?? '100,300,1000').split(',').map(Number);
   const rows: PlanRow[] = [];
+  // Memory is measured on the built package (see plan-bench.ts): built once for all scales.
+  execFileSync('npm', ['run', 'build'], { cwd: join(here, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   for (const services of scales) {
-    const out = execFileSync(tsx, ['--max-old-space-size=8192', join(here, 'plan-bench.ts'), String(services), '20'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const out = execFileSync(tsx, ['--max-old-space-size=8192', join(here, 'plan-bench.ts'), String(services), '20'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOPOPLAN_BENCH_BUILT: '1' } });
     rows.push(JSON.parse(out.trim().split('\n').pop()!) as PlanRow);
   }
   const w = rows[0]?.workers ?? 0;
@@ -77,7 +79,7 @@ function planSection(): void {
   ];
   process.stdout.write(`plan: ${cols.map(([h, n]) => h.padStart(n)).join('  ')}\n`);
   for (const r of rows) process.stdout.write(`plan: ${cols.map(([, n, f]) => f(r).padStart(n)).join('  ')}\n`);
-  process.stdout.write('plan: cold = no parse cache; warm = parse cache filled, one file changed; RSS: peak of one plan in a process of its own; heap kept: what the finished cold plan keeps alive\n');
+  process.stdout.write('plan: cold = no parse cache; warm = parse cache filled, one file changed; RSS: peak of one plan of the built package in a process of its own; heap kept: what the finished cold plan keeps alive\n');
   process.stdout.write('plan: floor = what any warm plan costs before planning: reading and hashing every file, plus JSON.parse of the finished plan (its objects built from a stored copy)\n');
   const a = rows[0];
   const c = rows[rows.length - 1];
