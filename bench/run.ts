@@ -55,7 +55,7 @@ function planSection(): void {
   // Memory is measured on the built package (see plan-bench.ts): built once for all scales.
   execFileSync('npm', ['run', 'build'], { cwd: join(here, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   for (const services of scales) {
-    const out = execFileSync(tsx, ['--max-old-space-size=8192', join(here, 'plan-bench.ts'), String(services), '20'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOPOPLAN_BENCH_BUILT: '1' } });
+    const out = execFileSync(tsx, ['--expose-gc', '--max-old-space-size=8192', join(here, 'plan-bench.ts'), String(services), '20'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TOPOPLAN_BENCH_BUILT: '1' } });
     rows.push(JSON.parse(out.trim().split('\n').pop()!) as PlanRow);
   }
   const w = rows[0]?.workers ?? 0;
