@@ -30,6 +30,8 @@ const BATCH = 32;
  * at 2,000 files the two are even, at 20,000 the worker saves 7%.
  */
 const MIN_FILES_FOR_WORKERS = 2000;
+/** Batches a worker holds at once: the one it parses and the next. */
+const IN_FLIGHT = 2;
 
 export interface ParsePoolOptions {
   /** Worker threads besides the calling one; default one per spare core (at most 7); 0 parses on this thread only. */
@@ -141,8 +143,11 @@ async function parseAll(jobs: readonly SourceJob[], options: ParsePoolOptions, r
 }
 
 /**
- * Feeds one worker batches until the queue is empty. `stopped` resolves when
- * it has stopped; `stopIfIdle` stops it at once unless it holds a batch.
+ * Feeds one worker batches until the queue is empty, two at a time: the next
+ * batch waits in the worker's inbox while it parses one, so it never waits for
+ * this thread, busy with a batch of its own, to hand it more (it waited about
+ * a third of the time). `stopped` resolves when it has stopped; `stopIfIdle`
+ * stops it at once unless it holds a batch.
  */
 function drive(
   worker: Worker,
@@ -150,14 +155,16 @@ function drive(
   requestOf: (b: number) => WorkerRequest,
   store: (b: number, reply: Extract<WorkerReply, { type: 'done' | 'entries' }>) => void,
 ): { stopped: Promise<void>; stopIfIdle: () => void } {
-  let current: number | undefined;
+  /** Batches sent and not yet answered, in the order they were sent (the order the worker answers in). */
+  const held: number[] = [];
   let stop: (giveBack: boolean) => void = () => undefined;
   const stopped = new Promise<void>((resolve) => {
     let done = false;
     stop = (giveBack: boolean) => {
       if (done) return;
       done = true;
-      if (giveBack && current !== undefined) queue.unshift(current);
+      if (giveBack) queue.unshift(...held);
+      held.length = 0;
       // A terminated worker stays referenced until it has exited, after planning has returned: its listeners
       // would keep this closure's scope, and through it every file parsed (the results), alive until then.
       worker.removeAllListeners();
@@ -166,21 +173,25 @@ function drive(
       resolve();
     };
     const feed = () => {
-      current = queue.shift();
-      if (current === undefined) return stop(false);
-      worker.postMessage(requestOf(current));
+      while (held.length < IN_FLIGHT) {
+        const next = queue.shift();
+        if (next === undefined) break;
+        held.push(next);
+        worker.postMessage(requestOf(next));
+      }
+      if (held.length === 0) stop(false);
     };
     worker.on('message', (reply: WorkerReply) => {
       if (reply.type === 'ready') return feed();
       if (reply.type === 'failed') return stop(true);
+      held.splice(held.indexOf(reply.batch), 1);
       store(reply.batch, reply);
-      current = undefined;
       feed();
     });
     worker.on('error', () => stop(true));
     worker.on('exit', () => stop(true));
   });
-  return { stopped, stopIfIdle: () => { if (current === undefined) stop(false); } };
+  return { stopped, stopIfIdle: () => { if (held.length === 0) stop(false); } };
 }
 
 /** Listens to a stopped worker: what it says after stop() changes nothing, and an unheard 'error' would throw. */

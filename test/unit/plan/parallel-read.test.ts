@@ -72,4 +72,17 @@ describe('parseSources', () => {
     expect(there.byWorkers).toBe(jobs.length);
     expect(there.sources).toEqual(here.sources);
   }, 60_000);
+
+  it('gives back every batch a failing worker holds: the error surfaces on the calling thread as without workers', async () => {
+    await loadParsers();
+    const { dir } = system(100, 25);
+    const jobs = jobsOf(dir);
+    // A file gone between listing and reading, in the middle: the worker holding its batch (and the next) fails.
+    const gone = { file: 'svc50/404_gone.sql', absPath: join(dir, 'svc50', '404_gone.sql') };
+    const withGone = [...jobs.slice(0, 1250), gone, ...jobs.slice(1250)];
+    const alone = await parseSources(withGone, { workers: 0 }).then(() => 'parsed', (e: Error) => e.message);
+    const there = await parseSources(withGone, { workers: 1, callerParses: false }).then(() => 'parsed', (e: Error) => e.message);
+    expect(alone).toContain('404_gone.sql');
+    expect(there).toBe(alone);
+  }, 60_000);
 });
