@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import { diagnostic, formatDiagnostic, TopoplanError, type Diagnostic } from '../errors.js';
 import { maskSecrets } from '../mask-secrets.js';
 import type { CliContext } from './cli-context.js';
+import { prettyJsonChunks } from './pretty-json-chunks.js';
 
 export const EXIT_OK = 0;
 export const EXIT_PROBLEMS = 1;
@@ -20,15 +21,33 @@ export function emit(ctx: CliContext, text: string, out?: string): void {
   emitParts(ctx, [text], out);
 }
 
+/** Bytes of JSON gathered into one write. */
+const JSON_WRITE = 1 << 16;
+
 /**
- * emit() of `text` and a newline, written one after the other: joined first, a plan's JSON (tens of
- * megabytes) would be copied whole before being written.
+ * emit() of `JSON.stringify(value, null, 2)` and a newline, made and written in pieces of about 64 KB
+ * (see pretty-json-chunks.ts): a plan's JSON, some 100 MB at 1,000 services, is never one string.
  */
-export function emitLine(ctx: CliContext, text: string, out?: string): void {
-  emitParts(ctx, [text, '\n'], out);
+export function emitJson(ctx: CliContext, value: unknown, out?: string): void {
+  emitParts(ctx, gathered(prettyJsonChunks(value), '\n'), out);
 }
 
-function emitParts(ctx: CliContext, parts: readonly string[], out: string | undefined): void {
+function* gathered(chunks: Iterable<string>, last: string): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  for (const c of chunks) {
+    parts.push(c);
+    size += c.length;
+    if (size < JSON_WRITE) continue;
+    yield parts.join('');
+    parts = [];
+    size = 0;
+  }
+  parts.push(last);
+  yield parts.join('');
+}
+
+function emitParts(ctx: CliContext, parts: Iterable<string>, out: string | undefined): void {
   if (!out) {
     for (const p of parts) ctx.out(p);
     return;

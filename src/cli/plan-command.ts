@@ -5,7 +5,7 @@
 import type { CliContext } from './cli-context.js';
 import { Option, type Command } from 'commander';
 import { wholeNumber, writableFile } from './option-parsers.js';
-import { emit, emitLine, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
+import { emit, emitJson, EXIT_OK, EXIT_PROBLEMS, printDiagnostics } from './io.js';
 import { detailedExitOption, EXIT_CHANGES, formatOption, jsonOption, outputFormat } from './output-format.js';
 import { planFor } from './plan-for.js';
 import { noCacheOption, parseCacheDir } from './parse-cache-option.js';
@@ -35,7 +35,7 @@ export function planCommand(program: Command, ctx: CliContext): void {
       const cacheDirOf = (topology: Pick<Topology, 'file'>) => parseCacheDir(ctx, topology, opts);
       const plan = await planFor(ctx, file, { allowErrors: true, ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}) }, cacheDirOf);
       const errors = plan.diagnostics.filter((d) => d.severity === 'error').length;
-      if (format === 'json') emitLine(ctx, JSON.stringify(plan, null, 2), opts.out);
+      if (format === 'json') emitJson(ctx, plan, opts.out);
       else if (format === 'dot') emit(ctx, (await graphs!).renderPlanDot(plan), opts.out);
       else if (format === 'mermaid') emit(ctx, (await graphs!).renderPlanMermaid(plan), opts.out);
       else emit(ctx, (await texts!).renderPlanText(plan, { color: !opts.out && ctx.colorOut, sql: opts.sql, verbose: opts.verbose, diagnostics: false }), opts.out);
