@@ -37,8 +37,10 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   out.push('');
   renderSqlxLedgers(plan, out, c);
   const contract = plan.steps.filter((s) => s.phase === 'contract');
+  // By id: looking each wave's steps up in the list took a quarter of an hour's worth of comparisons at 20,000 steps.
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
   for (const [wave, ids] of plan.waves.entries()) {
-    const steps = ids.map((id) => plan.steps.find((s) => s.id === id)!).filter((s) => s.phase !== 'contract');
+    const steps = ids.map((id) => byId.get(id)!).filter((s) => s.phase !== 'contract');
     if (steps.length === 0) continue;
     out.push(c.bold(`Wave ${wave}`) + (steps.length > 1 ? c.dim(` (${steps.length} steps, independent of each other)`) : ''));
     for (const s of steps) renderStep(s, out, c, options);
