@@ -88,6 +88,20 @@ describe('diffTopologies of one ClickHouse tree, single node against a cluster',
     expect(renderDiffMarkdown(diff)).toContain('| table `obs_traces.spans_local` | ON CLUSTER | — | `obs` |');
   });
 
+  it('compares no PostgreSQL definition: a statement whose text differs between the topologies is not counted', async () => {
+    const { dir, topologyFile } = makeProject(
+      { 'app/001_t.sql': "CREATE TABLE t (id int, note text DEFAULT '{{.NOTE}}');\n" },
+      { stores: { main: { engine: 'postgres', database: 'main' } }, sets: { app: { dir: 'app', variables: { NOTE: { store: 'database' } } } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] } } },
+    );
+    writeFileSync(join(dir, 'other.yaml'), 'topoplan: 1\nname: other\nextends: topology.yaml\nstores:\n  main: { engine: postgres, database: other }\n');
+    const [a, b] = [await planMigration(topologyFile, { env: {} }), await planMigration(join(dir, 'other.yaml'), { env: {} })];
+    expect(a.steps.find((s) => s.kind === 'sql')!.statements[0]).toContain("'main'");
+    expect(b.steps.find((s) => s.kind === 'sql')!.statements[0]).toContain("'other'");
+    const diff = diffTopologies(a, b);
+    expect(diff.definitions).toEqual([]);
+    expect(diff.statements).toEqual({ changed: 0, onCluster: 0 });
+  });
+
   it('compares a table a RENAME DATABASE moved by the CREATE it was made with', async () => {
     const { dir, topologyFile } = makeProject(
       {
