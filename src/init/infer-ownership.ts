@@ -15,7 +15,7 @@
  */
 import type { EngineName, ObjectKind } from '../sql/effects.js';
 import type { Topology } from '../topology/model.js';
-import { readMigrations } from '../plan/read/read-migrations.js';
+import { readMigrations, type ParseMemo } from '../plan/read/read-migrations.js';
 
 export interface InferredOwnership {
   /** Engines of each set's statements, by set name. */
@@ -31,8 +31,8 @@ export interface InferredOwnership {
 /** Kinds `owns:` names (see route/patterns.ts); extensions and schemas are shared by every store anyway. */
 const OWNED_KINDS: ReadonlySet<ObjectKind> = new Set(['table', 'view', 'materialized_view', 'dictionary', 'sequence', 'type', 'function', 'graph_constraint', 'graph_index']);
 
-export function inferOwnership(topology: Topology): InferredOwnership {
-  const { units } = readMigrations(topology);
+export function inferOwnership(topology: Topology, memo?: ParseMemo): InferredOwnership {
+  const { units } = readMigrations(topology, undefined, memo);
   const engines = new Map<string, Set<EngineName>>();
   const nonClickhouse = new Set<string>();
   const creators = new Map<string, Set<string>>();

@@ -23,6 +23,8 @@ import { loadTopology } from '../topology/load-topology.js';
 import type { RawService, RawSet, RawStore, RawSupersession, RawTopology } from '../topology/raw.js';
 import type { Plan } from '../plan/model.js';
 import { planTopology } from '../plan/plan-migration.js';
+import { readMigrations, type ParseMemo } from '../plan/read/read-migrations.js';
+import type { Topology } from '../topology/model.js';
 import { certainConflicts, confirmedByPlan } from './certain-resolutions.js';
 import { draftLayout, topologyName, type DraftLayout, type DraftSet } from './draft-layout.js';
 import { findMigrationDirs, type MigrationDir } from './find-migration-dirs.js';
@@ -111,7 +113,10 @@ async function draftAndPlan(file: string, name: string, root: string, layout: Dr
   const read = await loadDraft(file, draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ENGINES));
   if (!read.topology) return { raw: draftRaw(name, root, layout.sets, layout.services, byDir, new Map(), new Map(), ['postgres']), used: ['postgres'], diagnostics: read.diagnostics, certain: [] };
   await loadParsers();
-  const inferred = inferOwnership(read.topology);
+  // The draft is planned up to four times, its files read the same way each time: each is parsed once.
+  const memo: ParseMemo = new Map();
+  const planOf = (topology: Topology) => planTopology(topology, { allowErrors: true }, readMigrations(topology, undefined, memo));
+  const inferred = inferOwnership(read.topology, memo);
   const engineOf = (set: string): EngineName[] => {
     const e = inferred.engines.get(set);
     return e && e.size > 0 ? ENGINES.filter((x) => e.has(x)) : ['postgres'];
@@ -121,8 +126,8 @@ async function draftAndPlan(file: string, name: string, root: string, layout: Dr
   const raw = draftRaw(name, root, layout.sets, layout.services, byDir, engines, inferred.owns, used, inferred.clickhouseSets, inferred.after);
   const planned = await loadDraft(file, raw);
   if (!planned.topology) return { raw, used, diagnostics: planned.diagnostics, certain: [] };
-  const plan = planTopology(planned.topology, { allowErrors: true });
-  return { raw, used, diagnostics: plan.diagnostics, certain: await confirmedCertain(file, raw, plan) };
+  const plan = planOf(planned.topology);
+  return { raw, used, diagnostics: plan.diagnostics, certain: await confirmedCertain(file, raw, plan, planOf) };
 }
 
 /**
@@ -130,11 +135,11 @@ async function draftAndPlan(file: string, name: string, root: string, layout: Dr
  * certain-resolutions.ts). When all of them together are not confirmed, each resolution is tried alone, and
  * those confirmed alone are kept if they are confirmed together.
  */
-async function confirmedCertain(file: string, raw: RawTopology, plan: Plan): Promise<readonly Diagnostic[]> {
+async function confirmedCertain(file: string, raw: RawTopology, plan: Plan, planOf: (topology: Topology) => Plan): Promise<readonly Diagnostic[]> {
   const confirmed = async (certain: readonly Diagnostic[]) => {
     const supersessions = withReasons(resolutionBlocks(certain)).sections.flatMap((s) => s.entries.map((e) => e.value as RawSupersession));
     const withThem = await loadDraft(file, { ...raw, supersessions });
-    return withThem.topology !== undefined && confirmedByPlan(plan, planTopology(withThem.topology, { allowErrors: true }), certain);
+    return withThem.topology !== undefined && confirmedByPlan(plan, planOf(withThem.topology), certain);
   };
   const certain = certainConflicts(plan.diagnostics, plan.conflicts);
   if (certain.length === 0 || (await confirmed(certain))) return certain;

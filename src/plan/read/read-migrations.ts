@@ -38,10 +38,24 @@ interface Source {
   readonly job: SourceJob;
 }
 
-/** Reads and parses on this thread. */
-export function readMigrations(topology: Topology, readFile?: ReadFile): ReadResult {
+/**
+ * Parses by how a file is read (its job, as the parse cache keys them, without the bytes), for one run
+ * that reads the same tree under several topologies (init plans its draft up to four times): each file
+ * is parsed once, as first read.
+ */
+export type ParseMemo = Map<string, ParsedSource>;
+
+/** Reads and parses on this thread; with `memo`, a file read the same way before is not parsed again. */
+export function readMigrations(topology: Topology, readFile?: ReadFile, memo?: ParseMemo): ReadResult {
   const sources = migrationSources(topology);
-  return toUnits(sources, sources.sources.map((s) => parseSource(s.job, readFile)), readFile);
+  const parse = (job: SourceJob): ParsedSource => {
+    if (!memo) return parseSource(job, readFile);
+    const key = JSON.stringify(job);
+    let parsed = memo.get(key);
+    if (!parsed) memo.set(key, (parsed = parseSource(job, readFile)));
+    return parsed;
+  };
+  return toUnits(sources, sources.sources.map((s) => parse(s.job)), readFile);
 }
 
 /** Reads and parses on every core (see parse-pool.ts); the result is the same as readMigrations'. */
