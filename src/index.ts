@@ -13,6 +13,7 @@ export type * from './topology/raw.js';
 export type * from './plan/model.js';
 export type * from './engines/engine.js';
 export { planMigration, planTopology, PlanError, type PlanOptions } from './plan/plan-migration.js';
+export type { PlanStage } from './plan/stage-clock.js';
 export { renderPlanText } from './render/plan-text.js';
 export { renderPlanDot, renderPlanMermaid } from './render/plan-graph.js';
 export { engineFor } from './engines/registry.js';

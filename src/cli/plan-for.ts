@@ -16,6 +16,7 @@ import type { Topology } from '../topology/model.js';
 import type { CliContext } from './cli-context.js';
 import { requireTopology } from './require-topology.js';
 import { findTopologyFile } from './topology-file.js';
+import { StageClock } from '../plan/stage-clock.js';
 
 /** `cacheDirOf` names the parse cache of the topology file (undefined: none); an unchanged topology file is read from it too. */
 export async function planFor(ctx: CliContext, file: string | undefined, options: PlanOptions = {}, cacheDirOf?: (topology: Pick<Topology, 'file'>) => string | undefined): Promise<Plan> {
@@ -27,7 +28,9 @@ export async function planFor(ctx: CliContext, file: string | undefined, options
   const early = existsSync(resolve(ctx.cwd, found)) ? import('../plan/plan-migration.js') : undefined;
   early?.catch(() => {});
   const cacheDir = cacheDirOf?.({ file: found });
+  const clock = new StageClock(options.onStage);
   const topology = await requireTopology(ctx, found, (ds) => warnings.push(...ds), cacheDir);
+  clock.lap('topology');
   const { planMigration } = await (early ?? import('../plan/plan-migration.js'));
   const plan = await planMigration(topology, cacheDir !== undefined ? { ...options, cacheDir } : options);
   return warnings.length > 0 ? { ...plan, diagnostics: sortDiagnostics([...warnings, ...plan.diagnostics]) } : plan;

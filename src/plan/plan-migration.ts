@@ -48,6 +48,7 @@ import { checkIndexNames } from './resolve/index-names.js';
 import { checkConstraintNames } from './resolve/constraint-names.js';
 import { SetChain } from './order/set-chain.js';
 import { Precedence } from './order/precedence.js';
+import { StageClock, type PlanStage } from './stage-clock.js';
 import { placeNotRun } from './order/not-run.js';
 
 type LoadTopologyOptions = NonNullable<Parameters<typeof loadTopology>[1]>;
@@ -74,6 +75,15 @@ export interface PlanOptions extends LoadTopologyOptions {
    * (it is shown as the resolution), or undefined to keep it an error.
    */
   readonly resolveConflict?: (conflict: Conflict) => string | undefined;
+  /**
+   * Called as each stage of planning ends, with its time and the heap in use
+   * (see stage-clock.ts), in the order they ran: `topology` (when planMigration
+   * loads it), `read` (reading and parsing every file, or taking it from the
+   * parse cache), `route`, `duplicates`, `versions`, `references`, `objects`,
+   * `graph`, `columns`, `steps`, `reverts`, `finish`, and `cache` (saving the
+   * parse cache). The plan is the same with it or without.
+   */
+  readonly onStage?: (stage: PlanStage) => void;
 }
 
 /** Thrown by planMigration when planning fails; carries the partial plan. */
@@ -94,7 +104,9 @@ export class PlanError extends TopoplanError {
  * for (const step of plan.steps) console.log(step.wave, step.store, step.id);
  */
 export async function planMigration(input: string | { file: string; raw: unknown } | Topology, options: PlanOptions = {}): Promise<Plan> {
+  const clock = new StageClock(options.onStage);
   const { topology, warnings } = isTopology(input) ? { topology: input, warnings: [] } : await load(input, options);
+  if (!isTopology(input)) clock.lap('topology');
   const open = () => (options.cacheDir !== undefined ? ParseCache.open(options.cacheDir, topology.file) : undefined);
   let cache = open();
   const readAll = () =>
@@ -107,21 +119,24 @@ export async function planMigration(input: string | { file: string; raw: unknown
   // statements come from the cache too. One the cache lacks (the topology changed, not the files) needs
   // the parser: then it is loaded and the files are read and planned again, from the cache.
   const read = await readAll();
+  clock.lap('read', () => readDetail(read, cache));
   // Every file is read: what planning still asks of the cache is statement readings.
   cache?.release();
   let planned: Plan;
   try {
-    planned = withStatementMemo(cache, () => planTopology(topology, options, read));
+    planned = withStatementMemo(cache, () => planWith(topology, options, clock, read));
   } catch (e) {
     if (!(e instanceof ParserNotLoaded)) throw e;
     await loadPostgresParser();
     // Released, the cache no longer holds the files: it is opened again to read them from it.
     cache = open();
     const again = await readAll();
+    clock.lap('read', () => `${readDetail(again, cache)} (again: the parse cache lacked a statement reading, so the parser was loaded)`);
     cache?.release();
-    planned = withStatementMemo(cache, () => planTopology(topology, options, again));
+    planned = withStatementMemo(cache, () => planWith(topology, options, clock, again));
   }
   const unsaved = cache?.save();
+  if (cache) clock.lap('cache');
   if (unsaved) planned = { ...planned, diagnostics: sortDiagnostics([...planned.diagnostics, unsaved]) };
   // What loading the topology warned about belongs with the plan's own diagnostics.
   const plan = warnings.length > 0 ? { ...planned, diagnostics: sortDiagnostics([...warnings, ...planned.diagnostics]) } : planned;
@@ -135,26 +150,42 @@ async function load(input: string | { file: string; raw: unknown }, options: Pla
   return { topology, warnings: diagnostics };
 }
 
+function readDetail(read: ReadResult, cache: ParseCache | undefined): string {
+  const files = read.files.size;
+  const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}`;
+  const statements = count(read.units.length, read.units.length === 1 ? 'statement' : 'statements');
+  if (!cache) return `${count(files, files === 1 ? 'file' : 'files')}, ${statements}`;
+  return `${count(files, files === 1 ? 'file' : 'files')} (${count(cache.hits, 'from the parse cache')}, ${count(cache.misses, 'parsed')}), ${statements}`;
+}
+
 function isTopology(x: unknown): x is Topology {
   return typeof x === 'object' && x !== null && (x as Topology).stores instanceof Map;
 }
 
 /** The synchronous core, for a loaded topology and loaded parsers (and, optionally, its files already read). */
 export function planTopology(topology: Topology, options: PlanOptions = {}, preread?: ReadResult): Plan {
+  return planWith(topology, options, new StageClock(options.onStage), preread);
+}
+
+/** planTopology, timing its stages on the caller's clock. */
+function planWith(topology: Topology, options: PlanOptions, clock: StageClock, preread?: ReadResult): Plan {
   const diagnostics: Diagnostic[] = [];
   const read = preread ?? readMigrations(topology, options.readMigration);
+  if (!preread) clock.lap('read', () => readDetail(read, undefined));
   diagnostics.push(...read.diagnostics);
   const log = new ConflictLog(topology, options.resolveConflict);
   const ownership = new Ownership(topology, read.units);
   // Routing splits and copies statements but never changes what they create: one map serves both.
   const indexTables = indexTableMap(read.units);
   let units = routeUnits(topology, read.units, ownership, log, diagnostics, indexTables);
+  clock.lap('route');
   resolveDuplicates(topology, units, ownership, log, indexTables);
   units = [...units, ...replicateShared(units, ownership)];
   units = [...units, ...planReplicas(topology, units, log)];
   const live = units.filter((u) => !u.skipped && u.store).sort((a, b) => a.seq - b.seq || compareText(a.store!, b.store!));
   diagnostics.push(...addOnCluster(topology, live));
   const extensions = missingExtensions(live, log, (ref) => ownership.isExternal(ref));
+  clock.lap('duplicates');
   const lifecycle = new Lifecycle(topology, (ref) => ownership.isShared(ref));
   const nodes: Node[] = [...extensions, ...live];
   const effects = nodes.map((n) => nodeEffects(n, topology));
@@ -164,6 +195,7 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   lifecycle.resolveUses(effects);
   lifecycle.orderDrops();
   chain.checkWrites(effects, lifecycle, log);
+  clock.lap('versions');
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
   checkLateUses(lifecycle, log);
@@ -171,9 +203,11 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
   chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);
   const renames = planRenames(topology, lifecycle, log);
+  clock.lap('references');
   // Objects are attributed before ownership problems are collected: attributing them can find some.
   const objects = plannedObjects(lifecycle, ownership, indexTables);
   diagnostics.push(...ownership.diagnostics, ...unusedSkips(topology, read.units, read.skippedFiles));
+  clock.lap('objects', () => `${objects.length.toLocaleString('en-US')} objects`);
 
   const steppable = live.filter((u) => !u.skipped);
   const synths = [...extensions, ...renames];
@@ -184,11 +218,13 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     ({ drafts, stepOf } = groupSteps(steppable, synths, alone));
     graph = buildGraph(topology, drafts, stepOf, lifecycle.deps);
   }
+  clock.lap('graph', () => `${graph.drafts.length.toLocaleString('en-US')} steps, ${graph.edges.length.toLocaleString('en-US')} edges`);
   // Whether a column exists when a statement names it depends on the order of the steps.
   const precedence = new Precedence(graph, stepOf);
   checkColumns(topology, live, log, precedence);
   checkIndexNames(topology, live, log, precedence);
   checkConstraintNames(topology, live, log, precedence);
+  clock.lap('columns');
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);
   const reverts = revertSteps(graph.drafts, read.reverts);
@@ -201,13 +237,15 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     }),
   );
   finished.sort(stepOrder);
+  clock.lap('steps');
   const steps = withReverts(finished, new Map(graph.drafts.map((d) => [d.id, d])), reverts);
+  clock.lap('reverts');
   checkSqlxLedgers(topology, steps, log);
   diagnostics.push(...log.diagnostics(), ...log.unusedAccepts(), ...expectationWarnings(topology.expectations, steps));
   const waves: string[][] = [];
   for (const s of steps) (waves[s.wave] ??= []).push(s.id);
 
-  return {
+  const plan: Plan = {
     format: 'topoplan-plan/1',
     topology: topology.name,
     file: topology.file,
@@ -225,6 +263,8 @@ export function planTopology(topology: Topology, options: PlanOptions = {}, prer
     diagnostics: sortDiagnostics(diagnostics),
     expectations: topology.expectations,
   };
+  clock.lap('finish');
+  return plan;
 }
 
 /**

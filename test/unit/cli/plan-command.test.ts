@@ -34,3 +34,21 @@ describe('plan and its parse cache', () => {
     expect(existsSync(join(dir, '.topoplan'))).toBe(false);
   });
 });
+
+describe('plan --timings', () => {
+  it('writes each stage to stderr and leaves the output as it is', async () => {
+    const { topologyFile } = project();
+    const plain = await cli(['plan', topologyFile, '--json', '--no-cache']);
+    const timed = await cli(['plan', topologyFile, '--json', '--no-cache', '--timings']);
+    expect(timed.code).toBe(0);
+    expect(timed.out).toBe(plain.out);
+    expect(plain.err).not.toContain('timings:');
+    const lines = timed.err.split('\n').filter(Boolean);
+    const at = lines.indexOf('timings:');
+    expect(at).toBeGreaterThanOrEqual(0);
+    const stages = lines.slice(at + 1).map((l) => l.trim().split(/\s+/)[0]);
+    expect(stages).toEqual(['topology', 'read', 'route', 'duplicates', 'versions', 'references', 'objects', 'graph', 'columns', 'steps', 'reverts', 'finish', 'output', 'total']);
+    expect(lines.find((l) => l.trim().startsWith('read'))).toMatch(/^ {2}read +\d+\.\d\d s +\d+% +heap +\d+ MB {2}1 file, 1 statement$/);
+    expect(lines.at(-2)).toMatch(/^ {2}output .* {2}json$/);
+  });
+});
