@@ -45,6 +45,8 @@ interface PlanRow {
   coldRetainedMb: number;
   warmRssMb: number;
   warmRetainedMb: number;
+  coldStages: { stage: string; ms: number }[];
+  warmStages: { stage: string; ms: number }[];
 }
 
 /** `npm run bench -- plan [SERVICES,...]`: 100, 300 and 1000 services of 20 files unless a smaller list is given. */
@@ -91,6 +93,9 @@ function planSection(): void {
     process.stdout.write(
       `plan: warm floor at ${c.services} services: reading and hashing ${c.files} files ${c.readFilesMs.toFixed(0)} ms (${(c.readFilesMs / c.parseMs).toFixed(2)}x parse), JSON.parse of the ${c.planMb.toFixed(0)} MB plan ${c.loadPlanMs.toFixed(0)} ms (${(c.loadPlanMs / c.parseMs).toFixed(2)}x)\n`,
     );
+    const stages = (list: PlanRow['coldStages']) => list.map((s) => `${s.stage} ${s.ms.toFixed(0)} (${(s.ms / c.parseMs).toFixed(2)}x)`).join(', ');
+    process.stdout.write(`plan: stages at ${c.services} services, ms (x parse): cold, 1 thread: ${stages(c.coldStages)}\n`);
+    process.stdout.write(`plan: stages at ${c.services} services, ms (x parse): warm: ${stages(c.warmStages)}\n`);
     const par = c.planParallelMs ? `, ${(c.planParallelMs / c.parseMs).toFixed(2)} with ${w} worker${w === 1 ? '' : 's'}` : '';
     process.stdout.write(
       `plan: targets at ${c.services} services: warm/parse <= 0.25: ${(c.warmMs / c.parseMs).toFixed(2)}; cold/parse <= 2 (1 thread): ${(c.planMs / c.parseMs).toFixed(2)}${par}; RSS cold < 600 MB: ${c.coldRssMb.toFixed(0)}; RSS warm < 300 MB: ${c.warmRssMb.toFixed(0)}\n`,
