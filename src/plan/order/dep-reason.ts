@@ -17,8 +17,9 @@ export function depReason(d: Dep): string {
 
 /** `table shares`, `trigger comments.trg_touch`, `function audit.stamp`. */
 export function label(o: ObjectRef): string {
-  const name = o.schema && o.schema !== 'public' ? `${o.schema}.${o.name}` : o.name;
-  return `${o.kind.replace('_', ' ')} ${o.kind === 'trigger' && o.table ? `${o.table}.` : ''}${name}`;
+  // A trigger is named within its table: `trigger app.posts.trg`, `trigger posts.trg`.
+  const name = o.kind === 'trigger' && o.table ? `${o.table}.${o.name}` : o.name;
+  return `${o.kind.replace('_', ' ')} ${o.schema && o.schema !== 'public' ? `${o.schema}.` : ''}${name}`;
 }
 
 function reasonFor(e: Effect): string {

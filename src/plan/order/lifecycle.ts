@@ -123,6 +123,7 @@ export class Lifecycle {
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
         if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) {
           this.addVersion(n, renamedRef(renamed?.ref ?? e.object, e), renamed?.holdsData);
+          if (renamed && n.engine === 'postgres' && e.renameSchema !== undefined && renamed.ref.kind === 'table') this.moveWithTable(n, renamed.ref, e.renameSchema);
         }
       }
     }
@@ -139,6 +140,25 @@ export class Lifecycle {
       v.dropNode = n.node;
       v.ended = { by: 'database rename', to };
       this.dep(v.node, n.node, `renames database ${from}, which holds ${label(v.ref)} created here`);
+      this.addVersion(n, { ...v.ref, schema: to }, v.holdsData);
+    }
+  }
+
+  /**
+   * A PostgreSQL table moved to another schema (`ALTER TABLE t SET SCHEMA s`) takes along its indexes, the
+   * sequences its columns own and its triggers: each live version ends at the move and goes on in `s`, so
+   * what names `s.t_pkey` later runs after the move, and what names the old one before it.
+   */
+  private moveWithTable(n: NodeEffects, table: ObjectRef, to: string): void {
+    const from = table.schema ?? 'public';
+    const onTable = (v: Version) =>
+      v.ref.kind === 'index'
+        ? !isSynth(v.node) && v.node.stmt.effects.some((e) => e.via === 'index_table' && e.object.name === table.name && (e.object.schema ?? 'public') === from)
+        : (v.ref.kind === 'trigger' || v.ref.kind === 'sequence') && v.ref.table === table.name;
+    for (const v of this.all.filter((x) => x.store === n.store && !x.dropNode && x.node !== n.node && (x.ref.schema ?? 'public') === from && onTable(x))) {
+      v.dropNode = n.node;
+      v.ended = { by: 'rename', to: v.ref.name, toSchema: to };
+      this.dep(v.node, n.node, `moves ${label(table)} to schema ${to}, with ${label(v.ref)} created here`);
       this.addVersion(n, { ...v.ref, schema: to }, v.holdsData);
     }
   }
@@ -194,6 +214,7 @@ export class Lifecycle {
     for (const n of nodes) {
       let created: readonly StoreKey[] | undefined;
       for (const e of n.effects) {
+        if (n.engine === 'postgres' && (e.action === 'create' || e.action === 'rename')) this.useSchema(n, e);
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
         const key = this.relationKey(n, e.object);
@@ -217,6 +238,22 @@ export class Lifecycle {
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
+  }
+
+  /**
+   * A PostgreSQL object created in (or moved to) a schema the plan creates runs after the schema's creation,
+   * and a drop of the schema after it; what else names the object depends on its creation already. A schema
+   * no migration creates is the database's own, or made outside the plan: nothing to wait for.
+   */
+  private useSchema(n: NodeEffects, e: Effect): void {
+    const schema = e.action === 'rename' && e.renameSchema !== undefined ? e.renameSchema : e.object.schema;
+    if (schema === undefined || schema === 'public') return;
+    const key = this.key(n.store, n.engine, { kind: 'schema', name: schema });
+    if (!this.versions.has(key)) return;
+    const v = this.resolve(n, key);
+    if (!v || v.node === n.node || (v.dropNode && v.dropNode !== n.node && nodeSeq(v.dropNode) < n.seq && nodeSet(v.dropNode) === n.set)) return;
+    (v.users ??= new Set()).add(n.node);
+    this.dep(v.node, n.node, `${label({ ...e.object, schema })} is in schema ${schema}, created here`);
   }
 
   /** The keys of what a node creates: a list of a few (a Set for each node cost more than looking through it). */

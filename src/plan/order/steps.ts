@@ -7,6 +7,7 @@
  * otherwise wait for each other through other steps, in a cycle).
  */
 import { digestHex } from '../../sql/digest-hex.js';
+import { renamedRef } from '../../sql/effects.js';
 import type { Topology } from '../../topology/model.js';
 import type { Step, StepChange, StepSubstitution } from '../model.js';
 import { isSynth, type Node, type Synth } from './nodes.js';
@@ -177,7 +178,8 @@ function changesOf(units: readonly Unit[], database: string | undefined): StepCh
     for (const e of u.stmt.effects) {
       if (e.action === 'reference') continue;
       const name = displayName(database !== undefined && e.object.schema === undefined && e.object.kind !== 'database' ? { ...e.object, schema: database } : e.object);
-      const to = e.action === 'rename' && e.renameTo ? e.renameTo : undefined;
+      // A move to another schema (or ClickHouse database) names where it goes.
+      const to = e.action === 'rename' && e.renameTo ? (e.renameSchema !== undefined && e.renameSchema !== e.object.schema ? displayName(renamedRef(e.object, e)) : e.renameTo) : undefined;
       const key = `${e.action}|${e.object.kind}|${name}|${to ?? ''}`;
       if (seen.has(key)) continue;
       seen.add(key);

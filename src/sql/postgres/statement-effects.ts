@@ -2,7 +2,7 @@
  * What one parsed PostgreSQL statement creates, alters, drops, renames,
  * writes and references, and whether it can run inside a transaction.
  */
-import type { Effect, ObjectKind } from '../effects.js';
+import type { Effect, ObjectKind, ObjectRef } from '../effects.js';
 import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
@@ -61,6 +61,9 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       break;
     case 'RenameStmt':
       rename(body, out);
+      break;
+    case 'AlterObjectSchemaStmt':
+      setSchema(body, out);
       break;
     case 'ViewStmt':
       out.add({ action: 'create', object: rangeVarRef(body.view, 'view'), orReplace: !!body.replace });
@@ -258,6 +261,26 @@ function drop(body: AstNode, out: EffectList): void {
     const ref = kind === 'extension' || kind === 'schema' ? { kind, name: parts[parts.length - 1]! } : qualifiedRef(parts, kind);
     out.add({ action: 'drop', object: ref, ifExists: !!body.missing_ok, cascade });
   }
+}
+
+/**
+ * `ALTER TABLE t SET SCHEMA s` moves t into schema s under its own name: a rename to the same name in another
+ * schema (what goes along with a table, its indexes, owned sequences and triggers, the lifecycle moves too).
+ * An extension's objects move with `ALTER EXTENSION ... SET SCHEMA`; the extension itself keeps its name.
+ */
+function setSchema(body: AstNode, out: EffectList): void {
+  const kind = DROP_KINDS[body.objectType];
+  if (!kind || !body.newschema || kind === 'schema' || kind === 'index' || kind === 'trigger') return;
+  if (kind === 'extension') {
+    if (body.object?.String) out.add({ action: 'alter', object: { kind, name: body.object.String.sval } });
+    return;
+  }
+  let ref: ObjectRef | undefined;
+  if (body.relation) ref = rangeVarRef(body.relation, kind);
+  else if (body.object?.List) ref = qualifiedRef(names(body.object.List.items), kind);
+  else if (body.object?.ObjectWithArgs) ref = qualifiedRef(names(body.object.ObjectWithArgs.objname), kind);
+  if (!ref || ref.schema === body.newschema) return;
+  out.add({ action: 'rename', object: ref, renameTo: ref.name, renameSchema: body.newschema, ifExists: !!body.missing_ok });
 }
 
 function rename(body: AstNode, out: EffectList): void {

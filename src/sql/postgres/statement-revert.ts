@@ -74,6 +74,8 @@ export function statementRevert(stmt: AstNode): StatementRevert | undefined {
       return alterTable(b);
     case 'RenameStmt':
       return rename(b);
+    case 'AlterObjectSchemaStmt':
+      return setSchema(b);
     case 'AlterEnumStmt':
       return b.newVal !== undefined && !b.oldVal ? none(`PostgreSQL cannot remove the enum value '${b.newVal}' it adds`) : done(`ALTER TYPE ${q(qualified(names(b.typeName)))} RENAME VALUE '${esc(b.newVal)}' TO '${esc(b.oldVal)}'`);
     case 'DropStmt':
@@ -151,6 +153,27 @@ function rename(b: AstNode): StatementRevert {
   if (b.renameType === 'OBJECT_COLUMN' && b.relation) return done(`ALTER ${RELATION_WORD[b.relationType] ?? 'TABLE'} ${rel(b.relation)} RENAME COLUMN ${identifier(b.newname)} TO ${identifier(b.subname)}`);
   if (b.renameType === 'OBJECT_TABCONSTRAINT' && b.relation) return done(`ALTER TABLE ${rel(b.relation)} RENAME CONSTRAINT ${identifier(b.newname)} TO ${identifier(b.subname)}`);
   return none(`no revert is generated for renaming a ${String(b.renameType).replace(/^OBJECT_/, '').toLowerCase()}; write a down file`);
+}
+
+/** `ALTER ... SET SCHEMA new` is undone by moving the object back, from its new schema to the one it had. */
+function setSchema(b: AstNode): StatementRevert {
+  const word = SCHEMA_WORD[b.objectType];
+  if (!word) return none(`no revert is generated for moving the ${String(b.objectType).replace(/^OBJECT_/, '').toLowerCase()} to another schema; write a down file`);
+  const [from, name] = b.relation ? [b.relation.schemaname ?? 'public', b.relation.relname] : objectName(b);
+  if (from === b.newschema) return { sql: [] };
+  const args = b.objectType === 'OBJECT_FUNCTION' || b.objectType === 'OBJECT_PROCEDURE' ? `(${signature(b.object.ObjectWithArgs.objfuncargs)})` : '';
+  return done(`ALTER ${word} ${q([b.newschema, name])}${args} SET SCHEMA ${identifier(from)}`);
+}
+
+/** What can move to another schema on its own (an index goes with its table). */
+const SCHEMA_WORD: Record<string, string> = {
+  OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_SEQUENCE: 'SEQUENCE', OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
+  OBJECT_TYPE: 'TYPE', OBJECT_DOMAIN: 'DOMAIN', OBJECT_FUNCTION: 'FUNCTION', OBJECT_PROCEDURE: 'PROCEDURE',
+};
+
+function objectName(b: AstNode): [string, string] {
+  const parts = qualified(names(b.object.List?.items ?? b.object.ObjectWithArgs?.objname ?? []));
+  return [parts[parts.length - 2]!, parts[parts.length - 1]!];
 }
 
 /** `['f']` → `['public', 'f']`. */

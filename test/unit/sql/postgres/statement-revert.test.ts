@@ -72,3 +72,21 @@ describe('statementRevert: each kind of PostgreSQL statement', () => {
     expect(revert(sql)).toBeUndefined();
   });
 });
+
+describe('reverts of moves between schemas', () => {
+  it.each([
+    ['ALTER TABLE posts SET SCHEMA app', ['ALTER TABLE app.posts SET SCHEMA public']],
+    ['ALTER TABLE IF EXISTS "Odd"."Posts" SET SCHEMA app', ['ALTER TABLE app."Posts" SET SCHEMA "Odd"']],
+    ['ALTER MATERIALIZED VIEW app.top SET SCHEMA reports', ['ALTER MATERIALIZED VIEW reports.top SET SCHEMA app']],
+    ['ALTER TYPE mood SET SCHEMA app', ['ALTER TYPE app.mood SET SCHEMA public']],
+    ['ALTER DOMAIN app.zip SET SCHEMA public', ['ALTER DOMAIN public.zip SET SCHEMA app']],
+    ['ALTER FUNCTION touch(integer, text[]) SET SCHEMA app', ['ALTER FUNCTION app.touch(int4, text[]) SET SCHEMA public']],
+    ['ALTER TABLE app.posts SET SCHEMA app', []],
+  ])('%s', (sql, back) => {
+    expect(revert(sql)).toEqual({ sql: back });
+  });
+
+  it('says what it cannot move back', () => {
+    expect(revert('ALTER EXTENSION pgcrypto SET SCHEMA app')).toEqual({ irreversible: 'no revert is generated for moving the extension to another schema; write a down file' });
+  });
+});
