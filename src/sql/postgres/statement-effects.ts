@@ -80,9 +80,11 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       break;
     case 'CreateSeqStmt':
       out.add({ action: 'create', object: rangeVarRef(body.sequence, 'sequence'), ifNotExists: !!body.if_not_exists });
+      ownedBy(body, out);
       break;
     case 'AlterSeqStmt':
       out.add({ action: 'alter', object: rangeVarRef(body.sequence, 'sequence') });
+      ownedBy(body, out);
       break;
     case 'CreateEnumStmt':
       out.add({ action: 'create', object: qualifiedRef(names(body.typeName), 'type') });
@@ -171,7 +173,14 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       else label = 'AnalyzeStmt';
       break;
     case 'ReindexStmt':
+      // REINDEX TABLE acts on the table it names; SCHEMA, DATABASE and SYSTEM on what is there then. An index it
+      // names may be one a PRIMARY KEY or UNIQUE constraint made, which no statement creates by name: not read.
+      if (body.relation && body.kind === 'REINDEX_OBJECT_TABLE') out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
       if ((body.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently')) nonTx = 'REINDEX CONCURRENTLY';
+      break;
+    case 'ClusterStmt':
+      // Its index is on the table (often the one its PRIMARY KEY made, which no statement creates by name).
+      if (body.relation) out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
       break;
     case 'AlterSystemStmt':
       nonTx = 'ALTER SYSTEM';
@@ -260,6 +269,15 @@ function drop(body: AstNode, out: EffectList): void {
     }
     const ref = kind === 'extension' || kind === 'schema' ? { kind, name: parts[parts.length - 1]! } : qualifiedRef(parts, kind);
     out.add({ action: 'drop', object: ref, ifExists: !!body.missing_ok, cascade });
+  }
+}
+
+/** `OWNED BY t.c` of a sequence: the table must exist first (`OWNED BY NONE` names none). */
+function ownedBy(body: AstNode, out: EffectList): void {
+  for (const o of body.options ?? []) {
+    if (o.DefElem?.defname !== 'owned_by') continue;
+    const parts = names(o.DefElem.arg?.List?.items ?? []);
+    if (parts.length >= 2) out.add({ action: 'reference', object: qualifiedRef(parts.slice(0, -1), 'table'), via: 'data' });
   }
 }
 

@@ -19,7 +19,7 @@ import { identifier } from './quote-ident.js';
 /** Statements that change no object of their own: what they act on is undone with that object. */
 const NOTHING = new Set([
   'CommentStmt', 'GrantStmt', 'GrantRoleStmt', 'AlterOwnerStmt', 'VariableSetStmt', 'SelectStmt', 'VacuumStmt', 'SecLabelStmt',
-  'RefreshMatViewStmt', 'AlterDefaultPrivilegesStmt', 'CheckPointStmt', 'NotifyStmt', 'TransactionStmt',
+  'RefreshMatViewStmt', 'AlterDefaultPrivilegesStmt', 'CheckPointStmt', 'NotifyStmt', 'TransactionStmt', 'ReindexStmt', 'ClusterStmt',
 ]);
 
 const WRITES: Record<string, string> = { InsertStmt: 'INSERT', UpdateStmt: 'UPDATE', DeleteStmt: 'DELETE', MergeStmt: 'MERGE', CopyStmt: 'COPY', TruncateStmt: 'TRUNCATE' };

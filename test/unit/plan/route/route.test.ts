@@ -1,5 +1,5 @@
 /**
- * Statements that only act on objects (COMMENT, ANALYZE, GRANT, OWNER, POLICY, RULE, setval, REFRESH,
+ * Statements that only act on objects (COMMENT, ANALYZE, GRANT, OWNER, POLICY, RULE, setval, REFRESH, REINDEX, CLUSTER,
  * DO blocks) are routed to the store of what they act on and ordered after its creation, in a
  * topology with a database per service.
  */
@@ -38,7 +38,9 @@ ANALYZE likes;
 COMMENT ON MATERIALIZED VIEW like_counts IS 'refreshed hourly';
 GRANT SELECT ON like_counts TO PUBLIC;
 SELECT setval('posts_id_seq', 1000, false);
-SET statement_timeout = 0;`,
+SET statement_timeout = 0;
+REINDEX TABLE likes;
+CLUSTER messages USING messages_pkey;`,
   'users/001_profiles.sql': `CREATE TABLE profiles (user_id bigint PRIMARY KEY, display_name text);
 ALTER TABLE profiles ENABLE ROW LEVEL SECURITY;`,
   'users/002_policies.sql': `CREATE POLICY profiles_all ON profiles USING (true);
@@ -79,6 +81,8 @@ describe('statements that act on objects, routed and ordered by them', () => {
     ['ANALYZE likes', 3, 'social', 'social/001_likes.sql', 1],
     ['COMMENT ON MATERIALIZED VIEW like_counts', 4, 'social', 'social/001_likes.sql', 2],
     ['GRANT on like_counts (named as a table)', 5, 'social', 'social/001_likes.sql', 2],
+    ['REINDEX TABLE likes', 8, 'social', 'social/001_likes.sql', 1],
+    ['CLUSTER messages', 9, 'chat', 'chat/20240101000000_messages.sql', 1],
   ])('%s runs in the store of its object, after its creation', async (_what, statement, store, creatorFile, creatorStatement) => {
     const p = await plan();
     const step = stepOf(p, 'backend/migrations/002_fixups.sql', statement);

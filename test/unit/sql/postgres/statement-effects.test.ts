@@ -40,6 +40,14 @@ describe('statement effects', () => {
     ['CREATE TABLE child (extra int) INHERITS (parent)', ['create table public.child', 'reference table public.parent (data)']],
     ['CREATE TABLE copy (LIKE app.posts INCLUDING ALL)', ['create table public.copy', 'reference table app.posts (data)']],
     ['DROP CAST (text AS int)', []],
+    ['REINDEX TABLE app.users', ['reference table app.users (maintenance)']],
+    ['REINDEX INDEX idx_a', []],
+    ['REINDEX SCHEMA app', []],
+    ['CLUSTER posts USING idx_a', ['reference table public.posts (maintenance)']],
+    ['CLUSTER app.posts', ['reference table app.posts (maintenance)']],
+    ['CREATE SEQUENCE s OWNED BY posts.id', ['create sequence public.s', 'reference table public.posts (data)']],
+    ['ALTER SEQUENCE s OWNED BY app.posts.id', ['alter sequence public.s', 'reference table app.posts (data)']],
+    ['ALTER SEQUENCE s OWNED BY NONE', ['alter sequence public.s']],
   ])('%s', (sql, effects) => {
     expect(said(sql)).toEqual(effects);
   });

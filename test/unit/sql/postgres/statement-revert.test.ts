@@ -68,7 +68,7 @@ describe('statementRevert: each kind of PostgreSQL statement', () => {
     expect(r && 'irreversible' in r ? r.irreversible : '').toMatch(reason);
   });
 
-  it.each(["COMMENT ON TABLE t IS 'x'", 'GRANT SELECT ON t TO PUBLIC', 'SET search_path = app', "SELECT setval('s', 1)", 'ALTER TABLE t OWNER TO app'])('%s has nothing of its own to undo', (sql) => {
+  it.each(["COMMENT ON TABLE t IS 'x'", 'GRANT SELECT ON t TO PUBLIC', 'SET search_path = app', "SELECT setval('s', 1)", 'ALTER TABLE t OWNER TO app', 'REINDEX TABLE t', 'CLUSTER t USING t_pkey'])('%s has nothing of its own to undo', (sql) => {
     expect(revert(sql)).toBeUndefined();
   });
 });
