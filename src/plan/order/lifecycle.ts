@@ -72,6 +72,7 @@ export class Lifecycle {
   readonly versions = new Map<StoreKey, Version[]>();
   /** Versions by key without the store prefix, to find an object in another store. */
   private bareIndex: Map<string, Version[]> | undefined;
+  private byConstraint: Map<StoreKey, Node> | undefined;
   /** Every version in the order it was registered. */
   private readonly all: Version[] = [];
   readonly deps: Dep[] = [];
@@ -223,6 +224,13 @@ export class Lifecycle {
         if (created.length > 0 && created.includes(key)) continue;
         const v = this.resolve(n, key);
         if (!v) {
+          // An index a PRIMARY KEY or UNIQUE constraint made (`t_pkey`) is there once that statement ran.
+          const made = e.object.kind === 'index' && n.engine === 'postgres' ? this.constraintIndexes(nodes).get(key) : undefined;
+          // (Not one its own set makes later: that would run against the set's order.)
+          if (made && !(nodeSet(made) === n.set && nodeSeq(made) > n.seq)) {
+            this.dep(made, n.node, `${label(e.object)} is made by a constraint here`);
+            continue;
+          }
           if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare().get(key.slice(key.indexOf('|') + 1)) ?? [] });
           continue;
         }
@@ -254,6 +262,25 @@ export class Lifecycle {
     if (!v || v.node === n.node || (v.dropNode && v.dropNode !== n.node && nodeSeq(v.dropNode) < n.seq && nodeSet(v.dropNode) === n.set)) return;
     (v.users ??= new Set()).add(n.node);
     this.dep(v.node, n.node, `${label({ ...e.object, schema })} is in schema ${schema}, created here`);
+  }
+
+  /**
+   * The indexes PostgreSQL makes for PRIMARY KEY and UNIQUE constraints, by key, with the statement that makes
+   * each (its first, when several do); built when a use of an index first finds no statement creating it.
+   */
+  private constraintIndexes(nodes: readonly NodeEffects[]): ReadonlyMap<StoreKey, Node> {
+    if (this.byConstraint) return this.byConstraint;
+    const made = new Map<StoreKey, Node>();
+    for (const n of nodes) {
+      if (n.engine !== 'postgres') continue;
+      for (const e of n.effects) {
+        for (const name of e.columnFacts?.indexes ?? []) {
+          const key = this.key(n.store, n.engine, { kind: 'index', name, schema: e.object.schema ?? 'public' });
+          if (!made.has(key)) made.set(key, n.node);
+        }
+      }
+    }
+    return (this.byConstraint = made);
   }
 
   /** The keys of what a node creates: a list of a few (a Set for each node cost more than looking through it). */
