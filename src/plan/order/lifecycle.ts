@@ -293,12 +293,14 @@ export class Lifecycle {
   /**
    * The key of what a use names. In PostgreSQL, tables, views, materialized views and sequences share one
    * namespace and `GRANT ... ON t`, `COMMENT ON TABLE t`, `ANALYZE t` or `SELECT ... FROM t` name any of them
-   * as a table: such a name that no table has is the view (or sequence) of that name, when there is one.
+   * as a table: such a name that no table has is the view (or sequence) of that name, when there is one. A type
+   * no statement creates is the row type of the table, view or materialized view of that name, when there is one.
    */
   private relationKey(n: NodeEffects, ref: ObjectRef): StoreKey {
     const key = this.key(n.store, n.engine, ref);
-    if (n.engine !== 'postgres' || ref.kind !== 'table' || this.versions.has(key)) return key;
-    for (const kind of ['view', 'materialized_view', 'sequence'] as const) {
+    if (n.engine !== 'postgres' || (ref.kind !== 'table' && ref.kind !== 'type') || this.versions.has(key)) return key;
+    // Every table, view and materialized view is also a composite type of its name (`RETURNS SETOF orders`).
+    for (const kind of ref.kind === 'type' ? (['table', 'view', 'materialized_view'] as const) : (['view', 'materialized_view', 'sequence'] as const)) {
       const other = this.key(n.store, n.engine, { ...ref, kind });
       if (this.versions.has(other)) return other;
     }
