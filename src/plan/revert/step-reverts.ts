@@ -12,7 +12,7 @@
  * const steps = withReverts(sortedSteps, draftsById, authorReverts)
  * steps[0].revert // { from: 'generated', statements: ['DROP TABLE public.accounts'] }
  */
-import { objectKey, type ObjectRef, type StatementRevert } from '../../sql/effects.js';
+import { objectKey, type Effect, type ObjectRef, type StatementRevert } from '../../sql/effects.js';
 import type { Step, StepRevert } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from '../read/units.js';
@@ -94,6 +94,8 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   const createdHere = () => (here ??= firstCreations(creations));
   for (let i = units.length - 1; i >= 0; i--) {
     const u = units[i]!;
+    // CREATE OR REPLACE of what an earlier statement of this step creates: dropping that undoes both.
+    if (replacesOwn(step, u, createdHere, i)) continue;
     const r = unitRevert(step, u, created);
     if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
     if ('undoneWith' in r) {
@@ -106,6 +108,18 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
     for (const sql of r.sql) statements.push(sql);
   }
   return undoneWith ? { from: 'generated', statements, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements };
+}
+
+function replacesOwn(step: Step, u: Unit, createdHere: () => ReadonlyMap<string, number>, i: number): boolean {
+  let replaces = false;
+  for (const e of u.stmt.effects) {
+    if (e.action !== 'create') continue;
+    if (!e.orReplace) return false;
+    replaces = true;
+  }
+  if (!replaces) return false;
+  const here = createdHere();
+  return u.stmt.effects.every((e) => e.action !== 'create' || (here.get(keyIn(step, e.object)) ?? i) < i);
 }
 
 /** What a step's statements create: the key of each creation and the index of its statement, in statement order. */
@@ -179,7 +193,25 @@ function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>)
     const makers = effects.filter((e) => e.action === 'write' || e.action === 'alter').map((e) => created.get(keyIn(step, e.object)));
     if (makers.every((m) => m !== undefined)) return { undoneWith: [...new Set(makers.map((m) => m!.step))], reason: own.irreversible };
   }
-  return own;
+  return own && 'sql' in own ? withIndexesBack(step, effects, created, own) : own;
+}
+
+/**
+ * `ADD CONSTRAINT c UNIQUE USING INDEX i` makes index i the constraint's (PostgreSQL renames it to c), and dropping
+ * the constraint drops it: made by an earlier step, it is made again after (within the revert's transaction, so
+ * without CONCURRENTLY), and that step's own revert finds it.
+ */
+function withIndexesBack(step: Step, effects: readonly Effect[], created: ReadonlyMap<string, Creation>, own: { readonly sql: readonly string[] }): StatementRevert {
+  let again: string[] | undefined;
+  for (const e of effects) {
+    for (const c of e.columnFacts?.constraints ?? []) {
+      if (!c.usingIndex) continue;
+      const maker = created.get(keyIn(step, { kind: 'index', name: c.usingIndex, schema: e.object.schema ?? 'public' }));
+      if (!maker) return own;
+      (again ??= []).push(maker.sql.replace(/^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+)CONCURRENTLY\s+/i, '$1'));
+    }
+  }
+  return again ? { sql: [...own.sql, ...again] } : own;
 }
 
 /** An object's key in the step's store (an unqualified ClickHouse name is in the store's database). */

@@ -99,3 +99,26 @@ describe('every step has its revert', () => {
     expect(text).toContain('Rollback: 4 steps: 2 reversible, 1 restorable from backup, 1 irreversible.');
   });
 });
+
+describe('reverts of replaced definitions and indexes taken over', () => {
+  it('a view created and replaced in one step is dropped once; replaced by a later step, the definition in force before it comes back', async () => {
+    const p = await plan({
+      'app/001_v.sql': 'CREATE TABLE t (id int, n int);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE OR REPLACE VIEW v AS SELECT id, n FROM t;\n',
+      'app/002_v.sql': 'CREATE OR REPLACE VIEW v AS SELECT id, n, 1 AS one FROM t;\n',
+    });
+    expect(byFile(p, 'app/001_v.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP VIEW public.v', 'DROP TABLE public.t'] });
+    expect(byFile(p, 'app/002_v.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['CREATE OR REPLACE VIEW v AS SELECT id, n FROM t'] });
+  });
+
+  it('a constraint taking over an index an earlier step made drops it with the constraint, then makes it again (not concurrently)', async () => {
+    const p = await plan({
+      'app/001_t.sql': 'CREATE TABLE t (id int, email text);\n',
+      'app/002_idx.sql': 'CREATE UNIQUE INDEX CONCURRENTLY t_email_idx ON t (email);\n',
+      'app/003_uq.sql': 'ALTER TABLE t ADD CONSTRAINT t_email_uq UNIQUE USING INDEX t_email_idx;\n',
+      'app/004_pk.sql': 'ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX made_elsewhere;\n',
+    });
+    expect(byFile(p, 'app/003_uq.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.t DROP CONSTRAINT t_email_uq', 'CREATE UNIQUE INDEX t_email_idx ON t (email)'] });
+    // An index the plan does not make: the constraint's drop is all it knows.
+    expect(byFile(p, 'app/004_pk.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.t DROP CONSTRAINT t_pk'] });
+  });
+});
