@@ -45,6 +45,11 @@ export interface ObjectRef {
   readonly name: string;
   readonly schema?: string;
   readonly table?: string;
+  /**
+   * PostgreSQL: for a name written unqualified after a `SET search_path` naming several schemas, the schemas
+   * looked in, in order (`schema` is the first, where it is created); a use finds the first that has it.
+   */
+  readonly searchPath?: readonly string[];
 }
 
 export type EffectAction = 'create' | 'alter' | 'drop' | 'rename' | 'reference' | 'write';
@@ -227,6 +232,8 @@ export interface ParsedStatement {
   readonly substitutions?: readonly import('./substitute.js').AppliedSubstitution[];
   /** How the statement is undone, as its reader sees it; absent when it changes nothing of its own (COMMENT, GRANT, SET). */
   readonly revert?: StatementRevert;
+  /** PostgreSQL: the search path a `SET search_path` earlier in the file gave the statement (see search-path.ts). */
+  readonly searchPath?: readonly string[];
 }
 
 /**

@@ -106,7 +106,7 @@ export class Lifecycle {
         }
         let renamed: Version | undefined;
         if (e.action === 'drop' || e.action === 'rename') {
-          const v = this.resolve(n, this.key(n.store, n.engine, e.object), true);
+          const v = this.resolve(n, this.searchedKey(n, e.object, (ref) => this.key(n.store, n.engine, ref)), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
             if (e.action === 'rename' && e.renameTo) {
@@ -218,7 +218,7 @@ export class Lifecycle {
         if (n.engine === 'postgres' && (e.action === 'create' || e.action === 'rename')) this.useSchema(n, e);
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
-        const key = this.relationKey(n, e.object);
+        const key = this.searchedKey(n, e.object, (ref) => this.relationKey(n, ref));
         // A table referencing itself (comments.parent_id → comments) needs nothing before it.
         created ??= this.createdKeys(n);
         if (created.length > 0 && created.includes(key)) continue;
@@ -241,8 +241,9 @@ export class Lifecycle {
           continue;
         }
         (v.users ??= new Set()).add(n.node);
-        // The reason is worded only if the dependency joins two steps (see depReason).
-        this.dep(v.node, n.node, e);
+        // The reason is worded only if the dependency joins two steps (see depReason); a name found along a search
+        // path is named where it was found.
+        this.dep(v.node, n.node, e.object.searchPath ? { ...e, object: { ...e.object, schema: v.ref.schema } } : e);
         if (e.via === 'foreign_key' && !isSynth(n.node)) this.foreignKeys.push({ node: n.node, version: v, effect: e });
       }
     }
@@ -305,6 +306,19 @@ export class Lifecycle {
       if (this.versions.has(other)) return other;
     }
     return key;
+  }
+
+  /**
+   * The key of a name written unqualified under a search path of several schemas: of the first schema with a
+   * version of it, as PostgreSQL finds it (else of the first schema, where it would be created).
+   */
+  private searchedKey(n: NodeEffects, ref: ObjectRef, keyOf: (ref: ObjectRef) => StoreKey): StoreKey {
+    if (!ref.searchPath) return keyOf(ref);
+    for (const schema of ref.searchPath) {
+      const key = keyOf({ ...ref, schema });
+      if (this.versions.has(key)) return key;
+    }
+    return keyOf(ref);
   }
 
   /** Versions by key without the store prefix, to find an object in another store; built when a reference first misses. */

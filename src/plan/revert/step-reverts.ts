@@ -17,10 +17,51 @@ import type { Step, StepRevert } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from '../read/units.js';
 import { effectRevert } from './effect-revert.js';
+import { identifier } from '../../sql/postgres/quote-ident.js';
 
 interface Creation {
   readonly step: string;
   readonly sql: string;
+  /** The search path the statement was read under (see search-path.ts): its text means that only under it. */
+  readonly searchPath?: readonly string[];
+}
+
+/** A statement read under a search path names its objects as written: its revert runs under the same path. */
+function inPath(u: Unit, revert: StatementRevert | undefined): StatementRevert | undefined {
+  const path = u.stmt.searchPath;
+  return path && revert && 'sql' in revert && revert.sql.length > 0 ? { sql: underPath(path, revert.sql) } : revert;
+}
+
+/** A `RESET search_path` followed by a SET of the path it reset is neither. */
+function joinPaths(statements: string[]): string[] {
+  if (!statements.includes('RESET search_path')) return statements;
+  const out: string[] = [];
+  let set: string | undefined;
+  for (const sql of statements) {
+    if (sql.startsWith('SET search_path TO ')) {
+      if (out[out.length - 1] === 'RESET search_path' && sql === set) {
+        out.pop();
+        continue;
+      }
+      set = sql;
+    }
+    out.push(sql);
+  }
+  return out;
+}
+
+/** Statements run under a search path, and the session's own path back after them. */
+function underPath(path: readonly string[], sql: readonly string[]): string[] {
+  return [`SET search_path TO ${path.map(identifier).join(', ')}`, ...sql, 'RESET search_path'];
+}
+
+function creation(step: string, u: Unit): Creation {
+  return u.stmt.searchPath ? { step, sql: u.sql, searchPath: u.stmt.searchPath } : { step, sql: u.sql };
+}
+
+/** A creating statement run again (`sql`: its text, changed): under the search path it was written for, when it had one. */
+function again(c: Creation, sql = c.sql): string[] {
+  return c.searchPath ? underPath(c.searchPath, [sql]) : [sql];
 }
 
 /** Gives every step its revert; steps in plan order, `authored` the author's reverts by step id (see revertSteps). */
@@ -40,7 +81,7 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
     // One record for all a statement creates (a table and its sequences).
     let made: Creation | undefined;
     for (let k = 0; k < creations.keys.length; k++) {
-      if (!made || creations.at[k] !== creations.at[k - 1]) made = { step: step.id, sql: units[creations.at[k]!]!.sql };
+      if (!made || creations.at[k] !== creations.at[k - 1]) made = creation(step.id, units[creations.at[k]!]!);
       created.set(creations.keys[k]!, made);
     }
     (step as { revert?: StepRevert }).revert = revert;
@@ -107,7 +148,8 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
     if ('irreversible' in r) return { from: 'irreversible', reason: `statement ${u.stmt.index + 1} (${u.file.file}:${u.stmt.line}): ${r.irreversible}` };
     for (const sql of r.sql) statements.push(sql);
   }
-  return undoneWith ? { from: 'generated', statements, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements };
+  const sql = joinPaths(statements);
+  return undoneWith ? { from: 'generated', statements: sql, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements: sql };
 }
 
 function replacesOwn(step: Step, u: Unit, createdHere: () => ReadonlyMap<string, number>, i: number): boolean {
@@ -163,7 +205,7 @@ function intoOwn(step: Step, u: Unit, here: ReadonlyMap<string, number>, at: num
 
 /** One statement's revert, with what only the plan knows. */
 function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>): StatementRevert | { undoneWith: string[]; reason: string } | undefined {
-  const own = u.stmt.engine === 'postgres' ? u.stmt.revert : effectRevert(u.stmt, { database: step.database, ...(step.cluster ? { cluster: step.cluster } : {}) });
+  const own = u.stmt.engine === 'postgres' ? inPath(u, u.stmt.revert) : effectRevert(u.stmt, { database: step.database, ...(step.cluster ? { cluster: step.cluster } : {}) });
   const effects = u.stmt.effects;
   // Most statements drop nothing, replace nothing and only create: they are told apart without a list for each.
   let drops = false;
@@ -178,15 +220,15 @@ function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>)
   }
   // A drop of what an earlier step created: that step's statement makes it again.
   if (drops) {
-    const again = effects.filter((e) => e.action === 'drop').map((e) => created.get(keyIn(step, e.object)));
-    if (again.every((c) => c !== undefined)) return { sql: again.map((c) => c!.sql) };
+    const makers = effects.filter((e) => e.action === 'drop').map((e) => created.get(keyIn(step, e.object)));
+    if (makers.every((c) => c !== undefined)) return { sql: makers.flatMap((c) => again(c!)) };
     return own;
   }
   // CREATE OR REPLACE of what an earlier step created: that definition comes back.
   const replaced = replaces ? effects.find((e) => e.action === 'create' && e.orReplace && created.has(keyIn(step, e.object))) : undefined;
   if (replaced) {
     const earlier = created.get(keyIn(step, replaced.object))!;
-    return { sql: [earlier.sql.replace(/^\s*CREATE\s+(?!OR\s+REPLACE\b)/i, 'CREATE OR REPLACE ')] };
+    return { sql: again(earlier, earlier.sql.replace(/^\s*CREATE\s+(?!OR\s+REPLACE\b)/i, 'CREATE OR REPLACE ')) };
   }
   // Rows written into tables the plan creates, a value added to a type it creates: they go when those are dropped.
   if (own && 'irreversible' in own && touches && onlyTouches) {
@@ -202,16 +244,16 @@ function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>)
  * without CONCURRENTLY), and that step's own revert finds it.
  */
 function withIndexesBack(step: Step, effects: readonly Effect[], created: ReadonlyMap<string, Creation>, own: { readonly sql: readonly string[] }): StatementRevert {
-  let again: string[] | undefined;
+  let remade: string[] | undefined;
   for (const e of effects) {
     for (const c of e.columnFacts?.constraints ?? []) {
       if (!c.usingIndex) continue;
       const maker = created.get(keyIn(step, { kind: 'index', name: c.usingIndex, schema: e.object.schema ?? 'public' }));
       if (!maker) return own;
-      (again ??= []).push(maker.sql.replace(/^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+)CONCURRENTLY\s+/i, '$1'));
+      (remade ??= []).push(...again(maker, maker.sql.replace(/^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+)CONCURRENTLY\s+/i, '$1')));
     }
   }
-  return again ? { sql: [...own.sql, ...again] } : own;
+  return remade ? { sql: [...own.sql, ...remade] } : own;
 }
 
 /** An object's key in the step's store (an unqualified ClickHouse name is in the store's database). */

@@ -17,6 +17,7 @@ import type { AstNode } from './ast.js';
 import { statementDestroys } from './statement-destroys.js';
 import { statementEffects } from './statement-effects.js';
 import { statementRevert } from './statement-revert.js';
+import { searchPathSet, withSearchPath } from './search-path.js';
 
 export { loadPostgresParser } from './pg-parser.js';
 
@@ -39,6 +40,8 @@ export function analyzePostgres(sql: string, file: string): Analysis {
   const statements: ParsedStatement[] = [];
   const diagnostics: Diagnostic[] = [];
   const total = Buffer.byteLength(sql);
+  // Set by SET search_path for the statements after it in the file (see search-path.ts).
+  let path: readonly string[] | undefined;
   for (const [index, raw] of (tree.stmts ?? []).entries()) {
     const byteStart = raw.stmt_location ?? 0;
     const byteEnd = raw.stmt_len ? byteStart + raw.stmt_len : total;
@@ -46,9 +49,7 @@ export function analyzePostgres(sql: string, file: string): Analysis {
     const e0 = src.charAt(byteEnd);
     const start = skipTrivia(sql, s0, e0);
     const end = trimEnd(sql, start, e0);
-    const info = statementEffects(raw.stmt);
-    const destroys = statementDestroys(raw.stmt);
-    const revert = statementRevert(raw.stmt);
+    const { info, destroys, revert } = path ? withSearchPath(path, () => readStatement(raw.stmt)) : readStatement(raw.stmt);
     const from = src.position(start);
     const to = src.position(Math.max(start, end - 1));
     for (const w of info.warnings ?? []) {
@@ -69,9 +70,16 @@ export function analyzePostgres(sql: string, file: string): Analysis {
       transactional: info.transactional,
       ...(info.nonTransactionalReason ? { nonTransactionalReason: info.nonTransactionalReason } : {}),
       ...(revert ? { revert } : {}),
+      ...(path ? { searchPath: path } : {}),
     });
+    const set = searchPathSet(raw.stmt);
+    if (set !== undefined) path = set ?? undefined;
   }
   return { statements, diagnostics };
+}
+
+function readStatement(stmt: AstNode) {
+  return { info: statementEffects(stmt), destroys: statementDestroys(stmt), revert: statementRevert(stmt) };
 }
 
 function parseError(e: unknown, src: SourceText, file: string): Diagnostic {

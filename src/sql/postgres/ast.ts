@@ -3,6 +3,7 @@
  * object references out of `RangeVar`s, and a generic walk.
  */
 import type { ObjectKind, ObjectRef } from '../effects.js';
+import { searchedSchemas, unqualifiedSchema } from './search-path.js';
 
 // The AST is JSON of many node types; a loose type keeps the readers short.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -13,15 +14,20 @@ export function names(list: AstNode[] | undefined): string[] {
   return (list ?? []).map((n: AstNode) => n?.String?.sval ?? n?.sval ?? '').filter((s: string) => s !== '');
 }
 
+/** An unqualified name is in the schema the search path gives (see search-path.ts). */
 export function rangeVarRef(rv: AstNode, kind: ObjectKind = 'table'): ObjectRef {
-  return { kind, name: rv.relname, schema: rv.schemaname ?? 'public' };
+  return rv.schemaname !== undefined ? { kind, name: rv.relname, schema: rv.schemaname } : unqualified(kind, rv.relname);
 }
 
 /** A possibly qualified name list as an object: `['s', 'f']` → { schema: 's', name: 'f' }. */
 export function qualifiedRef(parts: string[], kind: ObjectKind): ObjectRef {
   const name = parts[parts.length - 1] ?? '';
-  const schema = parts.length > 1 ? parts[parts.length - 2]! : 'public';
-  return { kind, name, schema };
+  return parts.length > 1 ? { kind, name, schema: parts[parts.length - 2]! } : unqualified(kind, name);
+}
+
+function unqualified(kind: ObjectKind, name: string): ObjectRef {
+  const searched = searchedSchemas();
+  return searched ? { kind, name, schema: searched[0]!, searchPath: searched } : { kind, name, schema: unqualifiedSchema() };
 }
 
 /** Visits every node object below `node` (depth first), giving each node type and body. */

@@ -11,6 +11,7 @@
  * statementRevert(parseSync('ALTER TABLE app.accounts ADD COLUMN note text').stmts[0].stmt)
  * // { sql: ['ALTER TABLE app.accounts DROP COLUMN note'] }
  */
+import { revertSchema, unqualifiedSchema } from './search-path.js';
 import type { StatementRevert } from '../effects.js';
 import { names, type AstNode } from './ast.js';
 import { chosenName } from './column-facts.js';
@@ -28,8 +29,9 @@ const RELATION_WORD: Record<string, string> = {
   OBJECT_TABLE: 'TABLE', OBJECT_VIEW: 'VIEW', OBJECT_MATVIEW: 'MATERIALIZED VIEW', OBJECT_INDEX: 'INDEX', OBJECT_SEQUENCE: 'SEQUENCE', OBJECT_FOREIGN_TABLE: 'FOREIGN TABLE',
 };
 
-const q = (parts: readonly string[]) => parts.map(identifier).join('.');
-const rel = (rv: AstNode) => q([rv.schemaname ?? 'public', rv.relname]);
+/** A name, qualified by its schema when it has one (see revertSchema). */
+const q = (parts: readonly (string | undefined)[]) => parts.filter((p): p is string => p !== undefined).map(identifier).join('.');
+const rel = (rv: AstNode) => q([rv.schemaname ?? revertSchema(), rv.relname]);
 const done = (...sql: string[]): StatementRevert => ({ sql });
 const none = (irreversible: string): StatementRevert => ({ irreversible });
 
@@ -46,7 +48,7 @@ export function statementRevert(stmt: AstNode): StatementRevert | undefined {
     case 'ViewStmt':
       return done(`DROP VIEW ${rel(b.view)}`);
     case 'IndexStmt':
-      return b.idxname ? done(`DROP INDEX ${q([b.relation.schemaname ?? 'public', b.idxname])}`) : none('the index has no name to drop it by: name it');
+      return b.idxname ? done(`DROP INDEX ${q([b.relation.schemaname ?? revertSchema(), b.idxname])}`) : none('the index has no name to drop it by: name it');
     case 'CreateSeqStmt':
       return done(`DROP SEQUENCE ${rel(b.sequence)}`);
     case 'CreateFunctionStmt':
@@ -149,7 +151,7 @@ function constraintName(k: AstNode, table: string): string | undefined {
 
 function rename(b: AstNode): StatementRevert {
   const word = RELATION_WORD[b.renameType];
-  if (word && b.relation) return done(`ALTER ${word} ${q([b.relation.schemaname ?? 'public', b.newname])} RENAME TO ${identifier(b.relation.relname)}`);
+  if (word && b.relation) return done(`ALTER ${word} ${q([b.relation.schemaname ?? revertSchema(), b.newname])} RENAME TO ${identifier(b.relation.relname)}`);
   if (b.renameType === 'OBJECT_COLUMN' && b.relation) return done(`ALTER ${RELATION_WORD[b.relationType] ?? 'TABLE'} ${rel(b.relation)} RENAME COLUMN ${identifier(b.newname)} TO ${identifier(b.subname)}`);
   if (b.renameType === 'OBJECT_TABCONSTRAINT' && b.relation) return done(`ALTER TABLE ${rel(b.relation)} RENAME CONSTRAINT ${identifier(b.newname)} TO ${identifier(b.subname)}`);
   return none(`no revert is generated for renaming a ${String(b.renameType).replace(/^OBJECT_/, '').toLowerCase()}; write a down file`);
@@ -159,7 +161,7 @@ function rename(b: AstNode): StatementRevert {
 function setSchema(b: AstNode): StatementRevert {
   const word = SCHEMA_WORD[b.objectType];
   if (!word) return none(`no revert is generated for moving the ${String(b.objectType).replace(/^OBJECT_/, '').toLowerCase()} to another schema; write a down file`);
-  const [from, name] = b.relation ? [b.relation.schemaname ?? 'public', b.relation.relname] : objectName(b);
+  const [from, name] = b.relation ? [b.relation.schemaname ?? unqualifiedSchema(), b.relation.relname] : objectName(b);
   if (from === b.newschema) return { sql: [] };
   const args = b.objectType === 'OBJECT_FUNCTION' || b.objectType === 'OBJECT_PROCEDURE' ? `(${signature(b.object.ObjectWithArgs.objfuncargs)})` : '';
   return done(`ALTER ${word} ${q([b.newschema, name])}${args} SET SCHEMA ${identifier(from)}`);
@@ -172,13 +174,13 @@ const SCHEMA_WORD: Record<string, string> = {
 };
 
 function objectName(b: AstNode): [string, string] {
-  const parts = qualified(names(b.object.List?.items ?? b.object.ObjectWithArgs?.objname ?? []));
-  return [parts[parts.length - 2]!, parts[parts.length - 1]!];
+  const parts = names(b.object.List?.items ?? b.object.ObjectWithArgs?.objname ?? []);
+  return [parts.length > 1 ? parts[parts.length - 2]! : unqualifiedSchema(), parts[parts.length - 1]!];
 }
 
-/** `['f']` → `['public', 'f']`. */
-function qualified(parts: string[]): string[] {
-  return parts.length > 1 ? parts : ['public', ...parts];
+/** `['f']` → `['public', 'f']` (the schema the search path gives). */
+function qualified(parts: string[]): (string | undefined)[] {
+  return parts.length > 1 ? parts : [revertSchema(), ...parts];
 }
 
 /** A function's input argument types, as DROP FUNCTION takes them. */
