@@ -30,6 +30,12 @@ export async function runStatements(client: pg.ClientBase, step: Step): Promise<
   return inserted;
 }
 
+/**
+ * A step's `SET search_path` lasts for its own statements only: the next step, and the sqlx row (written in the
+ * first schema of the path), see the connection's own path, as the planner read them.
+ */
+export const RESET_PATH = 'RESET search_path';
+
 function sqlxNeeded(step: Step): step is Step & { sqlx: NonNullable<Step['sqlx']> } {
   return step.sqlx !== undefined && step.sqlx.completesFile;
 }
@@ -53,6 +59,7 @@ export async function applyTransactional(client: pg.ClientBase, step: Step, befo
     const elapsed = process.hrtime.bigint() - started;
     // The step's own statements go one by one, so an error names its statement; the bookkeeping after them goes in one round trip.
     await client.query([
+      RESET_PATH,
       recordsSql(ledgerWrites(step, 'applied', Number(elapsed / 1_000_000n))),
       ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
       'COMMIT',
@@ -79,10 +86,17 @@ export async function applyNonTransactional(client: pg.ClientBase, step: Step, b
   }
   await client.query(recordsSql(ledgerWrites(step, 'started', 0)));
   const started = process.hrtime.bigint();
-  const rows = await runStatements(client, step);
+  let rows: number;
+  try {
+    rows = await runStatements(client, step);
+  } catch (e) {
+    await client.query(RESET_PATH).catch(() => undefined);
+    throw e;
+  }
   const elapsed = process.hrtime.bigint() - started;
   // Several statements in one query commit together (an implicit transaction).
   await client.query([
+    RESET_PATH,
     ...(sqlxNeeded(step) ? [sqlxRowSql(step.sqlx, elapsed)] : []),
     markAppliedSql(ledgerKeys(step), Number(elapsed / 1_000_000n)),
   ].join(';\n'));

@@ -15,6 +15,7 @@ import type { RevertWork, StepOutcome } from '../engine.js';
 import { toStatementError } from '../statement-error.js';
 import { backupPostgres } from './backup-postgres.js';
 import { ensureLedger, removeSql } from './postgres-ledger.js';
+import { RESET_PATH } from './postgres-apply.js';
 import { sqlxTableSql } from './postgres-sqlx.js';
 import { quoteLiteral } from './quote-literal.js';
 
@@ -39,7 +40,7 @@ export async function revertPostgres(client: pg.ClientBase, work: RevertWork, ta
     try {
       await backup(true);
       await run(client, work);
-      await client.query([...bookkeeping, 'COMMIT'].join(';\n'));
+      await client.query([RESET_PATH, ...bookkeeping, 'COMMIT'].join(';\n'));
     } catch (e) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
@@ -53,7 +54,11 @@ export async function revertPostgres(client: pg.ClientBase, work: RevertWork, ta
       await client.query('ROLLBACK').catch(() => undefined);
       throw e;
     }
-    await run(client, work);
+    try {
+      await run(client, work);
+    } finally {
+      await client.query(RESET_PATH).catch(() => undefined);
+    }
     if (bookkeeping.length > 0) await client.query(bookkeeping.join(';\n'));
   }
   const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
