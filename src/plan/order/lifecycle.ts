@@ -73,6 +73,7 @@ export class Lifecycle {
   /** Versions by key without the store prefix, to find an object in another store. */
   private bareIndex: Map<string, Version[]> | undefined;
   private byConstraint: Map<StoreKey, Node> | undefined;
+  private byTable: Map<string, Version[]> | undefined;
   /** Every version in the order it was registered. */
   private readonly all: Version[] = [];
   readonly deps: Dep[] = [];
@@ -124,7 +125,7 @@ export class Lifecycle {
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
         if (e.action === 'rename' && e.renameTo && (renamed || !e.ifExists)) {
           this.addVersion(n, renamedRef(renamed?.ref ?? e.object, e), renamed?.holdsData);
-          if (renamed && n.engine === 'postgres' && e.renameSchema !== undefined && renamed.ref.kind === 'table') this.moveWithTable(n, renamed.ref, e.renameSchema);
+          if (renamed && n.engine === 'postgres' && renamed.ref.kind === 'table') this.carryWithTable(n, renamed.ref, e.renameSchema ?? renamed.ref.schema ?? 'public', e.renameTo);
         }
       }
     }
@@ -146,22 +147,45 @@ export class Lifecycle {
   }
 
   /**
-   * A PostgreSQL table moved to another schema (`ALTER TABLE t SET SCHEMA s`) takes along its indexes, the
-   * sequences its columns own and its triggers: each live version ends at the move and goes on in `s`, so
-   * what names `s.t_pkey` later runs after the move, and what names the old one before it.
+   * What goes with a PostgreSQL table renamed or moved to another schema: its triggers (named within their
+   * table) and the sequences its columns own, and, to another schema (`ALTER TABLE t SET SCHEMA s`), its
+   * indexes too. Each live version ends there and goes on under the table's new name, so what names
+   * `s.t_pkey` or `trigger trg ON t2` later runs after it, and what names the old ones before it.
    */
-  private moveWithTable(n: NodeEffects, table: ObjectRef, to: string): void {
+  private carryWithTable(n: NodeEffects, table: ObjectRef, toSchema: string, toTable: string): void {
     const from = table.schema ?? 'public';
-    const onTable = (v: Version) =>
-      v.ref.kind === 'index'
-        ? !isSynth(v.node) && v.node.stmt.effects.some((e) => e.via === 'index_table' && e.object.name === table.name && (e.object.schema ?? 'public') === from)
-        : (v.ref.kind === 'trigger' || v.ref.kind === 'sequence') && v.ref.table === table.name;
-    for (const v of this.all.filter((x) => x.store === n.store && !x.dropNode && x.node !== n.node && (x.ref.schema ?? 'public') === from && onTable(x))) {
-      v.dropNode = n.node;
-      v.ended = { by: 'rename', to: v.ref.name, toSchema: to };
-      this.dep(v.node, n.node, `moves ${label(table)} to schema ${to}, with ${label(v.ref)} created here`);
-      this.addVersion(n, { ...v.ref, schema: to }, v.holdsData);
+    const moves = toSchema !== from;
+    if (!moves && toTable === table.name) return;
+    // A sequence's key has no table: renamed in its schema, the table keeps it as it is.
+    const along = this.onTable(n.store, from, table.name).filter((v) => !v.dropNode && v.node !== n.node && (moves || v.ref.kind === 'trigger'));
+    if (moves) {
+      const indexOf = (v: Version) => v.ref.kind === 'index' && !isSynth(v.node) && v.node.stmt.effects.some((e) => e.via === 'index_table' && e.object.name === table.name && (e.object.schema ?? 'public') === from);
+      along.push(...this.all.filter((x) => x.store === n.store && !x.dropNode && x.node !== n.node && (x.ref.schema ?? 'public') === from && indexOf(x)));
     }
+    const how = moves ? `moves ${label(table)} to schema ${toSchema}` : `renames ${label(table)} to ${toTable}`;
+    for (const v of along) {
+      v.dropNode = n.node;
+      v.ended = { by: 'rename', to: v.ref.name, ...(moves ? { toSchema } : {}) };
+      this.dep(v.node, n.node, `${how}, with ${label(v.ref)} created here`);
+      this.addVersion(n, { ...v.ref, schema: toSchema, ...(v.ref.table !== undefined ? { table: toTable } : {}) }, v.holdsData);
+    }
+  }
+
+  /** Versions of triggers and owned sequences of a table, by store, schema and table; built at the first rename of a table. */
+  private onTable(store: string, schema: string, table: string): Version[] {
+    if (!this.byTable) {
+      this.byTable = new Map();
+      for (const v of this.all) this.addOnTable(v);
+    }
+    return [...(this.byTable.get(`${store}|${schema}|${table}`) ?? [])];
+  }
+
+  private addOnTable(v: Version): void {
+    if (v.ref.table === undefined || (v.ref.kind !== 'trigger' && v.ref.kind !== 'sequence')) return;
+    const key = `${v.store}|${v.ref.schema ?? 'public'}|${v.ref.table}`;
+    const list = this.byTable!.get(key);
+    if (list) list.push(v);
+    else this.byTable!.set(key, [v]);
   }
 
   /**
@@ -191,6 +215,7 @@ export class Lifecycle {
     if (list) list.push(v);
     else this.versions.set(key, [v]);
     this.all.push(v);
+    if (this.byTable) this.addOnTable(v);
   }
 
   /** The version a node sees: its own set's live one, else the surviving one. */

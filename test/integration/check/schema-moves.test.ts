@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../../src/check/check-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
+import { makeProject, pgTopology } from '../../helpers/project.js';
 
 describe('moving objects between schemas', () => {
   it('applies in the plan order, leaves every object in its new schema, and every revert runs', async () => {
@@ -19,6 +20,23 @@ describe('moving objects between schemas', () => {
     expect(JSON.stringify(posts)).toContain("nextval('app.posts_id_seq'");
     expect(result.steps.every((s) => s.status === 'applied')).toBe(true);
     expect(result.reverts).toEqual({ ok: true, failed: [], differences: [], irreversible: [] });
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('a renamed table', () => {
+  it("keeps its triggers: dropping one by the table's new name applies after the rename", async () => {
+    const { topologyFile } = makeProject(
+      {
+        'a/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, n int);\nCREATE TRIGGER trg_users_noop BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\n',
+        'a/002_rename.sql': 'ALTER TABLE users RENAME TO accounts;\n',
+        'b/001_drop.sql': 'DROP TRIGGER trg_users_noop ON accounts;\n',
+      },
+      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['users', 'accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } }),
+    );
+    const result = await checkPlan(await planMigration(topologyFile, { env: {} }), { reverts: false });
+    expect(result.failures).toEqual([]);
+    expect(result.schemas.find((s) => s.store === 'main')!.objects.map((o) => `${o.kind} ${o.name}`)).toEqual(['table public.accounts']);
     expect(result.ok).toBe(true);
   });
 });

@@ -77,3 +77,22 @@ describe('schemas and moves between them', () => {
     expect(errors[0]!.hint).toContain('main:a/002_move.sql#1 → main:b/001_likes.sql#1: foreign key (post_id) → table app.posts');
   });
 });
+
+describe('a renamed table', () => {
+  const files = {
+    'a/001_users.sql': 'CREATE TABLE users (id int PRIMARY KEY, n int);\nCREATE TRIGGER trg_users_noop BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\n',
+    'a/002_rename.sql': 'ALTER TABLE users RENAME TO accounts;\n',
+    'b/001_drop.sql': 'DROP TRIGGER trg_users_noop ON accounts;\n',
+    'b/002_again.sql': 'CREATE TRIGGER trg_users_noop BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\n',
+  };
+  const topology = pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['users', 'accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } });
+
+  it('takes its triggers along: a drop of one by the new table name runs after the rename', async () => {
+    const plan = await planMigration(makeProject(files, topology).topologyFile, { env: {} });
+    const reasons = (from: string, to: string) => plan.edges.find((e) => e.from === from && e.to === to)?.reasons ?? [];
+    expect(reasons('main:a/001_users.sql#1-2', 'main:a/002_rename.sql#1')).toContain('renames table users to accounts, with trigger users.trg_users_noop created here');
+    expect(reasons('main:a/002_rename.sql#1', 'main:b/001_drop.sql#1')).toEqual(['drops trigger accounts.trg_users_noop created here']);
+    expect(reasons('main:b/001_drop.sql#1', 'main:b/002_again.sql#1')).toContain('drops the old trigger accounts.trg_users_noop before the new one is created');
+    expect(plan.objects.filter((o) => o.kind === 'trigger').map((o) => o.name)).toEqual(['accounts.trg_users_noop']);
+  });
+});
