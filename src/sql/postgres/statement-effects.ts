@@ -8,6 +8,7 @@ import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './exp
 import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
 import { alterColumnFacts, chosenName, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
+import { withSearchPath } from './search-path.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
 export interface StatementInfo {
@@ -118,6 +119,24 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       break;
     case 'CreateSchemaStmt':
       out.add({ action: 'create', object: { kind: 'schema', name: body.schemaname }, ifNotExists: !!body.if_not_exists });
+      // `CREATE SCHEMA s CREATE TABLE t ...`: its elements run with s first in the search path.
+      if (body.schemaname && body.schemaElts?.length) {
+        withSearchPath([body.schemaname, 'public'], () => {
+          for (const elt of body.schemaElts) for (const e of statementEffects(elt).effects) out.add(e);
+        });
+      }
+      break;
+    case 'CreatePublicationStmt':
+    case 'AlterPublicationStmt':
+      // A publication names tables (and schemas) that must exist; the publication itself is no object of the plan.
+      for (const o of body.pubobjects ?? []) {
+        const spec = o.PublicationObjSpec;
+        if (spec?.pubtable?.relation) out.add({ action: 'reference', object: rangeVarRef(spec.pubtable.relation), via: 'data' });
+        else if (spec?.pubobjtype === 'PUBLICATIONOBJ_TABLES_IN_SCHEMA' && spec.name) out.add({ action: 'reference', object: { kind: 'schema', name: spec.name }, via: 'schema' });
+      }
+      break;
+    case 'CreateStatsStmt':
+      for (const r of body.relations ?? []) if (r.RangeVar) out.add({ action: 'reference', object: rangeVarRef(r.RangeVar), via: 'data' });
       break;
     case 'CreatedbStmt':
       out.add({ action: 'create', object: { kind: 'database', name: body.dbname } });

@@ -70,6 +70,15 @@ export function statementRevert(stmt: AstNode): StatementRevert | undefined {
       return done(`DROP RULE ${identifier(b.rulename)} ON ${rel(b.relation)}`);
     case 'CreateExtensionStmt':
       return done(`DROP EXTENSION ${identifier(b.extname)}`);
+    case 'CreatePublicationStmt':
+      return done(`DROP PUBLICATION ${identifier(b.pubname)}`);
+    case 'AlterPublicationStmt': {
+      const tables = (b.pubobjects ?? []).map((o: AstNode) => o.PublicationObjSpec?.pubtable?.relation).filter(Boolean);
+      if (b.action !== 'AP_AddObjects' || tables.length !== (b.pubobjects ?? []).length || tables.length === 0) return none('no revert is generated for this ALTER PUBLICATION; write a down file');
+      return done(`ALTER PUBLICATION ${identifier(b.pubname)} DROP TABLE ${tables.map(rel).join(', ')}`);
+    }
+    case 'CreateStatsStmt':
+      return b.defnames?.length ? done(`DROP STATISTICS ${q(qualified(names(b.defnames)))}`) : none('the statistics object has no name to drop it by: name it');
     case 'CreateSchemaStmt':
       return b.schemaElts?.length ? done(`DROP SCHEMA ${identifier(b.schemaname)} CASCADE`) : done(`DROP SCHEMA ${identifier(b.schemaname)}`);
     case 'AlterTableStmt':

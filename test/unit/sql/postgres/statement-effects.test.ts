@@ -82,3 +82,16 @@ describe('statement effects', () => {
     expect(read('REINDEX TABLE users').transactional).toBe(true);
   });
 });
+
+describe('schemas made with their elements, publications and statistics', () => {
+  it.each([
+    ['CREATE SCHEMA reporting CREATE TABLE daily (day date PRIMARY KEY) CREATE VIEW recent AS SELECT * FROM daily', ['create schema reporting', 'create table reporting.daily', 'create view reporting.recent', 'reference table reporting.daily (view_source)']],
+    ['CREATE PUBLICATION p FOR TABLE events, reporting.daily', ['reference table public.events (data)', 'reference table reporting.daily (data)']],
+    ['ALTER PUBLICATION p ADD TABLE base_items', ['reference table public.base_items (data)']],
+    ['CREATE PUBLICATION p FOR TABLES IN SCHEMA app', ['reference schema app (schema)']],
+    ['CREATE PUBLICATION p FOR ALL TABLES', []],
+    ['CREATE STATISTICS st (dependencies) ON id, qty FROM app.items', ['reference table app.items (data)']],
+  ])('%s', (sql, effects) => {
+    expect(said(sql)).toEqual(effects);
+  });
+});

@@ -90,3 +90,15 @@ describe('reverts of moves between schemas', () => {
     expect(revert('ALTER EXTENSION pgcrypto SET SCHEMA app')).toEqual({ irreversible: 'no revert is generated for moving the extension to another schema; write a down file' });
   });
 });
+
+describe('reverts of publications and statistics', () => {
+  it.each([
+    ['CREATE PUBLICATION pub FOR TABLE events', { sql: ['DROP PUBLICATION pub'] }],
+    ['ALTER PUBLICATION pub ADD TABLE base_items, app.more', { sql: ['ALTER PUBLICATION pub DROP TABLE public.base_items, app.more'] }],
+    ['ALTER PUBLICATION pub DROP TABLE base_items', { irreversible: 'no revert is generated for this ALTER PUBLICATION; write a down file' }],
+    ['CREATE STATISTICS app.st ON a, b FROM t', { sql: ['DROP STATISTICS app.st'] }],
+    ['CREATE STATISTICS ON a, b FROM t', { irreversible: 'the statistics object has no name to drop it by: name it' }],
+  ])('%s', (sql, back) => {
+    expect(revert(sql)).toEqual(back);
+  });
+});
