@@ -256,7 +256,7 @@ export class Lifecycle {
             this.dep(made, n.node, `${label(e.object)} is made by a constraint here`);
             continue;
           }
-          if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.bare().get(key.slice(key.indexOf('|') + 1)) ?? [] });
+          if (!isSynth(n.node)) this.unresolved.push({ node: n.node, effect: e, key, elsewhere: this.elsewhere(n, e.object, key) });
           continue;
         }
         if (v.node === n.node) continue;
@@ -344,6 +344,16 @@ export class Lifecycle {
       if (this.versions.has(key)) return key;
     }
     return keyOf(ref);
+  }
+
+  /** Versions of a name no version in its store has, in other stores: along its search path, the first schema that has some. */
+  private elsewhere(n: NodeEffects, ref: ObjectRef, key: StoreKey): Version[] {
+    const bare = (k: StoreKey) => this.bare().get(k.slice(k.indexOf('|') + 1));
+    for (const schema of ref.searchPath ?? []) {
+      const found = bare(this.relationKey(n, { ...ref, schema }));
+      if (found) return found;
+    }
+    return bare(key) ?? [];
   }
 
   /** Versions by key without the store prefix, to find an object in another store; built when a reference first misses. */

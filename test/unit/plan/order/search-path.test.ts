@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../../src/plan/plan-migration.js';
+import { makeProject } from '../../../helpers/project.js';
 
 describe('SET search_path in the plan', () => {
   it('puts each object in the schema its file says and finds what it uses along the path', async () => {
@@ -34,5 +35,25 @@ describe('SET search_path in the plan', () => {
         'RESET search_path',
       ],
     });
+  });
+});
+
+describe('a name along the search path in another store', () => {
+  it('is the foreign key across stores that it is', async () => {
+    const { topologyFile } = makeProject(
+      {
+        'core/001_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY);\n',
+        'chat/001_chat.sql': 'CREATE SCHEMA chat;\nSET search_path TO chat, public;\nCREATE TABLE conversations (id bigserial PRIMARY KEY, owner_id bigint NOT NULL REFERENCES accounts (id));\n',
+      },
+      {
+        stores: { core: { engine: 'postgres', database: 'core' }, chat: { engine: 'postgres', database: 'chat' } },
+        sets: { core: { dir: 'core' }, chat: { dir: 'chat' } },
+        services: { core: { stores: { postgres: 'core' }, sets: ['core'], owns: ['accounts'] }, chat: { stores: { postgres: 'chat' }, sets: ['chat'] } },
+      },
+    );
+    const plan = await planMigration(topologyFile, { env: {}, allowErrors: true });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      'plan: foreign key conversations(owner_id) → accounts at "chat/001_chat.sql:3" crosses stores: "conversations" is in "chat", "accounts" in "core"; PostgreSQL cannot enforce it',
+    ]);
   });
 });
