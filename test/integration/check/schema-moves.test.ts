@@ -6,21 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../../src/check/check-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
+import { expectAppliesWhole, objectsOf } from '../../helpers/check-whole.js';
 import { makeProject, pgTopology } from '../../helpers/project.js';
 
 describe('moving objects between schemas', () => {
   it('applies in the plan order, leaves every object in its new schema, and every revert runs', async () => {
-    const plan = await planMigration('test/fixtures/schema-moves/topology.yaml', { env: {} });
-    const result = await checkPlan(plan);
-    expect(result.failures).toEqual([]);
-    const objects = result.schemas.find((s) => s.store === 'main')!.objects.map((o) => `${o.kind} ${o.name}`);
-    expect(objects.sort()).toEqual(['function app.touch()', 'index app.idx_posts_body_lower', 'table app.likes', 'table app.posts', 'trigger app.posts.trg_posts_touch', 'view public.post_report']);
+    const result = await expectAppliesWhole('test/fixtures/schema-moves/topology.yaml');
+    expect(objectsOf(result, 'main').sort()).toEqual(['function app.touch()', 'index app.idx_posts_body_lower', 'table app.likes', 'table app.posts', 'trigger app.posts.trg_posts_touch', 'view public.post_report']);
     // The serial column's sequence went along: its default reads it in schema app.
     const posts = result.schemas.find((s) => s.store === 'main')!.objects.find((o) => o.name === 'app.posts')!;
     expect(JSON.stringify(posts)).toContain("nextval('app.posts_id_seq'");
-    expect(result.steps.every((s) => s.status === 'applied')).toBe(true);
-    expect(result.reverts).toEqual({ ok: true, failed: [], differences: [], irreversible: [] });
-    expect(result.ok).toBe(true);
   });
 });
 

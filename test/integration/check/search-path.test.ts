@@ -4,18 +4,12 @@
  * its statement was written for.
  */
 import { describe, expect, it } from 'vitest';
-import { checkPlan } from '../../../src/check/check-plan.js';
-import { planMigration } from '../../../src/plan/plan-migration.js';
+import { expectAppliesWhole, objectsOf } from '../../helpers/check-whole.js';
 
 describe('SET search_path on PostgreSQL', () => {
   it('applies where the plan says and rolls back whole', async () => {
-    const plan = await planMigration('test/fixtures/search-path/topology.yaml', { env: {} });
-    const result = await checkPlan(plan);
-    expect(result.failures).toEqual([]);
-    const objects = result.schemas.find((s) => s.store === 'main')!.objects.map((o) => `${o.kind} ${o.name}`);
+    const objects = objectsOf(await expectAppliesWhole('test/fixtures/search-path/topology.yaml'), 'main');
     expect(objects.filter((o) => o.startsWith('table '))).toEqual(['table chat.conversations', 'table chat.messages', 'table public.accounts', 'table public.audit']);
     expect(objects).toContain('view public.chat_sizes');
-    expect(result.reverts).toEqual({ ok: true, failed: [], irreversible: [], differences: [] });
-    expect(result.ok).toBe(true);
   });
 });

@@ -3,23 +3,12 @@
  * transaction: the statements of this reader the other tests of the planner do not go through.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParsers, parseMigrationFile } from '../../../../src/sql/parse-file.js';
+import { loadParsers } from '../../../../src/sql/parse-file.js';
+import { readStatement as read, said } from '../../../helpers/pg-statement.js';
 
 beforeAll(async () => {
   await loadParsers();
 });
-
-const read = (sql: string) => {
-  const f = parseMigrationFile({ file: 'x.sql', text: sql, declaredEngine: 'postgres' });
-  expect(f.diagnostics).toEqual([]);
-  return f.statements[0]!;
-};
-const said = (sql: string) =>
-  read(sql).effects.map((e) => {
-    const where = `${e.object.schema ? `${e.object.schema}.` : ''}${e.object.table ? `${e.object.table}.` : ''}${e.object.name}`;
-    const to = e.renameSchema !== undefined ? ` to ${e.renameSchema}.${e.renameTo}` : e.renameTo ? ` to ${e.renameTo}` : '';
-    return `${e.action} ${e.object.kind} ${where}${to}${e.via ? ` (${e.via})` : ''}${e.cascade ? ' cascade' : ''}${e.ifExists ? ' if exists' : ''}`;
-  });
 
 describe('statement effects', () => {
   it.each([

@@ -3,17 +3,13 @@
  * (so it is ordered after it and routed with it), and ANALYZE is ANALYZE, not VACUUM.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadParsers, parseMigrationFile } from '../../../../src/sql/parse-file.js';
+import { loadParsers } from '../../../../src/sql/parse-file.js';
+import { readStatement as read } from '../../../helpers/pg-statement.js';
 
 beforeAll(async () => {
   await loadParsers();
 });
 
-const read = (sql: string) => {
-  const f = parseMigrationFile({ file: 'x.sql', text: sql, declaredEngine: 'postgres' });
-  expect(f.diagnostics).toEqual([]);
-  return f.statements[0]!;
-};
 const objects = (sql: string) => read(sql).effects.map((e) => `${e.action} ${e.object.kind} ${e.object.schema ? `${e.object.schema}.` : ''}${e.object.table ? `${e.object.table}.` : ''}${e.object.name}${e.via ? ` (${e.via})` : ''}`);
 
 describe('statements that act on existing objects', () => {
