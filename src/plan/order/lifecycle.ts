@@ -67,6 +67,7 @@ export function nodeEffects(n: Node, topology: Topology): NodeEffects {
 }
 
 const NONE: readonly StoreKey[] = [];
+const BUILTIN_SCHEMAS: ReadonlySet<string> = new Set(['public', 'pg_catalog', 'information_schema']);
 
 export class Lifecycle {
   readonly versions = new Map<StoreKey, Version[]>();
@@ -249,6 +250,8 @@ export class Lifecycle {
         if (created.length > 0 && created.includes(key)) continue;
         const v = this.resolve(n, key);
         if (!v) {
+          // Every PostgreSQL database has these schemas: no migration need create them.
+          if (e.object.kind === 'schema' && n.engine === 'postgres' && BUILTIN_SCHEMAS.has(e.object.name)) continue;
           // An index a PRIMARY KEY or UNIQUE constraint made (`t_pkey`) is there once that statement ran.
           const made = e.object.kind === 'index' && n.engine === 'postgres' ? this.constraintIndexes(nodes).get(key) : undefined;
           // (Not one its own set makes later: that would run against the set's order.)

@@ -35,3 +35,13 @@ describe('a renamed table', () => {
     expect(result.ok).toBe(true);
   });
 });
+
+describe("the database's own schemas", () => {
+  it('are granted, revoked and commented on without a migration creating them', async () => {
+    const { topologyFile } = makeProject(
+      { 'a/001_grants.sql': "CREATE TABLE t (id int);\nREVOKE CREATE ON SCHEMA public FROM PUBLIC;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;\n" },
+      pgTopology({ sets: { a: { dir: 'a' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] } } }),
+    );
+    await expectAppliesWhole(topologyFile);
+  });
+});

@@ -96,3 +96,17 @@ describe('a renamed table', () => {
     expect(plan.objects.filter((o) => o.kind === 'trigger').map((o) => o.name)).toEqual(['accounts.trg_users_noop']);
   });
 });
+
+describe("the database's own schemas", () => {
+  it('need no migration to create them; a schema nothing creates still does', async () => {
+    const { topologyFile } = makeProject(
+      {
+        'a/001_grants.sql':
+          "CREATE TABLE t (id int);\nREVOKE CREATE ON SCHEMA public FROM PUBLIC;\nGRANT USAGE ON SCHEMA public TO PUBLIC;\nCOMMENT ON SCHEMA public IS 'standard public schema';\nGRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC;\nGRANT USAGE ON SCHEMA app TO PUBLIC;\n",
+      },
+      pgTopology({ sets: { a: { dir: 'a' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] } } }),
+    );
+    const plan = await planMigration(topologyFile, { env: {}, allowErrors: true });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual(['plan: "a/001_grants.sql:6" references schema app, which no migration creates']);
+  });
+});
