@@ -97,12 +97,14 @@ export interface Effect {
   readonly ifExists?: boolean;
   /** `CREATE OR REPLACE`. */
   readonly orReplace?: boolean;
+  /** PostgreSQL `CREATE FUNCTION`: its input argument types (`text, int4`), which tell its overloads apart. */
+  readonly signature?: string;
   /** `DROP ... CASCADE`. */
   readonly cascade?: boolean;
   /** For foreign keys: the referencing column(s) and the referenced column(s). */
   readonly columns?: readonly string[];
   readonly refColumns?: readonly string[];
-  /** For a `reference` with via `extension_function`: the function name that implied it; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
+  /** For a `reference` with via `extension_function`: the function name that implied it; `OWNED BY` for the table a sequence is made part of; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
   readonly detail?: string;
   /** ClickHouse `create`: the table's engine (`ReplicatedMergeTree`, `Distributed`), or a materialized view's inner table engine. */
   readonly tableEngine?: string;

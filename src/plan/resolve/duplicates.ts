@@ -189,6 +189,11 @@ function skipDependents(topology: Topology, units: readonly Unit[], indexTables:
   }
 }
 
+/** The argument types of the function a creator creates (see function-signature.ts); undefined for other objects. */
+function signatureOf(c: Creator): string | undefined {
+  return c.ref.kind === 'function' ? c.unit.stmt.effects.find((e) => e.action === 'create' && e.object.kind === 'function' && e.object.name === c.ref.name)?.signature : undefined;
+}
+
 /**
  * One set creating a name twice with no drop of it in between: a plain second CREATE fails at apply,
  * and a second `CREATE ... IF NOT EXISTS` is a silent no-op that leaves the first definition live (the
@@ -197,7 +202,10 @@ function skipDependents(topology: Topology, units: readonly Unit[], indexTables:
 function reportWithinSet(topology: Topology, key: string, list: readonly Creator[], units: readonly Unit[], log: ConflictLog): void {
   for (let i = 1; i < list.length; i++) {
     const b = list[i]!;
-    const a = [...list.slice(0, i)].reverse().find((x) => x.unit.set === b.unit.set);
+    // Two functions of one name with other argument types are overloads, each an object of its own: the one
+    // created twice is the one of the same signature.
+    const overload = signatureOf(b);
+    const a = [...list.slice(0, i)].reverse().find((x) => x.unit.set === b.unit.set && (overload === undefined || (signatureOf(x) ?? overload) === overload));
     if (!a || b.unit.stmt.effects.some((e) => e.action === 'create' && e.orReplace)) continue;
     const dropped = units.some(
       (u) => u.set === b.unit.set && u.seq > a.unit.seq && u.seq < b.unit.seq && u.stmt.effects.some((e) => (e.action === 'drop' || e.action === 'rename') && storeKey(topology, u.store!, u.stmt.engine, e.object) === key),

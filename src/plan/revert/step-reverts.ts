@@ -133,10 +133,19 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   // Needed only for a statement that has no revert of its own, so made at the first one.
   let here: Map<string, number> | undefined;
   const createdHere = () => (here ??= firstCreations(creations));
+  // Sequences a later statement makes part of a table this step creates (OWNED BY): the table's drop takes them.
+  let owned: Set<string> | undefined;
   for (let i = units.length - 1; i >= 0; i--) {
     const u = units[i]!;
     // CREATE OR REPLACE of what an earlier statement of this step creates: dropping that undoes both.
     if (replacesOwn(step, u, createdHere, i)) continue;
+    for (const e of u.stmt.effects) {
+      if (e.detail === 'OWNED BY' && createdHere().has(keyIn(step, e.object))) {
+        const seq = u.stmt.effects.find((s) => s.object.kind === 'sequence');
+        if (seq) (owned ??= new Set()).add(keyIn(step, seq.object));
+      }
+    }
+    if (owned && u.stmt.effects.every((e) => e.action !== 'create' || (e.object.kind === 'sequence' && owned!.has(keyIn(step, e.object)))) && u.stmt.effects.some((e) => e.action === 'create')) continue;
     const r = unitRevert(step, u, created);
     if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
     if ('undoneWith' in r) {

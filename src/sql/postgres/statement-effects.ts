@@ -9,6 +9,7 @@ import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
 import { alterColumnFacts, chosenName, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
 import { withSearchPath } from './search-path.js';
+import { functionSignature } from './function-signature.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
 export interface StatementInfo {
@@ -103,7 +104,7 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       if (body.newVal) nonTx = 'ALTER TYPE ... ADD VALUE';
       break;
     case 'CreateFunctionStmt':
-      out.add({ action: 'create', object: qualifiedRef(names(body.funcname), 'function'), orReplace: !!body.replace });
+      out.add({ action: 'create', object: qualifiedRef(names(body.funcname), 'function'), orReplace: !!body.replace, signature: functionSignature(body.parameters) });
       for (const p of body.parameters ?? []) if (p.FunctionParameter) addTypeRef(p.FunctionParameter.argType, out);
       if (body.returnType) addTypeRef(body.returnType, out);
       break;
@@ -296,7 +297,7 @@ function ownedBy(body: AstNode, out: EffectList): void {
   for (const o of body.options ?? []) {
     if (o.DefElem?.defname !== 'owned_by') continue;
     const parts = names(o.DefElem.arg?.List?.items ?? []);
-    if (parts.length >= 2) out.add({ action: 'reference', object: qualifiedRef(parts.slice(0, -1), 'table'), via: 'data' });
+    if (parts.length >= 2) out.add({ action: 'reference', object: qualifiedRef(parts.slice(0, -1), 'table'), via: 'data', detail: 'OWNED BY' });
   }
 }
 

@@ -12,6 +12,7 @@
  * // { sql: ['ALTER TABLE app.accounts DROP COLUMN note'] }
  */
 import { revertSchema, unqualifiedSchema } from './search-path.js';
+import { functionSignature } from './function-signature.js';
 import type { StatementRevert } from '../effects.js';
 import { names, type AstNode } from './ast.js';
 import { chosenName } from './column-facts.js';
@@ -52,7 +53,7 @@ export function statementRevert(stmt: AstNode): StatementRevert | undefined {
     case 'CreateSeqStmt':
       return done(`DROP SEQUENCE ${rel(b.sequence)}`);
     case 'CreateFunctionStmt':
-      return done(`DROP ${b.is_procedure ? 'PROCEDURE' : 'FUNCTION'} ${q(qualified(names(b.funcname)))}(${signature(b.parameters)})`);
+      return done(`DROP ${b.is_procedure ? 'PROCEDURE' : 'FUNCTION'} ${q(qualified(names(b.funcname)))}(${functionSignature(b.parameters)})`);
     case 'CompositeTypeStmt':
       return done(`DROP TYPE ${rel(b.typevar)}`);
     case 'CreateEnumStmt':
@@ -172,7 +173,7 @@ function setSchema(b: AstNode): StatementRevert {
   if (!word) return none(`no revert is generated for moving the ${String(b.objectType).replace(/^OBJECT_/, '').toLowerCase()} to another schema; write a down file`);
   const [from, name] = b.relation ? [b.relation.schemaname ?? unqualifiedSchema(), b.relation.relname] : objectName(b);
   if (from === b.newschema) return { sql: [] };
-  const args = b.objectType === 'OBJECT_FUNCTION' || b.objectType === 'OBJECT_PROCEDURE' ? `(${signature(b.object.ObjectWithArgs.objfuncargs)})` : '';
+  const args = b.objectType === 'OBJECT_FUNCTION' || b.objectType === 'OBJECT_PROCEDURE' ? `(${functionSignature(b.object.ObjectWithArgs.objfuncargs)})` : '';
   return done(`ALTER ${word} ${q([b.newschema, name])}${args} SET SCHEMA ${identifier(from)}`);
 }
 
@@ -190,19 +191,6 @@ function objectName(b: AstNode): [string, string] {
 /** `['f']` → `['public', 'f']` (the schema the search path gives). */
 function qualified(parts: string[]): (string | undefined)[] {
   return parts.length > 1 ? parts : [revertSchema(), ...parts];
-}
-
-/** A function's input argument types, as DROP FUNCTION takes them. */
-function signature(params: AstNode[] | undefined): string {
-  return (params ?? [])
-    .map((p: AstNode) => p.FunctionParameter)
-    .filter((p: AstNode) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
-    .map((p: AstNode) => {
-      const t = names(p.argType.names);
-      const base = t[0] === 'pg_catalog' ? t[1]! : q(t);
-      return `${base}${'[]'.repeat((p.argType.arrayBounds ?? []).length)}`;
-    })
-    .join(', ');
 }
 
 const esc = (s: string) => s.replace(/'/g, "''");

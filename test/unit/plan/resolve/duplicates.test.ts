@@ -130,3 +130,18 @@ describe('one set creating an object twice', () => {
     expect(p.conflicts.filter((x) => x.kind === 'duplicate_create')).toEqual([]);
   });
 });
+
+describe('function overloads', () => {
+  it('are two functions, not one created twice; the same signature twice still is', async () => {
+    const p = await plan(
+      {
+        'app/001_norm.sql': 'CREATE FUNCTION norm(v text) RETURNS text LANGUAGE sql AS $$ SELECT lower(v) $$;\nCREATE FUNCTION norm(v integer) RETURNS text LANGUAGE sql AS $$ SELECT v::text $$;\n',
+        'app/002_again.sql': 'CREATE FUNCTION norm(w text) RETURNS text LANGUAGE sql AS $$ SELECT upper(w) $$;\n',
+      },
+      pgTopology({ sets: { app: { dir: 'app' } }, services: { app: { stores: { postgres: 'main' }, sets: ['app'] } } }),
+    );
+    expect(p.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message)).toEqual([
+      expect.stringMatching(/^plan: function norm is created twice in set "app", at "app\/001_norm.sql:1" and "app\/002_again.sql:1", with no drop in between/),
+    ]);
+  });
+});

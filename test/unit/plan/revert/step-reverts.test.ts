@@ -122,3 +122,16 @@ describe('reverts of replaced definitions and indexes taken over', () => {
     expect(byFile(p, 'app/004_pk.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.t DROP CONSTRAINT t_pk'] });
   });
 });
+
+describe('reverts of a sequence made part of its table', () => {
+  it('leave the sequence to the drop of the table that owns it (OWNED BY), in either order of creation', async () => {
+    const p = await plan({
+      'app/001_t.sql': "CREATE TABLE t (id integer NOT NULL);\nCREATE SEQUENCE t_id_seq;\nALTER SEQUENCE t_id_seq OWNED BY t.id;\nALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('t_id_seq');\n",
+      'app/002_u.sql': 'CREATE SEQUENCE u_id_seq;\nCREATE TABLE u (id integer NOT NULL DEFAULT nextval($$u_id_seq$$));\nALTER SEQUENCE u_id_seq OWNED BY u.id;\n',
+      'app/003_free.sql': 'CREATE SEQUENCE free_seq;\nCREATE TABLE v (id integer);\n',
+    });
+    expect(byFile(p, 'app/001_t.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.t'] });
+    expect(byFile(p, 'app/002_u.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.u'] });
+    expect(byFile(p, 'app/003_free.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.v', 'DROP SEQUENCE public.free_seq'] });
+  });
+});
