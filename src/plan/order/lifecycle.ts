@@ -108,7 +108,7 @@ export class Lifecycle {
         }
         let renamed: Version | undefined;
         if (e.action === 'drop' || e.action === 'rename') {
-          const v = this.resolve(n, this.searchedKey(n, e.object, (ref) => this.key(n.store, n.engine, ref)), true);
+          const v = this.resolve(n, this.searchedKey(e.object, (ref) => this.key(n.store, n.engine, ref)), true);
           if (v && !v.dropNode) {
             v.dropNode = n.node;
             if (e.action === 'rename' && e.renameTo) {
@@ -157,12 +157,8 @@ export class Lifecycle {
     const from = table.schema ?? 'public';
     const moves = toSchema !== from;
     if (!moves && toTable === table.name) return;
-    // A sequence's key has no table: renamed in its schema, the table keeps it as it is.
+    // Renamed in its schema, the table keeps its indexes and sequences as they are: their keys name no table.
     const along = this.onTable(n.store, from, table.name).filter((v) => !v.dropNode && v.node !== n.node && (moves || v.ref.kind === 'trigger'));
-    if (moves) {
-      const indexOf = (v: Version) => v.ref.kind === 'index' && !isSynth(v.node) && v.node.stmt.effects.some((e) => e.via === 'index_table' && e.object.name === table.name && (e.object.schema ?? 'public') === from);
-      along.push(...this.all.filter((x) => x.store === n.store && !x.dropNode && x.node !== n.node && (x.ref.schema ?? 'public') === from && indexOf(x)));
-    }
     const how = moves ? `moves ${label(table)} to schema ${toSchema}` : `renames ${label(table)} to ${toTable}`;
     for (const v of along) {
       v.dropNode = n.node;
@@ -172,7 +168,7 @@ export class Lifecycle {
     }
   }
 
-  /** Versions of triggers and owned sequences of a table, by store, schema and table; built at the first rename of a table. */
+  /** Versions of the triggers, owned sequences and indexes of a table, by store, schema and table; built at the first rename of a table. */
   private onTable(store: string, schema: string, table: string): Version[] {
     if (!this.byTable) {
       this.byTable = new Map();
@@ -182,8 +178,9 @@ export class Lifecycle {
   }
 
   private addOnTable(v: Version): void {
-    if (v.ref.table === undefined || (v.ref.kind !== 'trigger' && v.ref.kind !== 'sequence')) return;
-    const key = `${v.store}|${v.ref.schema ?? 'public'}|${v.ref.table}`;
+    const table = v.ref.kind === 'trigger' || v.ref.kind === 'sequence' ? v.ref.table : v.ref.kind === 'index' ? indexTable(v) : undefined;
+    if (table === undefined) return;
+    const key = `${v.store}|${v.ref.schema ?? 'public'}|${table}`;
     const list = this.byTable!.get(key);
     if (list) list.push(v);
     else this.byTable!.set(key, [v]);
@@ -244,7 +241,7 @@ export class Lifecycle {
         if (n.engine === 'postgres' && (e.action === 'create' || e.action === 'rename')) this.useSchema(n, e);
         if (e.action === 'create' || e.action === 'drop' || e.object.kind === 'database') continue;
         if (e.action === 'rename') continue;
-        const key = this.searchedKey(n, e.object, (ref) => this.relationKey(n, ref));
+        const key = this.searchedKey(e.object, (ref) => this.relationKey(n, ref));
         // A table referencing itself (comments.parent_id → comments) needs nothing before it.
         created ??= this.createdKeys(n);
         if (created.length > 0 && created.includes(key)) continue;
@@ -340,7 +337,7 @@ export class Lifecycle {
    * The key of a name written unqualified under a search path of several schemas: of the first schema with a
    * version of it, as PostgreSQL finds it (else of the first schema, where it would be created).
    */
-  private searchedKey(n: NodeEffects, ref: ObjectRef, keyOf: (ref: ObjectRef) => StoreKey): StoreKey {
+  private searchedKey(ref: ObjectRef, keyOf: (ref: ObjectRef) => StoreKey): StoreKey {
     if (!ref.searchPath) return keyOf(ref);
     for (const schema of ref.searchPath) {
       const key = keyOf({ ...ref, schema });
@@ -400,6 +397,13 @@ export class Lifecycle {
     }
     return out;
   }
+}
+
+/** The table an index is on, by the statement that creates it (in the index's schema, as PostgreSQL has it). */
+function indexTable(v: Version): string | undefined {
+  if (isSynth(v.node)) return undefined;
+  const on = v.node.stmt.effects.find((e) => e.via === 'index_table');
+  return on && (on.object.schema ?? 'public') === (v.ref.schema ?? 'public') ? on.object.name : undefined;
 }
 
 function nodeSet(n: Node): string | undefined {
