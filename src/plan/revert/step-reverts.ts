@@ -133,19 +133,12 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   // Needed only for a statement that has no revert of its own, so made at the first one.
   let here: Map<string, number> | undefined;
   const createdHere = () => (here ??= firstCreations(creations));
-  // Sequences a later statement makes part of a table this step creates (OWNED BY): the table's drop takes them.
-  let owned: Set<string> | undefined;
+  const owned = ownedSequences(step, units, createdHere);
   for (let i = units.length - 1; i >= 0; i--) {
     const u = units[i]!;
-    // CREATE OR REPLACE of what an earlier statement of this step creates: dropping that undoes both.
-    if (replacesOwn(step, u, createdHere, i)) continue;
-    for (const e of u.stmt.effects) {
-      if (e.detail === 'OWNED BY' && createdHere().has(keyIn(step, e.object))) {
-        const seq = u.stmt.effects.find((s) => s.object.kind === 'sequence');
-        if (seq) (owned ??= new Set()).add(keyIn(step, seq.object));
-      }
-    }
-    if (owned && u.stmt.effects.every((e) => e.action !== 'create' || (e.object.kind === 'sequence' && owned!.has(keyIn(step, e.object)))) && u.stmt.effects.some((e) => e.action === 'create')) continue;
+    // What the drop of one of this step's own creations undoes: a CREATE OR REPLACE of one, a sequence made part of
+    // a table the step creates.
+    if (replacesOwn(step, u, createdHere, i) || (owned && createsOnly(step, u, owned))) continue;
     const r = unitRevert(step, u, created);
     if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
     if ('undoneWith' in r) {
@@ -159,6 +152,30 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   }
   const sql = joinPaths(statements);
   return undoneWith ? { from: 'generated', statements: sql, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements: sql };
+}
+
+/** Sequences a statement of the step makes part of a table the step creates (OWNED BY): that table's drop takes them. */
+function ownedSequences(step: Step, units: readonly Unit[], createdHere: () => ReadonlyMap<string, number>): Set<string> | undefined {
+  let owned: Set<string> | undefined;
+  for (const u of units) {
+    for (const e of u.stmt.effects) {
+      if (e.detail !== 'OWNED BY' || !createdHere().has(keyIn(step, e.object))) continue;
+      const seq = u.stmt.effects.find((s) => s.object.kind === 'sequence');
+      if (seq) (owned ??= new Set()).add(keyIn(step, seq.object));
+    }
+  }
+  return owned;
+}
+
+/** Whether a statement creates something, and only objects of `keys`. */
+function createsOnly(step: Step, u: Unit, keys: ReadonlySet<string>): boolean {
+  let creates = false;
+  for (const e of u.stmt.effects) {
+    if (e.action !== 'create') continue;
+    if (!keys.has(keyIn(step, e.object))) return false;
+    creates = true;
+  }
+  return creates;
 }
 
 function replacesOwn(step: Step, u: Unit, createdHere: () => ReadonlyMap<string, number>, i: number): boolean {
