@@ -151,11 +151,10 @@ async function load(input: string | { file: string; raw: unknown }, options: Pla
 }
 
 function readDetail(read: ReadResult, cache: ParseCache | undefined): string {
-  const files = read.files.size;
   const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}`;
+  const files = count(read.files.size, read.files.size === 1 ? 'file' : 'files');
   const statements = count(read.units.length, read.units.length === 1 ? 'statement' : 'statements');
-  if (!cache) return `${count(files, files === 1 ? 'file' : 'files')}, ${statements}`;
-  return `${count(files, files === 1 ? 'file' : 'files')} (${count(cache.hits, 'from the parse cache')}, ${count(cache.misses, 'parsed')}), ${statements}`;
+  return cache ? `${files} (${count(cache.hits, 'from the parse cache')}, ${count(cache.misses, 'parsed')}), ${statements}` : `${files}, ${statements}`;
 }
 
 function isTopology(x: unknown): x is Topology {

@@ -193,13 +193,13 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       else label = 'AnalyzeStmt';
       break;
     case 'ReindexStmt':
-      // REINDEX TABLE acts on the table it names; SCHEMA, DATABASE and SYSTEM on what is there then. An index it
-      // names may be one a PRIMARY KEY or UNIQUE constraint made, which no statement creates by name: not read.
+      // REINDEX TABLE acts on the table it names; SCHEMA, DATABASE and SYSTEM on what is there then. REINDEX INDEX
+      // is not read: it orders nothing its index's creation does not.
       if (body.relation && body.kind === 'REINDEX_OBJECT_TABLE') out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
       if ((body.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently')) nonTx = 'REINDEX CONCURRENTLY';
       break;
     case 'ClusterStmt':
-      // Its index is on the table (often the one its PRIMARY KEY made, which no statement creates by name).
+      // Its index is on the table: the table is what it is ordered after.
       if (body.relation) out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
       break;
     case 'AlterSystemStmt':
