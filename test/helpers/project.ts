@@ -22,3 +22,11 @@ export function makeProject(files: Record<string, string>, topology: Record<stri
 export function pgTopology(extra: Record<string, unknown>): Record<string, unknown> {
   return { stores: { main: { engine: 'postgres', database: 'main' } }, ...extra };
 }
+
+/** {@link pgTopology} with services `a` and `b`, each with its own set (`a/`, `b/`) in store `main`; `a` owns `owns`. */
+export function twoServices(owns: readonly string[] = []): Record<string, unknown> {
+  return pgTopology({
+    sets: { a: { dir: 'a' }, b: { dir: 'b' } },
+    services: { a: { stores: { postgres: 'main' }, sets: ['a'], ...(owns.length > 0 ? { owns } : {}) }, b: { stores: { postgres: 'main' }, sets: ['b'] } },
+  });
+}

@@ -1,7 +1,7 @@
 /** A tree naming indexes that PRIMARY KEY and UNIQUE constraints made, from its own and another set, applies on PostgreSQL in the plan's order. */
 import { describe, it } from 'vitest';
 import { expectAppliesWhole } from '../../helpers/check-whole.js';
-import { makeProject, pgTopology } from '../../helpers/project.js';
+import { makeProject, twoServices } from '../../helpers/project.js';
 
 describe('indexes made by constraints', () => {
   it('are there when the statements naming them run', async () => {
@@ -11,7 +11,7 @@ describe('indexes made by constraints', () => {
         'a/002_handle.sql': 'ALTER TABLE accounts ADD COLUMN handle text;\nALTER TABLE accounts ADD CONSTRAINT accounts_handle_uq UNIQUE (handle);\n',
         'b/001_tune.sql': "COMMENT ON INDEX accounts_email_key IS 'lookups by email';\nCOMMENT ON INDEX accounts_handle_uq IS 'by handle';\nCLUSTER accounts USING accounts_pkey;\nREINDEX TABLE accounts;\n",
       },
-      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } }),
+      twoServices(['accounts']),
     );
     await expectAppliesWhole(topologyFile);
   });

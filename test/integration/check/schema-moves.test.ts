@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../../src/check/check-plan.js';
 import { planMigration } from '../../../src/plan/plan-migration.js';
 import { expectAppliesWhole, objectsOf } from '../../helpers/check-whole.js';
-import { makeProject, pgTopology } from '../../helpers/project.js';
+import { makeProject, pgTopology, twoServices } from '../../helpers/project.js';
 
 describe('moving objects between schemas', () => {
   it('applies in the plan order, leaves every object in its new schema, and every revert runs', async () => {
@@ -27,7 +27,7 @@ describe('a renamed table', () => {
         'a/002_rename.sql': 'ALTER TABLE users RENAME TO accounts;\n',
         'b/001_drop.sql': 'DROP TRIGGER trg_users_noop ON accounts;\n',
       },
-      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['users', 'accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } }),
+      twoServices(['users', 'accounts']),
     );
     const result = await checkPlan(await planMigration(topologyFile, { env: {} }), { reverts: false });
     expect(result.failures).toEqual([]);

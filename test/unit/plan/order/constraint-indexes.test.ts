@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../../src/plan/plan-migration.js';
-import { makeProject, pgTopology } from '../../../helpers/project.js';
+import { makeProject, twoServices } from '../../../helpers/project.js';
 
-const twoSets = pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } });
+const twoSets = twoServices(['accounts']);
 const plan = async (files: Record<string, string>) => planMigration(makeProject(files, twoSets).topologyFile, { env: {}, allowErrors: true });
 const problems = (p: Awaited<ReturnType<typeof plan>>) => p.diagnostics.filter((d) => d.severity !== 'info').map((d) => `${d.file}:${d.line} ${d.code}`);
 

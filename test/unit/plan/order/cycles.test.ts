@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../../src/plan/model.js';
-import { makeProject, pgTopology } from '../../../helpers/project.js';
+import { makeProject, pgTopology, twoServices } from '../../../helpers/project.js';
 
 const topology = (extra: Record<string, unknown> = {}) => pgTopology({
   sets: { legacy: { dir: 'legacy', shared: true, stores: { postgres: 'main' } }, app: { dir: 'app' } },
@@ -55,7 +55,7 @@ describe('cycles', () => {
 
   it('a foreign-key cycle between two services names the later statement and the foreign key to move', async () => {
     const p = await planMigration(makeProject({ 'a/001.sql': 'CREATE TABLE x (id int PRIMARY KEY, y_id int REFERENCES y (id));', 'b/001.sql': 'CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x (id));' },
-      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } })).topologyFile, { allowErrors: true, env: {} });
+      twoServices()).topologyFile, { allowErrors: true, env: {} });
     expect(cycles(p)).toHaveLength(1);
     expect(cycles(p)[0]!.hint).toContain('"b/001.sql:1" (CREATE TABLE y (id int PRIMARY KEY, x_id int REFERENCES x (id))) waits for (x_id) → table x through a foreign key: move it into an ALTER TABLE ... ADD FOREIGN KEY in a later file of set "b"');
   });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planMigration } from '../../../../src/plan/plan-migration.js';
-import { makeProject, pgTopology } from '../../../helpers/project.js';
+import { makeProject, pgTopology, twoServices } from '../../../helpers/project.js';
 
 const FIXTURE = 'test/fixtures/schema-moves/topology.yaml';
 const id = (file: string, statements: string) => `main:${file}#${statements}`;
@@ -54,7 +54,7 @@ describe('schemas and moves between them', () => {
   it('orders a table in a schema after the set that creates the schema, and needs no schema the plan does not create', async () => {
     const { topologyFile } = makeProject(
       { 'a/001_schema.sql': 'CREATE SCHEMA billing;\n', 'b/001_invoices.sql': 'CREATE TABLE billing.invoices (id int);\nCREATE TABLE audit.events (id int);\n' },
-      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } }),
+      twoServices(),
     );
     const plan = await planMigration(topologyFile, { env: {}, allowErrors: true });
     expect(plan.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
@@ -69,7 +69,7 @@ describe('schemas and moves between them', () => {
         'b/001_likes.sql': 'CREATE TABLE likes (post_id int REFERENCES app.posts (id));\n',
         'b/002_old.sql': 'CREATE VIEW old_posts AS SELECT id FROM public.posts;\n',
       },
-      pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } }),
+      twoServices(),
     );
     const plan = await planMigration(topologyFile, { env: {}, allowErrors: true });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
@@ -85,7 +85,7 @@ describe('a renamed table', () => {
     'b/001_drop.sql': 'DROP TRIGGER trg_users_noop ON accounts;\n',
     'b/002_again.sql': 'CREATE TRIGGER trg_users_noop BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();\n',
   };
-  const topology = pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'], owns: ['users', 'accounts'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } });
+  const topology = twoServices(['users', 'accounts']);
 
   it('takes its triggers along: a drop of one by the new table name runs after the rename', async () => {
     const plan = await planMigration(makeProject(files, topology).topologyFile, { env: {} });
