@@ -237,6 +237,8 @@ export type ConflictKind =
   | 'missing_object'
   | 'renamed_object'
   | 'cascade_drop'
+  /** A DROP without CASCADE of what a view or another table's foreign key still depends on: PostgreSQL refuses it. */
+  | 'drop_blocked'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

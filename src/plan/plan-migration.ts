@@ -22,6 +22,7 @@ import type { Dep, Node } from './order/nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
+import { checkRestrictDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
 import { markDestructions } from './resolve/destructions.js';
@@ -197,6 +198,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   clock.lap('versions');
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
+  checkRestrictDrops(lifecycle, live, log);
   checkLateUses(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);

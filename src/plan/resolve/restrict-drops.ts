@@ -1,0 +1,134 @@
+/**
+ * PostgreSQL refuses a DROP without CASCADE while other objects depend on what
+ * it drops ("cannot drop table accounts because other objects depend on it").
+ * The dependents the plan knows: views and materialized views built on a
+ * table, view or materialized view, and other tables' foreign keys to a table.
+ * A dependent the same statement drops, or its own set dropped before, is gone
+ * by then. One another set drops must go first: its drop is ordered before
+ * this one. One never dropped, or dropped only after in the drop's own set,
+ * makes the drop fail: a `drop_blocked` error naming both places.
+ *
+ * Left alone, as the plan cannot tell: a view another statement replaces
+ * (`CREATE OR REPLACE VIEW`, which may no longer read the table), a view or
+ * table renamed after, and a foreign key whose table drops a constraint or the
+ * key's columns somewhere (the usual way to let go of a table first): that
+ * statement, when another set has it, is ordered before the drop.
+ *
+ * @example
+ * checkRestrictDrops(lifecycle, live, log);
+ * // plan: "DROP TABLE invoices" at "billing/004_drop.sql:1" fails: view invoice_totals ("reports/001_views.sql:1") depends on it ...
+ */
+import type { ObjectRef } from '../../sql/effects.js';
+import type { ConflictLog } from './conflict-log.js';
+import type { Lifecycle, Version } from '../order/lifecycle.js';
+import { isSynth } from '../order/nodes.js';
+import { describe, displayName, sameNamespace } from '../object-keys.js';
+import { unitPlace, type Unit } from '../read/units.js';
+import { liveForeignKeys } from './cascade-reach.js';
+
+const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view']);
+const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
+
+/** A dependent of a dropped object: what it is, where it is made, and the version of it the drop would meet. */
+interface Dependent {
+  readonly what: string;
+  readonly at: Unit;
+  /** The version whose drop must come first; undefined for a foreign key (it goes with its table). */
+  readonly version: Version | undefined;
+}
+
+export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog): void {
+  const replaced = replacedViews(lifecycle, units);
+  for (const list of lifecycle.versions.values()) {
+    for (const v of list) {
+      const d = v.dropNode;
+      if (!d || isSynth(d) || v.ended?.by !== 'drop' || d.stmt.engine !== 'postgres' || !DROPPED_KINDS.has(v.ref.kind)) continue;
+      const drop = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && sameNamespace('postgres', e.object.kind, v.ref.kind));
+      if (!drop || drop.cascade) continue;
+      for (const dep of dependents(lifecycle, v, d, replaced)) blockedOrOrdered(lifecycle, log, v, d, dep);
+    }
+  }
+}
+
+function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: ReadonlySet<string>): Dependent[] {
+  const droppedHere = new Set(d.stmt.effects.filter((e) => e.action === 'drop').map((e) => e.object.name));
+  const out: Dependent[] = [];
+  for (const u of v.users ?? []) {
+    if (isSynth(u) || u === d) continue;
+    const view = u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind));
+    if (!view || droppedHere.has(view.object.name)) continue;
+    const reads = u.stmt.effects.some((e) => e.action === 'reference' && (e.via === 'view_source' || e.via === 'mv_source') && e.object.name === v.ref.name);
+    const key = lifecycle.key(u.store!, 'postgres', view.object);
+    if (!reads || replaced.has(key)) continue;
+    const own = lifecycle.versions.get(key)?.find((x) => x.node === u);
+    if (!own || (own.ended && own.ended.by !== 'drop')) continue;
+    out.push({ what: describe(own.ref), at: u, version: own });
+  }
+  if (v.ref.kind !== 'table') return out;
+  for (const { fk, table } of liveForeignKeys(lifecycle, v, d)) {
+    const own = lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node));
+    if (!own || (own.ended && own.ended.by !== 'drop')) continue;
+    const release = letGo(own, fk.effect.columns ?? []);
+    if (release) {
+      // Another set's statement that lets go of the key runs first; one of the drop's own set is where its author put it.
+      if (release.set !== d.set) lifecycle.dep(release, d, `lets go of the foreign key ${displayName(table)} → ${displayName(v.ref)} before that is dropped`);
+      continue;
+    }
+    const what = `the foreign key ${displayName(table)}${fk.effect.columns?.length ? `(${fk.effect.columns.join(', ')})` : ''} → ${displayName(v.ref)}`;
+    out.push({ what, at: fk.node, version: own });
+  }
+  return out;
+}
+
+/** A statement that takes a constraint from the table, or the key's columns: it may be how the foreign key goes first. */
+function letGo(table: Version, columns: readonly string[]): Unit | undefined {
+  for (const u of table.users ?? []) {
+    if (isSynth(u)) continue;
+    for (const e of u.stmt.effects) {
+      const f = e.object.kind === 'table' && e.object.name === table.ref.name ? e.columnFacts : undefined;
+      if (f?.droppedConstraints?.length || f?.dropped?.some((c) => columns.includes(c))) return u;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Gone before the drop (dropped by its own set earlier): nothing to do. Dropped by another set: that drop
+ * goes first. Never dropped, or dropped only later in the drop's own set: PostgreSQL refuses the drop.
+ */
+function blockedOrOrdered(lifecycle: Lifecycle, log: ConflictLog, v: Version, d: Unit, dep: Dependent): void {
+  const gone = dep.version?.dropNode;
+  if (gone === d || (gone && isSynth(gone))) return;
+  if (gone && gone.set !== d.set) return lifecycle.dep(gone, d, `drops ${dep.what}, which depends on ${describe(v.ref)}, before that is dropped`);
+  if (gone && gone.seq < d.seq) return;
+  const after = gone ? `; "${unitPlace(gone)}" drops it only after` : '';
+  log.add({
+    kind: 'drop_blocked',
+    object: describe(v.ref),
+    objectName: displayName(v.ref),
+    message: `plan: "DROP ${kindWord(v.ref)} ${displayName(v.ref)}" at "${unitPlace(d)}" fails: ${dep.what} ("${unitPlace(dep.at)}") depends on it${after}, and PostgreSQL refuses to drop what other objects depend on without CASCADE`,
+    sources: [{ file: d.file.file, line: d.stmt.line, store: d.store }, { file: dep.at.file.file, line: dep.at.stmt.line, store: dep.at.store }],
+    severity: 'error',
+    hint: `drop ${dep.what} first, in this file before line ${d.stmt.line} or in a migration of its own; or write DROP ... CASCADE if it is meant to go with it (the plan then names what the cascade removes)`,
+  });
+}
+
+function kindWord(ref: ObjectRef): string {
+  return ref.kind === 'materialized_view' ? 'MATERIALIZED VIEW' : ref.kind.toUpperCase();
+}
+
+/** Views that more than one statement creates in a store (`CREATE OR REPLACE VIEW`): what they read depends on which ran last. */
+function replacedViews(lifecycle: Lifecycle, units: readonly Unit[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const u of units) {
+    if (!u.store || u.stmt.engine !== 'postgres') continue;
+    for (const e of u.stmt.effects) {
+      if (e.action !== 'create' || !VIEW_KINDS.has(e.object.kind)) continue;
+      const key = lifecycle.key(u.store, 'postgres', e.object);
+      if (seen.has(key)) twice.add(key);
+      else seen.add(key);
+    }
+  }
+  return twice;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { planMigration } from '../../../../src/plan/plan-migration.js';
+import type { Plan } from '../../../../src/plan/model.js';
+import { makeProject, twoServices } from '../../../helpers/project.js';
+
+async function planOf(files: Record<string, string>): Promise<Plan> {
+  // Set b's directory is there even when the test has no file for it.
+  return planMigration(makeProject({ 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
+}
+
+function errors(plan: Plan) {
+  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message]);
+}
+
+function dependsOn(plan: Plan, id: string): readonly string[] {
+  return plan.steps.find((s) => s.id === id)!.dependsOn;
+}
+
+describe('DROP without CASCADE of what other objects depend on', () => {
+  it('a table a view of its own set still reads: an error at the drop naming the view', async () => {
+    const plan = await planOf({
+      'a/001.sql': 'CREATE TABLE invoices (id int PRIMARY KEY, note text);\nCREATE VIEW notes AS SELECT id, note FROM invoices;\n',
+      'a/002.sql': 'DROP TABLE invoices;\n',
+    });
+    expect(errors(plan)).toEqual([[
+      'plan.drop_blocked',
+      'a/002.sql:1',
+      'plan: "DROP TABLE invoices" at "a/002.sql:1" fails: view notes ("a/001.sql:2") depends on it, and PostgreSQL refuses to drop what other objects depend on without CASCADE',
+    ]]);
+    expect(plan.diagnostics.find((d) => d.code === 'plan.drop_blocked')!.hint).toMatch(/^drop view notes first, in this file before line 1/);
+  });
+
+  it("another set's table whose foreign key references it: an error naming the key", async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY);\n',
+      'a/002.sql': 'DROP TABLE users;\n',
+      'b/001.sql': 'CREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users (id));\n',
+    }))).toEqual([[
+      'plan.drop_blocked',
+      'a/002.sql:1',
+      'plan: "DROP TABLE users" at "a/002.sql:1" fails: the foreign key orders(user_id) → users ("b/001.sql:1") depends on it, and PostgreSQL refuses to drop what other objects depend on without CASCADE',
+    ]]);
+  });
+
+  it('a view dropped later in the drop\'s own set: the error says so', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE t (id int);\nCREATE MATERIALIZED VIEW c AS SELECT count(*) FROM t;\n',
+      'a/002.sql': 'DROP TABLE t;\nDROP MATERIALIZED VIEW c;\n',
+    }))[0]![2]).toBe('plan: "DROP TABLE t" at "a/002.sql:1" fails: materialized view c ("a/001.sql:2") depends on it; "a/002.sql:2" drops it only after, and PostgreSQL refuses to drop what other objects depend on without CASCADE');
+  });
+
+  it('a view on a view: dropping the inner one first is refused too', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE t (id int);\nCREATE VIEW v1 AS SELECT id FROM t;\nCREATE VIEW v2 AS SELECT id FROM v1;\n',
+      'a/002.sql': 'DROP VIEW v1;\nDROP VIEW v2;\nDROP TABLE t;\n',
+    })).map((e) => e[2])).toEqual(['plan: "DROP VIEW v1" at "a/002.sql:1" fails: view v2 ("a/001.sql:3") depends on it; "a/002.sql:2" drops it only after, and PostgreSQL refuses to drop what other objects depend on without CASCADE']);
+  });
+
+  it('dependents dropped first in the same set, or by the same statement, plan', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE u (t_id int REFERENCES t (id));\nCREATE VIEW v AS SELECT id FROM t;\n',
+      'a/002.sql': 'DROP VIEW v;\nDROP TABLE u, t;\n',
+    }))).toEqual([]);
+  });
+
+  it('CASCADE is left to the cascade check, which names what it removes', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE t (id int);\nCREATE VIEW v AS SELECT id FROM t;\n',
+      'a/002.sql': 'DROP TABLE t CASCADE;\n',
+    })).map((e) => e[0])).toEqual(['plan.cascade_drop']);
+  });
+
+  it("another set's drop of the view, and its release of the foreign key, are ordered before the drop", async () => {
+    const plan = await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, name text);\n',
+      'a/002.sql': 'DROP TABLE users;\n',
+      'b/001.sql': 'CREATE VIEW names AS SELECT name FROM users;\nCREATE TABLE orders (id int PRIMARY KEY, user_id int REFERENCES users (id));\n',
+      'b/002.sql': 'DROP VIEW names;\n',
+      'b/003.sql': 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;\n',
+    });
+    expect(errors(plan)).toEqual([]);
+    expect(dependsOn(plan, 'main:a/002.sql#1')).toEqual(expect.arrayContaining(['main:b/002.sql#1', 'main:b/003.sql#1']));
+    const edge = plan.edges.find((e) => e.from === 'main:b/002.sql#1' && e.to === 'main:a/002.sql#1')!;
+    expect(edge.reasons).toContain('drops view names, which depends on table users, before that is dropped');
+  });
+
+  it('a view that a later statement replaces is left alone: it may no longer read the table', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE t (id int);\nCREATE TABLE t2 (id int);\nCREATE VIEW v AS SELECT id FROM t;\n',
+      'a/002.sql': 'CREATE OR REPLACE VIEW v AS SELECT id FROM t2;\nDROP TABLE t;\n',
+    }))).toEqual([]);
+  });
+});
