@@ -239,6 +239,8 @@ export type ConflictKind =
   | 'cascade_drop'
   /** A DROP without CASCADE of what a view or another table's foreign key still depends on: PostgreSQL refuses it. */
   | 'drop_blocked'
+  /** An ALTER TABLE that changes the type of, or drops, a column a view still reads: PostgreSQL refuses it. */
+  | 'column_in_use'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

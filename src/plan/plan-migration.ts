@@ -22,6 +22,7 @@ import type { Dep, Node } from './order/nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
+import { checkColumnsInViews } from './resolve/columns-in-views.js';
 import { checkRestrictDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
@@ -225,6 +226,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkColumns(topology, live, log, precedence);
   checkIndexNames(topology, live, log, precedence);
   checkConstraintNames(topology, live, log, precedence);
+  checkColumnsInViews(topology, live, log, precedence);
   clock.lap('columns');
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);

@@ -104,6 +104,8 @@ export interface Effect {
   /** For foreign keys: the referencing column(s) and the referenced column(s). */
   readonly columns?: readonly string[];
   readonly refColumns?: readonly string[];
+  /** For a PostgreSQL view's `view_source` reference: the columns the view reads of it, `*` for all (see view-columns.ts). */
+  readonly readColumns?: readonly string[];
   /** For a `reference` with via `extension_function`: the function name that implied it; `OWNED BY` for the table a sequence is made part of; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
   readonly detail?: string;
   /** ClickHouse `create`: the table's engine (`ReplicatedMergeTree`, `Distributed`), or a materialized view's inner table engine. */
@@ -124,6 +126,10 @@ export interface ColumnFacts {
   readonly dropped?: readonly string[];
   /** Existing columns it names: keys of constraints and indexes, ALTER COLUMN, a plain DROP COLUMN. */
   readonly used?: readonly string[];
+  /** Columns whose type it changes (`ALTER COLUMN c TYPE ...`). */
+  readonly retyped?: readonly string[];
+  /** Columns it drops with CASCADE (`DROP COLUMN c CASCADE`): what depends on them goes too. */
+  readonly cascaded?: readonly string[];
   /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */
   readonly complete?: boolean;
   /** Indexes its PRIMARY KEY and UNIQUE constraints make, by the name written or the one PostgreSQL chooses (`t_pkey`, `t_a_key`). */

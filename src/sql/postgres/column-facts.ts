@@ -91,10 +91,14 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const indexes: string[] = [];
   const constraints: ConstraintName[] = [];
   const droppedConstraints: string[] = [];
+  const retyped: string[] = [];
+  const cascaded: string[] = [];
   const table: string = body.relation?.relname ?? '';
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
+    if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) retyped.push(cmd.name);
+    if (cmd.subtype === 'AT_DropColumn' && cmd.name && cmd.behavior === 'DROP_CASCADE') cascaded.push(cmd.name);
     if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.push(cmd.name);
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) added.push(cmd.def.ColumnDef.colname);
     else if (cmd.subtype === 'AT_DropColumn' && cmd.name) {
@@ -119,6 +123,7 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const facts = {
     ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}),
     ...(constraints.length ? { constraints } : {}), ...(droppedConstraints.length ? { droppedConstraints } : {}),
+    ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}),
   };
   return Object.keys(facts).length ? facts : undefined;
 }

@@ -9,6 +9,7 @@ import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
 import { alterColumnFacts, chosenName, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
 import { withSearchPath } from './search-path.js';
+import { readKey, viewColumns } from './view-columns.js';
 import { functionSignature } from './function-signature.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
@@ -70,11 +71,13 @@ export function statementEffects(stmt: AstNode): StatementInfo {
     case 'ViewStmt':
       out.add({ action: 'create', object: rangeVarRef(body.view, 'view'), orReplace: !!body.replace });
       addExpressionRefs(body.query, out, 'view_source');
+      addReadColumns(body.query, out);
       break;
     case 'CreateTableAsStmt': {
       const k: ObjectKind = body.objtype === 'OBJECT_MATVIEW' ? 'materialized_view' : 'table';
       out.add({ action: 'create', object: rangeVarRef(body.into.rel, k), ifNotExists: !!body.if_not_exists });
       addExpressionRefs(body.query, out, k === 'table' ? 'data' : 'view_source');
+      if (k === 'materialized_view') addReadColumns(body.query, out);
       break;
     }
     case 'RefreshMatViewStmt':
@@ -332,3 +335,13 @@ function rename(body: AstNode, out: EffectList): void {
 }
 
 export { addFunctionRef };
+
+/** The columns a view reads of each table, on its `view_source` references (see view-columns.ts). */
+function addReadColumns(query: AstNode, out: EffectList): void {
+  const read = viewColumns(query);
+  if (read.size === 0) return;
+  out.list.forEach((e, i) => {
+    const columns = e.via === 'view_source' ? read.get(readKey(e.object)) : undefined;
+    if (columns) out.list[i] = { ...e, readColumns: [...columns].sort() };
+  });
+}

@@ -1,0 +1,105 @@
+/**
+ * A column a view reads cannot change type, nor be dropped without CASCADE,
+ * while the view is there: PostgreSQL refuses (`cannot alter type of a column
+ * used by a view or rule`, `cannot drop column ... because other objects
+ * depend on it`). An `ALTER TABLE` that does either to a column a view made
+ * before it reads (see sql/postgres/view-columns.ts), with no drop of the
+ * view between them, is a `column_in_use` error naming both places. The
+ * usual way around it, dropping the view before the change and making it
+ * again after it, plans.
+ *
+ * Left alone, as the plan cannot tell: views another statement replaces or
+ * renames, views whose table is dropped (and made again) between, and pairs
+ * of statements that no order puts one before the other.
+ *
+ * @example
+ * checkColumnsInViews(topology, live, log, new Precedence(graph, stepOf));
+ * // plan: "ALTER TABLE invoices" at "billing/003_amount.sql:1" changes the type of column "amount", which view invoice_totals ("reports/001_views.sql:1") reads ...
+ */
+import type { ObjectRef } from '../../sql/effects.js';
+import type { Topology } from '../../topology/model.js';
+import type { ConflictLog } from './conflict-log.js';
+import type { Precedence } from '../order/precedence.js';
+import { describe, displayName, storeKey, type StoreKey } from '../object-keys.js';
+import { unitPlace, type Unit } from '../read/units.js';
+
+const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
+
+interface ViewRead {
+  readonly unit: Unit;
+  readonly view: ObjectRef;
+  readonly viewKey: StoreKey;
+  readonly columns: readonly string[];
+}
+
+export function checkColumnsInViews(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
+  const reads = new Map<StoreKey, ViewRead[]>();
+  /** Statements that drop, make or rename each view and table: drops end a view; a second maker or a rename leaves it out. */
+  const drops = new Map<StoreKey, Unit[]>();
+  const makers = new Map<StoreKey, number>();
+  const renamed = new Set<StoreKey>();
+  const changes: Unit[] = [];
+  for (const u of units) {
+    if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
+    const view = u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind))?.object;
+    const viewKey = view ? storeKey(topology, u.store, 'postgres', view) : undefined;
+    for (const e of u.stmt.effects) {
+      if (e.action === 'reference' && e.readColumns && view && viewKey) {
+        push(reads, storeKey(topology, u.store, 'postgres', e.object), { unit: u, view, viewKey, columns: e.readColumns });
+        continue;
+      }
+      if (e.object.kind !== 'table' && !VIEW_KINDS.has(e.object.kind)) continue;
+      const key = storeKey(topology, u.store, 'postgres', e.object);
+      if (e.action === 'drop') push(drops, key, u);
+      else if (e.action === 'rename') renamed.add(key);
+      else if (e.action === 'create' && e.object.kind !== 'table') makers.set(key, (makers.get(key) ?? 0) + 1);
+      else if (e.action === 'alter' && e.object.kind === 'table' && (e.columnFacts?.retyped || e.columnFacts?.dropped) && changes[changes.length - 1] !== u) changes.push(u);
+    }
+  }
+  if (reads.size === 0) return;
+  for (const u of changes) {
+    for (const e of u.stmt.effects) {
+      const f = e.action === 'alter' && e.object.kind === 'table' ? e.columnFacts : undefined;
+      if (!f) continue;
+      const table = storeKey(topology, u.store!, 'postgres', e.object);
+      const cascaded = new Set(f.cascaded ?? []);
+      // A RENAME COLUMN takes its old name away too, yet a view follows the column to its new name.
+      const dropped = u.stmt.kind === 'RenameStmt' ? [] : (f.dropped ?? []).filter((c) => !cascaded.has(c));
+      const touched = [...(f.retyped ?? []).map((c) => ({ column: c, how: 'type' as const })), ...dropped.map((c) => ({ column: c, how: 'drop' as const }))];
+      for (const { column, how } of touched) {
+        const r = (reads.get(table) ?? []).find((x) => blocks(x, column, u, table));
+        if (r) report(log, u, e.object, column, how, r);
+      }
+    }
+  }
+
+  function blocks(r: ViewRead, column: string, u: Unit, table: StoreKey): boolean {
+    if (!r.columns.includes(column) && !r.columns.includes('*')) return false;
+    if ((makers.get(r.viewKey) ?? 0) > 1 || renamed.has(r.viewKey) || renamed.has(table)) return false;
+    if (r.unit === u || !order.before(r.unit, u)) return false;
+    // The view dropped before the change (and after it was made) is not there.
+    if ((drops.get(r.viewKey) ?? []).some((d) => d === u || order.before(d, u))) return false;
+    // Its table dropped between them (a CASCADE takes the view along), or in an order the plan does not fix.
+    return !(drops.get(table) ?? []).some((d) => !order.before(u, d) && !order.before(d, r.unit));
+  }
+}
+
+function report(log: ConflictLog, u: Unit, table: ObjectRef, column: string, how: 'type' | 'drop', r: ViewRead): void {
+  const does = how === 'type' ? `changes the type of column "${column}"` : `drops column "${column}"`;
+  const refuses = how === 'type' ? 'PostgreSQL refuses to change the type of a column a view reads' : 'PostgreSQL refuses to drop a column a view reads without CASCADE';
+  log.add({
+    kind: 'column_in_use',
+    object: describe(table),
+    objectName: displayName(table),
+    message: `plan: "ALTER TABLE ${displayName(table)}" at "${unitPlace(u)}" ${does}, which ${describe(r.view)} ("${unitPlace(r.unit)}") reads: ${refuses}`,
+    sources: [{ file: u.file.file, line: u.stmt.line, store: u.store }, { file: r.unit.file.file, line: r.unit.stmt.line, store: r.unit.store }],
+    severity: 'error',
+    hint: `drop ${describe(r.view)} before line ${u.stmt.line} of "${u.file.file}" and create it again after the change, in the same file${how === 'drop' ? ', or drop the column with CASCADE if the view is meant to go with it' : ''}`,
+  });
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

@@ -1,0 +1,37 @@
+/**
+ * Drops and column changes that views and foreign keys stand in the way of, on PostgreSQL: what the plan
+ * reports as blocked is what the server refuses, at the same statement; the view-dependents fixture, which
+ * lets go of them first in other sets' files, applies in the order the plan gives and rolls back whole.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkPlan } from '../../../src/check/check-plan.js';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+import { makeProject, twoServices } from '../../helpers/project.js';
+
+const TABLES = 'CREATE TABLE users (id int PRIMARY KEY, name text);\nCREATE TABLE invoices (id int PRIMARY KEY, user_id int, amount numeric(10, 2), extra text);\n';
+
+describe('views and foreign keys in the way, on PostgreSQL', () => {
+  it.each([
+    ['DROP TABLE under a view', { 'b/001.sql': 'CREATE VIEW names AS SELECT name FROM users;\n', 'a/002.sql': 'DROP TABLE users;\n' }, 'a/002.sql', 'cannot drop table users because other objects depend on it'],
+    ['DROP TABLE under a foreign key', { 'b/001.sql': 'CREATE TABLE orders (id int, user_id int REFERENCES users (id));\n', 'a/002.sql': 'DROP TABLE users;\n' }, 'a/002.sql', 'cannot drop table users because other objects depend on it'],
+    ['ALTER COLUMN TYPE under a view', { 'b/001.sql': 'CREATE VIEW totals AS SELECT sum(amount) FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(14, 2);\n' }, 'b/002.sql', 'cannot alter type of a column used by a view or rule'],
+    ['DROP COLUMN under a view of *', { 'b/001.sql': 'CREATE MATERIALIZED VIEW everything AS SELECT * FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices DROP COLUMN extra;\n' }, 'b/002.sql', 'cannot drop column extra of table invoices because other objects depend on it'],
+  ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
+    const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
+    const errors = plan.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code === 'plan.drop_blocked' || d.code === 'plan.column_in_use', d.file, d.line])).toEqual([[true, file, 1]]);
+    const result = await checkPlan(plan, { contract: true, reverts: false });
+    expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
+  });
+
+  it('the fixture, which lets go of them first, applies in the plan\'s order and rolls back whole', async () => {
+    const plan = await planMigration('test/fixtures/view-dependents/topology.yaml', { env: {} });
+    expect(plan.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const drop = plan.steps.find((s) => s.id === 'main:billing/002_retire_legacy.sql#1')!;
+    expect(drop.dependsOn).toEqual(expect.arrayContaining(['main:orders/009_unlink_legacy.sql#1', 'main:reports/005_drop_legacy_names.sql#1']));
+    const result = await checkPlan(plan, { contract: true });
+    expect(result.failures).toEqual([]);
+    expect(result.steps.map((s) => s.status)).toEqual(plan.steps.map(() => 'applied'));
+    expect(result.reverts).toEqual({ ok: true, failed: [], irreversible: [], differences: [] });
+  });
+});
