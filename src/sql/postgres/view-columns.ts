@@ -6,10 +6,10 @@
  * of such a column or to drop it without CASCADE while the view is there.
  *
  * Only what is certain is listed: a column written with its table or alias,
- * or written alone in a query over one table. A bare column in a query over
- * several relations (a join, a subquery in FROM) could belong to any of them
- * and is left out; so is a bare column a subquery takes from the query
- * around it.
+ * or written alone in the view's own query over one table. A bare column in
+ * a query over several relations (a join, a subquery in FROM) could belong to
+ * any of them and is left out; so is one in a subquery (it may be the outer
+ * query's) and one an output column is named (`ORDER BY total`).
  *
  * @example
  * viewColumns(parse('CREATE VIEW v AS SELECT i.id, amount FROM invoices i').ViewStmt.query)
@@ -31,6 +31,8 @@ interface Scope {
   readonly tables: string[];
   /** Whether the FROM also holds what is not a table (a subquery, a function). */
   other: boolean;
+  /** The names of the query's output columns (`AS total`), which ORDER BY and GROUP BY may name bare. */
+  readonly outputs: Set<string>;
 }
 
 export function viewColumns(query: AstNode): Map<string, Set<string>> {
@@ -65,7 +67,8 @@ export function viewColumns(query: AstNode): Map<string, Set<string>> {
       visit(body.withClause, parent);
       return;
     }
-    const scope: Scope = { parent, byName: new Map(), tables: [], other: false };
+    const scope: Scope = { parent, byName: new Map(), tables: [], other: false, outputs: new Set() };
+    for (const t of body.targetList ?? []) if (t?.ResTarget?.name) scope.outputs.add(t.ResTarget.name);
     for (const item of body.fromClause ?? []) from(item, scope);
     for (const key in body) if (key !== 'fromClause') visit(body[key], scope);
   };
@@ -105,9 +108,10 @@ export function viewColumns(query: AstNode): Map<string, Set<string>> {
     const star = fields[fields.length - 1]?.A_Star !== undefined;
     const parts = fields.map((f) => f?.String?.sval as string | undefined);
     if (fields.length === 1) {
-      if (scope.other) return;
+      // A bare name in a subquery may be the query's around it; one that an output column has may be that.
+      if (scope.other || scope.parent) return;
       if (star) for (const t of scope.tables) read(t, '*');
-      else if (scope.tables.length === 1 && parts[0]) read(scope.tables[0]!, parts[0]);
+      else if (scope.tables.length === 1 && parts[0] && !scope.outputs.has(parts[0])) read(scope.tables[0]!, parts[0]);
       return;
     }
     // `t.c`, `t.*`, `s.t.c`: the table by the name (or alias) written before the column.

@@ -29,6 +29,8 @@ describe('the columns a view reads of each table', () => {
     ['a correlated subquery reads the outer table by its alias', 'CREATE VIEW v AS SELECT (SELECT max(n.at) FROM notes n WHERE n.invoice_id = i.id) FROM invoices i', ['public|invoices: id', 'public|notes: at invoice_id']],
     ['a qualified table, a CTE and a UNION', "CREATE VIEW v AS WITH recent AS (SELECT id FROM billing.invoices WHERE at > now() - interval '1 day') SELECT id FROM recent UNION SELECT id FROM billing.archive", ['billing|archive: id', 'billing|invoices: at id']],
     ['a subquery in FROM: its own table, not the outer bare columns', 'CREATE VIEW v AS SELECT total FROM (SELECT sum(amount) AS total FROM invoices) s', ['public|invoices: amount']],
+    ['a bare column in a subquery is left out: it may be the outer query\'s', 'CREATE VIEW v AS SELECT (SELECT count(*) FROM notes WHERE invoice_id = id) FROM invoices', []],
+    ['a bare name an output column has is left out (ORDER BY total)', 'CREATE VIEW v AS SELECT user_id, sum(amount) AS total FROM invoices GROUP BY user_id ORDER BY total', ['public|invoices: amount user_id']],
     ['a materialized view', 'CREATE MATERIALIZED VIEW m AS SELECT status, count(*) FROM accounts GROUP BY status', ['public|accounts: status']],
   ])('%s', (_name, sql, expected) => {
     expect(reads(sql)).toEqual(expected);
