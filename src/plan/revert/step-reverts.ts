@@ -4,9 +4,9 @@
  * undone with it), else one generated from what its statements do, else the
  * backup apply takes of what it destroys, else irreversible with the reason.
  * The plan knows what a statement alone does not: a drop of an object an
- * earlier step created is undone by that step's statement; so is a CREATE OR
- * REPLACE of one; rows written into a table the plan creates go when that
- * table is dropped.
+ * earlier step created is undone by that step's statement (a trigger's, on
+ * the name its table has by then); so is a CREATE OR REPLACE of one; rows
+ * written into a table the plan creates go when that table is dropped.
  *
  * @example
  * const steps = withReverts(sortedSteps, draftsById, authorReverts)
@@ -17,6 +17,7 @@ import type { Step, StepRevert } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from '../read/units.js';
 import { effectRevert } from './effect-revert.js';
+import { TriggerTables } from './trigger-tables.js';
 import { identifier } from '../../sql/postgres/quote-ident.js';
 
 interface Creation {
@@ -67,6 +68,7 @@ function again(c: Creation, sql = c.sql): string[] {
 /** Gives every step its revert; steps in plan order, `authored` the author's reverts by step id (see revertSteps). */
 export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, DraftStep>, authored: ReadonlyMap<string, StepRevert>): Step[] {
   const created = new Map<string, Creation>();
+  const triggers = new TriggerTables();
   // The step that holds each file's revert, by store and file.
   const fileRevert = new Map<string, string>();
   if (authored.size > 0) for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
@@ -77,6 +79,8 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
     const units = draft && !draft.synth ? (draft.nodes as Unit[]) : [];
     // The keys of what the step's statements create, each made once: read for its own revert, then recorded for later steps.
     const creations = creationsOf(step, units);
+    const key = (o: ObjectRef) => keyIn(step, o);
+    triggers.beforeStep(units, key, created);
     const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created, creations));
     // One record for all a statement creates (a table and its sequences).
     let made: Creation | undefined;
@@ -84,6 +88,7 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
       if (!made || creations.at[k] !== creations.at[k - 1]) made = creation(step.id, units[creations.at[k]!]!);
       created.set(creations.keys[k]!, made);
     }
+    triggers.afterStep(units, key, created);
     (step as { revert?: StepRevert }).revert = revert;
   }
   return steps as Step[];

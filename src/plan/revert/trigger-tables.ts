@@ -1,0 +1,90 @@
+/**
+ * The triggers the plan's steps create, by the table they are on, for the
+ * reverts: a trigger goes with its table when the table is renamed or moved to
+ * another schema, and a later `DROP TRIGGER trg ON users` names it there. Its
+ * creation is then found under that name, with the statement made again on
+ * the table's new name (see trigger-on.ts), so the drop's revert makes the
+ * trigger again where it is dropped from, and the rename's revert takes it back.
+ *
+ * @example
+ * const triggers = new TriggerTables();
+ * triggers.beforeStep(units, key, created); // the step's renames move what earlier steps made
+ * // ... the step's revert, reading `created` ...
+ * triggers.afterStep(units, key, created);  // then what the step makes, moved by its own later renames
+ */
+import { renamedRef, type Effect, type ObjectRef } from '../../sql/effects.js';
+import { triggerOn } from '../../sql/postgres/trigger-on.js';
+import type { Unit } from '../read/units.js';
+
+/** A creating statement, as the reverts record it (see step-reverts.ts). */
+interface Made {
+  readonly sql: string;
+}
+
+/** An object's key in the step's store. */
+type KeyOf = (o: ObjectRef) => string;
+
+export class TriggerTables {
+  /** The triggers of earlier steps, by the key of the table each is on now. */
+  private readonly onTable = new Map<string, ObjectRef[]>();
+
+  /** Moves the triggers earlier steps made along the step's renames, so a drop later in the step finds them. */
+  beforeStep<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>): void {
+    if (this.onTable.size > 0) follow(units, keyOf, created, this.onTable, false);
+  }
+
+  /** Records the triggers the step makes, moved along the renames after them in the step. */
+  afterStep<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>): void {
+    const mine = new Map<string, ObjectRef[]>();
+    follow(units, keyOf, created, mine, true);
+    for (const [table, triggers] of mine) {
+      const list = this.onTable.get(table);
+      if (list) list.push(...triggers);
+      else this.onTable.set(table, triggers);
+    }
+  }
+}
+
+/** The key of the table a trigger is on (views and foreign tables have triggers too: one namespace). */
+function tableOf(keyOf: KeyOf, o: { readonly name: string; readonly schema?: string }): string {
+  return keyOf({ kind: 'table', name: o.name, ...(o.schema !== undefined ? { schema: o.schema } : {}) });
+}
+
+function follow<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>, onTable: Map<string, ObjectRef[]>, record: boolean): void {
+  for (const u of units) {
+    if (u.stmt.engine !== 'postgres') continue;
+    for (const e of u.stmt.effects) {
+      if (record && e.action === 'create' && e.object.kind === 'trigger' && e.object.table !== undefined) {
+        const table = tableOf(keyOf, { name: e.object.table, ...(e.object.schema !== undefined ? { schema: e.object.schema } : {}) });
+        const list = onTable.get(table);
+        if (list) list.push(e.object);
+        else onTable.set(table, [e.object]);
+      } else if (e.action === 'rename' && e.renameTo !== undefined && onTable.size > 0) {
+        move(e, keyOf, created, onTable);
+      }
+    }
+  }
+}
+
+/** A relation renamed or moved: its triggers are on its new name, made again by their statement naming it. */
+function move<C extends Made>(e: Effect, keyOf: KeyOf, created: Map<string, C>, onTable: Map<string, ObjectRef[]>): void {
+  const from = tableOf(keyOf, e.object);
+  const triggers = onTable.get(from);
+  if (!triggers) return;
+  onTable.delete(from);
+  const to = renamedRef(e.object, e);
+  // The statement keeps the schema it was written with unless the table left it.
+  const table = e.renameSchema !== undefined ? { name: to.name, schema: e.renameSchema } : { name: to.name };
+  const moved: ObjectRef[] = [];
+  for (const t of triggers) {
+    const now: ObjectRef = { ...t, table: to.name, ...(to.schema !== undefined ? { schema: to.schema } : {}) };
+    moved.push(now);
+    const made = created.get(keyOf(t));
+    const sql = made ? triggerOn(made.sql, table) : undefined;
+    if (made && sql !== undefined) created.set(keyOf(now), { ...made, sql });
+  }
+  const key = tableOf(keyOf, to);
+  const list = onTable.get(key);
+  if (list) list.push(...moved);
+  else onTable.set(key, moved);
+}
