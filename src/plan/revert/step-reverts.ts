@@ -138,12 +138,12 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   // Needed only for a statement that has no revert of its own, so made at the first one.
   let here: Map<string, number> | undefined;
   const createdHere = () => (here ??= firstCreations(creations));
-  const owned = ownedSequences(step, units, createdHere);
+  const along = madePartOfOthers(step, units, createdHere);
   for (let i = units.length - 1; i >= 0; i--) {
     const u = units[i]!;
-    // What the drop of one of this step's own creations undoes: a CREATE OR REPLACE of one, a sequence made part of
-    // a table the step creates.
-    if (replacesOwn(step, u, createdHere, i) || (owned && createsOnly(step, u, owned))) continue;
+    // What the revert of another of this step's statements undoes: a CREATE OR REPLACE of one of its creations, a
+    // sequence made part of a table the step creates, an index a constraint of the step takes over.
+    if (replacesOwn(step, u, createdHere, i) || (along && createsOnly(step, u, along))) continue;
     const r = unitRevert(step, u, created);
     if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
     if ('undoneWith' in r) {
@@ -159,17 +159,28 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
   return undoneWith ? { from: 'generated', statements: sql, undoneWith: [...undoneWith].sort(), reason: `irreversible without those: ${alone.join('; ')}` } : { from: 'generated', statements: sql };
 }
 
-/** Sequences a statement of the step makes part of a table the step creates (OWNED BY): that table's drop takes them. */
-function ownedSequences(step: Step, units: readonly Unit[], createdHere: () => ReadonlyMap<string, number>): Set<string> | undefined {
-  let owned: Set<string> | undefined;
-  for (const u of units) {
-    for (const e of u.stmt.effects) {
+/**
+ * What the step makes and then makes part of another object, whose revert takes it along: a sequence made part of a
+ * table the step creates (OWNED BY: that table's drop takes it), an index the step creates before a constraint takes
+ * it over (`ADD CONSTRAINT u UNIQUE USING INDEX i`: PostgreSQL renames it to the constraint's name, and dropping the
+ * constraint drops it, so a DROP INDEX of it after would fail).
+ */
+function madePartOfOthers(step: Step, units: readonly Unit[], createdHere: () => ReadonlyMap<string, number>): Set<string> | undefined {
+  let along: Set<string> | undefined;
+  for (let i = 0; i < units.length; i++) {
+    const effects = units[i]!.stmt.effects;
+    for (const e of effects) {
+      for (const c of e.columnFacts?.constraints ?? []) {
+        if (!c.usingIndex) continue;
+        const index = keyIn(step, { kind: 'index', name: c.usingIndex, schema: e.object.schema ?? 'public' });
+        if ((createdHere().get(index) ?? i) < i) (along ??= new Set()).add(index);
+      }
       if (e.detail !== 'OWNED BY' || !createdHere().has(keyIn(step, e.object))) continue;
-      const seq = u.stmt.effects.find((s) => s.object.kind === 'sequence');
-      if (seq) (owned ??= new Set()).add(keyIn(step, seq.object));
+      const seq = effects.find((s) => s.object.kind === 'sequence');
+      if (seq) (along ??= new Set()).add(keyIn(step, seq.object));
     }
   }
-  return owned;
+  return along;
 }
 
 /** Whether a statement creates something, and only objects of `keys`. */
@@ -272,7 +283,8 @@ function unitRevert(step: Step, u: Unit, created: ReadonlyMap<string, Creation>)
 /**
  * `ADD CONSTRAINT c UNIQUE USING INDEX i` makes index i the constraint's (PostgreSQL renames it to c), and dropping
  * the constraint drops it: made by an earlier step, it is made again after (within the revert's transaction, so
- * without CONCURRENTLY), and that step's own revert finds it.
+ * without CONCURRENTLY), and that step's own revert finds it. One made by this step is not (the step's revert leaves
+ * it to the constraint's drop, see madePartOfOthers), nor one the plan does not make.
  */
 function withIndexesBack(step: Step, effects: readonly Effect[], created: ReadonlyMap<string, Creation>, own: { readonly sql: readonly string[] }): StatementRevert {
   let remade: string[] | undefined;
@@ -280,7 +292,7 @@ function withIndexesBack(step: Step, effects: readonly Effect[], created: Readon
     for (const c of e.columnFacts?.constraints ?? []) {
       if (!c.usingIndex) continue;
       const maker = created.get(keyIn(step, { kind: 'index', name: c.usingIndex, schema: e.object.schema ?? 'public' }));
-      if (!maker) return own;
+      if (!maker) continue;
       (remade ??= []).push(...again(maker, maker.sql.replace(/^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+)CONCURRENTLY\s+/i, '$1')));
     }
   }

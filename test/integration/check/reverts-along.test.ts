@@ -2,11 +2,13 @@
  * Reverts of objects that go along with another, run on PostgreSQL: a trigger
  * goes with its table's rename, so its later drop is undone on the table's new
  * name, and the rename's revert takes it back to where its creation's revert
- * drops it.
+ * drops it; an index goes with the constraint that takes it over (USING
+ * INDEX), so the constraint's drop is all the revert of the step that made
+ * both needs.
  */
 import { describe, it } from 'vitest';
 import { expectAppliesWhole } from '../../helpers/check-whole.js';
-import { makeProject, twoServices } from '../../helpers/project.js';
+import { makeProject, pgTopology, twoServices } from '../../helpers/project.js';
 
 const FN = 'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n';
 
@@ -22,6 +24,20 @@ describe('reverts of what goes along with another object', () => {
         'b/003_move.sql': 'ALTER TABLE users SET SCHEMA app;\nDROP TRIGGER audit ON app.users;\n',
       },
       { ...twoServices(['accounts']), sets: { a: { dir: 'a' }, b: { dir: 'b', after: ['a'] } } },
+    );
+    await expectAppliesWhole(topologyFile);
+  });
+
+  it('an index a constraint takes over in the step that made it, beside one an earlier step made, is rolled back whole', async () => {
+    const { topologyFile } = makeProject(
+      {
+        'a/001_accounts.sql': 'CREATE TABLE accounts (id int NOT NULL, email text, handle text);\nCREATE UNIQUE INDEX accounts_handle_idx ON accounts (handle);\n',
+        'a/002_keys.sql':
+          'CREATE UNIQUE INDEX accounts_email_idx ON accounts (email);\nCREATE UNIQUE INDEX accounts_id_idx ON accounts (id);\n' +
+          'ALTER TABLE accounts ADD CONSTRAINT accounts_email_uq UNIQUE USING INDEX accounts_email_idx, ADD CONSTRAINT accounts_handle_uq UNIQUE USING INDEX accounts_handle_idx;\n' +
+          'ALTER TABLE accounts ADD CONSTRAINT accounts_pk PRIMARY KEY USING INDEX accounts_id_idx;\n',
+      },
+      pgTopology({ sets: { a: { dir: 'a' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] } } }),
     );
     await expectAppliesWhole(topologyFile);
   });

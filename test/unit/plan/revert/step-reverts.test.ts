@@ -121,6 +121,20 @@ describe('reverts of replaced definitions and indexes taken over', () => {
     // An index the plan does not make: the constraint's drop is all it knows.
     expect(byFile(p, 'app/004_pk.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.t DROP CONSTRAINT t_pk'] });
   });
+
+  it('an index the same step made and a constraint took over goes with the constraint\'s drop; one an earlier step made beside it comes back', async () => {
+    const p = await plan({
+      'app/001_t.sql': 'CREATE TABLE t (id int NOT NULL, email text, handle text);\nCREATE UNIQUE INDEX t_handle_idx ON t (handle);\n',
+      'app/002_uq.sql':
+        'CREATE UNIQUE INDEX t_email_idx ON t (email);\nCREATE UNIQUE INDEX t_id_idx ON t (id);\n' +
+        'ALTER TABLE t ADD CONSTRAINT t_email_uq UNIQUE USING INDEX t_email_idx, ADD CONSTRAINT t_handle_uq UNIQUE USING INDEX t_handle_idx;\n' +
+        'ALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_id_idx, ADD CONSTRAINT t_x_pk UNIQUE USING INDEX made_elsewhere;\n',
+    });
+    expect(byFile(p, 'app/002_uq.sql')[0]!.revert).toEqual({
+      from: 'generated',
+      statements: ['ALTER TABLE public.t DROP CONSTRAINT t_x_pk, DROP CONSTRAINT t_pk', 'ALTER TABLE public.t DROP CONSTRAINT t_handle_uq, DROP CONSTRAINT t_email_uq', 'CREATE UNIQUE INDEX t_handle_idx ON t (handle)'],
+    });
+  });
 });
 
 describe('reverts of a sequence made part of its table', () => {
