@@ -196,14 +196,20 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       else label = 'AnalyzeStmt';
       break;
     case 'ReindexStmt':
-      // REINDEX TABLE acts on the table it names; SCHEMA, DATABASE and SYSTEM on what is there then. REINDEX INDEX
-      // is not read: it orders nothing its index's creation does not.
+      // REINDEX TABLE acts on the table it names, REINDEX INDEX on the index (made by a CREATE INDEX or by a
+      // constraint, as `t_pkey`: it runs after the statement that makes it); SCHEMA, DATABASE and SYSTEM on what
+      // is there then.
       if (body.relation && body.kind === 'REINDEX_OBJECT_TABLE') out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
+      if (body.relation && body.kind === 'REINDEX_OBJECT_INDEX') out.add({ action: 'reference', object: rangeVarRef(body.relation, 'index'), via: 'maintenance' });
       if ((body.params ?? []).some((p: AstNode) => p.DefElem?.defname === 'concurrently')) nonTx = 'REINDEX CONCURRENTLY';
       break;
     case 'ClusterStmt':
-      // Its index is on the table: the table is what it is ordered after.
-      if (body.relation) out.add({ action: 'reference', object: rangeVarRef(body.relation), via: 'maintenance' });
+      if (body.relation) {
+        const table = rangeVarRef(body.relation);
+        out.add({ action: 'reference', object: table, via: 'maintenance' });
+        // `USING i` names an index that must exist by then; PostgreSQL finds it in the table's schema.
+        if (body.indexname) out.add({ action: 'reference', object: { ...table, kind: 'index', name: body.indexname }, via: 'maintenance' });
+      }
       break;
     case 'AlterSystemStmt':
       nonTx = 'ALTER SYSTEM';

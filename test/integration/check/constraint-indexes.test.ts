@@ -15,4 +15,17 @@ describe('indexes made by constraints', () => {
     );
     await expectAppliesWhole(topologyFile);
   });
+
+  it('REINDEX INDEX and CLUSTER ... USING run after the file of another set that makes their index', async () => {
+    const { topologyFile } = makeProject(
+      {
+        'a/001_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n',
+        'a/002_email.sql': 'CREATE INDEX accounts_email_idx ON accounts (email);\n',
+        'b/001_tune.sql': 'REINDEX INDEX accounts_email_idx;\nREINDEX INDEX accounts_pkey;\n',
+        'b/002_cluster.sql': 'CLUSTER accounts USING accounts_email_idx;\n',
+      },
+      twoServices(['accounts']),
+    );
+    await expectAppliesWhole(topologyFile);
+  });
 });

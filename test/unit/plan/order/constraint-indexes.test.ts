@@ -31,4 +31,17 @@ describe('indexes made by constraints', () => {
     });
     expect(problems(p)).toEqual(['a/001_accounts.sql:1 plan.missing_object', 'b/001_tune.sql:1 plan.missing_object']);
   });
+
+  it('REINDEX INDEX and CLUSTER ... USING name their index: they run after what makes it, and a missing one is reported', async () => {
+    const p = await plan({
+      'a/001_accounts.sql': 'CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n',
+      'a/002_email.sql': 'CREATE INDEX accounts_email_idx ON accounts (email);\n',
+      'b/001_tune.sql': 'REINDEX INDEX accounts_email_idx;\nCLUSTER accounts USING accounts_pkey;\nREINDEX TABLE accounts;\nCLUSTER accounts;\n',
+      'b/002_nope.sql': 'REINDEX INDEX accounts_nope;\nCLUSTER accounts USING accounts_gone;\n',
+    });
+    expect(problems(p)).toEqual(['b/002_nope.sql:1 plan.missing_object', 'b/002_nope.sql:2 plan.missing_object']);
+    const reasons = (from: string, to: string) => p.edges.find((e) => e.from === from && e.to === to)?.reasons ?? [];
+    expect(reasons('main:a/002_email.sql#1', 'main:b/001_tune.sql#1-4').join()).toContain('accounts_email_idx');
+    expect(reasons('main:a/001_accounts.sql#1', 'main:b/001_tune.sql#1-4')).toContain('index accounts_pkey is made by a constraint here');
+  });
 });
