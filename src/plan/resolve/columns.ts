@@ -1,6 +1,6 @@
 /**
  * Column-level facts: an index, a constraint (its own columns, or those a foreign key references), a
- * COMMENT ON COLUMN or an ALTER that names a column of a table no statement
+ * view (the columns it reads, see sql/postgres/view-columns.ts), a COMMENT ON COLUMN or an ALTER that names a column of a table no statement
  * ordered before it gives it is an `unknown_column` conflict naming both places: the statement, and the
  * CREATE TABLE that lists the table's columns, or the statement that adds the column only later (or in a
  * set nothing orders before the one using it), or the statement that takes it away before the use (DROP
@@ -12,6 +12,7 @@
  * // plan: "app/003_idx.sql:1" names column "emial" of table "users", which no statement gives it ...
  */
 import type { ConflictLog } from './conflict-log.js';
+import type { ColumnFacts } from '../../sql/effects.js';
 import type { Topology } from '../../topology/model.js';
 import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
@@ -39,8 +40,8 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      // A foreign key names columns of the table it references (REFERENCES users (id)).
-      const facts = e.via === 'foreign_key' && e.refColumns?.length ? { used: e.refColumns } : e.columnFacts;
+      // A foreign key names columns of the table it references (REFERENCES users (id)); a view, those it reads.
+      const facts = e.via === 'foreign_key' && e.refColumns?.length ? { used: e.refColumns } : e.via === 'view_source' && e.readColumns ? viewReads(e.readColumns) : e.columnFacts;
       if (e.object.kind !== 'table' || (!facts && e.action !== 'drop')) continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
       let t = tables.get(key);
@@ -147,3 +148,11 @@ function push(map: Map<string, Unit[]>, key: string, u: Unit): void {
 function source(u: Unit): { file: string; line: number; set: string; store: string | undefined } {
   return { file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store };
 }
+
+/** The columns a view reads, as uses: not `*`, nor the system columns every table has (ctid, xmin, ...). */
+function viewReads(columns: readonly string[]): ColumnFacts | undefined {
+  const used = columns.filter((c) => c !== '*' && !SYSTEM_COLUMNS.has(c));
+  return used.length > 0 ? { used } : undefined;
+}
+
+const SYSTEM_COLUMNS: ReadonlySet<string> = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);

@@ -92,4 +92,16 @@ describe('columns no statement creates', () => {
     expect(unknown(unordered)[0]!.hint).toContain('add after: [app] to set "ops"');
     expect(unknown(await plan(files, { after: ['app'] }))).toEqual([]);
   });
+
+  it('a view that reads a column the table does not have, or no longer has, is an error; system columns and * are not names to check', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\nALTER TABLE users RENAME COLUMN email TO mail;',
+      'app/002_views.sql': 'CREATE VIEW mails AS SELECT u.id, u.email FROM users u;\nCREATE VIEW rows AS SELECT ctid, xmin, * FROM users ORDER BY id;\nCREATE VIEW sizes AS SELECT count(*) AS n FROM users GROUP BY mail ORDER BY n;',
+      'ops/001_report.sql': 'CREATE MATERIALIZED VIEW handles AS SELECT handle FROM users;',
+    }, { after: ['app'] });
+    expect(unknown(p).map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      'app/002_views.sql:1: plan: "app/002_views.sql:1" names column "email" of table "users", which "app/001_users.sql:2" takes away before it (it was added at "app/001_users.sql:1")',
+      'ops/001_report.sql:1: plan: "ops/001_report.sql:1" names column "handle" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email", "mail"',
+    ]);
+  });
 });
