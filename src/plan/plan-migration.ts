@@ -23,7 +23,7 @@ import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
 import { checkColumnsInViews } from './resolve/columns-in-views.js';
-import { checkRestrictDrops } from './resolve/restrict-drops.js';
+import { checkConstraintIndexDrops, checkRestrictDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
 import { markDestructions } from './resolve/destructions.js';
@@ -200,6 +200,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
   checkRestrictDrops(lifecycle, live, log);
+  checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);

@@ -294,7 +294,7 @@ export class Lifecycle {
    * The indexes PostgreSQL makes for PRIMARY KEY and UNIQUE constraints, by key, with the statement that makes
    * each (its first, when several do); built when a use of an index first finds no statement creating it.
    */
-  private constraintIndexes(nodes: readonly NodeEffects[]): ReadonlyMap<StoreKey, Node> {
+  constraintIndexes(nodes: readonly NodeEffects[]): ReadonlyMap<StoreKey, Node> {
     if (this.byConstraint) return this.byConstraint;
     const made = new Map<StoreKey, Node>();
     for (const n of nodes) {

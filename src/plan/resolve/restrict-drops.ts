@@ -6,7 +6,8 @@
  * A dependent the same statement drops, or its own set dropped before, is gone
  * by then. One another set drops must go first: its drop is ordered before
  * this one. One never dropped, or dropped only after in the drop's own set,
- * makes the drop fail: a `drop_blocked` error naming both places.
+ * makes the drop fail: a `drop_blocked` error naming both places. So does a
+ * `DROP INDEX` of the index a PRIMARY KEY or UNIQUE constraint made.
  *
  * Left alone, as the plan cannot tell: a view another statement replaces
  * (`CREATE OR REPLACE VIEW`, which may no longer read the table), a view or
@@ -20,7 +21,7 @@
  */
 import type { ObjectRef } from '../../sql/effects.js';
 import type { ConflictLog } from './conflict-log.js';
-import type { Lifecycle, Version } from '../order/lifecycle.js';
+import type { Lifecycle, NodeEffects, Version } from '../order/lifecycle.js';
 import { isSynth } from '../order/nodes.js';
 import { describe, displayName, sameNamespace } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
@@ -111,6 +112,38 @@ function blockedOrOrdered(lifecycle: Lifecycle, log: ConflictLog, v: Version, d:
     severity: 'error',
     hint: `drop ${dep.what} first, in this file before line ${d.stmt.line} or in a migration of its own; or write DROP ... CASCADE if it is meant to go with it (the plan then names what the cascade removes)`,
   });
+}
+
+/**
+ * `DROP INDEX users_pkey` of the index a PRIMARY KEY or UNIQUE constraint made: PostgreSQL refuses it ("cannot
+ * drop index users_pkey because constraint users_pkey on table users requires it"); the constraint's drop takes
+ * the index along. Left alone when some statement drops a constraint of that name, or the table, anywhere.
+ */
+export function checkConstraintIndexDrops(lifecycle: Lifecycle, nodes: readonly NodeEffects[], log: ConflictLog): void {
+  const drops = lifecycle.unmatchedDrops.filter((d) => d.object.kind === 'index' && d.node.engine === 'postgres' && !isSynth(d.node.node));
+  if (drops.length === 0) return;
+  const made = lifecycle.constraintIndexes(nodes);
+  for (const { node, key, object } of drops) {
+    const maker = made.get(key);
+    const d = node.node as Unit;
+    if (!maker || isSynth(maker) || (maker.set === d.set && maker.seq > d.seq)) continue;
+    const table = maker.stmt.effects.find((e) => e.columnFacts?.indexes?.includes(object.name))?.object;
+    if (!table || letsGoOf(nodes, table, object.name)) continue;
+    log.add({
+      kind: 'drop_blocked',
+      object: describe(object),
+      objectName: displayName(object),
+      message: `plan: "DROP INDEX ${displayName(object)}" at "${unitPlace(d)}" fails: the index is the one constraint ${object.name} of table ${displayName(table)} made ("${unitPlace(maker)}"), and PostgreSQL refuses to drop it apart from its constraint`,
+      sources: [{ file: d.file.file, line: d.stmt.line, store: d.store }, { file: maker.file.file, line: maker.stmt.line, store: maker.store }],
+      severity: 'error',
+      hint: `drop the constraint, which takes its index along:\nALTER TABLE ${displayName(table)} DROP CONSTRAINT ${object.name};`,
+    });
+  }
+}
+
+/** Whether a statement drops the constraint `name` of `table`, or the table itself. */
+function letsGoOf(nodes: readonly NodeEffects[], table: ObjectRef, name: string): boolean {
+  return nodes.some((n) => n.effects.some((e) => e.object.kind === 'table' && e.object.name === table.name && (e.action === 'drop' || e.columnFacts?.droppedConstraints?.includes(name))));
 }
 
 function kindWord(ref: ObjectRef): string {

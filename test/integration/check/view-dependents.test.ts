@@ -16,6 +16,7 @@ describe('views and foreign keys in the way, on PostgreSQL', () => {
     ['DROP TABLE under a foreign key', { 'b/001.sql': 'CREATE TABLE orders (id int, user_id int REFERENCES users (id));\n', 'a/002.sql': 'DROP TABLE users;\n' }, 'a/002.sql', 'cannot drop table users because other objects depend on it'],
     ['ALTER COLUMN TYPE under a view', { 'b/001.sql': 'CREATE VIEW totals AS SELECT sum(amount) FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(14, 2);\n' }, 'b/002.sql', 'cannot alter type of a column used by a view or rule'],
     ['DROP COLUMN under a view of *', { 'b/001.sql': 'CREATE MATERIALIZED VIEW everything AS SELECT * FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices DROP COLUMN extra;\n' }, 'b/002.sql', 'cannot drop column extra of table invoices because other objects depend on it'],
+    ['DROP INDEX of a primary key\'s index', { 'b/001.sql': 'DROP INDEX users_pkey;\n' }, 'b/001.sql', 'cannot drop index users_pkey because constraint users_pkey on table users requires it'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');

@@ -90,4 +90,22 @@ describe('DROP without CASCADE of what other objects depend on', () => {
       'a/002.sql': 'CREATE OR REPLACE VIEW v AS SELECT id FROM t2;\nDROP TABLE t;\n',
     }))).toEqual([]);
   });
+
+  it('DROP INDEX of the index a constraint made: an error with the ALTER TABLE that drops it; dropping the constraint plans', async () => {
+    const plan = await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\n',
+      'b/001.sql': 'DROP INDEX IF EXISTS users_email_key;\n',
+    });
+    expect(errors(plan)).toEqual([[
+      'plan.drop_blocked',
+      'b/001.sql:1',
+      'plan: "DROP INDEX users_email_key" at "b/001.sql:1" fails: the index is the one constraint users_email_key of table users made ("a/001.sql:1"), and PostgreSQL refuses to drop it apart from its constraint',
+    ]]);
+    expect(plan.diagnostics.find((d) => d.code === 'plan.drop_blocked')!.hint).toBe('drop the constraint, which takes its index along:\nALTER TABLE users DROP CONSTRAINT users_email_key;');
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);\n',
+      'a/002.sql': 'ALTER TABLE users DROP CONSTRAINT users_email_key;\n',
+      'b/001.sql': 'DROP INDEX IF EXISTS users_email_key;\n',
+    }))).toEqual([]);
+  });
 });
