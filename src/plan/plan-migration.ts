@@ -199,7 +199,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   clock.lap('versions');
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
-  checkRestrictDrops(lifecycle, live, log);
+  checkRestrictDrops(lifecycle, live, log, (ref) => ownership.isShared(ref));
   checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));

@@ -2,16 +2,20 @@
  * PostgreSQL refuses a DROP without CASCADE while other objects depend on what
  * it drops ("cannot drop table accounts because other objects depend on it").
  * The dependents the plan knows: views and materialized views built on a
- * table, view or materialized view, and other tables' foreign keys to a table.
+ * table, view or materialized view; other tables' foreign keys to a table;
+ * the tables (their columns), domains, functions (their signatures) and views
+ * that use a type; the triggers, tables (defaults, checks), indexes and views
+ * that call a function.
  * A dependent the same statement drops, or its own set dropped before, is gone
  * by then. One another set drops must go first: its drop is ordered before
  * this one. One never dropped, or dropped only after in the drop's own set,
  * makes the drop fail: a `drop_blocked` error naming both places. So does a
  * `DROP INDEX` of the index a PRIMARY KEY or UNIQUE constraint made.
  *
- * Left alone, as the plan cannot tell: a view another statement replaces
- * (`CREATE OR REPLACE VIEW`, which may no longer read the table), a view or
- * table renamed after, and a foreign key whose table drops a constraint or the
+ * Left alone, as the plan cannot tell: a view, function or trigger another
+ * statement replaces (`CREATE OR REPLACE`, which may no longer use it), one
+ * renamed after, a table that drops or retypes columns (the one using the type
+ * or function may be among them), and a foreign key whose table drops a constraint or the
  * key's columns somewhere (the usual way to let go of a table first): that
  * statement, when another set has it, is ordered before the drop.
  *
@@ -27,25 +31,41 @@ import { describe, displayName, sameNamespace } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
 
-const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view']);
+const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function']);
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
+const REPLACEABLE: ReadonlySet<string> = new Set(['view', 'materialized_view', 'function', 'trigger']);
 
 /** A dependent of a dropped object: what it is, where it is made, and the version of it the drop would meet. */
 interface Dependent {
   readonly what: string;
   readonly at: Unit;
-  /** The version whose drop must come first; undefined for a foreign key (it goes with its table). */
-  readonly version: Version | undefined;
+  /** The version whose drop must come first. */
+  readonly version: Version;
+  /** A trigger's or index's table, whose drop takes it along. */
+  readonly host?: Version;
 }
 
-export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog): void {
+/** How a statement uses each kind of dropped object so that PostgreSQL records a dependency on it. */
+const USED_VIA: Readonly<Record<string, ReadonlySet<string>>> = {
+  table: new Set(['view_source']),
+  view: new Set(['view_source']),
+  materialized_view: new Set(['view_source']),
+  type: new Set(['type_usage']),
+  function: new Set(['function_call', 'trigger_function']),
+};
+
+/** What a statement makes that depends on a type or function it uses: a column's table, a domain, a trigger, ... */
+const DEPENDENT_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'trigger', 'index']);
+
+/** `isShared`: a shared type or function that other sets still use is the shared_drop check's (see references.ts). */
+export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog, isShared: (ref: ObjectRef) => boolean = () => false): void {
   const replaced = replacedViews(lifecycle, units);
   for (const list of lifecycle.versions.values()) {
     for (const v of list) {
       const d = v.dropNode;
       if (!d || isSynth(d) || v.ended?.by !== 'drop' || d.stmt.engine !== 'postgres' || !DROPPED_KINDS.has(v.ref.kind)) continue;
       const drop = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && sameNamespace('postgres', e.object.kind, v.ref.kind));
-      if (!drop || drop.cascade) continue;
+      if (!drop || drop.cascade || ((v.ref.kind === 'type' || v.ref.kind === 'function') && isShared(v.ref))) continue;
       for (const dep of dependents(lifecycle, v, d, replaced)) blockedOrOrdered(lifecycle, log, v, d, dep);
     }
   }
@@ -54,16 +74,24 @@ export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[],
 function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: ReadonlySet<string>): Dependent[] {
   const droppedHere = new Set(d.stmt.effects.filter((e) => e.action === 'drop').map((e) => e.object.name));
   const out: Dependent[] = [];
+  const through = USED_VIA[v.ref.kind]!;
   for (const u of v.users ?? []) {
     if (isSynth(u) || u === d) continue;
-    const view = u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind));
-    if (!view || droppedHere.has(view.object.name)) continue;
-    const reads = u.stmt.effects.some((e) => e.action === 'reference' && (e.via === 'view_source' || e.via === 'mv_source') && e.object.name === v.ref.name);
-    const key = lifecycle.key(u.store!, 'postgres', view.object);
-    if (!reads || replaced.has(key)) continue;
-    const own = lifecycle.versions.get(key)?.find((x) => x.node === u);
+    if (!u.stmt.effects.some((e) => e.action === 'reference' && through.has(e.via!) && e.object.name === v.ref.name)) continue;
+    // What the statement makes with it; an ALTER TABLE (a column of the type, a default calling the function) the table.
+    const made = v.ref.kind === 'table' || VIEW_KINDS.has(v.ref.kind)
+      ? u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind))
+      : u.stmt.effects.find((e) => e.action === 'create' && DEPENDENT_KINDS.has(e.object.kind)) ?? u.stmt.effects.find((e) => e.action === 'alter' && e.object.kind === 'table');
+    if (!made || droppedHere.has(made.object.name)) continue;
+    const key = lifecycle.key(u.store!, 'postgres', made.object);
+    if (replaced.has(key)) continue;
+    const own = lifecycle.versions.get(key)?.find((x) => x.node === u || x.users?.has(u));
     if (!own || (own.ended && own.ended.by !== 'drop')) continue;
-    out.push({ what: describe(own.ref), at: u, version: own });
+    // A table may take away or retype the column that uses the type or function: the plan cannot tell which it is.
+    if (own.ref.kind === 'table' && changesColumns(own)) continue;
+    const host = hostTable(lifecycle, u, own.ref);
+    if (host === null) continue;
+    out.push({ what: describe(own.ref), at: u, version: own, ...(host ? { host } : {}) });
   }
   if (v.ref.kind !== 'table') return out;
   for (const { fk, table } of liveForeignKeys(lifecycle, v, d)) {
@@ -79,6 +107,24 @@ function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: Readonl
     out.push({ what, at: fk.node, version: own });
   }
   return out;
+}
+
+/** Whether some statement drops or retypes a column of the table. */
+function changesColumns(table: Version): boolean {
+  for (const u of table.users ?? []) {
+    if (isSynth(u)) continue;
+    for (const e of u.stmt.effects) if (e.object.kind === 'table' && e.object.name === table.ref.name && (e.columnFacts?.dropped || e.columnFacts?.retyped)) return true;
+  }
+  return false;
+}
+
+/** The version of the table a trigger or index is on (undefined for other objects; null when it cannot be found). */
+function hostTable(lifecycle: Lifecycle, u: Unit, ref: ObjectRef): Version | undefined | null {
+  const name = ref.kind === 'trigger' ? ref.table : ref.kind === 'index' ? u.stmt.effects.find((e) => e.via === 'index_table')?.object.name : undefined;
+  if (ref.kind !== 'trigger' && ref.kind !== 'index') return undefined;
+  if (!name) return null;
+  const table = lifecycle.versions.get(lifecycle.key(u.store!, 'postgres', { kind: 'table', name, schema: ref.schema ?? 'public' }))?.find((x) => x.node === u || x.users?.has(u));
+  return table && !(table.ended && table.ended.by !== 'drop') ? table : null;
 }
 
 /** A statement that takes a constraint from the table, or the key's columns: it may be how the foreign key goes first. */
@@ -98,10 +144,11 @@ function letGo(table: Version, columns: readonly string[]): Unit | undefined {
  * goes first. Never dropped, or dropped only later in the drop's own set: PostgreSQL refuses the drop.
  */
 function blockedOrOrdered(lifecycle: Lifecycle, log: ConflictLog, v: Version, d: Unit, dep: Dependent): void {
-  const gone = dep.version?.dropNode;
-  if (gone === d || (gone && isSynth(gone))) return;
-  if (gone && gone.set !== d.set) return lifecycle.dep(gone, d, `drops ${dep.what}, which depends on ${describe(v.ref)}, before that is dropped`);
-  if (gone && gone.seq < d.seq) return;
+  const ends = [dep.version.dropNode, dep.host?.dropNode].filter((n): n is NonNullable<typeof n> => n !== undefined);
+  if (ends.some((n) => n === d || isSynth(n) || (n.set === d.set && n.seq < d.seq))) return;
+  const other = ends.find((n) => !isSynth(n) && n.set !== d.set);
+  if (other) return lifecycle.dep(other, d, `drops ${dep.what}, which depends on ${describe(v.ref)}, before that is dropped`);
+  const gone = ends[0] as Unit | undefined;
   const after = gone ? `; "${unitPlace(gone)}" drops it only after` : '';
   log.add({
     kind: 'drop_blocked',
@@ -150,14 +197,14 @@ function kindWord(ref: ObjectRef): string {
   return ref.kind === 'materialized_view' ? 'MATERIALIZED VIEW' : ref.kind.toUpperCase();
 }
 
-/** Views that more than one statement creates in a store (`CREATE OR REPLACE VIEW`): what they read depends on which ran last. */
+/** Views, functions and triggers more than one statement creates in a store (`CREATE OR REPLACE`): what they use depends on which ran last. */
 function replacedViews(lifecycle: Lifecycle, units: readonly Unit[]): Set<string> {
   const seen = new Set<string>();
   const twice = new Set<string>();
   for (const u of units) {
     if (!u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      if (e.action !== 'create' || !VIEW_KINDS.has(e.object.kind)) continue;
+      if (e.action !== 'create' || !REPLACEABLE.has(e.object.kind)) continue;
       const key = lifecycle.key(u.store, 'postgres', e.object);
       if (seen.has(key)) twice.add(key);
       else seen.add(key);

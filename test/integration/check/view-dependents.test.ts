@@ -17,6 +17,8 @@ describe('views and foreign keys in the way, on PostgreSQL', () => {
     ['ALTER COLUMN TYPE under a view', { 'b/001.sql': 'CREATE VIEW totals AS SELECT sum(amount) FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices ALTER COLUMN amount TYPE numeric(14, 2);\n' }, 'b/002.sql', 'cannot alter type of a column used by a view or rule'],
     ['DROP COLUMN under a view of *', { 'b/001.sql': 'CREATE MATERIALIZED VIEW everything AS SELECT * FROM invoices;\n', 'b/002.sql': 'ALTER TABLE invoices DROP COLUMN extra;\n' }, 'b/002.sql', 'cannot drop column extra of table invoices because other objects depend on it'],
     ['DROP INDEX of a primary key\'s index', { 'b/001.sql': 'DROP INDEX users_pkey;\n' }, 'b/001.sql', 'cannot drop index users_pkey because constraint users_pkey on table users requires it'],
+    ['DROP TYPE under a column', { 'b/001.sql': "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE people (id int, m mood);\n", 'b/002.sql': 'DROP TYPE mood;\n' }, 'b/002.sql', 'cannot drop type mood because other objects depend on it'],
+    ['DROP FUNCTION under a trigger', { 'b/001.sql': 'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();\n', 'b/002.sql': 'DROP FUNCTION touch();\n' }, 'b/002.sql', 'cannot drop function touch() because other objects depend on it'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');

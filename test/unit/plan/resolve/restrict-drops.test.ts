@@ -108,4 +108,25 @@ describe('DROP without CASCADE of what other objects depend on', () => {
       'b/001.sql': 'DROP INDEX IF EXISTS users_email_key;\n',
     }))).toEqual([]);
   });
+
+  it('a type a table column still has, and a function a trigger still runs: errors naming the table and the trigger', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': "CREATE TYPE mood AS ENUM ('ok', 'sad');\nCREATE TABLE people (id int, m mood);\n",
+      'a/002.sql': 'DROP TYPE mood;\n',
+      'b/001.sql': 'CREATE TABLE t (id int, at timestamptz);\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$;\nCREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();\n',
+      'b/002.sql': 'DROP FUNCTION touch();\n',
+    })).map((e) => e[2])).toEqual([
+      'plan: "DROP TYPE mood" at "a/002.sql:1" fails: table people ("a/001.sql:2") depends on it, and PostgreSQL refuses to drop what other objects depend on without CASCADE',
+      'plan: "DROP FUNCTION touch" at "b/002.sql:1" fails: trigger t.t_touch ("b/001.sql:3") depends on it, and PostgreSQL refuses to drop what other objects depend on without CASCADE',
+    ]);
+  });
+
+  it('the trigger dropped first, or its table, and a type whose column the table drops: plan', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': "CREATE TYPE mood AS ENUM ('ok', 'sad');\nCREATE TABLE people (id int, m mood);\n",
+      'a/002.sql': 'ALTER TABLE people DROP COLUMN m;\nDROP TYPE mood;\n',
+      'b/001.sql': 'CREATE TABLE t (id int, at timestamptz);\nCREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.at := now(); RETURN NEW; END $$;\nCREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();\nCREATE TABLE u (id int);\nCREATE TRIGGER u_touch BEFORE UPDATE ON u FOR EACH ROW EXECUTE FUNCTION touch();\n',
+      'b/002.sql': 'DROP TRIGGER t_touch ON t;\nDROP TABLE u;\nDROP FUNCTION touch();\n',
+    }))).toEqual([]);
+  });
 });
