@@ -5,7 +5,7 @@
  * table, view or materialized view; other tables' foreign keys to a table;
  * the tables (their columns), domains, functions (their signatures) and views
  * that use a type; the triggers, tables (defaults, checks), indexes and views
- * that call a function.
+ * that call a function; what the plan makes in a schema.
  * A dependent the same statement drops, or its own set dropped before, is gone
  * by then. One another set drops must go first: its drop is ordered before
  * this one. One never dropped, or dropped only after in the drop's own set,
@@ -23,7 +23,7 @@
  * checkRestrictDrops(lifecycle, live, log);
  * // plan: "DROP TABLE invoices" at "billing/004_drop.sql:1" fails: view invoice_totals ("reports/001_views.sql:1") depends on it ...
  */
-import type { ObjectRef } from '../../sql/effects.js';
+import type { Effect, ObjectRef } from '../../sql/effects.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, NodeEffects, Version } from '../order/lifecycle.js';
 import { isSynth } from '../order/nodes.js';
@@ -31,8 +31,10 @@ import { describe, displayName, sameNamespace } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
 
-const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function']);
+const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'schema']);
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
+/** Kinds whose shared objects other sets use are the shared_drop check's. */
+const SHARED_KINDS: ReadonlySet<string> = new Set(['type', 'function', 'schema']);
 const REPLACEABLE: ReadonlySet<string> = new Set(['view', 'materialized_view', 'function', 'trigger']);
 
 /** A dependent of a dropped object: what it is, where it is made, and the version of it the drop would meet. */
@@ -57,7 +59,7 @@ const USED_VIA: Readonly<Record<string, ReadonlySet<string>>> = {
 /** What a statement makes that depends on a type or function it uses: a column's table, a domain, a trigger, ... */
 const DEPENDENT_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'trigger', 'index']);
 
-/** `isShared`: a shared type or function that other sets still use is the shared_drop check's (see references.ts). */
+/** `isShared`: what other sets make with a shared type, function or schema is the shared_drop check's (see references.ts). */
 export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog, isShared: (ref: ObjectRef) => boolean = () => false): void {
   const replaced = replacedViews(lifecycle, units);
   for (const list of lifecycle.versions.values()) {
@@ -65,8 +67,10 @@ export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[],
       const d = v.dropNode;
       if (!d || isSynth(d) || v.ended?.by !== 'drop' || d.stmt.engine !== 'postgres' || !DROPPED_KINDS.has(v.ref.kind)) continue;
       const drop = d.stmt.effects.find((e) => e.action === 'drop' && e.object.name === v.ref.name && sameNamespace('postgres', e.object.kind, v.ref.kind));
-      if (!drop || drop.cascade || ((v.ref.kind === 'type' || v.ref.kind === 'function') && isShared(v.ref))) continue;
-      for (const dep of dependents(lifecycle, v, d, replaced)) blockedOrOrdered(lifecycle, log, v, d, dep);
+      if (!drop || drop.cascade) continue;
+      // Other sets' uses of a shared type, function or schema are the shared_drop check's.
+      const own = SHARED_KINDS.has(v.ref.kind) && isShared(v.ref);
+      for (const dep of dependents(lifecycle, v, d, replaced)) if (!own || dep.at.set === d.set) blockedOrOrdered(lifecycle, log, v, d, dep);
     }
   }
 }
@@ -74,14 +78,11 @@ export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[],
 function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: ReadonlySet<string>): Dependent[] {
   const droppedHere = new Set(d.stmt.effects.filter((e) => e.action === 'drop').map((e) => e.object.name));
   const out: Dependent[] = [];
-  const through = USED_VIA[v.ref.kind]!;
+  const through = USED_VIA[v.ref.kind];
   for (const u of v.users ?? []) {
     if (isSynth(u) || u === d) continue;
-    if (!u.stmt.effects.some((e) => e.action === 'reference' && through.has(e.via!) && e.object.name === v.ref.name)) continue;
-    // What the statement makes with it; an ALTER TABLE (a column of the type, a default calling the function) the table.
-    const made = v.ref.kind === 'table' || VIEW_KINDS.has(v.ref.kind)
-      ? u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind))
-      : u.stmt.effects.find((e) => e.action === 'create' && DEPENDENT_KINDS.has(e.object.kind)) ?? u.stmt.effects.find((e) => e.action === 'alter' && e.object.kind === 'table');
+    // What the statement makes in the schema, or with what it uses.
+    const made = v.ref.kind === 'schema' ? madeIn(u, v.ref.name) : madeWith(u, v.ref, through!);
     if (!made || droppedHere.has(made.object.name)) continue;
     const key = lifecycle.key(u.store!, 'postgres', made.object);
     if (replaced.has(key)) continue;
@@ -107,6 +108,18 @@ function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: Readonl
     out.push({ what, at: fk.node, version: own });
   }
   return out;
+}
+
+/** The object `u` creates in schema `schema` (the schema's users are what is made in it; what is moved there is left out). */
+function madeIn(u: Unit, schema: string): Effect | undefined {
+  return u.stmt.effects.find((e) => e.action === 'create' && e.object.kind !== 'schema' && e.object.schema === schema);
+}
+
+/** What `u` makes with `ref` (a view on it, a table with a column of it, a trigger running it); an ALTER TABLE's table. */
+function madeWith(u: Unit, ref: ObjectRef, through: ReadonlySet<string>): Effect | undefined {
+  if (!u.stmt.effects.some((e) => e.action === 'reference' && through.has(e.via!) && e.object.name === ref.name)) return undefined;
+  if (ref.kind === 'table' || VIEW_KINDS.has(ref.kind)) return u.stmt.effects.find((e) => e.action === 'create' && VIEW_KINDS.has(e.object.kind));
+  return u.stmt.effects.find((e) => e.action === 'create' && DEPENDENT_KINDS.has(e.object.kind)) ?? u.stmt.effects.find((e) => e.action === 'alter' && e.object.kind === 'table');
 }
 
 /** Whether some statement drops or retypes a column of the table. */
@@ -154,7 +167,7 @@ function blockedOrOrdered(lifecycle: Lifecycle, log: ConflictLog, v: Version, d:
     kind: 'drop_blocked',
     object: describe(v.ref),
     objectName: displayName(v.ref),
-    message: `plan: "DROP ${kindWord(v.ref)} ${displayName(v.ref)}" at "${unitPlace(d)}" fails: ${dep.what} ("${unitPlace(dep.at)}") depends on it${after}, and PostgreSQL refuses to drop what other objects depend on without CASCADE`,
+    message: `plan: "DROP ${kindWord(v.ref)} ${displayName(v.ref)}" at "${unitPlace(d)}" fails: ${dep.what} ("${unitPlace(dep.at)}") ${v.ref.kind === 'schema' ? 'is in it' : 'depends on it'}${after}, and PostgreSQL refuses to drop what other objects depend on without CASCADE`,
     sources: [{ file: d.file.file, line: d.stmt.line, store: d.store }, { file: dep.at.file.file, line: dep.at.stmt.line, store: dep.at.store }],
     severity: 'error',
     hint: `drop ${dep.what} first, in this file before line ${d.stmt.line} or in a migration of its own; or write DROP ... CASCADE if it is meant to go with it (the plan then names what the cascade removes)`,

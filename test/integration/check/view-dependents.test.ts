@@ -19,6 +19,7 @@ describe('views and foreign keys in the way, on PostgreSQL', () => {
     ['DROP INDEX of a primary key\'s index', { 'b/001.sql': 'DROP INDEX users_pkey;\n' }, 'b/001.sql', 'cannot drop index users_pkey because constraint users_pkey on table users requires it'],
     ['DROP TYPE under a column', { 'b/001.sql': "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE people (id int, m mood);\n", 'b/002.sql': 'DROP TYPE mood;\n' }, 'b/002.sql', 'cannot drop type mood because other objects depend on it'],
     ['DROP FUNCTION under a trigger', { 'b/001.sql': 'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();\n', 'b/002.sql': 'DROP FUNCTION touch();\n' }, 'b/002.sql', 'cannot drop function touch() because other objects depend on it'],
+    ['DROP SCHEMA with a table in it', { 'b/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date);\n', 'b/002.sql': 'DROP SCHEMA reporting;\n' }, 'b/002.sql', 'cannot drop schema reporting because other objects depend on it'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');

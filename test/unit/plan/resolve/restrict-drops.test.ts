@@ -129,4 +129,15 @@ describe('DROP without CASCADE of what other objects depend on', () => {
       'b/002.sql': 'DROP TRIGGER t_touch ON t;\nDROP TABLE u;\nDROP FUNCTION touch();\n',
     }))).toEqual([]);
   });
+
+  it('a schema the plan still has a table in: an error; emptied first, it plans', async () => {
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date PRIMARY KEY);\n',
+      'a/002.sql': 'DROP SCHEMA reporting;\n',
+    })).map((e) => e[2])).toEqual(['plan: "DROP SCHEMA reporting" at "a/002.sql:1" fails: table reporting.daily ("a/001.sql:2") is in it, and PostgreSQL refuses to drop what other objects depend on without CASCADE']);
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date PRIMARY KEY);\n',
+      'a/002.sql': 'DROP TABLE reporting.daily;\nDROP SCHEMA reporting;\n',
+    }))).toEqual([]);
+  });
 });
