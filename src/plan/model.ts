@@ -241,6 +241,8 @@ export type ConflictKind =
   | 'drop_blocked'
   /** An ALTER TABLE that changes the type of, or drops, a column a view still reads: PostgreSQL refuses it. */
   | 'column_in_use'
+  /** An ALTER TABLE adding a NOT NULL column with no default to a table the plan has put rows in. */
+  | 'column_needs_default'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

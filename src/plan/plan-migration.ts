@@ -22,6 +22,7 @@ import type { Dep, Node } from './order/nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
+import { checkFilledTables } from './resolve/filled-tables.js';
 import { checkColumnsInViews } from './resolve/columns-in-views.js';
 import { checkConstraintIndexDrops, checkRestrictDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
@@ -228,6 +229,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkIndexNames(topology, live, log, precedence);
   checkConstraintNames(topology, live, log, precedence);
   checkColumnsInViews(topology, live, log, precedence);
+  checkFilledTables(topology, live, log, precedence);
   clock.lap('columns');
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);

@@ -130,6 +130,10 @@ export interface ColumnFacts {
   readonly retyped?: readonly string[];
   /** Columns it drops with CASCADE (`DROP COLUMN c CASCADE`): what depends on them goes too. */
   readonly cascaded?: readonly string[];
+  /** Columns it adds NOT NULL with no default (nor identity, serial or generated): a table with rows refuses them. */
+  readonly bare?: readonly string[];
+  /** An `INSERT ... VALUES`: the table has rows after it. */
+  readonly fills?: true;
   /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */
   readonly complete?: boolean;
   /** Indexes its PRIMARY KEY and UNIQUE constraints make, by the name written or the one PostgreSQL chooses (`t_pkey`, `t_a_key`). */

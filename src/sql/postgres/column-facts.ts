@@ -93,11 +93,13 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const droppedConstraints: string[] = [];
   const retyped: string[] = [];
   const cascaded: string[] = [];
+  const bare: string[] = [];
   const table: string = body.relation?.relname ?? '';
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
     if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) retyped.push(cmd.name);
+    if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef && needsValue(cmd.def.ColumnDef)) bare.push(cmd.def.ColumnDef.colname);
     if (cmd.subtype === 'AT_DropColumn' && cmd.name && cmd.behavior === 'DROP_CASCADE') cascaded.push(cmd.name);
     if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.push(cmd.name);
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) added.push(cmd.def.ColumnDef.colname);
@@ -123,9 +125,18 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const facts = {
     ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}),
     ...(constraints.length ? { constraints } : {}), ...(droppedConstraints.length ? { droppedConstraints } : {}),
-    ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}),
+    ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}), ...(bare.length ? { bare } : {}),
   };
   return Object.keys(facts).length ? facts : undefined;
+}
+
+/** A column defined NOT NULL with nothing to fill the rows a table has: no DEFAULT, identity, generation or serial type. */
+function needsValue(def: AstNode): boolean {
+  const kinds = new Set((def.constraints ?? []).map((c: AstNode) => c.Constraint?.contype));
+  if (!kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_PRIMARY')) return false;
+  if (kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED')) return false;
+  const type = names(def.typeName?.names).pop() ?? '';
+  return !/^(small|big)?serial[248]?$/.test(type);
 }
 
 /** ALTER TABLE ... RENAME COLUMN a TO b. */

@@ -151,7 +151,7 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       nonTx = 'DROP DATABASE';
       break;
     case 'InsertStmt':
-      out.add({ action: 'write', object: rangeVarRef(body.relation) });
+      out.add({ action: 'write', object: rangeVarRef(body.relation), ...(body.selectStmt?.SelectStmt?.valuesLists?.length ? { columnFacts: { fills: true } } : {}) });
       addExpressionRefs(body, out, 'data', new Set([body.relation]));
       break;
     case 'UpdateStmt':

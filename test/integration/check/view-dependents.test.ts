@@ -1,6 +1,7 @@
 /**
- * Drops and column changes that views and foreign keys stand in the way of, on PostgreSQL: what the plan
- * reports as blocked is what the server refuses, at the same statement; the view-dependents fixture, which
+ * Drops and column changes that views, foreign keys, columns, triggers, a schema's objects or a table's
+ * rows stand in the way of, on PostgreSQL: what the plan reports is what the server refuses, at the same
+ * statement; the view-dependents fixture, which
  * lets go of them first in other sets' files, applies in the order the plan gives and rolls back whole.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ import { makeProject, twoServices } from '../../helpers/project.js';
 
 const TABLES = 'CREATE TABLE users (id int PRIMARY KEY, name text);\nCREATE TABLE invoices (id int PRIMARY KEY, user_id int, amount numeric(10, 2), extra text);\n';
 
-describe('views and foreign keys in the way, on PostgreSQL', () => {
+describe('what PostgreSQL refuses for what depends on it, on PostgreSQL', () => {
   it.each([
     ['DROP TABLE under a view', { 'b/001.sql': 'CREATE VIEW names AS SELECT name FROM users;\n', 'a/002.sql': 'DROP TABLE users;\n' }, 'a/002.sql', 'cannot drop table users because other objects depend on it'],
     ['DROP TABLE under a foreign key', { 'b/001.sql': 'CREATE TABLE orders (id int, user_id int REFERENCES users (id));\n', 'a/002.sql': 'DROP TABLE users;\n' }, 'a/002.sql', 'cannot drop table users because other objects depend on it'],
@@ -20,10 +21,11 @@ describe('views and foreign keys in the way, on PostgreSQL', () => {
     ['DROP TYPE under a column', { 'b/001.sql': "CREATE TYPE mood AS ENUM ('ok');\nCREATE TABLE people (id int, m mood);\n", 'b/002.sql': 'DROP TYPE mood;\n' }, 'b/002.sql', 'cannot drop type mood because other objects depend on it'],
     ['DROP FUNCTION under a trigger', { 'b/001.sql': 'CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER users_touch BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION touch();\n', 'b/002.sql': 'DROP FUNCTION touch();\n' }, 'b/002.sql', 'cannot drop function touch() because other objects depend on it'],
     ['DROP SCHEMA with a table in it', { 'b/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date);\n', 'b/002.sql': 'DROP SCHEMA reporting;\n' }, 'b/002.sql', 'cannot drop schema reporting because other objects depend on it'],
+    ['ADD COLUMN NOT NULL to a seeded table', { 'b/001.sql': "INSERT INTO users (id, name) VALUES (1, 'a');\n", 'b/002.sql': 'ALTER TABLE users ADD COLUMN email text NOT NULL;\n' }, 'b/002.sql', 'column "email" of relation "users" contains null values'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [d.code === 'plan.drop_blocked' || d.code === 'plan.column_in_use', d.file, d.line])).toEqual([[true, file, 1]]);
+    expect(errors.map((d) => [['plan.drop_blocked', 'plan.column_in_use', 'plan.column_needs_default'].includes(d.code), d.file, d.line])).toEqual([[true, file, 1]]);
     const result = await checkPlan(plan, { contract: true, reverts: false });
     expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
   });
