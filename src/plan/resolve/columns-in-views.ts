@@ -22,6 +22,7 @@ import type { ConflictLog } from './conflict-log.js';
 import type { Precedence } from '../order/precedence.js';
 import { describe, displayName, storeKey, type StoreKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
+import { pushTo } from '../push-to.js';
 
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
 
@@ -45,12 +46,12 @@ export function checkColumnsInViews(topology: Topology, units: readonly Unit[], 
     const viewKey = view ? storeKey(topology, u.store, 'postgres', view) : undefined;
     for (const e of u.stmt.effects) {
       if (e.action === 'reference' && e.readColumns && view && viewKey) {
-        push(reads, storeKey(topology, u.store, 'postgres', e.object), { unit: u, view, viewKey, columns: e.readColumns });
+        pushTo(reads, storeKey(topology, u.store, 'postgres', e.object), { unit: u, view, viewKey, columns: e.readColumns });
         continue;
       }
       if (e.object.kind !== 'table' && !VIEW_KINDS.has(e.object.kind)) continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
-      if (e.action === 'drop') push(drops, key, u);
+      if (e.action === 'drop') pushTo(drops, key, u);
       else if (e.action === 'rename') renamed.add(key);
       else if (e.action === 'create' && e.object.kind !== 'table') makers.set(key, (makers.get(key) ?? 0) + 1);
       else if (e.action === 'alter' && e.object.kind === 'table' && (e.columnFacts?.retyped || e.columnFacts?.dropped) && changes[changes.length - 1] !== u) changes.push(u);
@@ -98,8 +99,3 @@ function report(log: ConflictLog, u: Unit, table: ObjectRef, column: string, how
   });
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

@@ -18,6 +18,7 @@ import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { compareText } from '../compare-text.js';
 import type { Precedence } from '../order/precedence.js';
+import { pushTo } from '../push-to.js';
 
 interface TableColumns {
   readonly name: string;
@@ -56,8 +57,8 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
         t.creator ??= u;
         if (!facts.complete) t.complete = false;
       }
-      for (const c of facts.added ?? []) push(t.adders, c, u);
-      if (facts.dropped) for (const c of facts.dropped) push((t.droppers ??= new Map()), c, u);
+      for (const c of facts.added ?? []) pushTo(t.adders, c, u);
+      if (facts.dropped) for (const c of facts.dropped) pushTo((t.droppers ??= new Map()), c, u);
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
@@ -139,11 +140,6 @@ function reportLater(t: TableColumns, unit: Unit, column: string, adder: Unit, o
   });
 }
 
-function push(map: Map<string, Unit[]>, key: string, u: Unit): void {
-  const list = map.get(key);
-  if (list) list.push(u);
-  else map.set(key, [u]);
-}
 
 function source(u: Unit): { file: string; line: number; set: string; store: string | undefined } {
   return { file: u.file.file, line: u.stmt.line, set: u.set.name, store: u.store };

@@ -17,6 +17,7 @@ import type { ConflictLog } from './conflict-log.js';
 import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import type { Precedence } from '../order/precedence.js';
+import { pushTo } from '../push-to.js';
 
 interface Holder {
   readonly unit: Unit;
@@ -35,11 +36,11 @@ class Names {
   readonly ends = new Map<string, Unit[]>();
 
   hold(space: string, h: Holder): void {
-    push(this.holders, `${space}|${h.name}`, h);
+    pushTo(this.holders, `${space}|${h.name}`, h);
   }
 
   end(space: string, name: string, u: Unit): void {
-    push(this.ends, `${space}|${name}`, u);
+    pushTo(this.ends, `${space}|${name}`, u);
   }
 }
 
@@ -126,8 +127,3 @@ function holds(x: Holder, h: Holder, ends: readonly Unit[], order: Precedence, l
   return !order.before(h.unit, x.unit) && x.unit.seq < h.unit.seq;
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

@@ -16,6 +16,7 @@ import type { ConflictLog } from './conflict-log.js';
 import type { Precedence } from '../order/precedence.js';
 import { storeKey, type StoreKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
+import { pushTo } from '../push-to.js';
 
 const EMPTYING: ReadonlySet<string> = new Set(['DeleteStmt', 'TruncateStmt']);
 
@@ -28,8 +29,8 @@ export function checkFilledTables(topology: Topology, units: readonly Unit[], lo
     for (const e of u.stmt.effects) {
       if (e.object.kind !== 'table') continue;
       const key = storeKey(topology, u.store, 'postgres', e.object);
-      if (e.columnFacts?.fills) push(fills, key, u);
-      else if (e.action === 'drop' || (e.action === 'write' && EMPTYING.has(u.stmt.kind))) push(empties, key, u);
+      if (e.columnFacts?.fills) pushTo(fills, key, u);
+      else if (e.action === 'drop' || (e.action === 'write' && EMPTYING.has(u.stmt.kind))) pushTo(empties, key, u);
       else if (e.columnFacts?.bare) adds.push({ unit: u, key, table: e.object.name, columns: e.columnFacts.bare });
     }
   }
@@ -50,8 +51,3 @@ export function checkFilledTables(topology: Topology, units: readonly Unit[], lo
   }
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}

@@ -15,6 +15,7 @@ import type { ConflictLog } from './conflict-log.js';
 import { storeKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import type { Precedence } from '../order/precedence.js';
+import { pushTo } from '../push-to.js';
 
 interface Made {
   readonly unit: Unit;
@@ -41,18 +42,18 @@ export function checkIndexNames(topology: Topology, units: readonly Unit[], log:
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) push(ends, `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`, u);
+      if (e.object.kind === 'index' && (e.action === 'drop' || e.action === 'rename')) pushTo(ends, `${u.store}|${e.object.schema ?? 'public'}.${e.object.name}`, u);
       if (e.object.kind !== 'table') continue;
       // A renamed table keeps its indexes' names: only a drop frees them.
-      if (e.action === 'drop') push(ends, storeKey(topology, u.store, 'postgres', e.object), u);
+      if (e.action === 'drop') pushTo(ends, storeKey(topology, u.store, 'postgres', e.object), u);
       const facts = e.columnFacts;
       if (!facts) continue;
-      for (const name of facts.droppedConstraints ?? []) push(ends, `${u.store}|${e.object.schema ?? 'public'}.${name}`, u);
+      for (const name of facts.droppedConstraints ?? []) pushTo(ends, `${u.store}|${e.object.schema ?? 'public'}.${name}`, u);
       if (e.action !== 'create' && e.action !== 'alter') continue;
       for (const name of facts.indexes ?? []) {
         if (!wantedNames.has(name)) continue;
         const key = `${u.store}|${e.object.schema ?? 'public'}.${name}`;
-        if (wanted.has(key)) push(made, key, { unit: u, table: e.object.name, tableKey: storeKey(topology, u.store, 'postgres', e.object) });
+        if (wanted.has(key)) pushTo(made, key, { unit: u, table: e.object.name, tableKey: storeKey(topology, u.store, 'postgres', e.object) });
       }
     }
   }
@@ -78,8 +79,3 @@ function holds(x: Made, u: Unit, ends: readonly Unit[], order: Precedence): bool
   return !order.before(u, x.unit) && x.unit.seq < u.seq;
 }
 
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
-}
