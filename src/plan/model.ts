@@ -243,6 +243,8 @@ export type ConflictKind =
   | 'column_in_use'
   /** An ALTER TABLE adding a NOT NULL column with no default to a table the plan has put rows in. */
   | 'column_needs_default'
+  /** A CREATE OR REPLACE VIEW that drops, renames or reorders the columns the view has. */
+  | 'view_columns_changed'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

@@ -22,6 +22,7 @@ import type { Dep, Node } from './order/nodes.js';
 import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
+import { checkViewReplacements } from './resolve/view-replacements.js';
 import { checkFilledTables } from './resolve/filled-tables.js';
 import { checkColumnsInViews } from './resolve/columns-in-views.js';
 import { checkConstraintIndexDrops, checkRestrictDrops } from './resolve/restrict-drops.js';
@@ -230,6 +231,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkConstraintNames(topology, live, log, precedence);
   checkColumnsInViews(topology, live, log, precedence);
   checkFilledTables(topology, live, log, precedence);
+  checkViewReplacements(topology, live, log, precedence);
   clock.lap('columns');
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);

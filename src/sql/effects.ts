@@ -104,6 +104,8 @@ export interface Effect {
   /** For foreign keys: the referencing column(s) and the referenced column(s). */
   readonly columns?: readonly string[];
   readonly refColumns?: readonly string[];
+  /** PostgreSQL `CREATE VIEW`: the names of its columns, in order, when they can be told (see view-columns.ts). */
+  readonly outputColumns?: readonly string[];
   /** For a PostgreSQL view's `view_source` reference: the columns the view reads of it, `*` for all (see view-columns.ts). */
   readonly readColumns?: readonly string[];
   /** For a `reference` with via `extension_function`: the function name that implied it; `OWNED BY` for the table a sequence is made part of; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */

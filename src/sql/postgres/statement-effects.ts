@@ -9,7 +9,7 @@ import { extensionOfOpclass } from './extension-functions.js';
 import { doBlockEffects } from './do-block-effects.js';
 import { alterColumnFacts, chosenName, createColumnFacts, indexColumnFacts, renameColumnFacts } from './column-facts.js';
 import { withSearchPath } from './search-path.js';
-import { readKey, viewColumns } from './view-columns.js';
+import { outputColumns, readKey, viewColumns } from './view-columns.js';
 import { functionSignature } from './function-signature.js';
 import { commentEffects, grantEffects, maintenanceEffects, ownerEffects, policyEffects, ruleEffects } from './utility-effects.js';
 
@@ -69,7 +69,7 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       setSchema(body, out);
       break;
     case 'ViewStmt':
-      out.add({ action: 'create', object: rangeVarRef(body.view, 'view'), orReplace: !!body.replace });
+      out.add({ action: 'create', object: rangeVarRef(body.view, 'view'), orReplace: !!body.replace, ...viewOutput(body) });
       addExpressionRefs(body.query, out, 'view_source');
       addReadColumns(body.query, out);
       break;
@@ -350,4 +350,12 @@ function addReadColumns(query: AstNode, out: EffectList): void {
     const columns = e.via === 'view_source' ? read.get(readKey(e.object)) : undefined;
     if (columns) out.list[i] = { ...e, readColumns: [...columns].sort() };
   });
+}
+
+/** A view's column names, when they can be told (see outputColumns()); an explicit list `v (a, b)` names the first ones. */
+function viewOutput(body: AstNode): { outputColumns?: string[] } {
+  const derived = outputColumns(body.query);
+  if (!derived) return {};
+  const listed = names(body.aliases);
+  return { outputColumns: [...listed, ...derived.slice(listed.length)] };
 }

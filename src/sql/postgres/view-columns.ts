@@ -141,3 +141,30 @@ function collectCtes(node: AstNode, ctes: Set<string>): void {
     if (value !== null && typeof value === 'object') collectCtes(value, ctes);
   }
 }
+
+/**
+ * The names of a view's columns, as PostgreSQL gives them: an alias, else a column's own name, a function's
+ * name, or a cast's inner name. Undefined when one cannot be told here (`*`, an expression without alias,
+ * a set operation), so nothing is claimed about it.
+ */
+export function outputColumns(query: AstNode): string[] | undefined {
+  const select = query?.SelectStmt;
+  if (!select || (select.op && select.op !== 'SETOP_NONE')) return undefined;
+  const out: string[] = [];
+  for (const t of select.targetList ?? []) {
+    const name = t?.ResTarget?.name ?? derivedName(t?.ResTarget?.val);
+    if (name === undefined) return undefined;
+    out.push(name);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function derivedName(val: AstNode): string | undefined {
+  if (val?.ColumnRef) {
+    const last = val.ColumnRef.fields?.[val.ColumnRef.fields.length - 1];
+    return last?.String?.sval;
+  }
+  if (val?.FuncCall) return val.FuncCall.funcname?.[val.FuncCall.funcname.length - 1]?.String?.sval;
+  if (val?.TypeCast) return val.TypeCast.arg?.ColumnRef ? derivedName(val.TypeCast.arg) : undefined;
+  return undefined;
+}

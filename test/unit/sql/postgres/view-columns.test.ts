@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParsers } from '../../../../src/sql/parse-file.js';
 import { alterColumnFacts } from '../../../../src/sql/postgres/column-facts.js';
 import { postgresParser } from '../../../../src/sql/postgres/pg-parser.js';
-import { viewColumns } from '../../../../src/sql/postgres/view-columns.js';
+import { outputColumns, viewColumns } from '../../../../src/sql/postgres/view-columns.js';
 import type { AstNode } from '../../../../src/sql/postgres/ast.js';
 import { readStatement } from '../../../helpers/pg-statement.js';
 
@@ -39,6 +39,21 @@ describe('the columns a view reads of each table', () => {
   it('the view_source references carry them, sorted', () => {
     const e = readStatement('CREATE VIEW v AS SELECT i.note, i.id FROM invoices i').effects.find((x) => x.via === 'view_source');
     expect(e?.readColumns).toEqual(['id', 'note']);
+  });
+});
+
+describe('the names of a view\'s columns', () => {
+  it.each([
+    ['aliases, columns, functions and casts', 'CREATE VIEW v AS SELECT id AS key, t.name, count(*), amount::text FROM t GROUP BY 1, 2, 4', ['key', 'name', 'count', 'amount']],
+    ['* cannot be told', 'CREATE VIEW v AS SELECT * FROM t', undefined],
+    ['an expression without alias cannot', 'CREATE VIEW v AS SELECT a + 1 FROM t', undefined],
+    ['a UNION cannot', 'CREATE VIEW v AS SELECT a FROM t UNION SELECT b FROM u', undefined],
+  ])('%s', (_name, sql, expected) => {
+    expect(outputColumns(firstStatement(sql).ViewStmt.query)).toEqual(expected);
+  });
+
+  it('a column list names the first columns', () => {
+    expect(readStatement('CREATE VIEW v (k) AS SELECT id, name FROM t').effects[0]!.outputColumns).toEqual(['k', 'name']);
   });
 });
 
