@@ -245,6 +245,8 @@ export type ConflictKind =
   | 'column_needs_default'
   /** A CREATE OR REPLACE VIEW that drops, renames or reorders the columns the view has. */
   | 'view_columns_changed'
+  /** An ALTER TABLE adding (or renaming to) a column its table already has. */
+  | 'duplicate_column'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

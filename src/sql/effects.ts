@@ -134,6 +134,8 @@ export interface ColumnFacts {
   readonly cascaded?: readonly string[];
   /** Columns it adds NOT NULL with no default (nor identity, serial or generated): a table with rows refuses them. */
   readonly bare?: readonly string[];
+  /** Columns it adds only if the table has none of that name (`ADD COLUMN IF NOT EXISTS`). */
+  readonly optional?: readonly string[];
   /** An `INSERT ... VALUES`: the table has rows after it. */
   readonly fills?: true;
   /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */

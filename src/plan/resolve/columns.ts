@@ -62,6 +62,7 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       for (const c of facts.used ?? []) t.uses.push({ unit: u, column: c });
     }
   }
+  reportTwiceAdded(tables, order, log);
   // A use is fine when a statement that adds its column runs before it (or is the use itself), and nothing takes it away in between.
   const earlier = (t: TableColumns, unit: Unit, column: string) =>
     t.adders.get(column)?.some((a) => (a === unit || order.before(a, unit)) && !droppedBetween(t, column, a, unit, order)) ?? false;
@@ -83,6 +84,47 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       else reportUnknown(t, t.creator, unit, column, log);
     }
   }
+}
+
+/**
+ * An ALTER that adds a column (ADD COLUMN without IF NOT EXISTS, or RENAME COLUMN to it) the table already has
+ * by then fails: "column c of relation t already exists". So does either of two that nothing orders: whichever
+ * runs second. A drop of the column, or of the table, between them (or that may be) leaves them alone.
+ */
+function reportTwiceAdded(tables: ReadonlyMap<string, TableColumns>, order: Precedence, log: ConflictLog): void {
+  for (const t of tables.values()) {
+    for (const [column, adders] of t.adders) {
+      if (adders.length < 2) continue;
+      for (const u of adders) {
+        // A DO block adds it only if its own test says so (the usual IF NOT EXISTS of older servers).
+        if (u === t.creator || u.stmt.kind === 'CreateStmt' || u.stmt.kind === 'DoStmt' || optionalIn(u, t.name, column)) continue;
+        const first = adders.find((a) => a !== u && a.stmt.kind !== 'DoStmt' && !order.before(u, a) && !endedBetween(t, column, a, u, order));
+        if (!first) continue;
+        const ordered = order.before(first, u);
+        log.add({
+          kind: 'duplicate_column',
+          object: `table ${t.name}`,
+          objectName: t.name,
+          message: `plan: "${unitPlace(u)}" ${u.stmt.kind === 'RenameStmt' ? 'renames a column to' : 'adds column'} "${column}" ${u.stmt.kind === 'RenameStmt' ? 'of' : 'to'} table "${t.name}", which "${unitPlace(first)}" gives it ${ordered ? 'before it' : 'too, and nothing orders the two (whichever runs second fails)'}: PostgreSQL refuses a second column of one name`,
+          sources: [source(u), source(first)],
+          severity: 'error',
+          hint: `keep one of them: skip the other in the topology (skip: [{ set: ${u.set.name}, file: ${u.file.name}, statements: "${u.stmt.index + 1}", reason: "..." }]), or write ADD COLUMN IF NOT EXISTS where either may come first`,
+        });
+        break;
+      }
+    }
+  }
+}
+
+/** Whether `u` adds `column` to the table only if it is missing (ADD COLUMN IF NOT EXISTS). */
+function optionalIn(u: Unit, table: string, column: string): boolean {
+  return u.stmt.effects.some((e) => e.object.kind === 'table' && e.object.name === table && e.columnFacts?.optional?.includes(column));
+}
+
+/** A drop of the column or of the table that runs, or may run, between two statements that add it. */
+function endedBetween(t: TableColumns, column: string, a: Unit, u: Unit, order: Precedence): boolean {
+  const ends = [...(t.droppers?.get(column) ?? []), ...(t.drops ?? [])];
+  return ends.some((d) => d !== a && d !== u && !order.before(d, a) && !order.before(u, d));
 }
 
 function droppedBetween(t: TableColumns, column: string, adder: Unit, use: Unit, order: Precedence): boolean {

@@ -94,6 +94,7 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const retyped: string[] = [];
   const cascaded: string[] = [];
   const bare: string[] = [];
+  const optional: string[] = [];
   const table: string = body.relation?.relname ?? '';
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
@@ -102,7 +103,10 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef && needsValue(cmd.def.ColumnDef)) bare.push(cmd.def.ColumnDef.colname);
     if (cmd.subtype === 'AT_DropColumn' && cmd.name && cmd.behavior === 'DROP_CASCADE') cascaded.push(cmd.name);
     if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.push(cmd.name);
-    if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) added.push(cmd.def.ColumnDef.colname);
+    if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef) {
+      added.push(cmd.def.ColumnDef.colname);
+      if (cmd.missing_ok) optional.push(cmd.def.ColumnDef.colname);
+    }
     else if (cmd.subtype === 'AT_DropColumn' && cmd.name) {
       dropped.push(cmd.name);
       // `DROP COLUMN IF EXISTS` of a column nothing made is fine: only a plain DROP COLUMN claims it exists.
@@ -125,7 +129,7 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const facts = {
     ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}),
     ...(constraints.length ? { constraints } : {}), ...(droppedConstraints.length ? { droppedConstraints } : {}),
-    ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}), ...(bare.length ? { bare } : {}),
+    ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}), ...(bare.length ? { bare } : {}), ...(optional.length ? { optional } : {}),
   };
   return Object.keys(facts).length ? facts : undefined;
 }

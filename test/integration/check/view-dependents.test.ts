@@ -23,10 +23,11 @@ describe('what PostgreSQL refuses for what depends on it, on PostgreSQL', () => 
     ['DROP SCHEMA with a table in it', { 'b/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date);\n', 'b/002.sql': 'DROP SCHEMA reporting;\n' }, 'b/002.sql', 'cannot drop schema reporting because other objects depend on it'],
     ['ADD COLUMN NOT NULL to a seeded table', { 'b/001.sql': "INSERT INTO users (id, name) VALUES (1, 'a');\n", 'b/002.sql': 'ALTER TABLE users ADD COLUMN email text NOT NULL;\n' }, 'b/002.sql', 'column "email" of relation "users" contains null values'],
     ['CREATE OR REPLACE VIEW renaming a column', { 'b/001.sql': 'CREATE VIEW names AS SELECT id, name FROM users;\n', 'b/002.sql': 'CREATE OR REPLACE VIEW names AS SELECT id, name AS full_name FROM users;\n' }, 'b/002.sql', 'cannot change name of view column "name" to "full_name"'],
+    ['ADD COLUMN another set added first', { 'b/001.sql': 'ALTER TABLE users ADD COLUMN last_seen timestamptz;\n', 'b/002.sql': 'ALTER TABLE users ADD COLUMN last_seen timestamptz;\n' }, 'b/002.sql', 'column "last_seen" of relation "users" already exists'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [['plan.drop_blocked', 'plan.column_in_use', 'plan.column_needs_default', 'plan.view_columns_changed'].includes(d.code), d.file, d.line])).toEqual([[true, file, 1]]);
+    expect(errors.map((d) => [['plan.drop_blocked', 'plan.column_in_use', 'plan.column_needs_default', 'plan.view_columns_changed', 'plan.duplicate_column'].includes(d.code), d.file, d.line])).toEqual([[true, file, 1]]);
     const result = await checkPlan(plan, { contract: true, reverts: false });
     expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
   });

@@ -105,3 +105,27 @@ describe('columns no statement creates', () => {
     ]);
   });
 });
+
+describe('a column added twice', () => {
+  it('an ADD COLUMN another set ran first, and a RENAME COLUMN to a name the table has: errors naming both', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text, mail text);\nALTER TABLE users ADD COLUMN last_seen timestamptz;',
+      'app/002_rename.sql': 'ALTER TABLE users RENAME COLUMN email TO mail;',
+      'ops/001_seen.sql': 'ALTER TABLE users ADD COLUMN last_seen timestamptz;',
+    });
+    expect(p.diagnostics.filter((d) => d.code === 'plan.duplicate_column').map((d) => d.message)).toEqual([
+      'plan: "app/002_rename.sql:1" renames a column to "mail" of table "users", which "app/001_users.sql:1" gives it before it: PostgreSQL refuses a second column of one name',
+      'plan: "ops/001_seen.sql:1" adds column "last_seen" to table "users", which "app/001_users.sql:2" gives it before it: PostgreSQL refuses a second column of one name',
+    ]);
+  });
+
+  it('IF NOT EXISTS, a DO block, a drop between, and a table made again: plan', async () => {
+    const p = await plan({
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN IF NOT EXISTS a int;\nALTER TABLE users DROP COLUMN a;\nALTER TABLE users ADD COLUMN a int;',
+      'app/002_guard.sql': "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'a') THEN ALTER TABLE users ADD COLUMN a int; END IF; END $$;",
+      'app/003_again.sql': 'DROP TABLE users;\nCREATE TABLE users (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN a int;',
+      'ops/001_none.sql': 'SELECT 1;',
+    });
+    expect(p.diagnostics.filter((d) => d.code === 'plan.duplicate_column')).toEqual([]);
+  });
+});
