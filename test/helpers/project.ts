@@ -6,6 +6,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Plan } from '../../src/plan/model.js';
+import { planMigration } from '../../src/plan/plan-migration.js';
 
 export function makeProject(files: Record<string, string>, topology: Record<string, unknown>): { dir: string; topologyFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'topoplan-test-'));
@@ -29,4 +31,14 @@ export function twoServices(owns: readonly string[] = []): Record<string, unknow
     sets: { a: { dir: 'a' }, b: { dir: 'b' } },
     services: { a: { stores: { postgres: 'main' }, sets: ['a'], ...(owns.length > 0 ? { owns } : {}) }, b: { stores: { postgres: 'main' }, sets: ['b'] } },
   });
+}
+
+/** Plans `files` under {@link twoServices}, errors allowed; set b's directory is there even when `files` has none of it. */
+export async function planTwoServices(files: Record<string, string>): Promise<Plan> {
+  return planMigration(makeProject({ 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
+}
+
+/** The plan's errors as `[code, file:line, message, hint]`. */
+export function errorsOf(plan: Plan): (string | undefined)[][] {
+  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint]);
 }

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { planMigration } from '../../../../src/plan/plan-migration.js';
-import { makeProject, twoServices } from '../../../helpers/project.js';
+import { errorsOf as errorsIn, planTwoServices } from '../../../helpers/project.js';
 
-async function errorsOf(files: Record<string, string>) {
-  // Set b's directory is there even when the test has no file for it.
-  const plan = await planMigration(makeProject({ 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
-  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint]);
-}
+const errorsOf = async (files: Record<string, string>) => errorsIn(await planTwoServices(files));
 
 const SEEDED = "CREATE TABLE plans (id int PRIMARY KEY, name text);\nINSERT INTO plans (id, name) VALUES (1, 'free'), (2, 'pro');\n";
 

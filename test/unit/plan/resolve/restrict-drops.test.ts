@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { planMigration } from '../../../../src/plan/plan-migration.js';
 import type { Plan } from '../../../../src/plan/model.js';
-import { makeProject, twoServices } from '../../../helpers/project.js';
+import { errorsOf, planTwoServices as planOf } from '../../../helpers/project.js';
 
-async function planOf(files: Record<string, string>): Promise<Plan> {
-  // Set b's directory is there even when the test has no file for it.
-  return planMigration(makeProject({ 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
-}
-
-function errors(plan: Plan) {
-  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message]);
-}
+/** Each error as `[code, file:line, message]`. */
+const errors = (plan: Plan) => errorsOf(plan).map((e) => e.slice(0, 3));
 
 function dependsOn(plan: Plan, id: string): readonly string[] {
   return plan.steps.find((s) => s.id === id)!.dependsOn;

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planMigration } from '../../../../src/plan/plan-migration.js';
-import { makeProject, twoServices } from '../../../helpers/project.js';
+import { errorsOf as errorsIn, planTwoServices } from '../../../helpers/project.js';
 
-async function errorsOf(files: Record<string, string>) {
-  // Set b's directory is there even when the test has no file for it.
-  const plan = await planMigration(makeProject({ 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
-  return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message]);
-}
+/** Each error as `[code, file:line, message]`. */
+const errorsOf = async (files: Record<string, string>) => errorsIn(await planTwoServices(files)).map((e) => e.slice(0, 3));
 
 const BASE = 'CREATE TABLE t (id int, a int, b int);\nCREATE VIEW v AS SELECT id, a FROM t;\n';
 
