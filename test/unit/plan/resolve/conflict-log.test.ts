@@ -120,6 +120,11 @@ const cases: Record<string, { files: Record<string, string>; topology: Record<st
     topology: pgTopology({ sets: { legacy: { dir: 'legacy', shared: true, stores: { postgres: 'main' } }, a: { dir: 'a' } }, services: { svc: { stores: { postgres: 'main' }, sets: ['a'] } }, shared: ['function:touch'] }),
     object: 'touch',
   },
+  drop_blocked: {
+    files: { 'a/001.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE VIEW user_ids AS SELECT id FROM users;', 'a/002.sql': 'DROP TABLE users;' },
+    topology: pgTopology({ sets: { a: { dir: 'a' } }, services: { svc: { stores: { postgres: 'main' }, sets: ['a'] } } }),
+    object: 'users',
+  },
   unknown_column: {
     files: { 'a/001.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);', 'b/001.sql': 'CREATE INDEX users_emial ON users (emial);' },
     topology: pgTopology({ sets: { a: { dir: 'a' }, b: { dir: 'b', after: ['a'] } }, services: { svc: { stores: { postgres: 'main' }, sets: ['a', 'b'] } } }),
