@@ -17,7 +17,7 @@ import type { Step, StepRevert } from '../model.js';
 import type { DraftStep } from '../order/steps.js';
 import type { Unit } from '../read/units.js';
 import { effectRevert } from './effect-revert.js';
-import { TriggerTables } from './trigger-tables.js';
+import { TableParts } from './table-parts.js';
 import { identifier } from '../../sql/postgres/quote-ident.js';
 
 interface Creation {
@@ -68,7 +68,7 @@ function again(c: Creation, sql = c.sql): string[] {
 /** Gives every step its revert; steps in plan order, `authored` the author's reverts by step id (see revertSteps). */
 export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, DraftStep>, authored: ReadonlyMap<string, StepRevert>): Step[] {
   const created = new Map<string, Creation>();
-  const triggers = new TriggerTables();
+  const parts = new TableParts();
   // The step that holds each file's revert, by store and file.
   const fileRevert = new Map<string, string>();
   if (authored.size > 0) for (const s of steps) if (authored.has(s.id) && s.source) fileRevert.set(`${s.store}|${s.source.file}`, s.id);
@@ -80,7 +80,7 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
     // The keys of what the step's statements create, each made once: read for its own revert, then recorded for later steps.
     const creations = creationsOf(step, units);
     const key = (o: ObjectRef) => keyIn(step, o);
-    triggers.beforeStep(units, key, created);
+    parts.beforeStep(units, key, created);
     const revert = authored.get(step.id) ?? ofFile(step, fileRevert) ?? (draft?.synth ? synthRevert(step) : sqlRevert(step, units, created, creations));
     // One record for all a statement creates (a table and its sequences).
     let made: Creation | undefined;
@@ -88,7 +88,7 @@ export function withReverts(steps: readonly Step[], drafts: ReadonlyMap<string, 
       if (!made || creations.at[k] !== creations.at[k - 1]) made = creation(step.id, units[creations.at[k]!]!);
       created.set(creations.keys[k]!, made);
     }
-    triggers.afterStep(units, key, created);
+    parts.afterStep(units, key, created);
     (step as { revert?: StepRevert }).revert = revert;
   }
   return steps as Step[];

@@ -2,7 +2,7 @@
  * Reverts of objects that go along with another, run on PostgreSQL: a trigger
  * goes with its table's rename, so its later drop is undone on the table's new
  * name, and the rename's revert takes it back to where its creation's revert
- * drops it; an index goes with the constraint that takes it over (USING
+ * drops it (an index too, by its schema); an index goes with the constraint that takes it over (USING
  * INDEX), so the constraint's drop is all the revert of the step that made
  * both needs.
  */
@@ -22,6 +22,19 @@ describe('reverts of what goes along with another object', () => {
         'b/001_rename.sql': 'ALTER TABLE accounts RENAME TO users;\n',
         'b/002_drop.sql': 'DROP TRIGGER trg ON users;\n',
         'b/003_move.sql': 'ALTER TABLE users SET SCHEMA app;\nDROP TRIGGER audit ON app.users;\n',
+      },
+      { ...twoServices(['accounts']), sets: { a: { dir: 'a' }, b: { dir: 'b', after: ['a'] } } },
+    );
+    await expectAppliesWhole(topologyFile);
+  });
+
+  it('an index dropped after its table was renamed, and one after it was moved, is made again there, and rolled back whole', async () => {
+    const { topologyFile } = makeProject(
+      {
+        'a/001_accounts.sql': 'CREATE SCHEMA app;\nCREATE TABLE accounts (id int PRIMARY KEY, email text, handle text);\nCREATE INDEX accounts_email ON accounts (lower(email));\nCREATE INDEX accounts_handle ON accounts (handle);\n',
+        'b/001_rename.sql': 'ALTER TABLE accounts RENAME TO users;\n',
+        'b/002_drop.sql': 'DROP INDEX accounts_email;\n',
+        'b/003_move.sql': 'ALTER TABLE users SET SCHEMA app;\nDROP INDEX app.accounts_handle;\n',
       },
       { ...twoServices(['accounts']), sets: { a: { dir: 'a' }, b: { dir: 'b', after: ['a'] } } },
     );

@@ -1,19 +1,20 @@
 /**
- * The triggers the plan's steps create, by the table they are on, for the
- * reverts: a trigger goes with its table when the table is renamed or moved to
- * another schema, and a later `DROP TRIGGER trg ON users` names it there. Its
+ * The triggers and indexes the plan's steps create, by the table they are on,
+ * for the reverts: they go with their table when the table is renamed or moved
+ * to another schema, and a later `DROP TRIGGER trg ON users` or
+ * `DROP INDEX app.t_name` names them there. Its
  * creation is then found under that name, with the statement made again on
- * the table's new name (see trigger-on.ts), so the drop's revert makes the
- * trigger again where it is dropped from, and the rename's revert takes it back.
+ * the table's new name (see made-on-table.ts), so the drop's revert makes it
+ * again where it is dropped from, and the rename's revert takes it back.
  *
  * @example
- * const triggers = new TriggerTables();
- * triggers.beforeStep(units, key, created); // the step's renames move what earlier steps made
+ * const parts = new TableParts();
+ * parts.beforeStep(units, key, created); // the step's renames move what earlier steps made
  * // ... the step's revert, reading `created` ...
- * triggers.afterStep(units, key, created);  // then what the step makes, moved by its own later renames
+ * parts.afterStep(units, key, created);  // then what the step makes, moved by its own later renames
  */
 import { renamedRef, type Effect, type ObjectRef } from '../../sql/effects.js';
-import { triggerOn } from '../../sql/postgres/trigger-on.js';
+import { madeOnTable } from '../../sql/postgres/made-on-table.js';
 import type { Unit } from '../read/units.js';
 
 /** A creating statement, as the reverts record it (see step-reverts.ts). */
@@ -24,16 +25,16 @@ interface Made {
 /** An object's key in the step's store. */
 type KeyOf = (o: ObjectRef) => string;
 
-export class TriggerTables {
-  /** The triggers of earlier steps, by the key of the table each is on now. */
+export class TableParts {
+  /** The triggers and indexes of earlier steps, by the key of the table each is on now. */
   private readonly onTable = new Map<string, ObjectRef[]>();
 
-  /** Moves the triggers earlier steps made along the step's renames, so a drop later in the step finds them. */
+  /** Moves the triggers and indexes earlier steps made along the step's renames, so a drop later in the step finds them. */
   beforeStep<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>): void {
     if (this.onTable.size > 0) follow(units, keyOf, created, this.onTable, false);
   }
 
-  /** Records the triggers the step makes, moved along the renames after them in the step. */
+  /** Records the triggers and indexes the step makes, moved along the renames after them in the step. */
   afterStep<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>): void {
     const mine = new Map<string, ObjectRef[]>();
     follow(units, keyOf, created, mine, true);
@@ -54,8 +55,9 @@ function follow<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: M
   for (const u of units) {
     if (u.stmt.engine !== 'postgres') continue;
     for (const e of u.stmt.effects) {
-      if (record && e.action === 'create' && e.object.kind === 'trigger' && e.object.table !== undefined) {
-        const table = tableOf(keyOf, { name: e.object.table, ...(e.object.schema !== undefined ? { schema: e.object.schema } : {}) });
+      const on = record && e.action === 'create' ? partOf(u, e) : undefined;
+      if (on !== undefined) {
+        const table = tableOf(keyOf, { name: on, ...(e.object.schema !== undefined ? { schema: e.object.schema } : {}) });
         const list = onTable.get(table);
         if (list) list.push(e.object);
         else onTable.set(table, [e.object]);
@@ -66,7 +68,15 @@ function follow<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: M
   }
 }
 
-/** A relation renamed or moved: its triggers are on its new name, made again by their statement naming it. */
+/** The table a created trigger or index is on (an index is in its table's schema, as PostgreSQL has it). */
+function partOf(u: Unit, e: Effect): string | undefined {
+  if (e.object.kind === 'trigger') return e.object.table;
+  if (e.object.kind !== 'index') return undefined;
+  const on = u.stmt.effects.find((x) => x.via === 'index_table')?.object;
+  return on && (on.schema ?? 'public') === (e.object.schema ?? 'public') ? on.name : undefined;
+}
+
+/** A relation renamed or moved: its triggers and indexes are on its new name, made again by their statement naming it. */
 function move<C extends Made>(e: Effect, keyOf: KeyOf, created: Map<string, C>, onTable: Map<string, ObjectRef[]>): void {
   const from = tableOf(keyOf, e.object);
   const triggers = onTable.get(from);
@@ -77,10 +87,11 @@ function move<C extends Made>(e: Effect, keyOf: KeyOf, created: Map<string, C>, 
   const table = e.renameSchema !== undefined ? { name: to.name, schema: e.renameSchema } : { name: to.name };
   const moved: ObjectRef[] = [];
   for (const t of triggers) {
-    const now: ObjectRef = { ...t, table: to.name, ...(to.schema !== undefined ? { schema: to.schema } : {}) };
+    // A trigger is named within its table; an index within its schema only.
+    const now: ObjectRef = { ...t, ...(t.kind === 'trigger' ? { table: to.name } : {}), ...(to.schema !== undefined ? { schema: to.schema } : {}) };
     moved.push(now);
     const made = created.get(keyOf(t));
-    const sql = made ? triggerOn(made.sql, table) : undefined;
+    const sql = made ? madeOnTable(made.sql, table) : undefined;
     if (made && sql !== undefined) created.set(keyOf(now), { ...made, sql });
   }
   const key = tableOf(keyOf, to);
