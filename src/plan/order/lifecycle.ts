@@ -14,6 +14,8 @@ import { isSynth, type Dep, type Node } from './nodes.js';
 import { storeKey, type StoreKey } from '../object-keys.js';
 import type { Unit } from '../read/units.js';
 import { label } from './dep-reason.js';
+import { indexTableOf } from '../read/index-table.js';
+import { pushTo } from '../push-to.js';
 
 export interface Version {
   readonly key: StoreKey;
@@ -180,10 +182,7 @@ export class Lifecycle {
   private addOnTable(v: Version): void {
     const table = v.ref.kind === 'trigger' || v.ref.kind === 'sequence' ? v.ref.table : v.ref.kind === 'index' ? indexTable(v) : undefined;
     if (table === undefined) return;
-    const key = `${v.store}|${v.ref.schema ?? 'public'}|${table}`;
-    const list = this.byTable!.get(key);
-    if (list) list.push(v);
-    else this.byTable!.set(key, [v]);
+    pushTo(this.byTable!, `${v.store}|${v.ref.schema ?? 'public'}|${table}`, v);
   }
 
   /**
@@ -399,11 +398,9 @@ export class Lifecycle {
   }
 }
 
-/** The table an index is on, by the statement that creates it (in the index's schema, as PostgreSQL has it). */
+/** The table an index is on, by the statement that creates it. */
 function indexTable(v: Version): string | undefined {
-  if (isSynth(v.node)) return undefined;
-  const on = v.node.stmt.effects.find((e) => e.via === 'index_table');
-  return on && (on.object.schema ?? 'public') === (v.ref.schema ?? 'public') ? on.object.name : undefined;
+  return isSynth(v.node) ? undefined : indexTableOf(v.node, v.ref);
 }
 
 function nodeSet(n: Node): string | undefined {

@@ -30,6 +30,7 @@ import { isSynth } from '../order/nodes.js';
 import { describe, displayName, sameNamespace } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
+import { indexTableOf } from '../read/index-table.js';
 
 const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'schema']);
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
@@ -133,8 +134,8 @@ function changesColumns(table: Version): boolean {
 
 /** The version of the table a trigger or index is on (undefined for other objects; null when it cannot be found). */
 function hostTable(lifecycle: Lifecycle, u: Unit, ref: ObjectRef): Version | undefined | null {
-  const name = ref.kind === 'trigger' ? ref.table : ref.kind === 'index' ? u.stmt.effects.find((e) => e.via === 'index_table')?.object.name : undefined;
   if (ref.kind !== 'trigger' && ref.kind !== 'index') return undefined;
+  const name = ref.kind === 'trigger' ? ref.table : indexTableOf(u, ref);
   if (!name) return null;
   const table = lifecycle.versions.get(lifecycle.key(u.store!, 'postgres', { kind: 'table', name, schema: ref.schema ?? 'public' }))?.find((x) => x.node === u || x.users?.has(u));
   return table && !(table.ended && table.ended.by !== 'drop') ? table : null;

@@ -16,6 +16,8 @@
 import { renamedRef, type Effect, type ObjectRef } from '../../sql/effects.js';
 import { madeOnTable } from '../../sql/postgres/made-on-table.js';
 import type { Unit } from '../read/units.js';
+import { indexTableOf } from '../read/index-table.js';
+import { pushTo } from '../push-to.js';
 
 /** A creating statement, as the reverts record it (see step-reverts.ts). */
 interface Made {
@@ -38,11 +40,7 @@ export class TableParts {
   afterStep<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: Map<string, C>): void {
     const mine = new Map<string, ObjectRef[]>();
     follow(units, keyOf, created, mine, true);
-    for (const [table, triggers] of mine) {
-      const list = this.onTable.get(table);
-      if (list) list.push(...triggers);
-      else this.onTable.set(table, triggers);
-    }
+    for (const [table, parts] of mine) for (const p of parts) pushTo(this.onTable, table, p);
   }
 }
 
@@ -58,9 +56,7 @@ function follow<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: M
       const on = record && e.action === 'create' ? partOf(u, e) : undefined;
       if (on !== undefined) {
         const table = tableOf(keyOf, { name: on, ...(e.object.schema !== undefined ? { schema: e.object.schema } : {}) });
-        const list = onTable.get(table);
-        if (list) list.push(e.object);
-        else onTable.set(table, [e.object]);
+        pushTo(onTable, table, e.object);
       } else if (e.action === 'rename' && e.renameTo !== undefined && onTable.size > 0) {
         move(e, keyOf, created, onTable);
       }
@@ -71,31 +67,25 @@ function follow<C extends Made>(units: readonly Unit[], keyOf: KeyOf, created: M
 /** The table a created trigger or index is on (an index is in its table's schema, as PostgreSQL has it). */
 function partOf(u: Unit, e: Effect): string | undefined {
   if (e.object.kind === 'trigger') return e.object.table;
-  if (e.object.kind !== 'index') return undefined;
-  const on = u.stmt.effects.find((x) => x.via === 'index_table')?.object;
-  return on && (on.schema ?? 'public') === (e.object.schema ?? 'public') ? on.name : undefined;
+  return e.object.kind === 'index' ? indexTableOf(u, e.object) : undefined;
 }
 
 /** A relation renamed or moved: its triggers and indexes are on its new name, made again by their statement naming it. */
 function move<C extends Made>(e: Effect, keyOf: KeyOf, created: Map<string, C>, onTable: Map<string, ObjectRef[]>): void {
   const from = tableOf(keyOf, e.object);
-  const triggers = onTable.get(from);
-  if (!triggers) return;
+  const parts = onTable.get(from);
+  if (!parts) return;
   onTable.delete(from);
   const to = renamedRef(e.object, e);
+  const toKey = tableOf(keyOf, to);
   // The statement keeps the schema it was written with unless the table left it.
   const table = e.renameSchema !== undefined ? { name: to.name, schema: e.renameSchema } : { name: to.name };
-  const moved: ObjectRef[] = [];
-  for (const t of triggers) {
+  for (const t of parts) {
     // A trigger is named within its table; an index within its schema only.
     const now: ObjectRef = { ...t, ...(t.kind === 'trigger' ? { table: to.name } : {}), ...(to.schema !== undefined ? { schema: to.schema } : {}) };
-    moved.push(now);
+    pushTo(onTable, toKey, now);
     const made = created.get(keyOf(t));
     const sql = made ? madeOnTable(made.sql, table) : undefined;
     if (made && sql !== undefined) created.set(keyOf(now), { ...made, sql });
   }
-  const key = tableOf(keyOf, to);
-  const list = onTable.get(key);
-  if (list) list.push(...moved);
-  else onTable.set(key, moved);
 }
