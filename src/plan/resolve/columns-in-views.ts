@@ -23,6 +23,7 @@ import type { Precedence } from '../order/precedence.js';
 import { describe, displayName, storeKey, type StoreKey } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { pushTo } from '../push-to.js';
+import { createdTwice } from './created-twice.js';
 
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
 
@@ -35,10 +36,10 @@ interface ViewRead {
 
 export function checkColumnsInViews(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
   const reads = new Map<StoreKey, ViewRead[]>();
-  /** Statements that drop, make or rename each view and table: drops end a view; a second maker or a rename leaves it out. */
+  /** Statements that drop or rename each view and table: drops end a view; a rename, or a second maker, leaves it out. */
   const drops = new Map<StoreKey, Unit[]>();
-  const makers = new Map<StoreKey, number>();
   const renamed = new Set<StoreKey>();
+  const remade = createdTwice(units, VIEW_KINDS, (store, ref) => storeKey(topology, store, 'postgres', ref));
   const changes: Unit[] = [];
   for (const u of units) {
     if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
@@ -53,7 +54,6 @@ export function checkColumnsInViews(topology: Topology, units: readonly Unit[], 
       const key = storeKey(topology, u.store, 'postgres', e.object);
       if (e.action === 'drop') pushTo(drops, key, u);
       else if (e.action === 'rename') renamed.add(key);
-      else if (e.action === 'create' && e.object.kind !== 'table') makers.set(key, (makers.get(key) ?? 0) + 1);
       else if (e.action === 'alter' && e.object.kind === 'table' && (e.columnFacts?.retyped || e.columnFacts?.dropped) && changes[changes.length - 1] !== u) changes.push(u);
     }
   }
@@ -76,7 +76,7 @@ export function checkColumnsInViews(topology: Topology, units: readonly Unit[], 
 
   function blocks(r: ViewRead, column: string, u: Unit, table: StoreKey): boolean {
     if (!r.columns.includes(column) && !r.columns.includes('*')) return false;
-    if ((makers.get(r.viewKey) ?? 0) > 1 || renamed.has(r.viewKey) || renamed.has(table)) return false;
+    if (remade.has(r.viewKey) || renamed.has(r.viewKey) || renamed.has(table)) return false;
     if (r.unit === u || !order.before(r.unit, u)) return false;
     // The view dropped before the change (and after it was made) is not there.
     if ((drops.get(r.viewKey) ?? []).some((d) => d === u || order.before(d, u))) return false;

@@ -23,13 +23,14 @@
  * checkRestrictDrops(lifecycle, live, log);
  * // plan: "DROP TABLE invoices" at "billing/004_drop.sql:1" fails: view invoice_totals ("reports/001_views.sql:1") depends on it ...
  */
-import type { Effect, ObjectRef } from '../../sql/effects.js';
+import type { ColumnFacts, Effect, ObjectRef } from '../../sql/effects.js';
 import type { ConflictLog } from './conflict-log.js';
 import type { Lifecycle, NodeEffects, Version } from '../order/lifecycle.js';
 import { isSynth } from '../order/nodes.js';
 import { describe, displayName, sameNamespace } from '../object-keys.js';
 import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
+import { createdTwice } from './created-twice.js';
 import { indexTableOf } from '../read/index-table.js';
 
 const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'schema']);
@@ -62,7 +63,7 @@ const DEPENDENT_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'material
 
 /** `isShared`: what other sets make with a shared type, function or schema is the shared_drop check's (see references.ts). */
 export function checkRestrictDrops(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog, isShared: (ref: ObjectRef) => boolean = () => false): void {
-  const replaced = replacedViews(lifecycle, units);
+  const replaced = createdTwice(units, REPLACEABLE, (store, ref) => lifecycle.key(store, 'postgres', ref));
   for (const list of lifecycle.versions.values()) {
     for (const v of list) {
       const d = v.dropNode;
@@ -125,11 +126,7 @@ function madeWith(u: Unit, ref: ObjectRef, through: ReadonlySet<string>): Effect
 
 /** Whether some statement drops or retypes a column of the table. */
 function changesColumns(table: Version): boolean {
-  for (const u of table.users ?? []) {
-    if (isSynth(u)) continue;
-    for (const e of u.stmt.effects) if (e.object.kind === 'table' && e.object.name === table.ref.name && (e.columnFacts?.dropped || e.columnFacts?.retyped)) return true;
-  }
-  return false;
+  return alteredBy(table, (f) => !!(f.dropped || f.retyped)) !== undefined;
 }
 
 /** The version of the table a trigger or index is on (undefined for other objects; null when it cannot be found). */
@@ -143,12 +140,14 @@ function hostTable(lifecycle: Lifecycle, u: Unit, ref: ObjectRef): Version | und
 
 /** A statement that takes a constraint from the table, or the key's columns: it may be how the foreign key goes first. */
 function letGo(table: Version, columns: readonly string[]): Unit | undefined {
+  return alteredBy(table, (f) => !!f.droppedConstraints?.length || !!f.dropped?.some((c) => columns.includes(c)));
+}
+
+/** The first statement using the table whose facts about its columns pass `test`. */
+function alteredBy(table: Version, test: (f: ColumnFacts) => boolean): Unit | undefined {
   for (const u of table.users ?? []) {
     if (isSynth(u)) continue;
-    for (const e of u.stmt.effects) {
-      const f = e.object.kind === 'table' && e.object.name === table.ref.name ? e.columnFacts : undefined;
-      if (f?.droppedConstraints?.length || f?.dropped?.some((c) => columns.includes(c))) return u;
-    }
+    if (u.stmt.effects.some((e) => e.object.kind === 'table' && e.object.name === table.ref.name && e.columnFacts !== undefined && test(e.columnFacts))) return u;
   }
   return undefined;
 }
@@ -209,20 +208,4 @@ function letsGoOf(nodes: readonly NodeEffects[], table: ObjectRef, name: string)
 
 function kindWord(ref: ObjectRef): string {
   return ref.kind === 'materialized_view' ? 'MATERIALIZED VIEW' : ref.kind.toUpperCase();
-}
-
-/** Views, functions and triggers more than one statement creates in a store (`CREATE OR REPLACE`): what they use depends on which ran last. */
-function replacedViews(lifecycle: Lifecycle, units: readonly Unit[]): Set<string> {
-  const seen = new Set<string>();
-  const twice = new Set<string>();
-  for (const u of units) {
-    if (!u.store || u.stmt.engine !== 'postgres') continue;
-    for (const e of u.stmt.effects) {
-      if (e.action !== 'create' || !REPLACEABLE.has(e.object.kind)) continue;
-      const key = lifecycle.key(u.store, 'postgres', e.object);
-      if (seen.has(key)) twice.add(key);
-      else seen.add(key);
-    }
-  }
-  return twice;
 }
