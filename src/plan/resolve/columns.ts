@@ -79,7 +79,7 @@ export function checkColumns(topology: Topology, units: readonly Unit[], log: Co
       reported.add(`${unitPlace(unit)}|${column}`);
       const adders = t.adders.get(column) ?? [];
       const before = adders.find((a) => order.before(a, unit));
-      if (before) reportDropped(t, unit, column, before, t.droppers!.get(column)!.find((d) => d !== unit && order.before(before, d) && order.before(d, unit))!, log);
+      if (before) reportDropped(t, unit, column, before, dropperBetween(t, column, before, unit, order)!, order, log);
       else if (adders[0]) reportLater(t, unit, column, adders[0], order, log);
       else reportUnknown(t, t.creator, unit, column, log);
     }
@@ -128,19 +128,34 @@ function endedBetween(t: TableColumns, column: string, a: Unit, u: Unit, order: 
 }
 
 function droppedBetween(t: TableColumns, column: string, adder: Unit, use: Unit, order: Precedence): boolean {
-  const droppers = t.droppers?.get(column);
-  return !!droppers && droppers.some((d) => d !== use && d !== adder && order.before(adder, d) && order.before(d, use));
+  return dropperBetween(t, column, adder, use, order) !== undefined;
 }
 
-function reportDropped(t: TableColumns, unit: Unit, column: string, adder: Unit, dropper: Unit, log: ConflictLog): void {
+/**
+ * A statement that takes the column away after `adder` and before `use`, or that may (nothing orders it and the
+ * use): run first, it leaves the use without its column. One ordered between is preferred, as the surer of the two.
+ */
+function dropperBetween(t: TableColumns, column: string, adder: Unit, use: Unit, order: Precedence): Unit | undefined {
+  const droppers = t.droppers?.get(column);
+  if (!droppers) return undefined;
+  const between = droppers.filter((d) => d !== use && d !== adder && !order.before(d, adder) && !order.before(use, d));
+  return between.find((d) => order.before(d, use)) ?? between[0];
+}
+
+function reportDropped(t: TableColumns, unit: Unit, column: string, adder: Unit, dropper: Unit, order: Precedence, log: ConflictLog): void {
+  const ordered = order.before(dropper, unit);
   log.add({
     kind: 'unknown_column',
     object: `table ${t.name}`,
     objectName: t.name,
-    message: `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which "${unitPlace(dropper)}" takes away before it (it was added at "${unitPlace(adder)}")`,
+    message: ordered
+      ? `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which "${unitPlace(dropper)}" takes away before it (it was added at "${unitPlace(adder)}")`
+      : `plan: "${unitPlace(unit)}" names column "${column}" of table "${t.name}", which "${unitPlace(dropper)}" takes away, and nothing orders the two: run first, it leaves the statement without the column (it was added at "${unitPlace(adder)}")`,
     sources: [source(unit), source(dropper)],
     severity: 'error',
-    hint: `use the column's name after "${unitPlace(dropper)}" (a RENAME COLUMN gives it a new one), or move the statement before it`,
+    hint: ordered || dropper.set === unit.set
+      ? `use the column's name after "${unitPlace(dropper)}" (a RENAME COLUMN gives it a new one), or move the statement before it`
+      : `order the sets: add after: [${unit.set.name}] to set "${dropper.set.name}" in the topology, so the column goes once "${unitPlace(unit)}" is done with it (or use its new name after "${unitPlace(dropper)}" and order the other way round)`,
   });
 }
 

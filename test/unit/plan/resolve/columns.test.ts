@@ -72,6 +72,25 @@ describe('columns no statement creates', () => {
     ]);
   });
 
+  it('a column another set takes away, with nothing ordering the two, is an error: run first, the drop leaves the use without it', async () => {
+    const files = {
+      'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, code text UNIQUE, mail text);',
+      'app/002_drop.sql': 'ALTER TABLE users DROP COLUMN code;\nALTER TABLE users RENAME COLUMN mail TO email;',
+      'ops/001_orders.sql': 'CREATE TABLE orders (id bigint, user_code text REFERENCES users (code));\nCREATE INDEX users_mail ON users (mail);',
+    };
+    const unordered = await plan(files);
+    expect(unknown(unordered).map((d) => `${d.line}: ${d.message}`)).toEqual([
+      '1: plan: "ops/001_orders.sql:1" names column "code" of table "users", which "app/002_drop.sql:1" takes away, and nothing orders the two: run first, it leaves the statement without the column (it was added at "app/001_users.sql:1")',
+      '2: plan: "ops/001_orders.sql:2" names column "mail" of table "users", which "app/002_drop.sql:2" takes away, and nothing orders the two: run first, it leaves the statement without the column (it was added at "app/001_users.sql:1")',
+    ]);
+    expect(unknown(unordered)[0]!.hint).toContain('add after: [ops] to set "app"');
+    // Ordered either way, the uses are the other checks' (a drop after them) or named as taken away before them.
+    expect(unknown(await plan(files, { after: ['app'] })).map((d) => d.message)).toEqual([
+      'plan: "ops/001_orders.sql:1" names column "code" of table "users", which "app/002_drop.sql:1" takes away before it (it was added at "app/001_users.sql:1")',
+      'plan: "ops/001_orders.sql:2" names column "mail" of table "users", which "app/002_drop.sql:2" takes away before it (it was added at "app/001_users.sql:1")',
+    ]);
+  });
+
   it('a column added only by a later statement does not exist yet: an error naming both, the later one and the use', async () => {
     const p = await plan({
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\nCREATE INDEX users_email ON users (email);',
