@@ -25,7 +25,7 @@ import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResul
 import { checkViewReplacements } from './resolve/view-replacements.js';
 import { checkFilledTables } from './resolve/filled-tables.js';
 import { checkColumnsInViews } from './resolve/columns-in-views.js';
-import { checkConstraintIndexDrops, checkRestrictDrops } from './resolve/restrict-drops.js';
+import { checkConstraintIndexDrops, checkRestrictDrops, orderColumnDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
 import { markDestructions } from './resolve/destructions.js';
@@ -202,6 +202,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   const strips = checkReferences(topology, lifecycle, ownership, log, units.filter((u) => !u.skipped && !u.store));
   checkDrops(lifecycle, log, ownership);
   checkRestrictDrops(lifecycle, live, log, (ref) => ownership.isShared(ref));
+  orderColumnDrops(lifecycle);
   checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));

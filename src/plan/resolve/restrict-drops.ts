@@ -97,19 +97,65 @@ function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: Readonl
     out.push({ what: describe(own.ref), at: u, version: own, ...(host ? { host } : {}) });
   }
   if (v.ref.kind !== 'table') return out;
+  orderDroppedKeys(lifecycle, v, d);
   for (const { fk, table } of liveForeignKeys(lifecycle, v, d)) {
     const own = lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node));
     if (!own || (own.ended && own.ended.by !== 'drop')) continue;
     const release = letGo(own, fk.effect.columns ?? []);
     if (release) {
-      // Another set's statement that lets go of the key runs first; one of the drop's own set is where its author put it.
-      if (release.set !== d.set) lifecycle.dep(release, d, `lets go of the foreign key ${displayName(table)} → ${displayName(v.ref)} before that is dropped`);
+      // The statement that lets go of the key runs first: another set's, and one its own set puts before the drop
+      // (a destructive step passes the file order on to no other, see graph.ts, so that order needs an edge).
+      if (release.set !== d.set || release.seq < d.seq) lifecycle.dep(release, d, `lets go of the foreign key ${displayName(table)} → ${displayName(v.ref)} before that is dropped`);
       continue;
     }
     const what = `the foreign key ${displayName(table)}${fk.effect.columns?.length ? `(${fk.effect.columns.join(', ')})` : ''} → ${displayName(v.ref)}`;
     out.push({ what, at: fk.node, version: own });
   }
   return out;
+}
+
+/**
+ * A DROP COLUMN (without CASCADE) of a column another table's foreign key references waits for the statement that
+ * lets go of the key, as a DROP TABLE does: another set's, or one its own set puts before it. Whether the key is
+ * still there when the column goes is the column_in_use check's (columns-in-views.ts), once the steps are ordered.
+ */
+export function orderColumnDrops(lifecycle: Lifecycle): void {
+  for (const fk of lifecycle.foreignKeys) {
+    const referenced = fk.effect.refColumns;
+    const v = fk.version;
+    if (!referenced?.length || !v.users || fk.node.stmt.engine !== 'postgres') continue;
+    let own: Version | undefined | null = null;
+    for (const u of v.users) {
+      if (isSynth(u) || u === fk.node || u.stmt.kind === 'RenameStmt' || !dropsColumnOf(u, v.ref, referenced)) continue;
+      if (own === null) {
+        const table = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
+        own = table && lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node));
+      }
+      // What lets go of the key: a statement that drops a constraint or the key's columns, or the drop of its table.
+      const gone = own?.dropNode && !isSynth(own.dropNode) ? own.dropNode : undefined;
+      for (const release of [own ? letGo(own, fk.effect.columns ?? []) : undefined, gone]) {
+        if (release && release !== u && (release.set !== u.set || release.seq < u.seq)) lifecycle.dep(release, u, `lets go of the foreign key to ${displayName(v.ref)}(${referenced.join(', ')}) before the column is dropped`);
+      }
+    }
+  }
+}
+
+/** Whether `u` drops (without CASCADE) one of `columns` of table `ref`. */
+function dropsColumnOf(u: Unit, ref: ObjectRef, columns: readonly string[]): boolean {
+  return u.stmt.effects.some((e) => e.action === 'alter' && e.object.kind === 'table' && e.object.name === ref.name && !!e.columnFacts?.dropped?.some((c) => columns.includes(c) && !e.columnFacts!.cascaded?.includes(c)));
+}
+
+/**
+ * The tables with a foreign key to `v` that the drop's own set dropped before it: those drops go first, even when
+ * a destructive step between passes the file order on to no other (see graph.ts).
+ */
+function orderDroppedKeys(lifecycle: Lifecycle, v: Version, d: Unit): void {
+  for (const fk of lifecycle.foreignKeys) {
+    if (fk.version !== v || fk.node.store !== d.store) continue;
+    const table = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
+    const gone = table && lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node))?.dropNode;
+    if (gone && gone !== d && !isSynth(gone) && gone.set === d.set && gone.seq < d.seq) lifecycle.dep(gone, d, `drops ${describe(table)}, whose foreign key references ${describe(v.ref)}, before that is dropped`);
+  }
 }
 
 /** The object `u` creates in schema `schema` (the schema's users are what is made in it; what is moved there is left out). */
@@ -158,7 +204,10 @@ function alteredBy(table: Version, test: (f: ColumnFacts) => boolean): Unit | un
  */
 function blockedOrOrdered(lifecycle: Lifecycle, log: ConflictLog, v: Version, d: Unit, dep: Dependent): void {
   const ends = [dep.version.dropNode, dep.host?.dropNode].filter((n): n is NonNullable<typeof n> => n !== undefined);
-  if (ends.some((n) => n === d || isSynth(n) || (n.set === d.set && n.seq < d.seq))) return;
+  if (ends.some((n) => n === d || isSynth(n))) return;
+  // Dropped before by its own set: that drop still goes first (a destructive step passes the file order on to no other).
+  const earlier = ends.find((n): n is Unit => !isSynth(n) && n.set === d.set && n.seq < d.seq);
+  if (earlier) return lifecycle.dep(earlier, d, `drops ${dep.what}, which depends on ${describe(v.ref)}, before that is dropped`);
   const other = ends.find((n) => !isSynth(n) && n.set !== d.set);
   if (other) return lifecycle.dep(other, d, `drops ${dep.what}, which depends on ${describe(v.ref)}, before that is dropped`);
   const gone = ends[0] as Unit | undefined;

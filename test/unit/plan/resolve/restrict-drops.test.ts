@@ -134,3 +134,27 @@ describe('DROP without CASCADE of what other objects depend on', () => {
     }))).toEqual([]);
   });
 });
+
+describe('drops one set makes in turn', () => {
+  it('a table whose foreign key references another is dropped before it, even when both drops stand alone as destructive steps', async () => {
+    const plan = await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE orders (id int, user_id int REFERENCES users (id));\n',
+      'a/002.sql': 'DROP TABLE orders;\nDROP TABLE users;\n',
+      'a/003.sql': 'CREATE TABLE teams (id int PRIMARY KEY);\nCREATE TABLE members (id int, team_id int REFERENCES teams (id));\n',
+      'a/004.sql': 'ALTER TABLE members DROP COLUMN team_id;\nDROP TABLE teams;\n',
+    });
+    expect(errors(plan)).toEqual([]);
+    expect(dependsOn(plan, 'main:a/002.sql#2')).toContain('main:a/002.sql#1');
+    expect(dependsOn(plan, 'main:a/004.sql#2')).toContain('main:a/004.sql#1');
+  });
+
+  it("a column a foreign key references waits for its own set's release of the key", async () => {
+    const plan = await planOf({
+      'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, code text UNIQUE);\nCREATE TABLE orders (id int, user_code text REFERENCES users (code));\n',
+      'a/002.sql': 'ALTER TABLE orders DROP COLUMN user_code;\nALTER TABLE users DROP COLUMN code;\n',
+    });
+    expect(errors(plan)).toEqual([]);
+    expect(dependsOn(plan, 'main:a/002.sql#2')).toContain('main:a/002.sql#1');
+  });
+});
+
