@@ -1,8 +1,8 @@
 /**
- * Drops and column changes that views, foreign keys, columns, triggers, a schema's objects or a table's
- * rows stand in the way of, on PostgreSQL: what the plan reports is what the server refuses, at the same
- * statement; the view-dependents fixture, which
- * lets go of them first in other sets' files, applies in the order the plan gives and rolls back whole.
+ * Drops and column changes that views, foreign keys (also of the columns they reference), columns, triggers,
+ * a schema's objects or a table's rows stand in the way of, on PostgreSQL: what the plan reports is what the
+ * server refuses, at the same statement; the view-dependents fixture, which lets go of them first in other
+ * sets' files, applies in the order the plan gives and rolls back whole.
  */
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../../src/check/check-plan.js';
@@ -23,11 +23,13 @@ describe('what PostgreSQL refuses for what depends on it, on PostgreSQL', () => 
     ['DROP SCHEMA with a table in it', { 'b/001.sql': 'CREATE SCHEMA reporting;\nCREATE TABLE reporting.daily (d date);\n', 'b/002.sql': 'DROP SCHEMA reporting;\n' }, 'b/002.sql', 'cannot drop schema reporting because other objects depend on it'],
     ['ADD COLUMN NOT NULL to a seeded table', { 'b/001.sql': "INSERT INTO users (id, name) VALUES (1, 'a');\n", 'b/002.sql': 'ALTER TABLE users ADD COLUMN email text NOT NULL;\n' }, 'b/002.sql', 'column "email" of relation "users" contains null values'],
     ['CREATE OR REPLACE VIEW renaming a column', { 'b/001.sql': 'CREATE VIEW names AS SELECT id, name FROM users;\n', 'b/002.sql': 'CREATE OR REPLACE VIEW names AS SELECT id, name AS full_name FROM users;\n' }, 'b/002.sql', 'cannot change name of view column "name" to "full_name"'],
+    ['DROP COLUMN under a foreign key', { 'b/001.sql': 'CREATE TABLE orders (id int, user_id int REFERENCES users (id));\n', 'b/002.sql': 'ALTER TABLE users DROP COLUMN id;\n' }, 'b/002.sql', 'cannot drop column id of table users because other objects depend on it'],
+    ['a foreign key to a column another set drops, nothing ordering the two', { 'a/002.sql': 'ALTER TABLE users DROP COLUMN id;\n', 'b/001.sql': 'CREATE TABLE orders (id int, user_id int REFERENCES users (id));\n' }, 'b/001.sql', 'column "id" referenced in foreign key constraint does not exist'],
     ['ADD COLUMN another set added first', { 'b/001.sql': 'ALTER TABLE users ADD COLUMN last_seen timestamptz;\n', 'b/002.sql': 'ALTER TABLE users ADD COLUMN last_seen timestamptz;\n' }, 'b/002.sql', 'column "last_seen" of relation "users" already exists'],
   ])('%s: the plan\'s error is where the server refuses', async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
     const errors = plan.diagnostics.filter((d) => d.severity === 'error');
-    expect(errors.map((d) => [['plan.drop_blocked', 'plan.column_in_use', 'plan.column_needs_default', 'plan.view_columns_changed', 'plan.duplicate_column'].includes(d.code), d.file, d.line])).toEqual([[true, file, 1]]);
+    expect(errors.map((d) => [['plan.drop_blocked', 'plan.column_in_use', 'plan.column_needs_default', 'plan.view_columns_changed', 'plan.duplicate_column', 'plan.unknown_column'].includes(d.code), d.file, d.line])).toEqual([[true, file, 1]]);
     const result = await checkPlan(plan, { contract: true, reverts: false });
     expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
   });

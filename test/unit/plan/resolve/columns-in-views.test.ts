@@ -54,3 +54,38 @@ describe('ALTER TABLE on a column a view reads', () => {
     expect(errors.map((e) => e[0])).not.toContain('plan.column_in_use');
   });
 });
+
+describe('DROP COLUMN of a column a foreign key references', () => {
+  const USERS = 'CREATE TABLE users (id int PRIMARY KEY, code text UNIQUE);\n';
+
+  it('with the key still there: an error at the drop naming the key, with the way around it', async () => {
+    const errors = await errorsOf({ 'a/001.sql': `${USERS}CREATE TABLE orders (id int, user_code text REFERENCES users (code));\n`, 'a/002.sql': 'ALTER TABLE users DROP COLUMN code;\n' });
+    expect(errors).toEqual([[
+      'plan.column_in_use',
+      'a/002.sql:1',
+      'plan: "ALTER TABLE users" at "a/002.sql:1" drops column "code", which a foreign key of table orders (user_code) ("a/001.sql:2") references: PostgreSQL refuses to drop a column a foreign key references without CASCADE',
+      'drop the foreign key first (ALTER TABLE orders DROP CONSTRAINT <its name>, in a statement ordered before line 1 of "a/002.sql"), or drop the column with CASCADE if the key is meant to go with it',
+    ]]);
+  });
+
+  it.each([
+    ['the key\'s column dropped first', 'ALTER TABLE orders DROP COLUMN user_code;\nALTER TABLE users DROP COLUMN code;\n'],
+    ['the key\'s constraint dropped first', 'ALTER TABLE orders DROP CONSTRAINT orders_user_code_fkey;\nALTER TABLE users DROP COLUMN code;\n'],
+    ['the key\'s table dropped first', 'DROP TABLE orders;\nALTER TABLE users DROP COLUMN code;\n'],
+    ['CASCADE, which takes the key along', 'ALTER TABLE users DROP COLUMN code CASCADE;\n'],
+    ['a change of type (the key is checked again)', 'ALTER TABLE users ALTER COLUMN code TYPE varchar(40);\n'],
+  ])('%s plans', async (_name, change) => {
+    expect(await errorsOf({ 'a/001.sql': `${USERS}CREATE TABLE orders (id int, user_code text REFERENCES users (code));\n`, 'a/002.sql': change })).toEqual([]);
+  });
+
+  it("another set's DROP CONSTRAINT of the key is ordered before the column's drop, as before a table's", async () => {
+    const plan = await planTwoServices({
+      'a/001.sql': `${USERS}CREATE TABLE orders (id int, user_code text);\nALTER TABLE orders ADD CONSTRAINT orders_code_fk FOREIGN KEY (user_code) REFERENCES users (code);\n`,
+      'b/001.sql': 'ALTER TABLE orders DROP CONSTRAINT orders_code_fk;\n',
+      'a/002.sql': 'ALTER TABLE users DROP COLUMN code;\n',
+    });
+    expect(errorsIn(plan)).toEqual([]);
+    expect(plan.steps.find((s) => s.id === 'main:a/002.sql#1')!.dependsOn).toContain('main:b/001.sql#1');
+  });
+});
+
