@@ -144,8 +144,11 @@ function sqlRevert(step: Step, units: readonly Unit[], created: ReadonlyMap<stri
     // What the revert of another of this step's statements undoes: a CREATE OR REPLACE of one of its creations, a
     // sequence made part of a table the step creates, an index a constraint of the step takes over.
     if (replacesOwn(step, u, createdHere, i) || (along && createsOnly(step, u, along))) continue;
+    // What only writes into or alters objects earlier statements of the step create goes with their drop: its own
+    // revert would be needless, and would fail once a later step undone with this one (see unitRevert) changed them.
+    if (creations.keys.length > 0 && intoOwn(step, u, createdHere(), i)) continue;
     const r = unitRevert(step, u, created);
-    if (!r || ('irreversible' in r && intoOwn(step, u, createdHere(), i))) continue;
+    if (!r) continue;
     if ('undoneWith' in r) {
       undoneWith ??= new Set<string>();
       for (const s of r.undoneWith) undoneWith.add(s);

@@ -23,8 +23,19 @@ describe('every step has its revert', () => {
   });
 
   it('statements are undone in reverse order, each by its generated revert', async () => {
-    const p = await plan({ 'app/001_t.sql': 'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN note text;\nCOMMENT ON TABLE t IS $$x$$;\n' });
-    expect(byFile(p, 'app/001_t.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.t DROP COLUMN note', 'DROP TABLE public.t'] });
+    const p = await plan({ 'app/001_t.sql': 'CREATE TABLE t (id int);\nCREATE TABLE u (id int);\nALTER TABLE t ADD COLUMN note text;\nCOMMENT ON TABLE t IS $$x$$;\n', 'app/002_u.sql': 'ALTER TABLE u ADD COLUMN note text;\n' });
+    expect(byFile(p, 'app/001_t.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.u', 'DROP TABLE public.t'] });
+    expect(byFile(p, 'app/002_u.sql')[0]!.revert).toEqual({ from: 'generated', statements: ['ALTER TABLE public.u DROP COLUMN note'] });
+  });
+
+  it('an ALTER of a table the same step creates goes with the table: a later step undone with it may have taken its constraint away', async () => {
+    const p = await plan({
+      'app/001_t.sql': 'CREATE TABLE u (id int PRIMARY KEY);\nCREATE TABLE t (id int, u_id int);\nALTER TABLE t ADD CONSTRAINT t_u_fk FOREIGN KEY (u_id) REFERENCES u (id);\n',
+      'app/002_unlink.sql': 'ALTER TABLE t DROP CONSTRAINT t_u_fk;\n',
+    });
+    const creator = byFile(p, 'app/001_t.sql')[0]!;
+    expect(creator.revert).toEqual({ from: 'generated', statements: ['DROP TABLE public.t', 'DROP TABLE public.u'] });
+    expect(byFile(p, 'app/002_unlink.sql')[0]!.revert).toMatchObject({ undoneWith: [creator.id] });
   });
 
   it('rows written into a table the plan creates, and a value added to its type, go with them; elsewhere they are irreversible', async () => {
