@@ -120,9 +120,16 @@ export class Lifecycle {
             else if (e.action === 'drop') v.ended = { by: 'drop' };
             renamed = v;
             this.dep(v.node, n.node, `${e.action === 'drop' ? 'drops' : 'renames'} ${label(e.object)} created here`);
-          } else if (!v && e.action === 'drop' && !isSynth(n.node)) {
-            this.unmatchedDrops.push({ node: n, key: this.key(n.store, n.engine, e.object), object: e.object });
+            if (e.action === 'drop' && n.engine === 'postgres' && v.ref.kind === 'table') this.endOnTable(n, v.ref.schema ?? 'public', v.ref.name);
+          } else if (!v && !isSynth(n.node)) {
+            // A drop or rename (without IF EXISTS) of what its own set dropped before fails there.
+            const gone = e.ifExists ? undefined : this.droppedBefore(n, this.key(n.store, n.engine, e.object));
+            if (gone) this.lateUses.push({ node: n.node, effect: e, version: gone });
+            else if (e.action === 'drop') this.unmatchedDrops.push({ node: n, key: this.key(n.store, n.engine, e.object), object: e.object });
           }
+        }
+        if (e.action === 'alter' && n.engine === 'postgres' && e.object.kind === 'table' && e.columnFacts?.dropped && !isSynth(n.node) && n.node.stmt.kind !== 'RenameStmt') {
+          this.endOnTable(n, e.object.schema ?? 'public', e.object.name, e.columnFacts.dropped);
         }
         if (e.action === 'create') this.addVersion(n, e.object, e.holdsData);
         // `RENAME ... IF EXISTS` of a name nothing creates does nothing: the new name gets no version.
@@ -167,6 +174,32 @@ export class Lifecycle {
       v.ended = { by: 'rename', to: v.ref.name, ...(moves ? { toSchema } : {}) };
       this.dep(v.node, n.node, `${how}, with ${label(v.ref)} created here`);
       this.addVersion(n, { ...v.ref, schema: toSchema, ...(v.ref.table !== undefined ? { table: toTable } : {}) }, v.holdsData);
+    }
+  }
+
+  /**
+   * The last version of its own set that a drop finds already dropped by that set, with none live after it: a
+   * second DROP without IF EXISTS fails there ("table t does not exist").
+   */
+  private droppedBefore(n: NodeEffects, key: StoreKey): Version | undefined {
+    const list = this.versions.get(key);
+    const last = list?.[list.length - 1];
+    if (!last || !last.dropNode || isSynth(last.node) || isSynth(last.dropNode) || last.ended?.by !== 'drop') return undefined;
+    return nodeSet(last.node) === n.set && nodeSet(last.dropNode) === n.set && nodeSeq(last.dropNode) < n.seq ? last : undefined;
+  }
+
+  /**
+   * What a PostgreSQL table takes along when it is dropped: the indexes and triggers its own set made on it before;
+   * when `columns` are dropped, the indexes its own set made before on any of them (CREATE INDEX ... (c)). Each
+   * version ends at that statement, so what names it later is a use after its drop.
+   */
+  private endOnTable(n: NodeEffects, schema: string, table: string, columns?: readonly string[]): void {
+    for (const v of this.onTable(n.store, schema, table)) {
+      if (v.dropNode || v.node === n.node || isSynth(v.node) || nodeSet(v.node) !== n.set || nodeSeq(v.node) > n.seq) continue;
+      if (columns ? v.ref.kind !== 'index' || !indexColumns(v.node, table).some((c) => columns.includes(c)) : v.ref.kind === 'sequence') continue;
+      // No edge of its own: what made it uses the table, so it runs before the table's (or column's) drop already.
+      v.dropNode = n.node;
+      v.ended = { by: 'drop' };
     }
   }
 
@@ -396,6 +429,11 @@ export class Lifecycle {
     }
     return out;
   }
+}
+
+/** The columns a CREATE INDEX on `table` names (not those inside expressions). */
+function indexColumns(u: Unit, table: string): readonly string[] {
+  return u.stmt.effects.find((e) => e.via === 'index_table' && e.object.name === table)?.columnFacts?.used ?? [];
 }
 
 /** The table an index is on, by the statement that creates it. */

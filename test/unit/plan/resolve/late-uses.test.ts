@@ -47,3 +47,29 @@ describe('uses after the statement that took the name away', () => {
     })).toEqual([]);
   });
 });
+
+describe('drops after the statement that took the object away', () => {
+  const USERS = 'CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE INDEX users_email_idx ON users (email);\nCREATE INDEX users_lower_email ON users (lower(email));\n';
+
+  it('a second DROP of a table, and a DROP or ALTER of an index its table or column took along: errors at each', async () => {
+    expect((await errorsOf({ 'app/001.sql': USERS, 'app/002.sql': 'DROP TABLE users;\n', 'app/003.sql': 'DROP TABLE users;\nDROP INDEX users_email_idx;\n' })).map((e) => e.slice(0, 3))).toEqual([
+      ['plan.used_after_drop', 'app/003.sql:1', 'plan: "app/003.sql:1" drops table "users" after "app/002.sql:1" dropped it'],
+      ['plan.used_after_drop', 'app/003.sql:2', 'plan: "app/003.sql:2" drops index "users_email_idx" after "app/002.sql:1" dropped its table, and it with the table'],
+    ]);
+    const afterColumn = await errorsOf({ 'app/001.sql': USERS, 'app/002.sql': 'ALTER TABLE users DROP COLUMN email;\n', 'app/003.sql': 'ALTER INDEX users_email_idx RENAME TO users_mail_idx;\n' });
+    expect(afterColumn).toEqual([[
+      'plan.used_after_drop',
+      'app/003.sql:1',
+      'plan: "app/003.sql:1" uses index "users_email_idx" after "app/002.sql:1" dropped a column it is on, and it with the column',
+      'create "users_email_idx" again after the drop, or move the statement before "app/002.sql:1"',
+    ]]);
+  });
+
+  it('IF EXISTS, a drop of what was made again, an index on other columns and a RENAME COLUMN plan', async () => {
+    expect(await errorsOf({
+      'app/001.sql': USERS + 'CREATE INDEX users_id_idx ON users (id);\n',
+      'app/002.sql': 'ALTER TABLE users RENAME COLUMN email TO mail;\nDROP INDEX users_email_idx;\nALTER TABLE users DROP COLUMN mail;\nDROP INDEX users_id_idx;\n',
+      'app/003.sql': 'DROP TABLE users;\nDROP TABLE IF EXISTS users;\nCREATE TABLE users (id int);\nDROP TABLE users;\n',
+    })).toEqual([]);
+  });
+});
