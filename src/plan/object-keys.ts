@@ -30,6 +30,19 @@ export function sameNamespace(engine: EngineName, a: ObjectRef['kind'], b: Objec
   return a === b || (engine === 'clickhouse' && CLICKHOUSE_RELATIONS.has(a) && CLICKHOUSE_RELATIONS.has(b));
 }
 
+const PG_RELATIONS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'sequence', 'index']);
+const PG_ROW_TYPED: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view']);
+
+/**
+ * True when two different PostgreSQL kinds cannot have one name in a schema: relations (tables, views, materialized
+ * views, sequences, indexes) share pg_class's names, and a type meets the row type of a table or view.
+ */
+export function sharePostgresNames(a: ObjectRef['kind'], b: ObjectRef['kind']): boolean {
+  if (a === b) return false;
+  if (PG_RELATIONS.has(a) && PG_RELATIONS.has(b)) return true;
+  return (a === 'type' && PG_ROW_TYPED.has(b)) || (b === 'type' && PG_ROW_TYPED.has(a));
+}
+
 /** `public.shares` → `shares`; other schemas stay qualified. */
 export function displayName(ref: ObjectRef): string {
   const perTable = (ref.kind === 'trigger' || ref.kind === 'projection' || ref.kind === 'index') && ref.table;

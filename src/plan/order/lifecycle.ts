@@ -11,7 +11,7 @@
 import { renamedRef, type EngineName, type Effect, type ObjectRef } from '../../sql/effects.js';
 import type { Topology } from '../../topology/model.js';
 import { isSynth, type Dep, type Node } from './nodes.js';
-import { storeKey, type StoreKey } from '../object-keys.js';
+import { sharePostgresNames, storeKey, type StoreKey } from '../object-keys.js';
 import type { Unit } from '../read/units.js';
 import { label } from './dep-reason.js';
 import { indexTableOf } from '../read/index-table.js';
@@ -412,7 +412,24 @@ export class Lifecycle {
         // Another set's copy of a shared object is its own definition, not this drop's replacement: it does not wait for it.
         const replaces = !this.isShared(v.ref) || nodeSet(next?.node ?? v.node) === nodeSet(v.dropNode);
         if (next && next.node !== v.dropNode && replaces) this.dep(v.dropNode, next.node, `drops the old ${label(v.ref)} before the new one is created`);
+        if (NAME_SHARERS.has(v.ref.kind)) this.orderNameReuse(v);
       }
+    }
+  }
+
+  /**
+   * A PostgreSQL relation's (or type's) name taken, after its drop or rename, by an object of another kind that its
+   * own set makes later (`DROP TABLE legacy` then `CREATE VIEW legacy`): the drop goes first, as it does before a
+   * new object of its own kind. Tables, views, sequences and indexes share a schema's names; a type shares those of
+   * tables and views (their row types).
+   */
+  private orderNameReuse(v: Version): void {
+    const d = v.dropNode!;
+    if (isSynth(d) || d.stmt.engine !== 'postgres') return;
+    for (const kind of NAME_SHARERS) {
+      if (!sharePostgresNames(kind, v.ref.kind)) continue;
+      const next = this.versions.get(this.key(v.store, 'postgres', { ...v.ref, kind }))?.find((x) => !isSynth(x.node) && x.node !== d && nodeSet(x.node) === d.set.name && x.node.seq > d.seq);
+      if (next) this.dep(d, next.node, `frees the name ${v.ref.name} before ${label(next.ref)} takes it`);
     }
   }
 
@@ -430,6 +447,9 @@ export class Lifecycle {
     return out;
   }
 }
+
+/** PostgreSQL kinds that share a schema's names: relations (pg_class), and types with the row types of tables and views. */
+const NAME_SHARERS: ReadonlySet<ObjectRef['kind']> = new Set(['table', 'view', 'materialized_view', 'sequence', 'index', 'type']);
 
 /** The columns a CREATE INDEX on `table` names (not those inside expressions). */
 function indexColumns(u: Unit, table: string): readonly string[] {
