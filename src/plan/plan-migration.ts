@@ -50,6 +50,7 @@ import { unusedSkips } from './unused-skips.js';
 import { checkColumns } from './resolve/columns.js';
 import { checkIndexNames } from './resolve/index-names.js';
 import { checkRelationNames } from './resolve/relation-names.js';
+import { checkPrimaryKeys } from './resolve/primary-keys.js';
 import { checkConstraintNames } from './resolve/constraint-names.js';
 import { SetChain } from './order/set-chain.js';
 import { Precedence } from './order/precedence.js';
@@ -231,6 +232,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkColumns(topology, live, log, precedence);
   checkIndexNames(topology, live, log, precedence);
   checkRelationNames(live, log, precedence);
+  checkPrimaryKeys(topology, live, log, precedence);
   checkConstraintNames(topology, live, log, precedence);
   checkColumnsInViews(topology, live, log, precedence);
   checkFilledTables(topology, live, log, precedence);
