@@ -136,8 +136,10 @@ export interface ColumnFacts {
   readonly bare?: readonly string[];
   /** Columns it adds only if the table has none of that name (`ADD COLUMN IF NOT EXISTS`). */
   readonly optional?: readonly string[];
-  /** An `INSERT ... VALUES`: the table has rows after it. */
+  /** An `INSERT ... VALUES`: the table has rows after it (`used`: the columns it lists, when it lists them). */
   readonly fills?: true;
+  /** Columns it makes NOT NULL (`ALTER COLUMN c SET NOT NULL`): a row holding NULL there refuses it. */
+  readonly notNull?: readonly string[];
   /** A CREATE TABLE that lists every column the table starts with (no LIKE, INHERITS, PARTITION OF). */
   readonly complete?: boolean;
   /** Indexes its PRIMARY KEY and UNIQUE constraints make, by the name written or the one PostgreSQL chooses (`t_pkey`, `t_a_key`). */

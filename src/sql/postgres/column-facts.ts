@@ -95,11 +95,13 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
   const cascaded: string[] = [];
   const bare: string[] = [];
   const optional: string[] = [];
+  const notNull: string[] = [];
   const table: string = body.relation?.relname ?? '';
   for (const c of body.cmds ?? []) {
     const cmd = c.AlterTableCmd;
     if (!cmd) continue;
     if (cmd.subtype === 'AT_AlterColumnType' && cmd.name) retyped.push(cmd.name);
+    if (cmd.subtype === 'AT_SetNotNull' && cmd.name) notNull.push(cmd.name);
     if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef && needsValue(cmd.def.ColumnDef)) bare.push(cmd.def.ColumnDef.colname);
     if (cmd.subtype === 'AT_DropColumn' && cmd.name && cmd.behavior === 'DROP_CASCADE') cascaded.push(cmd.name);
     if (cmd.subtype === 'AT_DropConstraint' && cmd.name) droppedConstraints.push(cmd.name);
@@ -130,6 +132,7 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
     ...(added.length ? { added } : {}), ...(dropped.length ? { dropped: [...new Set(dropped)] } : {}), ...(used.length ? { used: [...new Set(used)] } : {}), ...(indexes.length ? { indexes } : {}),
     ...(constraints.length ? { constraints } : {}), ...(droppedConstraints.length ? { droppedConstraints } : {}),
     ...(retyped.length ? { retyped } : {}), ...(cascaded.length ? { cascaded } : {}), ...(bare.length ? { bare } : {}), ...(optional.length ? { optional } : {}),
+    ...(notNull.length ? { notNull } : {}),
   };
   return Object.keys(facts).length ? facts : undefined;
 }
@@ -138,9 +141,15 @@ export function alterColumnFacts(body: AstNode): ColumnFacts | undefined {
 function needsValue(def: AstNode): boolean {
   const kinds = new Set((def.constraints ?? []).map((c: AstNode) => c.Constraint?.contype));
   if (!kinds.has('CONSTR_NOTNULL') && !kinds.has('CONSTR_PRIMARY')) return false;
-  if (kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED')) return false;
+  return !fillsItself(def);
+}
+
+/** Whether a column gets a value in a row that does not give it one: a default, identity, generation or serial type. */
+export function fillsItself(def: AstNode): boolean {
+  const kinds = new Set((def.constraints ?? []).map((c: AstNode) => c.Constraint?.contype));
+  if (kinds.has('CONSTR_DEFAULT') || kinds.has('CONSTR_IDENTITY') || kinds.has('CONSTR_GENERATED')) return true;
   const type = names(def.typeName?.names).pop() ?? '';
-  return !/^(small|big)?serial[248]?$/.test(type);
+  return /^(small|big)?serial[248]?$/.test(type);
 }
 
 /** ALTER TABLE ... RENAME COLUMN a TO b. */

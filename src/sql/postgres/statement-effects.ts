@@ -2,7 +2,7 @@
  * What one parsed PostgreSQL statement creates, alters, drops, renames,
  * writes and references, and whether it can run inside a transaction.
  */
-import type { Effect, ObjectKind, ObjectRef } from '../effects.js';
+import type { ColumnFacts, Effect, ObjectKind, ObjectRef } from '../effects.js';
 import { names, qualifiedRef, rangeVarRef, type AstNode } from './ast.js';
 import { EffectList, addExpressionRefs, addFunctionRef, addTypeRef } from './expression-refs.js';
 import { extensionOfOpclass } from './extension-functions.js';
@@ -151,7 +151,7 @@ export function statementEffects(stmt: AstNode): StatementInfo {
       nonTx = 'DROP DATABASE';
       break;
     case 'InsertStmt':
-      out.add({ action: 'write', object: rangeVarRef(body.relation), ...(body.selectStmt?.SelectStmt?.valuesLists?.length ? { columnFacts: { fills: true } } : {}) });
+      out.add({ action: 'write', object: rangeVarRef(body.relation), ...(body.selectStmt?.SelectStmt?.valuesLists?.length ? { columnFacts: insertFacts(body) } : {}) });
       addExpressionRefs(body, out, 'data', new Set([body.relation]));
       break;
     case 'UpdateStmt':
@@ -358,4 +358,10 @@ function viewOutput(body: AstNode): { outputColumns?: string[] } {
   if (!derived) return {};
   const listed = names(body.aliases);
   return { outputColumns: [...listed, ...derived.slice(listed.length)] };
+}
+
+/** An `INSERT ... VALUES`: it fills the table, with the columns it lists (`INSERT INTO t (a, b)`) as the ones it names. */
+function insertFacts(body: AstNode): ColumnFacts {
+  const listed = (body.cols ?? []).map((c: AstNode) => c.ResTarget?.name).filter((n: unknown): n is string => typeof n === 'string');
+  return listed.length > 0 ? { fills: true, used: [...new Set<string>(listed)] } : { fills: true };
 }

@@ -72,6 +72,11 @@ describe('columns no statement creates', () => {
     ]);
   });
 
+  it('an INSERT ... VALUES that lists a column the table does not have is an error', async () => {
+    const p = await plan({ 'app/001_users.sql': "CREATE TABLE users (id bigint PRIMARY KEY, email text);\nINSERT INTO users (id, mail) VALUES (1, 'a');", 'ops/001_x.sql': '' });
+    expect(unknown(p).map((d) => `${d.line}: ${d.message}`)).toEqual(['2: plan: "app/001_users.sql:2" names column "mail" of table "users", which no statement gives it: "app/001_users.sql:1" creates the table with "id", "email"']);
+  });
+
   it('a column another set takes away, with nothing ordering the two, is an error: run first, the drop leaves the use without it', async () => {
     const files = {
       'app/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, code text UNIQUE, mail text);',

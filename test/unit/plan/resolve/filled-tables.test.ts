@@ -33,3 +33,27 @@ describe('a NOT NULL column with no default added to a table the plan put rows i
     })).toEqual([]);
   });
 });
+
+describe('SET NOT NULL of a column the plan\'s rows leave out', () => {
+  const TABLE = 'CREATE TABLE users (id serial PRIMARY KEY, name text, joined timestamptz DEFAULT now(), n int GENERATED ALWAYS AS IDENTITY);\n';
+
+  it('is an error naming the INSERT that leaves it out', async () => {
+    expect(await errorsOf({ 'a/001.sql': TABLE, 'b/001.sql': "INSERT INTO users (id) VALUES (1);\n", 'b/002.sql': 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n' })).toEqual([[
+      'plan.column_needs_default',
+      'b/002.sql:1',
+      'plan: "ALTER TABLE users" at "b/002.sql:1" makes column "name" NOT NULL, but "b/001.sql:1" puts rows in the table before it without a value for it, and it has no default: PostgreSQL refuses (the rows hold NULL there)',
+      'fill the column first (UPDATE users SET name = ... WHERE name IS NULL), or give the INSERT a value for it',
+    ]]);
+  });
+
+  it.each([
+    ['a column the INSERT lists', "INSERT INTO users (id, name) VALUES (1, 'a');\n", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n'],
+    ['an INSERT that lists no columns', "INSERT INTO users VALUES (1, 'a');\n", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n'],
+    ['a default, a serial and an identity column', 'INSERT INTO users (name) VALUES (\'a\');\n', 'ALTER TABLE users ALTER COLUMN joined SET NOT NULL, ALTER COLUMN id SET NOT NULL, ALTER COLUMN n SET NOT NULL;\n'],
+    ['an UPDATE between', "INSERT INTO users (id) VALUES (1);\nUPDATE users SET name = 'x';\n", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n'],
+    ['a default set between', "INSERT INTO users (id) VALUES (1);\nALTER TABLE users ALTER COLUMN name SET DEFAULT 'x';\n", 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n'],
+    ['the rows deleted between', 'INSERT INTO users (id) VALUES (1);\nDELETE FROM users;\n', 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n'],
+  ])('%s plans', async (_name, rows, change) => {
+    expect(await errorsOf({ 'a/001.sql': TABLE, 'b/001.sql': rows, 'b/002.sql': change })).toEqual([]);
+  });
+});
