@@ -247,6 +247,8 @@ export type ConflictKind =
   | 'view_columns_changed'
   /** An ALTER TABLE adding (or renaming to) a column its table already has. */
   | 'duplicate_column'
+  /** An ALTER COLUMN TYPE between types PostgreSQL has no automatic cast for (without USING, or with a default). */
+  | 'column_cast'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

@@ -51,6 +51,7 @@ import { checkColumns } from './resolve/columns.js';
 import { checkIndexNames } from './resolve/index-names.js';
 import { checkRelationNames } from './resolve/relation-names.js';
 import { checkPrimaryKeys } from './resolve/primary-keys.js';
+import { checkColumnCasts } from './resolve/column-casts.js';
 import { checkConstraintNames } from './resolve/constraint-names.js';
 import { SetChain } from './order/set-chain.js';
 import { Precedence } from './order/precedence.js';
@@ -233,6 +234,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkIndexNames(topology, live, log, precedence);
   checkRelationNames(live, log, precedence);
   checkPrimaryKeys(topology, live, log, precedence);
+  checkColumnCasts(topology, live, log);
   checkConstraintNames(topology, live, log, precedence);
   checkColumnsInViews(topology, live, log, precedence);
   checkFilledTables(topology, live, log, precedence);
