@@ -1,0 +1,49 @@
+/**
+ * What PostgreSQL refuses that the plan knows beforehand: a second drop, an index gone with its table or
+ * column, a name another kind of relation holds, a second primary key, NOT NULL over the plan's own rows, a
+ * type change with no cast. Each plan's one error is at the statement the server refuses; and the cast rule
+ * (column-casts.ts) is what the server does on every pair of 18 common types.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkPlan } from '../../../src/check/check-plan.js';
+import { planMigration } from '../../../src/plan/plan-migration.js';
+import { makeProject, twoServices } from '../../helpers/project.js';
+
+const TABLES = "CREATE TABLE users (id int PRIMARY KEY, name text, email text, status text DEFAULT 'open');\nCREATE INDEX users_email_idx ON users (email);\n";
+
+describe('statements PostgreSQL refuses, on PostgreSQL', () => {
+  it.each([
+    ['a second DROP TABLE', { 'a/002.sql': 'DROP TABLE users;\n', 'a/003.sql': 'DROP TABLE users;\n' }, 'a/003.sql', 'table "users" does not exist'],
+    ['DROP INDEX after its column went', { 'a/002.sql': 'ALTER TABLE users DROP COLUMN email;\n', 'a/003.sql': 'DROP INDEX users_email_idx;\n' }, 'a/003.sql', 'index "users_email_idx" does not exist'],
+    ['an index named as a table', { 'b/001.sql': 'CREATE TABLE users_name (id int);\n', 'b/002.sql': 'CREATE INDEX users_name ON users (name);\n' }, 'b/002.sql', 'relation "users_name" already exists'],
+    ['a second primary key', { 'b/001.sql': 'ALTER TABLE users ADD PRIMARY KEY (email);\n' }, 'b/001.sql', 'multiple primary keys for table "users" are not allowed'],
+    ['SET NOT NULL over rows the plan left without it', { 'b/001.sql': 'INSERT INTO users (id) VALUES (1);\n', 'b/002.sql': 'ALTER TABLE users ALTER COLUMN name SET NOT NULL;\n' }, 'b/002.sql', 'column "name" of relation "users" contains null values'],
+    ['a type change with no cast', { 'b/001.sql': 'ALTER TABLE users ALTER COLUMN email TYPE integer;\n' }, 'b/001.sql', 'column "email" cannot be cast automatically to type integer'],
+    ['a type change its default cannot follow', { 'b/001.sql': 'ALTER TABLE users ALTER COLUMN status TYPE integer USING 0;\n' }, 'b/001.sql', 'default for column "status" cannot be cast automatically to type integer'],
+  ])("%s: the plan's error is where the server refuses", async (_name, files, file, refusal) => {
+    const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
+    expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.line])).toEqual([[file, 1]]);
+    const result = await checkPlan(plan, { contract: true, reverts: false });
+    expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
+  });
+
+  it('the cast rule is the server\'s on every pair of 18 common types', async () => {
+    const types = ['text', 'varchar(20)', 'char(5)', 'smallint', 'integer', 'bigint', 'numeric', 'real', 'boolean', 'date', 'timestamp', 'timestamptz', 'time', 'interval', 'uuid', 'json', 'jsonb', 'bytea'];
+    const files: Record<string, string> = {};
+    let create = '';
+    let n = 0;
+    for (const from of types) for (const to of types) {
+      if (from === to) continue;
+      n++;
+      create += `CREATE TABLE t${n} (c ${from});\n`;
+      files[`b/${String(n).padStart(3, '0')}.sql`] = `ALTER TABLE t${n} ALTER COLUMN c TYPE ${to};\n`;
+    }
+    const plan = await planMigration(makeProject({ 'a/001.sql': create, ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
+    const flagged = plan.diagnostics.filter((d) => d.code === 'plan.column_cast').map((d) => d.file).sort();
+    const result = await checkPlan(plan, { contract: true, reverts: false });
+    const refused = result.failures.filter((f) => f.message.includes('cannot be cast automatically')).map((f) => f.file).sort();
+    expect(result.failures.length).toBe(refused.length);
+    expect(refused.length).toBeGreaterThan(100);
+    expect(flagged).toEqual(refused);
+  });
+});
