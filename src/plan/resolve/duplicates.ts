@@ -83,7 +83,7 @@ function resolvePass(
   for (const [key, list] of contested.sort(([a], [b]) => compareText(a, b))) {
     const ref = list[0]!.ref;
     if (ownership.isShared(ref)) {
-      reportShared(list, log);
+      reportShared(topology, list, log);
       continue;
     }
     const subject = ref.kind === 'index' ? indexTables.get(ref.name) ?? ref : (ref.kind === 'trigger' || ref.kind === 'sequence') && ref.table ? { kind: 'table' as const, name: ref.table, schema: ref.schema } : ref;
@@ -226,20 +226,42 @@ function reportWithinSet(topology: Topology, key: string, list: readonly Creator
   }
 }
 
-function reportShared(list: readonly Creator[], log: ConflictLog): void {
+/**
+ * A shared object several sets create: identical definitions are one object. A copy written `IF NOT EXISTS` or
+ * `OR REPLACE` runs as a no-op; a plain one would fail once the object exists ("schema app already exists"),
+ * so it is skipped, unless its statement makes something else too (then only its author can split it).
+ */
+function reportShared(topology: Topology, list: readonly Creator[], log: ConflictLog): void {
   const [first, ...rest] = list;
   for (const c of rest) {
     if (c.unit.store !== first!.unit.store) continue;
     const identical = sameDefinition(c.unit.stmt.sql, first!.unit.stmt.sql, c.unit.stmt.engine);
-    log.add({
-      kind: 'duplicate_create',
-      object: describe(c.ref),
-      message: `plan: shared ${describe(c.ref)} is created by both "${unitPlace(first!.unit)}" and "${unitPlace(c.unit)}" in store "${c.unit.store}"; ${definitionsCompared(first!, c)}`,
-      sources: [first!, c].map((x) => ({ file: x.unit.file.file, line: x.unit.stmt.line, set: x.unit.set.name, store: x.unit.store })),
-      severity: identical ? 'info' : 'error',
-      resolution: identical ? 'shared object with identical definitions: both run, the second is a no-op' : undefined,
-      hint: identical ? undefined : `make the two definitions identical, or give them different names: a shared object must mean the same thing everywhere`,
-    });
+    const message = `plan: shared ${describe(c.ref)} is created by both "${unitPlace(first!.unit)}" and "${unitPlace(c.unit)}" in store "${c.unit.store}"; ${definitionsCompared(first!, c)}`;
+    const sources = [first!, c].map((x) => ({ file: x.unit.file.file, line: x.unit.stmt.line, set: x.unit.set.name, store: x.unit.store }));
+    if (!identical) {
+      log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'error', hint: `make the two definitions identical, or give them different names: a shared object must mean the same thing everywhere` });
+      continue;
+    }
+    const made = c.unit.stmt.effects.find((e) => e.action === 'create' && e.object.kind === c.ref.kind && e.object.name === c.ref.name);
+    if (made?.ifNotExists || made?.orReplace) {
+      log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: 'shared object with identical definitions: both run, the second is a no-op' });
+      continue;
+    }
+    const key = storeKey(topology, c.unit.store!, c.unit.stmt.engine, c.ref);
+    const others = c.unit.stmt.effects.filter((e) => e.action === 'create' && !dependent(e.object) && storeKey(topology, c.unit.store!, c.unit.stmt.engine, e.object) !== key);
+    if (others.length > 0) {
+      log.add({
+        kind: 'duplicate_create',
+        object: describe(c.ref),
+        message: `${message}; without IF NOT EXISTS the second fails, and "${unitPlace(c.unit)}" also creates ${others.map((e) => describe(e.object)).join(', ')}, so it cannot be skipped for ${describe(c.ref)} alone`,
+        sources,
+        severity: 'error',
+        hint: `write it IF NOT EXISTS, or split the statement`,
+      });
+      continue;
+    }
+    c.unit.skipped = `shared ${describe(c.ref)} is made by "${unitPlace(first!.unit)}" with the same definition: run again without IF NOT EXISTS, this copy would fail`;
+    log.add({ kind: 'duplicate_create', object: describe(c.ref), message, sources, severity: 'info', resolution: `shared object with identical definitions: "${unitPlace(first!.unit)}" makes it, and the copy at "${unitPlace(c.unit)}" (no IF NOT EXISTS, so it would fail) is skipped` });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * What PostgreSQL refuses that the plan knows beforehand: a second drop, an index gone with its table or
  * column, a name another kind of relation holds, a second primary key, NOT NULL over the plan's own rows, a
- * type change with no cast. Each plan's one error is at the statement the server refuses; and the cast rule
+ * type change with no cast. Each plan 's one error is at the statement the server refuses; and the cast rule
  * (column-casts.ts) is what the server does on every pair of 18 common types.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,14 @@ describe('statements PostgreSQL refuses, on PostgreSQL', () => {
     expect(plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.file, d.line])).toEqual([[file, 1]]);
     const result = await checkPlan(plan, { contract: true, reverts: false });
     expect(result.failures.map((f) => [f.file, f.line, f.message])).toEqual([[file, 1, refusal]]);
+  });
+
+  it('a schema and an extension two sets each create without IF NOT EXISTS: the plan skips the copy and applies', async () => {
+    const plan = await planMigration(makeProject({ 'a/001.sql': 'CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\n', 'b/001.sql': 'CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\nCREATE TABLE app.t (id uuid DEFAULT gen_random_uuid());\n' }, twoServices()).topologyFile, { env: {} });
+    expect(plan.skipped.map((s) => `${s.file}:${s.line}`)).toEqual(['b/001.sql:1', 'b/001.sql:2']);
+    const result = await checkPlan(plan, { contract: true });
+    expect(result.failures).toEqual([]);
+    expect(result.reverts).toEqual({ ok: true, failed: [], irreversible: [], differences: [] });
   });
 
   it('the cast rule is the server\'s on every pair of 18 common types', async () => {

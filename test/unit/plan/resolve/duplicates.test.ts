@@ -145,3 +145,24 @@ describe('function overloads', () => {
     ]);
   });
 });
+
+describe('a shared object several sets create the same way', () => {
+  const twoSets = { sets: { a: { dir: 'a' }, b: { dir: 'b' } }, services: { a: { stores: { postgres: 'main' }, sets: ['a'] }, b: { stores: { postgres: 'main' }, sets: ['b'] } } };
+
+  it('a plain copy, which would fail once the object exists, is skipped; IF NOT EXISTS and OR REPLACE copies run', async () => {
+    const p = await plan({
+      'a/001.sql': 'CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\nCREATE EXTENSION IF NOT EXISTS citext;\n',
+      'b/001.sql': 'CREATE SCHEMA app;\nCREATE EXTENSION pgcrypto;\nCREATE EXTENSION IF NOT EXISTS citext;\nCREATE TABLE app.t (id int);\n',
+    }, twoSets);
+    expect(errors(p)).toEqual([]);
+    expect(p.skipped.map((s) => [s.file, s.line, s.reason])).toEqual([
+      ['b/001.sql', 1, 'shared schema app is made by "a/001.sql:1" with the same definition: run again without IF NOT EXISTS, this copy would fail'],
+      ['b/001.sql', 2, 'shared extension pgcrypto is made by "a/001.sql:2" with the same definition: run again without IF NOT EXISTS, this copy would fail'],
+    ]);
+    expect(p.conflicts.filter((c) => c.kind === 'duplicate_create').map((c) => c.resolution)).toEqual([
+      'shared object with identical definitions: both run, the second is a no-op',
+      'shared object with identical definitions: "a/001.sql:2" makes it, and the copy at "b/001.sql:2" (no IF NOT EXISTS, so it would fail) is skipped',
+      'shared object with identical definitions: "a/001.sql:1" makes it, and the copy at "b/001.sql:1" (no IF NOT EXISTS, so it would fail) is skipped',
+    ]);
+  });
+});
