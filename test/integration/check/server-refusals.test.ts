@@ -1,8 +1,9 @@
 /**
  * What PostgreSQL refuses that the plan knows beforehand: a second drop, an index gone with its table or
  * column, a name another kind of relation holds, a second primary key, NOT NULL over the plan's own rows, a
- * type change with no cast. Each plan 's one error is at the statement the server refuses; and the cast rule
- * (column-casts.ts) is what the server does on every pair of 18 common types.
+ * type change with no cast. Each plan's one error is at the statement the server refuses; the cast rule
+ * (column-casts.ts) is what the server does on every pair of 18 common types; and a shared schema or
+ * extension two sets each create plainly applies, its copy skipped.
  */
 import { describe, expect, it } from 'vitest';
 import { checkPlan } from '../../../src/check/check-plan.js';
