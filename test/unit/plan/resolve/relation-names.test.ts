@@ -31,3 +31,19 @@ describe('one name space per schema for tables, views, sequences and indexes', (
     expect(plan.steps.find((s) => s.statements[0]!.startsWith('CREATE VIEW legacy'))!.dependsOn).toContain('main:a/002.sql#1');
   });
 });
+
+describe('a rename to a name the schema has', () => {
+  it('of its own kind or another: an error at the rename; a rename after the holder went, or to another name, plans', async () => {
+    expect(await errors({
+      'a/001.sql': 'CREATE TABLE users (id int);\nCREATE TABLE people (id int);\nCREATE SEQUENCE counters;\nCREATE TABLE tallies (n int);\n',
+      'b/001.sql': 'ALTER TABLE users RENAME TO people;\nALTER TABLE tallies RENAME TO counters;\n',
+    })).toEqual([
+      ['plan.duplicate_create', 'b/001.sql:1', 'plan: the rename at "b/001.sql:1" gives table users the name "people", which table people ("a/001.sql:2") holds in store "main": in PostgreSQL a schema has one object of a name and kind'],
+      ['plan.duplicate_create', 'b/001.sql:2', 'plan: the rename at "b/001.sql:2" gives table tallies the name "counters", which sequence counters ("a/001.sql:3") holds in store "main": in PostgreSQL tables, views, sequences and indexes share one name space per schema'],
+    ]);
+    expect(await errors({
+      'a/001.sql': 'CREATE TABLE users (id int);\nCREATE TABLE people (id int);\n',
+      'a/002.sql': 'DROP TABLE people;\nALTER TABLE users RENAME TO people;\nALTER TABLE people RENAME TO members;\nCREATE TABLE people (id int);\n',
+    })).toEqual([]);
+  });
+});
