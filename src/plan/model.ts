@@ -249,6 +249,8 @@ export type ConflictKind =
   | 'duplicate_column'
   /** An ALTER COLUMN TYPE between types PostgreSQL has no automatic cast for (without USING, or with a default). */
   | 'column_cast'
+  /** A statement naming a relation as another kind than the plan makes it (DROP VIEW of a materialized view, an index on a view). */
+  | 'wrong_kind'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

@@ -28,6 +28,7 @@ import { checkColumnsInViews } from './resolve/columns-in-views.js';
 import { checkConstraintIndexDrops, checkRestrictDrops, orderColumnDrops } from './resolve/restrict-drops.js';
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
+import { checkWrongKinds } from './resolve/wrong-kinds.js';
 import { markDestructions } from './resolve/destructions.js';
 import { planRenames } from './resolve/renames.js';
 import { indexTableMap, routeUnits } from './route/route.js';
@@ -208,6 +209,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   orderColumnDrops(lifecycle);
   checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
+  checkWrongKinds(lifecycle, live, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);
