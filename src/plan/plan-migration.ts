@@ -23,6 +23,7 @@ import { displayName } from './object-keys.js';
 import { Ownership } from './route/ownership.js';
 import { readMigrations, readMigrationsInParallel, type ReadFile, type ReadResult } from './read/read-migrations.js';
 import { checkViewReplacements } from './resolve/view-replacements.js';
+import { checkViewOutputNames } from './resolve/view-output-names.js';
 import { checkFilledTables } from './resolve/filled-tables.js';
 import { checkColumnsInViews } from './resolve/columns-in-views.js';
 import { checkConstraintIndexDrops, checkRestrictDrops, orderColumnDrops } from './resolve/restrict-drops.js';
@@ -241,6 +242,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkColumnsInViews(topology, live, log, precedence);
   checkFilledTables(topology, live, log, precedence);
   checkViewReplacements(topology, live, log, precedence);
+  checkViewOutputNames(live, log);
   clock.lap('columns');
   diagnostics.push(...graph.diagnostics);
   const sqlx = sqlxInfo(topology, graph.drafts, read.files);

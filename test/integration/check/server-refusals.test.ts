@@ -1,7 +1,7 @@
 /**
  * What PostgreSQL refuses that the plan knows beforehand: a second drop, an index gone with its table or
  * column, a name another relation holds (also by a rename), a relation named as another kind, a second
- * primary key, NOT NULL over the plan's own rows, a type change with no cast. Each plan's one error is at the statement the server refuses; the cast rule
+ * primary key, NOT NULL over the plan's own rows, a type change with no cast, a view's column named twice. Each plan's one error is at the statement the server refuses; the cast rule
  * (column-casts.ts) is what the server does on every pair of 18 common types; and a shared schema or
  * extension two sets each create plainly applies, its copy skipped.
  */
@@ -23,6 +23,7 @@ describe('statements PostgreSQL refuses, on PostgreSQL', () => {
     ['DROP VIEW of a materialized view', { 'b/001.sql': 'CREATE MATERIALIZED VIEW names AS SELECT name FROM users;\n', 'b/002.sql': 'DROP VIEW names;\n' }, 'b/002.sql', '"names" is not a view'],
     ['an index on a view', { 'b/001.sql': 'CREATE VIEW names AS SELECT name FROM users;\n', 'b/002.sql': 'CREATE INDEX names_idx ON names (name);\n' }, 'b/002.sql', 'cannot create index on relation "names"'],
     ['a rename to a name a table has', { 'b/001.sql': 'CREATE TABLE people (id int);\n', 'b/002.sql': 'ALTER TABLE users RENAME TO people;\n' }, 'b/002.sql', 'relation "people" already exists'],
+    ['a view with two columns of one name', { 'b/001.sql': 'CREATE VIEW pairs AS SELECT u.id, v.id FROM users u JOIN users v ON v.id = u.id;\n' }, 'b/001.sql', 'column "id" specified more than once'],
     ['a type change its default cannot follow', { 'b/001.sql': 'ALTER TABLE users ALTER COLUMN status TYPE integer USING 0;\n' }, 'b/001.sql', 'default for column "status" cannot be cast automatically to type integer'],
   ])("%s: the plan's error is where the server refuses", async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
