@@ -251,6 +251,8 @@ export type ConflictKind =
   | 'column_cast'
   /** A statement naming a relation as another kind than the plan makes it (DROP VIEW of a materialized view, an index on a view). */
   | 'wrong_kind'
+  /** A foreign key to columns no primary key or unique constraint of their table is, or to a table without a primary key. */
+  | 'foreign_key_target'
   | 'cross_store_foreign_key'
   | 'cross_store_reference'
   | 'missing_extension'

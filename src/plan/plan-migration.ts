@@ -30,6 +30,7 @@ import { checkConstraintIndexDrops, checkRestrictDrops, orderColumnDrops } from 
 import { checkDrops, checkReferences } from './resolve/references.js';
 import { checkLateUses } from './resolve/late-uses.js';
 import { checkWrongKinds } from './resolve/wrong-kinds.js';
+import { checkForeignKeyTargets } from './resolve/foreign-key-targets.js';
 import { markDestructions } from './resolve/destructions.js';
 import { planRenames } from './resolve/renames.js';
 import { indexTableMap, routeUnits } from './route/route.js';
@@ -211,6 +212,7 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
   checkWrongKinds(lifecycle, live, log);
+  checkForeignKeyTargets(topology, live, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);

@@ -157,6 +157,8 @@ export interface ConstraintName {
   readonly chosen?: true;
   /** `UNIQUE USING INDEX x` / `PRIMARY KEY USING INDEX x`: the constraint takes over index x instead of making one. */
   readonly usingIndex?: string;
+  /** A PRIMARY KEY's or UNIQUE constraint's columns (not for USING INDEX, whose index has them). */
+  readonly columns?: readonly string[];
 }
 
 /**

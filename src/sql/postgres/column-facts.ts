@@ -63,9 +63,12 @@ function constraintName(k: AstNode, table: string, column: readonly string[] | u
   const kind = CONSTRAINT_KINDS[k.contype];
   if (!kind) return [];
   if (k.indexname) return [{ name: k.conname ?? k.indexname, kind, usingIndex: k.indexname }];
-  if (k.conname) return [{ name: k.conname, kind }];
-  if (kind === 'primary key') return [{ name: chosenName(table, undefined, 'pkey'), kind, chosen: true }];
-  if (kind === 'unique') return [{ name: chosenName(table, (column ?? names(k.keys)).join('_'), 'key'), kind, chosen: true }];
+  // A primary key's or unique constraint's columns: what a foreign key to the table may reference.
+  const keys = kind === 'primary key' || kind === 'unique' ? column ?? names(k.keys) : [];
+  const columns = keys.length > 0 ? { columns: keys } : {};
+  if (k.conname) return [{ name: k.conname, kind, ...columns }];
+  if (kind === 'primary key') return [{ name: chosenName(table, undefined, 'pkey'), kind, chosen: true, ...columns }];
+  if (kind === 'unique') return [{ name: chosenName(table, keys.join('_'), 'key'), kind, chosen: true, ...columns }];
   if (kind === 'foreign key') return [{ name: chosenName(table, (column ?? names(k.fk_attrs)).join('_'), 'fkey'), kind, chosen: true }];
   return [];
 }

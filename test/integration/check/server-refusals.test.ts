@@ -1,7 +1,7 @@
 /**
  * What PostgreSQL refuses that the plan knows beforehand: a second drop, an index gone with its table or
  * column, a name another relation holds (also by a rename), a relation named as another kind, a second
- * primary key, NOT NULL over the plan's own rows, a type change with no cast, a view's column named twice. Each plan's one error is at the statement the server refuses; the cast rule
+ * primary key, NOT NULL over the plan's own rows, a type change with no cast, a view's column named twice, a foreign key to what is no key. Each plan's one error is at the statement the server refuses; the cast rule
  * (column-casts.ts) is what the server does on every pair of 18 common types; and a shared schema or
  * extension two sets each create plainly applies, its copy skipped.
  */
@@ -24,6 +24,7 @@ describe('statements PostgreSQL refuses, on PostgreSQL', () => {
     ['an index on a view', { 'b/001.sql': 'CREATE VIEW names AS SELECT name FROM users;\n', 'b/002.sql': 'CREATE INDEX names_idx ON names (name);\n' }, 'b/002.sql', 'cannot create index on relation "names"'],
     ['a rename to a name a table has', { 'b/001.sql': 'CREATE TABLE people (id int);\n', 'b/002.sql': 'ALTER TABLE users RENAME TO people;\n' }, 'b/002.sql', 'relation "people" already exists'],
     ['a view with two columns of one name', { 'b/001.sql': 'CREATE VIEW pairs AS SELECT u.id, v.id FROM users u JOIN users v ON v.id = u.id;\n' }, 'b/001.sql', 'column "id" specified more than once'],
+    ['a foreign key to a column that is no key', { 'b/001.sql': 'CREATE TABLE orders (id int, user_email text REFERENCES users (email));\n' }, 'b/001.sql', 'there is no unique constraint matching given keys for referenced table "users"'],
     ['a type change its default cannot follow', { 'b/001.sql': 'ALTER TABLE users ALTER COLUMN status TYPE integer USING 0;\n' }, 'b/001.sql', 'default for column "status" cannot be cast automatically to type integer'],
   ])("%s: the plan's error is where the server refuses", async (_name, files, file, refusal) => {
     const plan = await planMigration(makeProject({ 'a/001.sql': TABLES, 'b/.keep': '', ...files }, twoServices()).topologyFile, { allowErrors: true, env: {} });
