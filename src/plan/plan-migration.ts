@@ -211,8 +211,8 @@ function planWith(topology: Topology, options: PlanOptions, clock: StageClock, p
   orderColumnDrops(lifecycle);
   checkConstraintIndexDrops(lifecycle, effects, log);
   checkLateUses(lifecycle, log);
-  checkWrongKinds(lifecycle, live, log);
-  checkForeignKeyTargets(topology, live, log);
+  checkWrongKinds(lifecycle, log);
+  checkForeignKeyTargets(lifecycle, log);
   diagnostics.push(...markDestructions(topology, live, lifecycle));
   chain.orderSets(live, lifecycle);
   applyForeignKeyStrips(strips);

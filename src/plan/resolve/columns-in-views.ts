@@ -41,6 +41,8 @@ interface ViewRead {
 }
 
 export function checkColumnsInViews(topology: Topology, units: readonly Unit[], log: ConflictLog, order: Precedence): void {
+  // Nearly every plan changes the type of no column and drops none: then nothing is in the way, and nothing is keyed.
+  if (!units.some(changesColumns)) return;
   const reads = new Map<StoreKey, ViewRead[]>();
   /** Statements that drop or rename each view and table: drops end a view; a rename, or a second maker, leaves it out. */
   const drops = new Map<StoreKey, Unit[]>();
@@ -109,6 +111,11 @@ export function checkColumnsInViews(topology: Topology, units: readonly Unit[], 
     // Its table dropped between them (a CASCADE takes the view along), or in an order the plan does not fix.
     return !(drops.get(table) ?? []).some((d) => !order.before(u, d) && !order.before(d, r.unit));
   }
+}
+
+/** Whether a statement changes the type of a table's column or drops one. */
+function changesColumns(u: Unit): boolean {
+  return !u.skipped && u.store !== undefined && u.stmt.engine === 'postgres' && u.stmt.effects.some((e) => e.action === 'alter' && e.object.kind === 'table' && !!(e.columnFacts?.retyped || e.columnFacts?.dropped));
 }
 
 function report(log: ConflictLog, u: Unit, table: ObjectRef, column: string, how: 'type' | 'drop', r: ViewRead, release?: Unit): void {

@@ -40,13 +40,21 @@ export function checkRelationNames(units: readonly Unit[], log: ConflictLog, ord
   // Names of more than one kind, found by name alone (no key string per object): nearly every name has one kind.
   const kindOf = new Map<string, string>();
   const mixed = new Set<string>();
-  forEachNamed(units, (_u, e) => {
-    const seen = kindOf.get(e.object.name);
-    if (seen === undefined) kindOf.set(e.object.name, e.object.kind);
-    else if (seen !== e.object.kind) mixed.add(e.object.name);
-    // A name something is renamed to is checked against every kind.
-    if (e.action === 'rename' && e.renameTo && !e.renameSchema) mixed.add(e.renameTo);
-  });
+  // A loop of its own, not forEachNamed: this pass meets every effect of the plan.
+  for (const u of units) {
+    if (u.skipped || !u.store || u.stmt.engine !== 'postgres') continue;
+    for (const e of u.stmt.effects) {
+      if (e.action === 'rename') {
+        // A name something is renamed to is checked against every kind.
+        if (e.renameTo && !e.renameSchema) mixed.add(e.renameTo);
+      } else if (e.action !== 'create' && e.action !== 'drop') continue;
+      const kind = e.object.kind;
+      if (!NAMED.has(kind)) continue;
+      const seen = kindOf.get(e.object.name);
+      if (seen === undefined) kindOf.set(e.object.name, kind);
+      else if (seen !== kind) mixed.add(e.object.name);
+    }
+  }
   if (mixed.size === 0) return;
   // Their creations, drops and renames by `store|schema.name`.
   const byName = new Map<string, Holding[]>();

@@ -32,6 +32,7 @@ import { unitPlace, type Unit } from '../read/units.js';
 import { liveForeignKeys } from './cascade-reach.js';
 import { createdTwice } from './created-twice.js';
 import { indexTableOf } from '../read/index-table.js';
+import { pushTo } from '../push-to.js';
 
 const DROPPED_KINDS: ReadonlySet<string> = new Set(['table', 'view', 'materialized_view', 'type', 'function', 'schema']);
 const VIEW_KINDS: ReadonlySet<string> = new Set(['view', 'materialized_view']);
@@ -120,13 +121,17 @@ function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: Readonl
  * still there when the column goes is the column_in_use check's (columns-in-views.ts), once the steps are ordered.
  */
 export function orderColumnDrops(lifecycle: Lifecycle): void {
+  // Per referenced table, the statements that drop columns of it: found once (a table many keys reference has many users).
+  const droppers = new Map<Version, Unit[]>();
   for (const fk of lifecycle.foreignKeys) {
     const referenced = fk.effect.refColumns;
     const v = fk.version;
     if (!referenced?.length || !v.users || fk.node.stmt.engine !== 'postgres') continue;
+    let dropping = droppers.get(v);
+    if (!dropping) droppers.set(v, (dropping = [...v.users].filter((u): u is Unit => !isSynth(u) && u.stmt.kind !== 'RenameStmt' && dropsColumnOf(u, v.ref))));
     let own: Version | undefined | null = null;
-    for (const u of v.users) {
-      if (isSynth(u) || u === fk.node || u.stmt.kind === 'RenameStmt' || !dropsColumnOf(u, v.ref, referenced)) continue;
+    for (const u of dropping) {
+      if (u === fk.node || !dropsColumnOf(u, v.ref, referenced)) continue;
       if (own === null) {
         const table = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
         own = table && lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node));
@@ -140,9 +145,9 @@ export function orderColumnDrops(lifecycle: Lifecycle): void {
   }
 }
 
-/** Whether `u` drops (without CASCADE) one of `columns` of table `ref`. */
-function dropsColumnOf(u: Unit, ref: ObjectRef, columns: readonly string[]): boolean {
-  return u.stmt.effects.some((e) => e.action === 'alter' && e.object.kind === 'table' && e.object.name === ref.name && !!e.columnFacts?.dropped?.some((c) => columns.includes(c) && !e.columnFacts!.cascaded?.includes(c)));
+/** Whether `u` drops (without CASCADE) a column of table `ref`: one of `columns`, when given. */
+function dropsColumnOf(u: Unit, ref: ObjectRef, columns?: readonly string[]): boolean {
+  return u.stmt.effects.some((e) => e.action === 'alter' && e.object.kind === 'table' && e.object.name === ref.name && !!e.columnFacts?.dropped?.some((c) => (!columns || columns.includes(c)) && !e.columnFacts!.cascaded?.includes(c)));
 }
 
 /**
@@ -150,12 +155,25 @@ function dropsColumnOf(u: Unit, ref: ObjectRef, columns: readonly string[]): boo
  * a destructive step between passes the file order on to no other (see graph.ts).
  */
 function orderDroppedKeys(lifecycle: Lifecycle, v: Version, d: Unit): void {
-  for (const fk of lifecycle.foreignKeys) {
-    if (fk.version !== v || fk.node.store !== d.store) continue;
+  for (const fk of foreignKeysTo(lifecycle, v)) {
+    if (fk.node.store !== d.store) continue;
     const table = fk.node.stmt.effects.find((e) => (e.action === 'create' || e.action === 'alter') && e.object.kind === 'table')?.object;
     const gone = table && lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node))?.dropNode;
     if (gone && gone !== d && !isSynth(gone) && gone.set === d.set && gone.seq < d.seq) lifecycle.dep(gone, d, `drops ${describe(table)}, whose foreign key references ${describe(v.ref)}, before that is dropped`);
   }
+}
+
+const keysByVersion = new WeakMap<Lifecycle, Map<Version, Lifecycle['foreignKeys'][number][]>>();
+
+/** The foreign keys that reference version `v`, from one index of them per lifecycle. */
+function foreignKeysTo(lifecycle: Lifecycle, v: Version): readonly Lifecycle['foreignKeys'][number][] {
+  let index = keysByVersion.get(lifecycle);
+  if (!index) {
+    index = new Map();
+    for (const fk of lifecycle.foreignKeys) pushTo(index, fk.version, fk);
+    keysByVersion.set(lifecycle, index);
+  }
+  return index.get(v) ?? [];
 }
 
 /** The object `u` creates in schema `schema` (the schema's users are what is made in it; what is moved there is left out). */

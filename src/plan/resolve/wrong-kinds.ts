@@ -10,7 +10,7 @@
  * index on a name only a plain view has.
  *
  * @example
- * checkWrongKinds(lifecycle, live, log);
+ * checkWrongKinds(lifecycle, log);
  * // plan: "DROP VIEW user_names" at "b/001.sql:1" names a materialized view ("a/001.sql:2") ...
  */
 import type { ObjectRef } from '../../sql/effects.js';
@@ -23,7 +23,7 @@ import { unitPlace, type Unit } from '../read/units.js';
 const RELATIONS: readonly ObjectRef['kind'][] = ['table', 'view', 'materialized_view', 'sequence', 'index'];
 const WORD: Readonly<Record<string, string>> = { table: 'TABLE', view: 'VIEW', materialized_view: 'MATERIALIZED VIEW', sequence: 'SEQUENCE', index: 'INDEX' };
 
-export function checkWrongKinds(lifecycle: Lifecycle, units: readonly Unit[], log: ConflictLog): void {
+export function checkWrongKinds(lifecycle: Lifecycle, log: ConflictLog): void {
   for (const { node, object } of lifecycle.unmatchedDrops) {
     const d = node.node;
     if (isSynth(d) || d.stmt.engine !== 'postgres' || !RELATIONS.includes(object.kind)) continue;
@@ -32,12 +32,17 @@ export function checkWrongKinds(lifecycle: Lifecycle, units: readonly Unit[], lo
     const other = otherKind(lifecycle, d, object, !ifExists);
     if (other) report(log, d, `DROP ${WORD[object.kind]} ${displayName(object)}`, object, other, `write DROP ${WORD[other.ref.kind]} ${displayName(object)}`);
   }
-  for (const u of units) {
-    if (u.skipped || !u.store || u.stmt.engine !== 'postgres' || u.stmt.kind !== 'IndexStmt') continue;
-    const on = u.stmt.effects.find((e) => e.via === 'index_table')?.object;
-    if (!on || lifecycle.versions.has(lifecycle.key(u.store, 'postgres', on))) continue;
-    const view = visible(lifecycle, u, { ...on, kind: 'view' }, true);
-    if (view) report(log, u, `CREATE INDEX ON ${displayName(on)}`, on, view, 'index the tables the view reads, or make it a materialized view');
+  // An index on a view: a CREATE INDEX among the users of a plain view (its table name resolved to the view).
+  for (const list of lifecycle.versions.values()) {
+    const view = list[0]!;
+    if (view.ref.kind !== 'view' || isSynth(view.node) || view.node.stmt.engine !== 'postgres') continue;
+    for (const v of list) {
+      for (const u of v.users ?? []) {
+        if (isSynth(u) || u.stmt.kind !== 'IndexStmt') continue;
+        const on = u.stmt.effects.find((e) => e.via === 'index_table' && e.object.name === v.ref.name)?.object;
+        if (on) report(log, u, `CREATE INDEX ON ${displayName(on)}`, on, v, 'index the tables the view reads, or make it a materialized view');
+      }
+    }
   }
 }
 
