@@ -108,7 +108,7 @@ export interface Effect {
   readonly outputColumns?: readonly string[];
   /** For a PostgreSQL view's `view_source` reference: the columns the view reads of it, `*` for all (see view-columns.ts). */
   readonly readColumns?: readonly string[];
-  /** For a `reference` with via `extension_function`: the function name that implied it; `OWNED BY` for the table a sequence is made part of; on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
+  /** For a `reference` with via `extension_function`: the function name that implied it; `OWNED BY` for the table a sequence is made part of; `INHERITS` for a CREATE TABLE's parent (not a partition's); on ClickHouse `alter`/`write` effects, what the statement does (`DROP COLUMN x`, `DELETE`, `TRUNCATE`). */
   readonly detail?: string;
   /** ClickHouse `create`: the table's engine (`ReplicatedMergeTree`, `Distributed`), or a materialized view's inner table engine. */
   readonly tableEngine?: string;

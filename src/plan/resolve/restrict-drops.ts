@@ -98,6 +98,7 @@ function dependents(lifecycle: Lifecycle, v: Version, d: Unit, replaced: Readonl
     out.push({ what: describe(own.ref), at: u, version: own, ...(host ? { host } : {}) });
   }
   if (v.ref.kind !== 'table') return out;
+  for (const child of inheritors(lifecycle, v, d, droppedHere)) out.push(child);
   orderDroppedKeys(lifecycle, v, d);
   for (const { fk, table } of liveForeignKeys(lifecycle, v, d)) {
     const own = lifecycle.versions.get(lifecycle.key(fk.node.store!, 'postgres', table))?.find((x) => x.node === fk.node || x.users?.has(fk.node));
@@ -174,6 +175,19 @@ function foreignKeysTo(lifecycle: Lifecycle, v: Version): readonly Lifecycle['fo
     keysByVersion.set(lifecycle, index);
   }
   return index.get(v) ?? [];
+}
+
+/** The tables made with `INHERITS (v)` (not partitions, which go with their parent) that are there when `d` drops it. */
+function inheritors(lifecycle: Lifecycle, v: Version, d: Unit, droppedHere: ReadonlySet<string>): Dependent[] {
+  const out: Dependent[] = [];
+  for (const u of v.users ?? []) {
+    if (isSynth(u) || u === d || !u.stmt.effects.some((e) => e.action === 'reference' && e.detail === 'INHERITS' && e.object.name === v.ref.name)) continue;
+    const child = u.stmt.effects.find((e) => e.action === 'create' && e.object.kind === 'table')?.object;
+    if (!child || droppedHere.has(child.name)) continue;
+    const own = lifecycle.versions.get(lifecycle.key(u.store!, 'postgres', child))?.find((x) => x.node === u);
+    if (own && !(own.ended && own.ended.by !== 'drop')) out.push({ what: `table ${displayName(child)} (INHERITS ${displayName(v.ref)})`, at: u, version: own });
+  }
+  return out;
 }
 
 /** The object `u` creates in schema `schema` (the schema's users are what is made in it; what is moved there is left out). */

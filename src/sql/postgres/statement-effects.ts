@@ -262,7 +262,8 @@ function createTable(body: AstNode, out: EffectList): void {
     else if (elt.Constraint) tableConstraintRefs(elt.Constraint, out);
     else if (elt.TableLikeClause) out.add({ action: 'reference', object: rangeVarRef(elt.TableLikeClause.relation), via: 'data' });
   }
-  for (const p of body.inhRelations ?? []) if (p.RangeVar) out.add({ action: 'reference', object: rangeVarRef(p.RangeVar), via: 'data' });
+  // A child of INHERITS (not a partition, which its parent's drop takes along) keeps its parent from being dropped.
+  for (const p of body.inhRelations ?? []) if (p.RangeVar) out.add({ action: 'reference', object: rangeVarRef(p.RangeVar), via: 'data', ...(body.partbound ? {} : { detail: 'INHERITS' }) });
 }
 
 function alterTable(body: AstNode, out: EffectList): void {

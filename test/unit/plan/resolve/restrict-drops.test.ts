@@ -158,3 +158,18 @@ describe('drops one set makes in turn', () => {
   });
 });
 
+
+describe('DROP TABLE of a table others inherit from', () => {
+  it('a child of INHERITS blocks the drop; partitions go with their parent, and a child dropped first plans', async () => {
+    const blocked = await planOf({ 'a/001.sql': 'CREATE TABLE people (id int, name text);\nCREATE TABLE admins (level int) INHERITS (people);\n', 'b/001.sql': 'DROP TABLE people;\n' });
+    expect(errors(blocked)).toEqual([[
+      'plan.drop_blocked',
+      'b/001.sql:1',
+      'plan: "DROP TABLE people" at "b/001.sql:1" fails: table admins (INHERITS people) ("a/001.sql:2") depends on it, and PostgreSQL refuses to drop what other objects depend on without CASCADE',
+    ]]);
+    expect(errors(await planOf({
+      'a/001.sql': 'CREATE TABLE people (id int, name text);\nCREATE TABLE admins (level int) INHERITS (people);\nCREATE TABLE events (at date) PARTITION BY RANGE (at);\nCREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM (\'2026-01-01\') TO (\'2027-01-01\');\n',
+      'a/002.sql': 'DROP TABLE admins;\nDROP TABLE people;\nDROP TABLE events;\n',
+    }))).toEqual([]);
+  });
+});
