@@ -42,3 +42,8 @@ export async function planTwoServices(files: Record<string, string>): Promise<Pl
 export function errorsOf(plan: Plan): (string | undefined)[][] {
   return plan.diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, `${d.file}:${d.line}`, d.message, d.hint]);
 }
+
+/** Plans `files` under {@link twoServices} and lists its errors as `[code, file:line, message]`. */
+export async function planErrors(files: Record<string, string>): Promise<(string | undefined)[][]> {
+  return errorsOf(await planTwoServices(files)).map((e) => e.slice(0, 3));
+}

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { errorsOf, planTwoServices } from '../../../helpers/project.js';
+import { planErrors } from '../../../helpers/project.js';
 
-const errors = async (files: Record<string, string>) => errorsOf(await planTwoServices(files)).map((e) => e.slice(0, 3));
 
 describe('one primary key per table', () => {
   it('an ADD PRIMARY KEY of a table that has one, or that another set gives one too: errors naming both', async () => {
-    expect(await errors({
+    expect(await planErrors({
       'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE tags (id int, name text);\n',
       'a/002.sql': 'ALTER TABLE users ADD PRIMARY KEY (email);\nALTER TABLE tags ADD CONSTRAINT tags_pk PRIMARY KEY (id);\n',
       'b/001.sql': 'ALTER TABLE tags ADD PRIMARY KEY (name);\n',
@@ -16,7 +15,7 @@ describe('one primary key per table', () => {
   });
 
   it('the old key dropped first, the table made again, or a table IF NOT EXISTS may not make: plan', async () => {
-    expect(await errors({
+    expect(await planErrors({
       'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\nCREATE TABLE items (id int PRIMARY KEY);\nCREATE TABLE IF NOT EXISTS notes (id int PRIMARY KEY);\n',
       'a/002.sql': 'ALTER TABLE users DROP CONSTRAINT users_pkey;\nALTER TABLE users ADD PRIMARY KEY (email);\nDROP TABLE items;\nCREATE TABLE items (id int);\nALTER TABLE items ADD PRIMARY KEY (id);\nALTER TABLE notes ADD PRIMARY KEY (id);\n',
     })).toEqual([]);

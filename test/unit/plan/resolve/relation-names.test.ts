@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { errorsOf, planTwoServices } from '../../../helpers/project.js';
+import { errorsOf, planErrors, planTwoServices } from '../../../helpers/project.js';
 
-const errors = async (files: Record<string, string>) => errorsOf(await planTwoServices(files)).map((e) => e.slice(0, 3));
 
 describe('one name space per schema for tables, views, sequences and indexes', () => {
   it('an index named as another set\'s table, and a type named as a table: errors at the later creation', async () => {
-    expect(await errors({
+    expect(await planErrors({
       'a/001.sql': 'CREATE TABLE users (id int PRIMARY KEY, email text);\n',
       'b/001.sql': 'CREATE TABLE users_email (id int);\n',
       'b/002.sql': "CREATE INDEX users_email ON users (email);\nCREATE TYPE users AS ENUM ('x');\n",
@@ -16,7 +15,7 @@ describe('one name space per schema for tables, views, sequences and indexes', (
   });
 
   it('two sets nothing orders: one error, at the statement that comes later in the author\'s order', async () => {
-    expect(await errors({ 'a/001.sql': 'CREATE SEQUENCE counters;\n', 'b/001.sql': 'CREATE VIEW counters AS SELECT 1 AS n;\n' })).toEqual([
+    expect(await planErrors({ 'a/001.sql': 'CREATE SEQUENCE counters;\n', 'b/001.sql': 'CREATE VIEW counters AS SELECT 1 AS n;\n' })).toEqual([
       ['plan.duplicate_create', 'b/001.sql:1', 'plan: view "counters" at "b/001.sql:1" takes the name of sequence counters ("a/001.sql:1") in store "main": in PostgreSQL tables, views, sequences and indexes share one name space per schema'],
     ]);
   });
@@ -34,14 +33,14 @@ describe('one name space per schema for tables, views, sequences and indexes', (
 
 describe('a rename to a name the schema has', () => {
   it('of its own kind or another: an error at the rename; a rename after the holder went, or to another name, plans', async () => {
-    expect(await errors({
+    expect(await planErrors({
       'a/001.sql': 'CREATE TABLE users (id int);\nCREATE TABLE people (id int);\nCREATE SEQUENCE counters;\nCREATE TABLE tallies (n int);\n',
       'b/001.sql': 'ALTER TABLE users RENAME TO people;\nALTER TABLE tallies RENAME TO counters;\n',
     })).toEqual([
       ['plan.duplicate_create', 'b/001.sql:1', 'plan: the rename at "b/001.sql:1" gives table users the name "people", which table people ("a/001.sql:2") holds in store "main": in PostgreSQL a schema has one object of a name and kind'],
       ['plan.duplicate_create', 'b/001.sql:2', 'plan: the rename at "b/001.sql:2" gives table tallies the name "counters", which sequence counters ("a/001.sql:3") holds in store "main": in PostgreSQL tables, views, sequences and indexes share one name space per schema'],
     ]);
-    expect(await errors({
+    expect(await planErrors({
       'a/001.sql': 'CREATE TABLE users (id int);\nCREATE TABLE people (id int);\n',
       'a/002.sql': 'DROP TABLE people;\nALTER TABLE users RENAME TO people;\nALTER TABLE people RENAME TO members;\nCREATE TABLE people (id int);\n',
     })).toEqual([]);
