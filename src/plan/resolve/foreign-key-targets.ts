@@ -30,6 +30,8 @@ export function checkForeignKeyTargets(lifecycle: Lifecycle, log: ConflictLog): 
     const keys = keysOf.get(v);
     if (!keys) continue;
     const target = fk.effect.refColumns?.length ? fk.effect.refColumns : undefined;
+    // A column the table does not have is the unknown_column check's.
+    if (target && !target.every((c) => columnsOf(v)?.includes(c))) continue;
     const found = target ? keys.some((k) => k.columns!.length === target.length && k.columns!.every((c) => target.includes(c))) : keys.some((k) => k.kind === 'primary key');
     if (!found) report(log, fk, v.node as Unit);
   }
@@ -44,6 +46,11 @@ function tableKeys(lifecycle: Lifecycle, v: Version): ColumnFacts['constraints']
   const keys = (facts.constraints ?? []).filter((c) => c.kind === 'primary key' || c.kind === 'unique');
   // A key made from an index (USING INDEX) has the index's columns, which the facts do not list.
   return keys.some((k) => !k.columns) ? undefined : keys;
+}
+
+/** The columns the CREATE TABLE of `v` lists. */
+function columnsOf(v: Version): readonly string[] | undefined {
+  return isSynth(v.node) ? undefined : v.node.stmt.effects.find((e) => e.action === 'create' && e.object.kind === 'table' && e.object.name === v.ref.name)?.columnFacts?.added;
 }
 
 /** Whether a statement using the table may give it a key, take one away, or change the columns keys name. */

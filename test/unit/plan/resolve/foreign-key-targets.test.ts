@@ -11,6 +11,10 @@ describe('a foreign key to what is no key of its table', () => {
     ]);
   });
 
+  it('a column the table lacks is left to the unknown_column check', async () => {
+    expect((await planErrors({ 'a/001.sql': TABLES, 'b/001.sql': 'CREATE TABLE orders (id int, user_mail text REFERENCES users (mail));\n' })).map((e) => e[0])).toEqual(['plan.unknown_column']);
+  });
+
   it('the primary key, a unique pair in either order, a self-reference, and tables other statements may give keys: plan', async () => {
     expect(await planErrors({
       'a/001.sql': TABLES + 'CREATE TABLE nodes (id int PRIMARY KEY, parent int REFERENCES nodes (id));\n',
